@@ -1,0 +1,4 @@
+pub mod contract;
+pub mod error;
+
+pub use error::ContractError;

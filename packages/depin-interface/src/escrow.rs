@@ -1,0 +1,240 @@
+//! Billing escrow: consumers lock funds for a provider, providers are paid for
+//! what they deliver, a protocol fee goes to the treasury. Owner: the DAO.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Binary, Decimal, Timestamp, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+use crate::denom::{Denom, UncheckedDenom};
+
+/// Largest protocol fee: 100 %.
+pub const MAX_FEE_BPS: u16 = 10_000;
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    pub dao: String,
+    pub registry: String,
+    /// Receives the protocol fee; defaults to the DAO.
+    pub treasury: Option<String>,
+    pub fee_bps: u16,
+    /// Seconds a consumer has to dispute a metered charge.
+    pub dispute_window: u64,
+    pub accepted_denoms: Vec<UncheckedDenom>,
+    /// Addresses the DAO trusts to resolve disputes, besides itself.
+    pub arbiters: Option<Vec<String>>,
+}
+
+/// How a lease is billed.
+#[cw_serde]
+pub enum BillingMode {
+    /// The provider reports units; each report is a disputable charge.
+    Metered {},
+    /// Proposed by the consumer; accrues `rate_per_second` once the provider accepts.
+    Streaming { rate_per_second: Uint128 },
+    /// The provider redeems receipts signed by the consumer's key
+    /// (33-byte compressed secp256k1, base64).
+    Receipts { consumer_pubkey: Binary },
+}
+
+#[cw_serde]
+pub struct OpenLeaseMsg {
+    pub provider: String,
+    pub billing: BillingMode,
+    /// The open fails if the provider's listed price is higher.
+    pub max_price_per_unit: Option<Uint128>,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Opens a lease with exactly one accepted native coin as the deposit.
+    OpenLease(OpenLeaseMsg),
+    /// The provider starts a streaming lease.
+    AcceptLease { lease_id: u64 },
+    /// Anyone adds native funds to an open (or pending) lease.
+    TopUp { lease_id: u64 },
+    /// The provider of a metered lease reports delivered units.
+    ReportUsage { lease_id: u64, units: Uint128 },
+    /// The provider of a receipts lease redeems the consumer's latest receipt.
+    RedeemReceipt {
+        lease_id: u64,
+        cumulative_units: Uint128,
+        /// 64-byte secp256k1 signature (r ‖ s) over [`crate::receipt::receipt_digest`].
+        signature: Binary,
+    },
+    /// The consumer disputes a charge within the dispute window.
+    Dispute {
+        lease_id: u64,
+        charge_id: u64,
+        reason: String,
+    },
+    /// The DAO or an arbiter: `uphold` makes the charge payable, otherwise it
+    /// returns to the deposit and `slash_fraction` asks the registry to slash.
+    ResolveDispute {
+        lease_id: u64,
+        charge_id: u64,
+        uphold: bool,
+        slash_fraction: Option<Decimal>,
+    },
+    /// Anyone: pays everything due to the provider and the treasury.
+    Settle { lease_id: u64 },
+    /// Consumer or provider: stops accrual, settles, refunds the rest once no charge is pending.
+    CloseLease { lease_id: u64 },
+    /// The DAO only; every field optional.
+    UpdateConfig(EscrowConfigUpdate),
+    /// cw20 hook, accepted only from accepted cw20 denoms; wraps [`ReceiveMsg`].
+    Receive(Cw20ReceiveMsg),
+}
+
+/// The message a cw20 `send` to the escrow wraps.
+#[cw_serde]
+pub enum ReceiveMsg {
+    OpenLease(OpenLeaseMsg),
+    TopUp { lease_id: u64 },
+}
+
+#[cw_serde]
+#[derive(Default)]
+pub struct EscrowConfigUpdate {
+    pub dao: Option<String>,
+    pub registry: Option<String>,
+    pub treasury: Option<String>,
+    /// Applies to charges reported and accrual settled from now on.
+    pub fee_bps: Option<u16>,
+    /// Applies to leases opened from now on.
+    pub dispute_window: Option<u64>,
+    pub add_denoms: Option<Vec<UncheckedDenom>>,
+    pub remove_denoms: Option<Vec<UncheckedDenom>>,
+    pub add_arbiters: Option<Vec<String>>,
+    pub remove_arbiters: Option<Vec<String>>,
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(LeaseResponse)]
+    Lease { lease_id: u64 },
+    #[returns(LeasesResponse)]
+    LeasesByConsumer {
+        consumer: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    #[returns(LeasesResponse)]
+    LeasesByProvider {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    #[returns(ChargesResponse)]
+    Charges {
+        lease_id: u64,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// What `settle` would pay now.
+    #[returns(SettleableResponse)]
+    Settleable { lease_id: u64 },
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub dao: Addr,
+    pub registry: Addr,
+    pub treasury: Addr,
+    pub fee_bps: u16,
+    pub dispute_window: u64,
+    pub accepted_denoms: Vec<Denom>,
+    pub arbiters: Vec<Addr>,
+}
+
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum LeaseState {
+    /// A streaming lease waiting for the provider to accept.
+    Pending,
+    Open,
+    /// Closed by a party while a disputed charge is still pending.
+    Closing,
+    Closed,
+}
+
+#[cw_serde]
+pub struct LeaseResponse {
+    pub lease_id: u64,
+    pub consumer: Addr,
+    pub provider: Addr,
+    pub denom: Denom,
+    pub billing: BillingMode,
+    /// The provider's price when the lease opened.
+    pub price_per_unit: Uint128,
+    /// Dispute window (seconds) fixed when the lease opened.
+    pub dispute_window: u64,
+    pub state: LeaseState,
+    /// Always `deposited = paid + reserved + available + refunded`.
+    pub deposited: Uint128,
+    /// Paid out (to the provider and as fee).
+    pub paid: Uint128,
+    /// Charged or accrued but not paid yet (in the window, disputed or payable).
+    pub reserved: Uint128,
+    /// Free deposit: what new usage can still consume.
+    pub available: Uint128,
+    pub refunded: Uint128,
+    /// Units paid or reserved so far (metered units, streamed seconds, receipt units).
+    pub units: Uint128,
+    pub opened_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub last_settled_at: Option<Timestamp>,
+}
+
+#[cw_serde]
+pub struct LeasesResponse {
+    pub leases: Vec<LeaseResponse>,
+}
+
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ChargeStatus {
+    /// In its dispute window.
+    Pending,
+    Disputed,
+    /// Window passed or dispute upheld; paid by the next settle.
+    Payable,
+    Paid,
+    Voided,
+}
+
+#[cw_serde]
+pub struct ChargeResponse {
+    pub charge_id: u64,
+    pub units: Uint128,
+    pub amount: Uint128,
+    /// The fee rate fixed when the charge was reported.
+    pub fee_bps: u16,
+    pub created_at: Timestamp,
+    pub disputable_until: Timestamp,
+    pub status: ChargeStatus,
+    pub dispute_reason: Option<String>,
+}
+
+#[cw_serde]
+pub struct ChargesResponse {
+    pub charges: Vec<ChargeResponse>,
+}
+
+#[cw_serde]
+pub struct SettleableResponse {
+    pub lease_id: u64,
+    /// Total that `settle` would pay now.
+    pub amount: Uint128,
+    /// Part of `amount` going to the treasury.
+    pub fee: Uint128,
+    /// Part of `amount` going to the provider.
+    pub provider_amount: Uint128,
+    pub units: Uint128,
+}

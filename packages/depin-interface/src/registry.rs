@@ -1,0 +1,324 @@
+//! Provider registry: providers register, stake, prove liveness, earn rewards
+//! and can be slashed. Owner: the DAO.
+
+use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
+use cw20::Cw20ReceiveMsg;
+
+pub use cw_controllers::{Claim, ClaimsResponse};
+
+use crate::denom::{Denom, DenomAmount, UncheckedDenom, UncheckedDenomAmount};
+
+#[cw_serde]
+pub struct InstantiateMsg {
+    /// Owner: may slash up to 100 %, change the config and receives slashed stake.
+    pub dao: String,
+    /// The reward token this registry mints; settable later by the DAO.
+    pub reward_token: Option<String>,
+    /// The billing escrow allowed to `record_usage` and to slash up to `max_slash`.
+    pub billing_escrow: Option<String>,
+    pub stake_denom: UncheckedDenom,
+    pub min_stake: Uint128,
+    /// Seconds between `unbond` and the claim becoming payable.
+    pub unbonding_period: u64,
+    /// Largest fraction the billing escrow may slash after a lost dispute.
+    pub max_slash: Decimal,
+    /// Addresses allowed to `attest`.
+    pub oracles: Vec<String>,
+    pub rewards: RewardParams,
+}
+
+#[cw_serde]
+pub struct RewardParams {
+    /// Length of one emission epoch, counted from instantiation.
+    pub epoch_seconds: u64,
+    /// Tokens emitted in epoch 0.
+    pub emission_per_epoch: Uint128,
+    /// Emission halves every `halving_epochs` epochs; 0 = never.
+    pub halving_epochs: u64,
+    /// Part of each epoch's emission split by weighted usage revenue; the rest goes to stake.
+    pub usage_share: Decimal,
+    /// Weight of each revenue denom; unlisted denoms weigh 0.
+    pub usage_weights: Vec<UsageWeight<UncheckedDenom>>,
+}
+
+#[cw_serde]
+pub struct UsageWeight<D = Denom> {
+    pub denom: D,
+    pub weight: Decimal,
+}
+
+/// The kind of resource a provider contributes.
+#[cw_serde]
+#[derive(Eq)]
+pub enum Service {
+    Storage,
+    Compute,
+    Gpu,
+    Bandwidth,
+    Wireless,
+    Energy,
+    Sensor,
+    Other(String),
+}
+
+impl Service {
+    /// Stable string form used by the service index.
+    pub fn key(&self) -> String {
+        match self {
+            Service::Storage => "storage".into(),
+            Service::Compute => "compute".into(),
+            Service::Gpu => "gpu".into(),
+            Service::Bandwidth => "bandwidth".into(),
+            Service::Wireless => "wireless".into(),
+            Service::Energy => "energy".into(),
+            Service::Sensor => "sensor".into(),
+            Service::Other(name) => format!("other:{name}"),
+        }
+    }
+}
+
+#[cw_serde]
+pub struct Capacity {
+    pub amount: Uint128,
+    /// For example `GiB`, `vCPU`, `Mbps`, `kWh`.
+    pub unit: String,
+}
+
+/// A price per unit of service in one denom.
+#[cw_serde]
+pub struct Price<D = Denom> {
+    pub denom: D,
+    pub per_unit: Uint128,
+}
+
+#[cw_serde]
+pub struct RegisterMsg {
+    pub service: Service,
+    pub endpoint: String,
+    pub region: String,
+    pub capacity: Capacity,
+    pub prices: Vec<Price<UncheckedDenom>>,
+    pub metadata_uri: Option<String>,
+}
+
+#[cw_serde]
+pub enum ExecuteMsg {
+    /// Registers the sender as a provider; the stake is attached as native funds.
+    Register(RegisterMsg),
+    /// The provider changes its listing; omitted fields stay as they are.
+    UpdateProvider {
+        endpoint: Option<String>,
+        region: Option<String>,
+        capacity: Option<Capacity>,
+        prices: Option<Vec<Price<UncheckedDenom>>>,
+        metadata_uri: Option<String>,
+    },
+    /// Adds the attached native stake.
+    Bond {},
+    /// Starts unbonding `amount`; it becomes a claim released after `unbonding_period`.
+    Unbond { amount: Uint128 },
+    /// Pays the sender's matured claims.
+    Claim {},
+    /// Unbonds everything and marks the provider `exiting`.
+    Deregister {},
+    /// Liveness proof, recorded in reputation.
+    Heartbeat {},
+    /// Oracles only: an audited score (0–100) and/or capacity.
+    Attest {
+        provider: String,
+        score: Option<u8>,
+        capacity: Option<Capacity>,
+    },
+    /// Billing escrow only: usage settled for a provider.
+    RecordUsage {
+        provider: String,
+        units: Uint128,
+        revenue: Vec<UncheckedDenomAmount>,
+    },
+    /// The DAO (any fraction) or the billing escrow (up to `max_slash`).
+    Slash {
+        provider: String,
+        fraction: Decimal,
+        reason: String,
+        jail_seconds: Option<u64>,
+    },
+    /// The provider, after its jail time, with stake ≥ `min_stake`.
+    Unjail {},
+    /// Mints the sender's accrued rewards through a submessage to the reward token.
+    ClaimRewards {},
+    /// The DAO only; every field optional.
+    UpdateConfig(RegistryConfigUpdate),
+    /// cw20 hook, accepted only from the configured stake token; wraps [`ReceiveMsg`].
+    Receive(Cw20ReceiveMsg),
+}
+
+/// The message a cw20 `send` to the registry wraps.
+#[cw_serde]
+pub enum ReceiveMsg {
+    Register(RegisterMsg),
+    Bond {},
+}
+
+/// Config fields the DAO may change. The emission schedule (epoch length,
+/// emission, halving, usage share) is fixed at instantiation: holders and
+/// providers rely on it, and changing it goes through a migration.
+#[cw_serde]
+#[derive(Default)]
+pub struct RegistryConfigUpdate {
+    pub dao: Option<String>,
+    pub reward_token: Option<String>,
+    pub billing_escrow: Option<String>,
+    pub min_stake: Option<Uint128>,
+    pub unbonding_period: Option<u64>,
+    pub max_slash: Option<Decimal>,
+    pub add_oracles: Option<Vec<String>>,
+    pub remove_oracles: Option<Vec<String>>,
+    /// Replaces the usage weights from the current epoch on.
+    pub usage_weights: Option<Vec<UsageWeight<UncheckedDenom>>>,
+}
+
+#[cw_serde]
+#[derive(QueryResponses)]
+pub enum QueryMsg {
+    #[returns(ConfigResponse)]
+    Config {},
+    #[returns(ProviderResponse)]
+    Provider { address: String },
+    /// Served by secondary indexes; filters combine.
+    #[returns(ProvidersResponse)]
+    Providers {
+        service: Option<Service>,
+        region: Option<String>,
+        status: Option<StatusFilter>,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    #[returns(PendingRewardsResponse)]
+    PendingRewards { address: String },
+    #[returns(ClaimsResponse)]
+    Claims { address: String },
+    #[returns(StatsResponse)]
+    Stats {},
+}
+
+#[cw_serde]
+pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct ConfigResponse {
+    pub dao: Addr,
+    pub reward_token: Option<Addr>,
+    pub billing_escrow: Option<Addr>,
+    pub stake_denom: Denom,
+    pub min_stake: Uint128,
+    pub unbonding_period: u64,
+    pub max_slash: Decimal,
+    pub oracles: Vec<Addr>,
+    pub epoch_seconds: u64,
+    pub emission_per_epoch: Uint128,
+    pub halving_epochs: u64,
+    pub usage_share: Decimal,
+    pub usage_weights: Vec<UsageWeight>,
+    /// Epoch 0 starts here.
+    pub genesis_time: Timestamp,
+}
+
+#[cw_serde]
+pub enum ProviderStatus {
+    Active,
+    /// Bonded stake below `min_stake`.
+    Inactive,
+    Jailed {
+        until: Timestamp,
+    },
+    Exiting,
+}
+
+/// Status as a query filter (a jailed provider matches `jailed` whatever its end time).
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum StatusFilter {
+    Active,
+    Inactive,
+    Jailed,
+    Exiting,
+}
+
+impl ProviderStatus {
+    pub fn kind(&self) -> StatusFilter {
+        match self {
+            ProviderStatus::Active => StatusFilter::Active,
+            ProviderStatus::Inactive => StatusFilter::Inactive,
+            ProviderStatus::Jailed { .. } => StatusFilter::Jailed,
+            ProviderStatus::Exiting => StatusFilter::Exiting,
+        }
+    }
+}
+
+impl StatusFilter {
+    /// Stable string form used by the status index.
+    pub fn key(&self) -> &'static str {
+        match self {
+            StatusFilter::Active => "active",
+            StatusFilter::Inactive => "inactive",
+            StatusFilter::Jailed => "jailed",
+            StatusFilter::Exiting => "exiting",
+        }
+    }
+}
+
+#[cw_serde]
+#[derive(Default)]
+pub struct Reputation {
+    pub usage_units: Uint128,
+    /// Revenue settled through the billing escrow, per denom.
+    pub revenue: Vec<DenomAmount>,
+    pub leases_settled: u64,
+    pub disputes_lost: u64,
+    pub slashes: u64,
+    pub heartbeats: u64,
+    pub last_heartbeat: Option<Timestamp>,
+    pub attested_score: Option<u8>,
+    pub attested_capacity: Option<Capacity>,
+}
+
+#[cw_serde]
+pub struct ProviderResponse {
+    pub address: Addr,
+    pub service: Service,
+    pub endpoint: String,
+    pub region: String,
+    pub capacity: Capacity,
+    pub prices: Vec<Price>,
+    pub metadata_uri: Option<String>,
+    pub status: ProviderStatus,
+    /// Bonded stake (earns rewards, backs leases, can be slashed).
+    pub stake: Uint128,
+    /// Stake in unbonding claims not yet paid (still slashable).
+    pub unbonding: Uint128,
+    pub registered_at: Timestamp,
+    pub reputation: Reputation,
+    pub pending_rewards: Uint128,
+}
+
+#[cw_serde]
+pub struct ProvidersResponse {
+    pub providers: Vec<ProviderResponse>,
+}
+
+#[cw_serde]
+pub struct PendingRewardsResponse {
+    pub address: Addr,
+    pub pending_rewards: Uint128,
+}
+
+#[cw_serde]
+pub struct StatsResponse {
+    pub providers: u64,
+    pub active_providers: u64,
+    pub total_stake: Uint128,
+    pub total_unbonding: Uint128,
+    pub rewards_minted: Uint128,
+    pub current_epoch: u64,
+}

@@ -1,0 +1,1 @@
+//! Helpers for the escrow contract (one method per action).

@@ -1,0 +1,1 @@
+//! Helpers for the registry contract (one method per action).
