@@ -115,6 +115,7 @@ pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
         token: token_addr,
         registry: registry_addr,
         escrow: escrow_addr,
+        codes,
         params,
     }
 }

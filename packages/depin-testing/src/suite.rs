@@ -83,6 +83,7 @@ pub struct Suite {
     pub token: Addr,
     pub registry: Addr,
     pub escrow: Addr,
+    pub codes: CodeIds,
     pub params: SuiteBuilder,
 }
 
