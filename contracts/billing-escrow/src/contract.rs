@@ -1,42 +1,138 @@
-//! SKELETON: replaced by the real contract.
+//! Entry points: validate, then dispatch to `execute::`, `query::` and `reply::`.
+
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdError, StdResult};
+use cosmwasm_std::{
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, Uint128,
+};
+use cw_utils::{nonpayable, one_coin};
 use depin_interface::escrow::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use depin_interface::migration::migrate_forward;
+use depin_interface::Denom;
 
 use crate::error::ContractError;
+use crate::execute;
+use crate::query;
+use crate::reply;
+
+pub const CONTRACT_NAME: &str = "crates.io:depin-billing-escrow";
+pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn instantiate(
-    _deps: DepsMut,
+    deps: DepsMut,
     _env: Env,
-    _info: MessageInfo,
-    _msg: InstantiateMsg,
+    info: MessageInfo,
+    msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    Err(StdError::generic_err("not built yet").into())
+    nonpayable(&info)?;
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    execute::config::instantiate(deps, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn execute(
-    _deps: DepsMut,
-    _env: Env,
-    _info: MessageInfo,
-    _msg: ExecuteMsg,
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
-    Err(StdError::generic_err("not built yet").into())
+    use execute::{config, lease, metered, receipts, receive, settle};
+    // Only `open_lease` and `top_up` take native funds; every other message refuses them.
+    if !matches!(msg, ExecuteMsg::OpenLease(_) | ExecuteMsg::TopUp { .. }) {
+        nonpayable(&info)?;
+    }
+    match msg {
+        ExecuteMsg::OpenLease(open) => {
+            let coin = one_coin(&info)?;
+            let deposit = (Denom::Native(coin.denom), coin.amount);
+            lease::open(deps, env, info.sender, deposit, open)
+        }
+        ExecuteMsg::TopUp { lease_id } => {
+            let coin = one_coin(&info)?;
+            let deposit = (Denom::Native(coin.denom), coin.amount);
+            lease::top_up(deps, env, info.sender, lease_id, deposit)
+        }
+        ExecuteMsg::Receive(hook) => receive::receive(deps, env, info.sender, hook),
+        ExecuteMsg::AcceptLease { lease_id } => lease::accept(deps, env, info, lease_id),
+        ExecuteMsg::CloseLease { lease_id } => lease::close(deps, env, info, lease_id),
+        ExecuteMsg::ReportUsage { lease_id, units } => {
+            metered::report_usage(deps, env, info, lease_id, units)
+        }
+        ExecuteMsg::Dispute {
+            lease_id,
+            charge_id,
+            reason,
+        } => metered::dispute(deps, env, info, lease_id, charge_id, reason),
+        ExecuteMsg::ResolveDispute {
+            lease_id,
+            charge_id,
+            uphold,
+            slash_fraction,
+        } => metered::resolve_dispute(deps, info, lease_id, charge_id, uphold, slash_fraction),
+        ExecuteMsg::RedeemReceipt {
+            lease_id,
+            cumulative_units,
+            signature,
+        } => receipts::redeem(deps, env, info, lease_id, cumulative_units, signature),
+        ExecuteMsg::Settle { lease_id } => settle::settle(deps, env, lease_id),
+        ExecuteMsg::UpdateConfig(update) => config::update_config(deps, info, update),
+    }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(_deps: Deps, _env: Env, _msg: QueryMsg) -> StdResult<Binary> {
-    Err(StdError::generic_err("not built yet"))
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
+    match msg {
+        QueryMsg::Config {} => to_json_binary(&query::config(deps)?),
+        QueryMsg::Lease { lease_id } => to_json_binary(&query::lease(deps, env, lease_id)?),
+        QueryMsg::LeasesByConsumer {
+            consumer,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_by_consumer(
+            deps,
+            env,
+            consumer,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::LeasesByProvider {
+            provider,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_by_provider(
+            deps,
+            env,
+            provider,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::Charges {
+            lease_id,
+            start_after,
+            limit,
+        } => to_json_binary(&query::charges(deps, env, lease_id, start_after, limit)?),
+        QueryMsg::Settleable { lease_id } => {
+            to_json_binary(&query::settleable(deps, env, lease_id)?)
+        }
+    }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn reply(_deps: DepsMut, _env: Env, _msg: Reply) -> Result<Response, ContractError> {
-    Err(StdError::generic_err("not built yet").into())
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
+    reply::reply(deps, env, msg)
 }
 
+/// Migrates only forward: the stored contract must be this one, at an older
+/// or equal version.
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(_deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Err(StdError::generic_err("not built yet").into())
+pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let from_version = migrate_forward(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", from_version)
+        .add_attribute("to_version", CONTRACT_VERSION))
 }
+
+/// A deposit as the handlers take it: its denom and a positive amount.
+pub type Deposit = (Denom, Uint128);

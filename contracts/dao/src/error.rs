@@ -1,8 +1,123 @@
-use cosmwasm_std::StdError;
+use cosmwasm_std::{Decimal, OverflowError, StdError, Timestamp, Uint128};
+use cw_utils::PaymentError;
+use depin_interface::dao::ProposalStatus;
+use depin_interface::migration::MigrationError;
+use depin_interface::ValidationError;
 use thiserror::Error;
 
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
     #[error("{0}")]
     Std(#[from] StdError),
+
+    #[error("{0}")]
+    Overflow(#[from] OverflowError),
+
+    #[error("{0}")]
+    Validation(#[from] ValidationError),
+
+    #[error("{0}")]
+    Payment(#[from] PaymentError),
+
+    #[error("{0}")]
+    Migration(#[from] MigrationError),
+
+    #[error("unauthorized: {action} may only be sent by {allowed}")]
+    Unauthorized {
+        action: &'static str,
+        allowed: &'static str,
+    },
+
+    #[error("{field} is {value}; it must be above 0 and at most 1")]
+    FractionOutOfRange { field: &'static str, value: Decimal },
+
+    #[error("{field} must be greater than zero")]
+    ZeroDuration { field: &'static str },
+
+    #[error("code id of the {contract} must not be zero")]
+    ZeroCodeId { contract: &'static str },
+
+    #[error("cw20 hook from {sender}; only the suite token {token} is accepted")]
+    WrongToken { sender: String, token: String },
+
+    #[error("the amount must be greater than zero")]
+    ZeroAmount {},
+
+    #[error(
+        "a proposal needs a deposit of {required} suite tokens; propose through the token's send"
+    )]
+    DepositRequired { required: Uint128 },
+
+    #[error("the deposit must be exactly {required} suite tokens, got {sent}")]
+    WrongDeposit { required: Uint128, sent: Uint128 },
+
+    #[error("a proposal carries at most {max} messages, got {count}")]
+    TooManyMessages { count: usize, max: usize },
+
+    #[error("{address} has no voting power at height {height}")]
+    NoVotingPower { address: String, height: u64 },
+
+    #[error("cannot unstake {requested}: {staked} staked")]
+    InsufficientStake { requested: Uint128, staked: Uint128 },
+
+    #[error("no claim of {address} has matured")]
+    NothingToClaim { address: String },
+
+    #[error("proposal {proposal_id} does not exist")]
+    ProposalNotFound { proposal_id: u64 },
+
+    #[error("proposal {proposal_id} is {status:?}; voting is closed")]
+    VotingClosed {
+        proposal_id: u64,
+        status: ProposalStatus,
+    },
+
+    #[error("{voter} already voted on proposal {proposal_id}")]
+    AlreadyVoted { proposal_id: u64, voter: String },
+
+    #[error("proposal {proposal_id} was already executed ({status:?})")]
+    AlreadyExecuted {
+        proposal_id: u64,
+        status: ProposalStatus,
+    },
+
+    #[error("proposal {proposal_id} is {status:?}; only a passed proposal can be executed")]
+    NotPassed {
+        proposal_id: u64,
+        status: ProposalStatus,
+    },
+
+    #[error("proposal {proposal_id} is in its timelock until {executable_at}; now is {now}")]
+    TimelockNotOver {
+        proposal_id: u64,
+        executable_at: Timestamp,
+        now: Timestamp,
+    },
+
+    #[error("proposal {proposal_id} is {status:?}; only a rejected proposal can be closed")]
+    NotRejected {
+        proposal_id: u64,
+        status: ProposalStatus,
+    },
+
+    #[error("proposal {proposal_id} can be vetoed only while passed and in its timelock (status {status:?})")]
+    NotVetoable {
+        proposal_id: u64,
+        status: ProposalStatus,
+    },
+
+    #[error("the DAO has no guardian")]
+    NoGuardian {},
+
+    #[error("no proposal execution is in progress for proposal {proposal_id}")]
+    NotDispatching { proposal_id: u64 },
+
+    #[error("unknown reply id {id}")]
+    UnknownReply { id: u64 },
+
+    #[error("the suite bootstrap is not finished")]
+    SuiteNotReady {},
+
+    #[error("reply without the instantiated contract's address: {reason}")]
+    BadInstantiateReply { reason: String },
 }

@@ -1,8 +1,100 @@
-use cosmwasm_std::StdError;
+use cosmwasm_std::{Decimal, StdError, Timestamp, Uint128};
+use cw_utils::PaymentError;
+use depin_interface::migration::MigrationError;
+use depin_interface::ValidationError;
 use thiserror::Error;
 
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
     #[error("{0}")]
     Std(#[from] StdError),
+
+    #[error("{0}")]
+    Validation(#[from] ValidationError),
+
+    #[error("{0}")]
+    Payment(#[from] PaymentError),
+
+    #[error("{0}")]
+    Migration(#[from] MigrationError),
+
+    #[error("{0}")]
+    Overflow(#[from] cosmwasm_std::OverflowError),
+
+    #[error("unauthorized: {sender} may not {action}")]
+    Unauthorized { sender: String, action: &'static str },
+
+    #[error("{address} is already a registered provider")]
+    AlreadyRegistered { address: String },
+
+    #[error("{address} is not a registered provider")]
+    ProviderNotFound { address: String },
+
+    #[error("stake {stake} is below the minimum stake {min_stake}")]
+    BelowMinStake { stake: Uint128, min_stake: Uint128 },
+
+    #[error("the stake denom is {expected}; stake it {how}")]
+    WrongStakeMethod { expected: String, how: &'static str },
+
+    #[error("cw20 {token} is not the stake token {expected}")]
+    UnknownToken { token: String, expected: String },
+
+    #[error("amount must be greater than zero")]
+    ZeroAmount {},
+
+    #[error("cannot unbond {requested}: only {bonded} is bonded")]
+    InsufficientStake { requested: Uint128, bonded: Uint128 },
+
+    #[error("{pending} unbonding claims are pending; the limit is {max}")]
+    TooManyClaims { pending: usize, max: usize },
+
+    #[error("no claim has matured yet")]
+    NothingToClaim {},
+
+    #[error("no rewards to claim")]
+    NoRewards {},
+
+    #[error("no reward token is configured")]
+    NoRewardToken {},
+
+    #[error("the reward token cap {cap} is reached; nothing can be minted")]
+    RewardCapReached { cap: Uint128 },
+
+    #[error("the provider is exiting; register again instead")]
+    ProviderExiting {},
+
+    #[error("the provider is jailed until {until}")]
+    Jailed { until: Timestamp },
+
+    #[error("the provider is not jailed")]
+    NotJailed {},
+
+    #[error("the billing escrow may slash at most {max_slash}; asked {fraction}")]
+    SlashTooLarge { fraction: Decimal, max_slash: Decimal },
+
+    #[error("score {score} is above 100")]
+    ScoreOutOfRange { score: u8 },
+
+    #[error("an attestation needs a score or a capacity")]
+    EmptyAttestation {},
+
+    #[error("{field} has {len} entries; the limit is {max}")]
+    TooManyEntries {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+
+    #[error("{field} lists denom {denom} twice")]
+    DuplicateDenom { field: &'static str, denom: String },
+
+    #[error("{field} is {value}; the limit is {max}")]
+    OutOfRange {
+        field: &'static str,
+        value: u64,
+        max: u64,
+    },
+
+    #[error("{field} must be greater than zero")]
+    MustBePositive { field: &'static str },
 }

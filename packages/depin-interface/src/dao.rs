@@ -76,6 +76,10 @@ pub struct EscrowParams {
     pub dispute_window: u64,
     pub accepted_denoms: Vec<UncheckedDenom>,
     pub arbiters: Option<Vec<String>>,
+    /// Also accept the suite's own token (its address does not exist before
+    /// the DAO creates it, so `accepted_denoms` cannot name it). Default: false.
+    #[serde(default)]
+    pub accept_suite_token: Option<bool>,
 }
 
 #[cw_serde]
@@ -124,6 +128,14 @@ pub enum ExecuteMsg {
     },
     /// The DAO itself only, through a proposal.
     UpdateConfig(DaoConfigUpdate),
+    /// INTERNAL: sent by the DAO to itself by `execute`, as one submessage
+    /// whose failure marks the proposal `execution_failed`; it returns the
+    /// proposal's messages, so they succeed or fail together. Refused from any
+    /// other sender, and from the DAO itself unless `execute` of this very
+    /// proposal is in progress.
+    Dispatch {
+        proposal_id: u64,
+    },
 }
 
 /// The message a cw20 `send` to the DAO wraps.

@@ -9,12 +9,8 @@ pub fn reward_token() -> Box<dyn Contract<Empty>> {
 }
 
 pub fn provider_registry() -> Box<dyn Contract<Empty>> {
-    use depin_provider_registry::contract::{execute, instantiate, migrate, query, reply};
-    Box::new(
-        ContractWrapper::new(execute, instantiate, query)
-            .with_reply(reply)
-            .with_migrate(migrate),
-    )
+    use depin_provider_registry::contract::{execute, instantiate, migrate, query};
+    Box::new(ContractWrapper::new(execute, instantiate, query).with_migrate(migrate))
 }
 
 pub fn billing_escrow() -> Box<dyn Contract<Empty>> {

@@ -1,25 +1,61 @@
-//! Deployment and helpers for the DAO.
+//! Deployment through the DAO, and helpers for every DAO action.
 
-use cosmwasm_std::Uint128;
-use cw_multi_test::{App, Executor};
-use depin_interface::{escrow, registry, token, UncheckedDenom};
+use cosmwasm_std::{Addr, CosmosMsg, Decimal, Uint128};
+use cw_multi_test::error::AnyResult;
+use cw_multi_test::{App, AppResponse, Executor};
+use depin_interface::dao::{
+    self, DaoConfig, EscrowParams, ProposalResponse, ProposeMsg, ReceiveMsg, RegistryParams,
+    SuiteInstantiate, SuiteResponse, TokenParams, Vote,
+};
+use depin_interface::{token, UncheckedDenom};
 
 use crate::suite::{
-    store_codes, Actors, Suite, SuiteBuilder, INITIAL_MEMBER_TOKENS, PAY_DENOM, STAKE_DENOM,
+    store_codes, Actors, CodeIds, Suite, SuiteBuilder, INITIAL_MEMBER_TOKENS, PAY_DENOM,
+    STAKE_DENOM,
 };
 
-/// Deploys token, registry and escrow.
-///
-/// TEMPORARY until the DAO contract bootstraps the suite: the `deployer`
-/// account instantiates each contract directly and plays the DAO.
-pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
-    let codes = store_codes(&mut app);
-    let dao = actors.deployer.clone();
-    let token_addr = app
-        .instantiate_contract(
-            codes.token,
-            dao.clone(),
-            &token::InstantiateMsg {
+/// Seconds a proposal is open: 3 days.
+pub const DAO_VOTING_PERIOD: u64 = 3 * 86_400;
+/// x/gov-like defaults: threshold 50 %, quorum 33.4 %, veto 33.4 %.
+pub const DAO_THRESHOLD: Decimal = Decimal::percent(50);
+pub const DAO_QUORUM: Decimal = Decimal::permille(334);
+pub const DAO_VETO_THRESHOLD: Decimal = Decimal::permille(334);
+/// Suite tokens a proposal locks.
+pub const DAO_PROPOSAL_DEPOSIT: u128 = 1_000;
+/// Seconds from `unstake` to a payable claim: 14 days.
+pub const DAO_UNSTAKING_PERIOD: u64 = 14 * 86_400;
+/// Seconds from passing to the earliest `execute`: 1 day.
+pub const DAO_TIMELOCK: u64 = 86_400;
+/// Suite tokens each member stakes in [`Suite::pass_proposal`].
+pub const DAO_MEMBER_STAKE: u128 = 100_000;
+
+/// The DAO config the suite deploys with (guardian: `actors.guardian`).
+pub fn dao_config(actors: &Actors) -> DaoConfig<String> {
+    DaoConfig {
+        voting_period: DAO_VOTING_PERIOD,
+        threshold: DAO_THRESHOLD,
+        quorum: DAO_QUORUM,
+        veto_threshold: DAO_VETO_THRESHOLD,
+        proposal_deposit: Uint128::new(DAO_PROPOSAL_DEPOSIT),
+        unstaking_period: DAO_UNSTAKING_PERIOD,
+        timelock: DAO_TIMELOCK,
+        guardian: Some(actors.guardian.to_string()),
+    }
+}
+
+/// The one DAO instantiate that creates the whole suite from `params`.
+pub fn dao_instantiate_msg(
+    codes: &CodeIds,
+    actors: &Actors,
+    params: &SuiteBuilder,
+) -> dao::InstantiateMsg {
+    dao::InstantiateMsg {
+        config: dao_config(actors),
+        suite: SuiteInstantiate {
+            token_code_id: codes.token,
+            registry_code_id: codes.registry,
+            escrow_code_id: codes.escrow,
+            token: TokenParams {
                 name: "DePIN Reward".into(),
                 symbol: "DPIN".into(),
                 decimals: 6,
@@ -32,90 +68,253 @@ pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
                         amount: Uint128::new(INITIAL_MEMBER_TOKENS),
                     })
                     .collect(),
-                mint: Some(token::MinterResponse {
-                    minter: dao.to_string(),
-                    cap: params.token_cap,
-                }),
+                cap: params.token_cap,
                 marketing: None,
             },
-            &[],
-            "reward-token",
-            Some(dao.to_string()),
-        )
-        .expect("instantiating the token");
-    let stake_denom = if params.cw20_stake {
-        UncheckedDenom::Cw20(token_addr.to_string())
-    } else {
-        UncheckedDenom::Native(STAKE_DENOM.into())
-    };
-    let registry_addr = app
-        .instantiate_contract(
-            codes.registry,
-            dao.clone(),
-            &registry::InstantiateMsg {
-                dao: dao.to_string(),
-                reward_token: Some(token_addr.to_string()),
-                billing_escrow: None,
-                stake_denom,
+            registry: RegistryParams {
+                // None: the suite's own token, filled in by the DAO.
+                stake_denom: (!params.cw20_stake)
+                    .then(|| UncheckedDenom::Native(STAKE_DENOM.into())),
                 min_stake: params.min_stake,
                 unbonding_period: params.unbonding_period,
                 max_slash: params.max_slash,
                 oracles: vec![actors.oracle.to_string()],
                 rewards: params.rewards.clone(),
             },
-            &[],
-            "provider-registry",
-            Some(dao.to_string()),
-        )
-        .expect("instantiating the registry");
-    let escrow_addr = app
-        .instantiate_contract(
-            codes.escrow,
-            dao.clone(),
-            &escrow::InstantiateMsg {
-                dao: dao.to_string(),
-                registry: registry_addr.to_string(),
-                treasury: None,
+            escrow: EscrowParams {
                 fee_bps: params.fee_bps,
                 dispute_window: params.dispute_window,
-                accepted_denoms: vec![
-                    UncheckedDenom::Native(PAY_DENOM.into()),
-                    UncheckedDenom::Cw20(token_addr.to_string()),
-                ],
+                accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
                 arbiters: Some(vec![actors.arbiter.to_string()]),
+                // The suite token, whose address the DAO fills in.
+                accept_suite_token: Some(true),
             },
-            &[],
-            "billing-escrow",
-            Some(dao.to_string()),
-        )
-        .expect("instantiating the escrow");
-    app.execute_contract(
-        dao.clone(),
-        registry_addr.clone(),
-        &registry::ExecuteMsg::UpdateConfig(registry::RegistryConfigUpdate {
-            billing_escrow: Some(escrow_addr.to_string()),
-            ..Default::default()
-        }),
-        &[],
-    )
-    .expect("wiring the escrow into the registry");
-    app.execute_contract(
-        dao.clone(),
-        token_addr.clone(),
-        &token::ExecuteMsg::UpdateMinter {
-            new_minter: Some(registry_addr.to_string()),
         },
-        &[],
-    )
-    .expect("making the registry the minter");
+    }
+}
+
+/// Deploys the suite with one DAO instantiate: the DAO creates token,
+/// registry and escrow, owns them and is their wasm admin.
+pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
+    let codes = store_codes(&mut app);
+    let msg = dao_instantiate_msg(&codes, &actors, &params);
+    let dao = app
+        .instantiate_contract(
+            codes.dao,
+            actors.deployer.clone(),
+            &msg,
+            &[],
+            "depin-dao",
+            None,
+        )
+        .expect("instantiating the DAO and its suite");
+    let suite: SuiteResponse = app
+        .wrap()
+        .query_wasm_smart(&dao, &dao::QueryMsg::Suite {})
+        .expect("suite query");
     Suite {
         app,
         actors,
         dao,
-        token: token_addr,
-        registry: registry_addr,
-        escrow: escrow_addr,
+        token: suite.token,
+        registry: suite.registry,
+        escrow: suite.escrow,
         codes,
         params,
+    }
+}
+
+impl Suite {
+    fn dao_execute(&mut self, sender: &Addr, msg: &dao::ExecuteMsg) -> AnyResult<AppResponse> {
+        let dao = self.dao.clone();
+        self.app.execute_contract(sender.clone(), dao, msg, &[])
+    }
+
+    /// `member` stakes `amount` suite tokens (cw20 `send` `{"stake":{}}`).
+    pub fn stake(&mut self, member: &Addr, amount: u128) -> AnyResult<AppResponse> {
+        let dao = self.dao.clone();
+        self.send_tokens(member, &dao, amount, &ReceiveMsg::Stake {})
+    }
+
+    pub fn unstake(&mut self, member: &Addr, amount: u128) -> AnyResult<AppResponse> {
+        self.dao_execute(
+            member,
+            &dao::ExecuteMsg::Unstake {
+                amount: Uint128::new(amount),
+            },
+        )
+    }
+
+    /// Pays `member`'s matured DAO claims.
+    pub fn claim_unstaked(&mut self, member: &Addr) -> AnyResult<AppResponse> {
+        self.dao_execute(member, &dao::ExecuteMsg::Claim {})
+    }
+
+    /// `proposer` proposes `msgs` with the configured deposit (cw20 `send`).
+    pub fn propose(
+        &mut self,
+        proposer: &Addr,
+        title: &str,
+        msgs: Vec<CosmosMsg>,
+    ) -> AnyResult<AppResponse> {
+        let deposit = self.dao_config().proposal_deposit.u128();
+        self.propose_with_deposit(proposer, title, msgs, deposit)
+    }
+
+    /// Like [`Suite::propose`] with an explicit deposit amount.
+    pub fn propose_with_deposit(
+        &mut self,
+        proposer: &Addr,
+        title: &str,
+        msgs: Vec<CosmosMsg>,
+        deposit: u128,
+    ) -> AnyResult<AppResponse> {
+        let dao = self.dao.clone();
+        self.send_tokens(
+            proposer,
+            &dao,
+            deposit,
+            &ReceiveMsg::Propose(propose_msg(title, msgs)),
+        )
+    }
+
+    /// `propose` without a deposit (allowed only when the deposit is zero).
+    pub fn propose_direct(
+        &mut self,
+        proposer: &Addr,
+        title: &str,
+        msgs: Vec<CosmosMsg>,
+    ) -> AnyResult<AppResponse> {
+        self.dao_execute(
+            proposer,
+            &dao::ExecuteMsg::Propose(propose_msg(title, msgs)),
+        )
+    }
+
+    pub fn vote(&mut self, voter: &Addr, proposal_id: u64, vote: Vote) -> AnyResult<AppResponse> {
+        self.dao_execute(voter, &dao::ExecuteMsg::Vote { proposal_id, vote })
+    }
+
+    pub fn execute_proposal(&mut self, sender: &Addr, proposal_id: u64) -> AnyResult<AppResponse> {
+        self.dao_execute(sender, &dao::ExecuteMsg::Execute { proposal_id })
+    }
+
+    pub fn close_proposal(&mut self, sender: &Addr, proposal_id: u64) -> AnyResult<AppResponse> {
+        self.dao_execute(sender, &dao::ExecuteMsg::Close { proposal_id })
+    }
+
+    pub fn veto_proposal(&mut self, sender: &Addr, proposal_id: u64) -> AnyResult<AppResponse> {
+        self.dao_execute(sender, &dao::ExecuteMsg::Veto { proposal_id })
+    }
+
+    pub fn update_dao_config(
+        &mut self,
+        sender: &Addr,
+        update: dao::DaoConfigUpdate,
+    ) -> AnyResult<AppResponse> {
+        self.dao_execute(sender, &dao::ExecuteMsg::UpdateConfig(update))
+    }
+
+    pub fn dao_config(&self) -> DaoConfig {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.dao, &dao::QueryMsg::Config {})
+            .expect("dao config query")
+    }
+
+    pub fn proposal(&self, proposal_id: u64) -> ProposalResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.dao, &dao::QueryMsg::Proposal { proposal_id })
+            .expect("proposal query")
+    }
+
+    /// Staked power of `addr` at the start of block `height` (None: now).
+    pub fn voting_power(&self, addr: &Addr, height: Option<u64>) -> u128 {
+        let res: dao::VotingPowerResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.dao,
+                &dao::QueryMsg::VotingPower {
+                    address: addr.to_string(),
+                    height,
+                },
+            )
+            .expect("voting power query");
+        res.power.u128()
+    }
+
+    pub fn total_power(&self, height: Option<u64>) -> u128 {
+        let res: dao::TotalPowerResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.dao, &dao::QueryMsg::TotalPower { height })
+            .expect("total power query");
+        res.power.u128()
+    }
+
+    pub fn dao_claims(&self, addr: &Addr) -> dao::ClaimsResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(
+                &self.dao,
+                &dao::QueryMsg::Claims {
+                    address: addr.to_string(),
+                },
+            )
+            .expect("claims query")
+    }
+
+    /// Id of the proposal a `propose` response created.
+    pub fn proposal_id(res: &AppResponse) -> u64 {
+        res.events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == "proposal_id")
+            .and_then(|a| a.value.parse().ok())
+            .expect("a proposal_id attribute")
+    }
+
+    /// Every member stakes [`DAO_MEMBER_STAKE`] (once) and a block passes.
+    pub fn stake_members(&mut self) {
+        for member in self.actors.members.clone() {
+            if self.voting_power(&member, None) == 0 {
+                self.stake(&member, DAO_MEMBER_STAKE)
+                    .expect("a member staking");
+            }
+        }
+        self.advance(5);
+    }
+
+    /// stake → propose → every member votes yes → timelock → execute.
+    /// Returns the proposal id; the proposal is `executed` or `execution_failed`.
+    pub fn pass_proposal(&mut self, msgs: Vec<CosmosMsg>) -> u64 {
+        self.stake_members();
+        let proposer = self.member(0);
+        let res = self
+            .propose(&proposer, "governance action", msgs)
+            .expect("proposing");
+        let id = Self::proposal_id(&res);
+        for member in self.actors.members.clone() {
+            self.vote(&member, id, Vote::Yes).expect("voting yes");
+        }
+        let now = self.app.block_info().time;
+        let executable_at = self
+            .proposal(id)
+            .executable_at
+            .expect("every member voted yes: passed");
+        self.advance(executable_at.seconds().saturating_sub(now.seconds()));
+        let executor = self.actors.attacker.clone();
+        self.execute_proposal(&executor, id).expect("executing");
+        id
+    }
+}
+
+pub fn propose_msg(title: &str, msgs: Vec<CosmosMsg>) -> ProposeMsg {
+    ProposeMsg {
+        title: title.into(),
+        description: format!("{title}: a proposal made by a test"),
+        msgs,
     }
 }

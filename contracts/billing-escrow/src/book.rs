@@ -1,0 +1,163 @@
+//! The lease book: what is due now, streaming accrual, and applying a settle.
+//! Everything here costs O(1) storage reads per lease, plus one per dispute
+//! whose charge matured since the previous settle.
+
+use cosmwasm_std::{Order, StdResult, Storage, Timestamp, Uint128};
+use cw_storage_plus::Bound;
+use depin_interface::escrow::LeaseState;
+
+use crate::error::ContractError;
+use crate::state::{Book, Lease, MeteredBook, DISPUTED, MATURITY};
+use crate::sums::{fee_of, stream_accrual, Sums};
+
+/// What a settle pays now and where it moves a metered book.
+#[derive(Debug, Default, PartialEq)]
+pub struct Settlement {
+    pub due: Sums,
+    /// New `(settled_through, settled)` boundary of a metered book.
+    pub boundary: Option<(u64, Sums)>,
+    /// `DISPUTED` keys `(matures_at, charge_id)` the new boundary passes.
+    pub passed_disputes: Vec<(u64, u64)>,
+}
+
+/// Matured charges not paid yet, less the disputed ones, plus upheld disputes.
+///
+/// Charges mature in id order, so the matured ones are a prefix: one
+/// descending seek finds the last matured charge and its prefix sums; the
+/// batch is the difference from the prefix at the previous settle. Disputed
+/// charges in the batch (always after the previous boundary, since a dispute
+/// happens before maturity) are subtracted; their money moves on resolution.
+pub fn metered_settlement(
+    storage: &dyn Storage,
+    lease_id: u64,
+    book: &MeteredBook,
+    now: u64,
+) -> Result<Settlement, ContractError> {
+    let mut settlement = Settlement {
+        due: book.upheld,
+        ..Settlement::default()
+    };
+    let last = MATURITY
+        .sub_prefix(lease_id)
+        .range(
+            storage,
+            None,
+            Some(Bound::inclusive((now, u64::MAX))),
+            Order::Descending,
+        )
+        .next()
+        .transpose()?;
+    let Some(((_, charge_id), cumulative)) = last else {
+        return Ok(settlement);
+    };
+    if charge_id <= book.settled_through {
+        return Ok(settlement);
+    }
+    let mut batch = cumulative.checked_sub(book.settled)?;
+    let disputed = DISPUTED
+        .sub_prefix(lease_id)
+        .range(
+            storage,
+            None,
+            Some(Bound::inclusive((now, u64::MAX))),
+            Order::Ascending,
+        )
+        .collect::<StdResult<Vec<_>>>()?;
+    for (key, sums) in disputed {
+        batch = batch.checked_sub(sums)?;
+        settlement.passed_disputes.push(key);
+    }
+    settlement.due = settlement.due.checked_add(batch)?;
+    settlement.boundary = Some((charge_id, cumulative));
+    Ok(settlement)
+}
+
+/// Bills a started, open streaming lease up to `now` (never past `available`;
+/// time beyond the deposit is not billed). A no-op for other leases.
+pub fn accrue(lease: &mut Lease, now: Timestamp) -> Result<(), ContractError> {
+    if lease.state != LeaseState::Open {
+        return Ok(());
+    }
+    let Book::Streaming(stream) = &mut lease.book else {
+        return Ok(());
+    };
+    let Some(from) = stream.accrued_until else {
+        return Ok(());
+    };
+    let elapsed = now.seconds().saturating_sub(from.seconds());
+    let (seconds, amount) = stream_accrual(stream.rate_per_second, elapsed, lease.available)?;
+    stream.accrued_until = Some(now.max(from));
+    stream.unsettled_seconds = stream.unsettled_seconds.checked_add(seconds)?;
+    lease.available = lease.available.checked_sub(amount)?;
+    lease.reserved = lease.reserved.checked_add(amount)?;
+    lease.units = lease.units.checked_add(seconds)?;
+    Ok(())
+}
+
+/// What settling pays now (after [`accrue`] for a streaming lease).
+/// Streaming accrual pays the fee in force now (`fee_bps`).
+pub fn settlement(
+    storage: &dyn Storage,
+    lease_id: u64,
+    lease: &Lease,
+    now: Timestamp,
+    fee_bps: u16,
+) -> Result<Settlement, ContractError> {
+    match &lease.book {
+        Book::Metered(book) => metered_settlement(storage, lease_id, book, now.seconds()),
+        Book::Streaming(stream) => Ok(Settlement {
+            due: Sums::new(
+                lease.reserved,
+                fee_of(lease.reserved, fee_bps)?,
+                stream.unsettled_seconds,
+            ),
+            ..Settlement::default()
+        }),
+        Book::Receipts(_) => Ok(Settlement::default()),
+    }
+}
+
+/// Records a settlement as paid: moves `due` from reserved to paid and the
+/// metered boundary forward.
+pub fn apply_settlement(
+    storage: &mut dyn Storage,
+    lease_id: u64,
+    lease: &mut Lease,
+    settlement: &Settlement,
+    now: Timestamp,
+) -> Result<(), ContractError> {
+    let due = settlement.due;
+    lease.reserved = lease.reserved.checked_sub(due.amount)?;
+    lease.paid = lease.paid.checked_add(due.amount)?;
+    if !due.is_zero() {
+        lease.last_settled_at = Some(now);
+    }
+    match &mut lease.book {
+        Book::Metered(book) => {
+            if let Some((charge_id, cumulative)) = settlement.boundary {
+                book.settled_through = charge_id;
+                book.settled = cumulative;
+            }
+            for (matures_at, charge_id) in &settlement.passed_disputes {
+                DISPUTED.remove(storage, (lease_id, *matures_at, *charge_id));
+            }
+            if !book.upheld.is_zero() {
+                book.upheld = Sums::default();
+                book.settle_count = book.settle_count.saturating_add(1);
+            }
+        }
+        Book::Streaming(stream) => stream.unsettled_seconds = Uint128::zero(),
+        Book::Receipts(_) => {}
+    }
+    Ok(())
+}
+
+/// True when no charge is in its window or disputed, nothing is reserved,
+/// and any grace period for final receipts is over.
+pub fn nothing_pending(lease: &Lease, now: Timestamp) -> bool {
+    let disputes = match &lease.book {
+        Book::Metered(book) => book.open_disputes,
+        _ => 0,
+    };
+    lease.reserved.is_zero() && disputes == 0 && lease.close_after.map_or(true, |t| now >= t)
+}

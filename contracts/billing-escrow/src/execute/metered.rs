@@ -1,0 +1,222 @@
+//! Metered leases: usage reports become charges the consumer may dispute.
+
+use cosmwasm_std::{
+    to_json_binary, Decimal, DepsMut, Env, MessageInfo, Response, SubMsg, Uint128, WasmMsg,
+};
+use depin_interface::escrow::LeaseState;
+use depin_interface::registry;
+use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
+
+use crate::error::ContractError;
+use crate::helpers::{load_lease, require_provider, require_state, save_lease, wrong_mode};
+use crate::state::{Book, Charge, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
+use crate::sums::{priced, Sums};
+
+/// The provider reports `units`: a charge of `units × price_per_unit`, with the
+/// fee in force now fixed on it, payable once the lease's dispute window ends.
+pub fn report_usage(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_id: u64,
+    units: Uint128,
+) -> Result<Response, ContractError> {
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    require_provider(lease_id, &lease, &info.sender, "report usage")?;
+    require_state(lease_id, &lease, &[LeaseState::Open], "report_usage")?;
+    if units.is_zero() {
+        return Err(ContractError::ZeroUnits {});
+    }
+    let amount = units.checked_mul(lease.price_per_unit)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroCharge {
+            price_per_unit: lease.price_per_unit,
+        });
+    }
+    if amount > lease.available {
+        return Err(ContractError::ExceedsAvailable {
+            lease_id,
+            amount,
+            available: lease.available,
+        });
+    }
+    let fee_bps = CONFIG.load(deps.storage)?.fee_bps;
+    let sums = priced(amount, units, fee_bps)?;
+    let matures_at = env.block.time.seconds().saturating_add(lease.dispute_window);
+    let window = lease.dispute_window;
+    let Book::Metered(book) = &mut lease.book else {
+        return Err(wrong_mode(lease_id, &lease, "metered", "report_usage"));
+    };
+    let charge_id = book.next_charge_id;
+    book.next_charge_id = charge_id.saturating_add(1);
+    book.total = book.total.checked_add(sums)?;
+    book.last_matures_at = matures_at;
+    MATURITY.save(deps.storage, (lease_id, matures_at, charge_id), &book.total)?;
+    let charge = Charge {
+        units,
+        amount,
+        fee_bps,
+        fee: sums.fee,
+        created_at: env.block.time,
+        matures_at,
+        dispute: None,
+    };
+    CHARGES.save(deps.storage, (lease_id, charge_id), &charge)?;
+    lease.available = lease.available.checked_sub(amount)?;
+    lease.reserved = lease.reserved.checked_add(amount)?;
+    lease.units = lease.units.checked_add(units)?;
+    save_lease(deps.storage, lease_id, &lease)?;
+    Ok(Response::new()
+        .add_attribute("action", "report_usage")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("charge_id", charge_id.to_string())
+        .add_attribute("units", units)
+        .add_attribute("amount", amount)
+        .add_attribute("fee", sums.fee)
+        .add_attribute("dispute_window", window.to_string())
+        .add_attribute("disputable_until", matures_at.to_string()))
+}
+
+/// The consumer disputes a charge strictly before it matures.
+pub fn dispute(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_id: u64,
+    charge_id: u64,
+    reason: String,
+) -> Result<Response, ContractError> {
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    if info.sender != lease.consumer {
+        return Err(ContractError::NotConsumer {
+            lease_id,
+            action: "dispute a charge",
+        });
+    }
+    require_state(
+        lease_id,
+        &lease,
+        &[LeaseState::Open, LeaseState::Closing],
+        "dispute",
+    )?;
+    validate_text("reason", &reason, MAX_TEXT_LEN)?;
+    let Book::Metered(book) = &mut lease.book else {
+        return Err(wrong_mode(lease_id, &lease, "metered", "dispute"));
+    };
+    let key = (lease_id, charge_id);
+    let mut charge = CHARGES
+        .may_load(deps.storage, key)?
+        .ok_or(ContractError::ChargeNotFound {
+            lease_id,
+            charge_id,
+        })?;
+    if charge.dispute.is_some() {
+        return Err(ContractError::AlreadyDisputed { charge_id });
+    }
+    let now = env.block.time.seconds();
+    if now >= charge.matures_at {
+        return Err(ContractError::DisputeWindowClosed {
+            charge_id,
+            disputable_until: charge.matures_at,
+            now,
+        });
+    }
+    DISPUTED.save(
+        deps.storage,
+        (lease_id, charge.matures_at, charge_id),
+        &Sums::new(charge.amount, charge.fee, charge.units),
+    )?;
+    charge.dispute = Some(Dispute {
+        reason,
+        upheld: None,
+        upheld_at_settle: 0,
+    });
+    CHARGES.save(deps.storage, key, &charge)?;
+    book.open_disputes = book.open_disputes.saturating_add(1);
+    save_lease(deps.storage, lease_id, &lease)?;
+    Ok(Response::new()
+        .add_attribute("action", "dispute")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("charge_id", charge_id.to_string())
+        .add_attribute("amount", charge.amount))
+}
+
+/// The DAO or an arbiter resolves a dispute. Upheld: the charge is paid by the
+/// next settle. Voided: its amount returns to `available`, and a positive
+/// `slash_fraction` sends `slash` to the registry as a plain submessage, so a
+/// refused slash (above `max_slash`, unknown provider) reverts the whole
+/// resolution; the resolver can retry without a slash.
+pub fn resolve_dispute(
+    deps: DepsMut,
+    info: MessageInfo,
+    lease_id: u64,
+    charge_id: u64,
+    uphold: bool,
+    slash_fraction: Option<Decimal>,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    if info.sender != config.dao && !config.arbiters.contains(&info.sender) {
+        return Err(ContractError::NotArbiter {});
+    }
+    if let Some(fraction) = slash_fraction {
+        if uphold {
+            return Err(ContractError::SlashOnUpheld {});
+        }
+        validate_fraction("slash_fraction", fraction)?;
+    }
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    let key = (lease_id, charge_id);
+    let mut charge = CHARGES
+        .may_load(deps.storage, key)?
+        .ok_or(ContractError::ChargeNotFound {
+            lease_id,
+            charge_id,
+        })?;
+    let Book::Metered(book) = &mut lease.book else {
+        return Err(wrong_mode(lease_id, &lease, "metered", "resolve_dispute"));
+    };
+    let Some(dispute) = charge.dispute.as_mut().filter(|d| d.upheld.is_none()) else {
+        return Err(ContractError::NotDisputed { charge_id });
+    };
+    book.open_disputes = book.open_disputes.saturating_sub(1);
+    dispute.upheld = Some(uphold);
+    let mut msgs = vec![];
+    if uphold {
+        book.upheld = book
+            .upheld
+            .checked_add(Sums::new(charge.amount, charge.fee, charge.units))?;
+        dispute.upheld_at_settle = book.settle_count;
+    } else {
+        lease.reserved = lease.reserved.checked_sub(charge.amount)?;
+        lease.available = lease.available.checked_add(charge.amount)?;
+        lease.units = lease.units.checked_sub(charge.units)?;
+        if let Some(fraction) = slash_fraction.filter(|f| !f.is_zero()) {
+            let slash = registry::ExecuteMsg::Slash {
+                provider: lease.provider.to_string(),
+                fraction,
+                reason: format!(
+                    "billing-escrow: dispute voided on lease {lease_id} charge {charge_id}"
+                ),
+                jail_seconds: None,
+            };
+            msgs.push(SubMsg::new(WasmMsg::Execute {
+                contract_addr: config.registry.to_string(),
+                msg: to_json_binary(&slash)?,
+                funds: vec![],
+            }));
+        }
+    }
+    CHARGES.save(deps.storage, key, &charge)?;
+    save_lease(deps.storage, lease_id, &lease)?;
+    Ok(Response::new()
+        .add_attribute("action", "resolve_dispute")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("charge_id", charge_id.to_string())
+        .add_attribute("uphold", uphold.to_string())
+        .add_attribute("amount", charge.amount)
+        .add_attribute(
+            "slash_fraction",
+            slash_fraction.unwrap_or_default().to_string(),
+        )
+        .add_submessages(msgs))
+}

@@ -1,0 +1,87 @@
+//! Receipts leases: the provider redeems receipts signed off chain by the consumer.
+
+use cosmwasm_std::{Binary, DepsMut, Env, MessageInfo, Response, Uint128};
+use depin_interface::escrow::LeaseState;
+use depin_interface::receipt::receipt_digest;
+
+use crate::error::ContractError;
+use crate::helpers::{load_lease, payout, require_provider, save_lease, wrong_mode};
+use crate::state::{Book, CONFIG};
+use crate::sums::priced;
+
+/// Pays the increase of `cumulative_units` over the last redeemed value at the
+/// lease price, at once (fee in force now to the treasury, the rest to the
+/// provider, usage recorded in the registry). Only the last redeemed value is
+/// stored, so a receipt can never be paid twice and the cost is flat. The
+/// signature covers chain id, escrow address and lease id, so it is worthless
+/// on any other lease, escrow or chain.
+pub fn redeem(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_id: u64,
+    cumulative_units: Uint128,
+    signature: Binary,
+) -> Result<Response, ContractError> {
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    require_provider(lease_id, &lease, &info.sender, "redeem receipts")?;
+    let now = env.block.time;
+    let in_grace = lease.state == LeaseState::Closing && lease.close_after.is_some_and(|t| now < t);
+    if lease.state != LeaseState::Open && !in_grace {
+        return Err(ContractError::WrongState {
+            lease_id,
+            state: lease.state,
+            action: "redeem_receipt",
+        });
+    }
+    let price = lease.price_per_unit;
+    let available = lease.available;
+    let Book::Receipts(book) = &mut lease.book else {
+        return Err(wrong_mode(lease_id, &lease, "receipts", "redeem_receipt"));
+    };
+    if cumulative_units <= book.redeemed_units {
+        return Err(ContractError::ReceiptNotIncreasing {
+            cumulative_units,
+            redeemed: book.redeemed_units,
+        });
+    }
+    let digest = receipt_digest(
+        &env.block.chain_id,
+        env.contract.address.as_str(),
+        lease_id,
+        cumulative_units.u128(),
+    );
+    if !deps
+        .api
+        .secp256k1_verify(&digest, &signature, &book.consumer_pubkey)?
+    {
+        return Err(ContractError::InvalidReceiptSignature { lease_id });
+    }
+    let units = cumulative_units.checked_sub(book.redeemed_units)?;
+    let amount = units.checked_mul(price)?;
+    if amount > available {
+        return Err(ContractError::ExceedsAvailable {
+            lease_id,
+            amount,
+            available,
+        });
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let due = priced(amount, units, config.fee_bps)?;
+    book.redeemed_units = cumulative_units;
+    lease.available = lease.available.checked_sub(amount)?;
+    lease.paid = lease.paid.checked_add(amount)?;
+    lease.units = lease.units.checked_add(units)?;
+    lease.last_settled_at = Some(now);
+    let msgs = payout(lease_id, &lease, due, &config.treasury, &config.registry)?;
+    save_lease(deps.storage, lease_id, &lease)?;
+    Ok(Response::new()
+        .add_attribute("action", "redeem_receipt")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("cumulative_units", cumulative_units)
+        .add_attribute("units", units)
+        .add_attribute("amount", amount)
+        .add_attribute("fee", due.fee)
+        .add_attribute("provider_amount", due.provider_amount()?)
+        .add_submessages(msgs))
+}

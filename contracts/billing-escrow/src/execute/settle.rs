@@ -1,0 +1,82 @@
+//! `settle`: pays everything due on one lease, in O(1) whatever the number of charges.
+
+use cosmwasm_std::{CosmosMsg, DepsMut, Env, Response, Storage, SubMsg, Timestamp};
+use depin_interface::escrow::LeaseState;
+
+use crate::book::{accrue, apply_settlement, nothing_pending, settlement};
+use crate::error::ContractError;
+use crate::execute::lease::lease_state_name;
+use crate::helpers::{load_lease, payout, require_state, save_lease, transfer};
+use crate::state::{Config, Lease, CONFIG};
+use crate::sums::Sums;
+
+/// Anyone settles a lease: matured metered charges (at the fee fixed when
+/// each was reported), upheld disputes and streaming accrual (at the fee in
+/// force now) are paid; a `closing` lease with nothing pending is refunded
+/// and closed. Fails with `NothingToSettle` when there is nothing to do.
+pub fn settle(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, ContractError> {
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    require_state(
+        lease_id,
+        &lease,
+        &[LeaseState::Open, LeaseState::Closing],
+        "settle",
+    )?;
+    let now = env.block.time;
+    let config = CONFIG.load(deps.storage)?;
+    let (due, mut msgs) = settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
+    let completes_close = lease.state == LeaseState::Closing && nothing_pending(&lease, now);
+    if due.is_zero() && !completes_close {
+        return Err(ContractError::NothingToSettle { lease_id });
+    }
+    let mut response = Response::new()
+        .add_attribute("action", "settle")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("amount", due.amount)
+        .add_attribute("fee", due.fee)
+        .add_attribute("provider_amount", due.provider_amount()?)
+        .add_attribute("units", due.units);
+    if completes_close {
+        let refund = lease.available;
+        if let Some(msg) = finish_close(&mut lease, now)? {
+            msgs.push(SubMsg::new(msg));
+        }
+        response = response
+            .add_attribute("refunded", refund)
+            .add_attribute("state", lease_state_name(lease.state));
+    }
+    save_lease(deps.storage, lease_id, &lease)?;
+    Ok(response.add_submessages(msgs))
+}
+
+/// Accrues, computes and books what is due now; returns it with the messages
+/// paying it (none when nothing is due). The caller saves the lease.
+pub fn settle_due(
+    storage: &mut dyn Storage,
+    lease_id: u64,
+    lease: &mut Lease,
+    now: Timestamp,
+    config: &Config,
+) -> Result<(Sums, Vec<SubMsg>), ContractError> {
+    accrue(lease, now)?;
+    let settlement = settlement(storage, lease_id, lease, now, config.fee_bps)?;
+    apply_settlement(storage, lease_id, lease, &settlement, now)?;
+    let due = settlement.due;
+    if due.is_zero() {
+        return Ok((due, vec![]));
+    }
+    let msgs = payout(lease_id, lease, due, &config.treasury, &config.registry)?;
+    Ok((due, msgs))
+}
+
+/// Refunds `available` to the consumer and marks the lease closed.
+pub fn finish_close(lease: &mut Lease, now: Timestamp) -> Result<Option<CosmosMsg>, ContractError> {
+    let refund = lease.available;
+    let msg = transfer(&lease.denom, &lease.consumer, refund)?;
+    lease.refunded = lease.refunded.checked_add(refund)?;
+    lease.available = cosmwasm_std::Uint128::zero();
+    lease.state = LeaseState::Closed;
+    lease.closed_at = Some(now);
+    lease.close_after = None;
+    Ok(msg)
+}

@@ -1,0 +1,148 @@
+//! Lease loading, state checks and the messages that move money.
+
+use cosmwasm_std::{
+    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Storage, SubMsg, Uint128, WasmMsg,
+};
+use depin_interface::escrow::LeaseState;
+use depin_interface::registry;
+use depin_interface::{Denom, UncheckedDenom, UncheckedDenomAmount};
+
+use crate::error::ContractError;
+use crate::state::{leases, Book, Lease};
+use crate::sums::Sums;
+
+/// Reply id of the `record_usage` submessage sent to the registry on every payment.
+pub const REPLY_RECORD_USAGE: u64 = 1;
+
+pub fn load_lease(storage: &dyn Storage, lease_id: u64) -> Result<Lease, ContractError> {
+    leases()
+        .may_load(storage, lease_id)?
+        .ok_or(ContractError::LeaseNotFound { lease_id })
+}
+
+pub fn save_lease(
+    storage: &mut dyn Storage,
+    lease_id: u64,
+    lease: &Lease,
+) -> Result<(), ContractError> {
+    Ok(leases().save(storage, lease_id, lease)?)
+}
+
+/// Fails unless the lease is in one of `states`.
+pub fn require_state(
+    lease_id: u64,
+    lease: &Lease,
+    states: &[LeaseState],
+    action: &'static str,
+) -> Result<(), ContractError> {
+    if states.contains(&lease.state) {
+        Ok(())
+    } else {
+        Err(ContractError::WrongState {
+            lease_id,
+            state: lease.state,
+            action,
+        })
+    }
+}
+
+pub fn require_provider(
+    lease_id: u64,
+    lease: &Lease,
+    sender: &Addr,
+    action: &'static str,
+) -> Result<(), ContractError> {
+    if *sender == lease.provider {
+        Ok(())
+    } else {
+        Err(ContractError::NotProvider { lease_id, action })
+    }
+}
+
+pub fn mode_name(book: &Book) -> &'static str {
+    match book {
+        Book::Metered(_) => "metered",
+        Book::Streaming(_) => "streaming",
+        Book::Receipts(_) => "receipts",
+    }
+}
+
+pub fn wrong_mode(
+    lease_id: u64,
+    lease: &Lease,
+    expected: &'static str,
+    action: &'static str,
+) -> ContractError {
+    ContractError::WrongBillingMode {
+        lease_id,
+        mode: mode_name(&lease.book),
+        expected,
+        action,
+    }
+}
+
+/// A transfer of `amount` of `denom` to `to`; `None` for a zero amount.
+pub fn transfer(
+    denom: &Denom,
+    to: &Addr,
+    amount: Uint128,
+) -> Result<Option<CosmosMsg>, ContractError> {
+    if amount.is_zero() {
+        return Ok(None);
+    }
+    Ok(Some(match denom {
+        Denom::Native(denom) => BankMsg::Send {
+            to_address: to.to_string(),
+            amount: vec![Coin::new(amount, denom.clone())],
+        }
+        .into(),
+        Denom::Cw20(token) => WasmMsg::Execute {
+            contract_addr: token.to_string(),
+            msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer {
+                recipient: to.to_string(),
+                amount,
+            })?,
+            funds: vec![],
+        }
+        .into(),
+    }))
+}
+
+/// The messages paying `due` on a lease: the fee to the treasury, the rest to
+/// the provider, then `record_usage` to the registry as a `reply_on_error`
+/// submessage (its failure is recorded by the reply and never blocks the payment).
+/// The revenue reported is the gross amount the consumer paid (fee included),
+/// so a fee change does not shift the registry's usage weights.
+pub fn payout(
+    lease_id: u64,
+    lease: &Lease,
+    due: Sums,
+    treasury: &Addr,
+    registry_addr: &Addr,
+) -> Result<Vec<SubMsg>, ContractError> {
+    let mut msgs = vec![];
+    if let Some(msg) = transfer(&lease.denom, treasury, due.fee)? {
+        msgs.push(SubMsg::new(msg));
+    }
+    if let Some(msg) = transfer(&lease.denom, &lease.provider, due.provider_amount()?)? {
+        msgs.push(SubMsg::new(msg));
+    }
+    let record = registry::ExecuteMsg::RecordUsage {
+        provider: lease.provider.to_string(),
+        units: due.units,
+        revenue: vec![UncheckedDenomAmount {
+            denom: UncheckedDenom::from(lease.denom.clone()),
+            amount: due.amount,
+        }],
+    };
+    msgs.push(SubMsg::reply_on_error(
+        WasmMsg::Execute {
+            contract_addr: registry_addr.to_string(),
+            msg: to_json_binary(&record)?,
+            funds: vec![],
+        },
+        REPLY_RECORD_USAGE,
+    )
+    .with_payload(lease_id.to_be_bytes().to_vec()));
+    Ok(msgs)
+}

@@ -1,0 +1,202 @@
+//! Read-only handlers. Leases are shown as of the query's block: a streaming
+//! lease's accrual up to now appears in `reserved`.
+
+use cosmwasm_std::{Deps, Env, Order, StdError, StdResult, Timestamp};
+use cw_storage_plus::Bound;
+use depin_interface::escrow::{
+    BillingMode, ChargeResponse, ChargeStatus, ChargesResponse, ConfigResponse, LeaseResponse,
+    LeasesResponse, SettleableResponse,
+};
+use depin_interface::pagination::page_limit;
+
+use crate::book::{accrue, settlement};
+use crate::error::ContractError;
+use crate::state::{leases, Book, Charge, Lease, MeteredBook, CHARGES, CONFIG};
+
+fn std_err(err: ContractError) -> StdError {
+    match err {
+        ContractError::Std(err) => err,
+        other => StdError::generic_err(other.to_string()),
+    }
+}
+
+pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        dao: config.dao,
+        registry: config.registry,
+        treasury: config.treasury,
+        fee_bps: config.fee_bps,
+        dispute_window: config.dispute_window,
+        accepted_denoms: config.accepted_denoms,
+        arbiters: config.arbiters,
+    })
+}
+
+fn load(deps: Deps, lease_id: u64) -> StdResult<Lease> {
+    leases()
+        .may_load(deps.storage, lease_id)?
+        .ok_or_else(|| StdError::not_found(format!("lease {lease_id}")))
+}
+
+pub fn lease(deps: Deps, env: Env, lease_id: u64) -> StdResult<LeaseResponse> {
+    lease_response(lease_id, load(deps, lease_id)?, env.block.time)
+}
+
+fn lease_response(lease_id: u64, mut lease: Lease, now: Timestamp) -> StdResult<LeaseResponse> {
+    accrue(&mut lease, now).map_err(std_err)?;
+    let billing = match &lease.book {
+        Book::Metered(_) => BillingMode::Metered {},
+        Book::Streaming(stream) => BillingMode::Streaming {
+            rate_per_second: stream.rate_per_second,
+        },
+        Book::Receipts(book) => BillingMode::Receipts {
+            consumer_pubkey: book.consumer_pubkey.clone(),
+        },
+    };
+    Ok(LeaseResponse {
+        lease_id,
+        consumer: lease.consumer,
+        provider: lease.provider,
+        denom: lease.denom,
+        billing,
+        price_per_unit: lease.price_per_unit,
+        dispute_window: lease.dispute_window,
+        state: lease.state,
+        deposited: lease.deposited,
+        paid: lease.paid,
+        reserved: lease.reserved,
+        available: lease.available,
+        refunded: lease.refunded,
+        units: lease.units,
+        opened_at: lease.opened_at,
+        started_at: lease.started_at,
+        closed_at: lease.closed_at,
+        last_settled_at: lease.last_settled_at,
+    })
+}
+
+pub fn leases_by_consumer(
+    deps: Deps,
+    env: Env,
+    consumer: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<LeasesResponse> {
+    let consumer = deps.api.addr_validate(&consumer)?;
+    let page = leases()
+        .idx
+        .consumer
+        .prefix(consumer)
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit));
+    collect_leases(page, env.block.time)
+}
+
+pub fn leases_by_provider(
+    deps: Deps,
+    env: Env,
+    provider: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<LeasesResponse> {
+    let provider = deps.api.addr_validate(&provider)?;
+    let page = leases()
+        .idx
+        .provider
+        .prefix(provider)
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit));
+    collect_leases(page, env.block.time)
+}
+
+fn collect_leases(
+    page: impl Iterator<Item = StdResult<(u64, Lease)>>,
+    now: Timestamp,
+) -> StdResult<LeasesResponse> {
+    let leases = page
+        .map(|item| item.and_then(|(id, lease)| lease_response(id, lease, now)))
+        .collect::<StdResult<_>>()?;
+    Ok(LeasesResponse { leases })
+}
+
+pub fn charges(
+    deps: Deps,
+    env: Env,
+    lease_id: u64,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<ChargesResponse> {
+    let lease = load(deps, lease_id)?;
+    let Book::Metered(book) = &lease.book else {
+        return Ok(ChargesResponse { charges: vec![] });
+    };
+    let now = env.block.time.seconds();
+    let charges = CHARGES
+        .prefix(lease_id)
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| item.map(|(id, charge)| charge_response(id, charge, book, now)))
+        .collect::<StdResult<_>>()?;
+    Ok(ChargesResponse { charges })
+}
+
+/// A charge's status follows from its dispute and the lease's settle boundary.
+pub fn charge_status(charge_id: u64, charge: &Charge, book: &MeteredBook, now: u64) -> ChargeStatus {
+    match &charge.dispute {
+        Some(dispute) => match dispute.upheld {
+            None => ChargeStatus::Disputed,
+            Some(false) => ChargeStatus::Voided,
+            Some(true) if book.settle_count > dispute.upheld_at_settle => ChargeStatus::Paid,
+            Some(true) => ChargeStatus::Payable,
+        },
+        None if charge_id <= book.settled_through => ChargeStatus::Paid,
+        None if charge.matures_at <= now => ChargeStatus::Payable,
+        None => ChargeStatus::Pending,
+    }
+}
+
+fn charge_response(charge_id: u64, charge: Charge, book: &MeteredBook, now: u64) -> ChargeResponse {
+    ChargeResponse {
+        charge_id,
+        status: charge_status(charge_id, &charge, book, now),
+        units: charge.units,
+        amount: charge.amount,
+        fee_bps: charge.fee_bps,
+        created_at: charge.created_at,
+        disputable_until: Timestamp::from_seconds(charge.matures_at),
+        dispute_reason: charge.dispute.map(|d| d.reason),
+    }
+}
+
+pub fn settleable(deps: Deps, env: Env, lease_id: u64) -> StdResult<SettleableResponse> {
+    let mut lease = load(deps, lease_id)?;
+    let now = env.block.time;
+    let fee_bps = CONFIG.load(deps.storage)?.fee_bps;
+    accrue(&mut lease, now).map_err(std_err)?;
+    let due = settlement(deps.storage, lease_id, &lease, now, fee_bps)
+        .map_err(std_err)?
+        .due;
+    Ok(SettleableResponse {
+        lease_id,
+        amount: due.amount,
+        fee: due.fee,
+        provider_amount: due.provider_amount()?,
+        units: due.units,
+    })
+}

@@ -1,0 +1,170 @@
+//! Every storage item of the escrow, with its namespace, in one place.
+//!
+//! Items are `pub` so a benchmark harness can seed state directly.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Binary, Timestamp, Uint128};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use depin_interface::escrow::LeaseState;
+use depin_interface::Denom;
+
+use crate::sums::Sums;
+
+#[cw_serde]
+pub struct Config {
+    pub dao: Addr,
+    pub registry: Addr,
+    pub treasury: Addr,
+    pub fee_bps: u16,
+    pub dispute_window: u64,
+    pub accepted_denoms: Vec<Denom>,
+    pub arbiters: Vec<Addr>,
+}
+
+/// The billing book of a lease, per mode.
+#[cw_serde]
+pub enum Book {
+    Metered(MeteredBook),
+    Streaming(StreamingBook),
+    Receipts(ReceiptsBook),
+}
+
+/// Running totals of a metered lease. Charges mature in charge-id order
+/// (`matures_at = created_at + lease.dispute_window`), so "everything matured"
+/// is a prefix of the charges and settling pays a difference of prefix sums.
+#[cw_serde]
+#[derive(Default)]
+pub struct MeteredBook {
+    /// Id the next charge gets (ids start at 1).
+    pub next_charge_id: u64,
+    /// Sums over every charge reported so far.
+    pub total: Sums,
+    /// Last charge id a settle has passed (0 = none).
+    pub settled_through: u64,
+    /// `total` as it was at charge `settled_through`.
+    pub settled: Sums,
+    /// Upheld disputed charges not paid yet.
+    pub upheld: Sums,
+    /// Disputes not resolved yet.
+    pub open_disputes: u64,
+    /// Number of settles that paid something; tells paid upheld charges apart.
+    pub settle_count: u64,
+    /// When the last charge leaves its dispute window.
+    pub last_matures_at: u64,
+}
+
+#[cw_serde]
+pub struct StreamingBook {
+    pub rate_per_second: Uint128,
+    /// Accrual is billed up to here; `None` until the provider accepts.
+    pub accrued_until: Option<Timestamp>,
+    /// Seconds accrued (in `reserved`) and not settled yet.
+    pub unsettled_seconds: Uint128,
+}
+
+#[cw_serde]
+pub struct ReceiptsBook {
+    /// 33-byte compressed secp256k1 key of the consumer.
+    pub consumer_pubkey: Binary,
+    /// The highest `cumulative_units` redeemed (0 = none).
+    pub redeemed_units: Uint128,
+}
+
+#[cw_serde]
+pub struct Lease {
+    pub consumer: Addr,
+    pub provider: Addr,
+    pub denom: Denom,
+    pub price_per_unit: Uint128,
+    pub dispute_window: u64,
+    pub state: LeaseState,
+    pub deposited: Uint128,
+    pub paid: Uint128,
+    pub reserved: Uint128,
+    pub available: Uint128,
+    pub refunded: Uint128,
+    pub units: Uint128,
+    pub opened_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub last_settled_at: Option<Timestamp>,
+    /// A `closing` receipts lease completes its close from here on (the
+    /// provider's grace to redeem its last receipts after the consumer closes).
+    pub close_after: Option<Timestamp>,
+    pub book: Book,
+}
+
+/// A dispute on a charge.
+#[cw_serde]
+pub struct Dispute {
+    pub reason: String,
+    /// `None` while open; `Some(true)` upheld, `Some(false)` voided.
+    pub upheld: Option<bool>,
+    /// `MeteredBook::settle_count` when the dispute was upheld: the charge is
+    /// paid once the count has moved past it.
+    pub upheld_at_settle: u64,
+}
+
+#[cw_serde]
+pub struct Charge {
+    pub units: Uint128,
+    pub amount: Uint128,
+    pub fee_bps: u16,
+    /// `floor(amount × fee_bps / 10000)`, fixed when reported.
+    pub fee: Uint128,
+    pub created_at: Timestamp,
+    /// Seconds; the charge can be disputed strictly before, is payable from here on.
+    pub matures_at: u64,
+    pub dispute: Option<Dispute>,
+}
+
+pub struct LeaseIndexes<'a> {
+    pub consumer: MultiIndex<'a, Addr, Lease, u64>,
+    pub provider: MultiIndex<'a, Addr, Lease, u64>,
+}
+
+impl IndexList<Lease> for LeaseIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Lease>> + '_> {
+        let v: Vec<&dyn Index<Lease>> = vec![&self.consumer, &self.provider];
+        Box::new(v.into_iter())
+    }
+}
+
+pub const CONFIG: Item<Config> = Item::new("cfg");
+/// Last lease id handed out (ids start at 1).
+pub const LEASE_COUNT: Item<u64> = Item::new("lid");
+
+pub fn leases<'a>() -> IndexedMap<u64, Lease, LeaseIndexes<'a>> {
+    IndexedMap::new(
+        "l",
+        LeaseIndexes {
+            consumer: MultiIndex::new(|_pk, l: &Lease| l.consumer.clone(), "l", "lc"),
+            provider: MultiIndex::new(|_pk, l: &Lease| l.provider.clone(), "l", "lp"),
+        },
+    )
+}
+
+/// `(lease_id, charge_id)` → charge.
+pub const CHARGES: Map<(u64, u64), Charge> = Map::new("ch");
+/// `(lease_id, matures_at, charge_id)` → sums over every charge up to and
+/// including this one. Settling seeks the last entry with `matures_at <= now`.
+pub const MATURITY: Map<(u64, u64, u64), Sums> = Map::new("cm");
+/// `(lease_id, matures_at, charge_id)` → the disputed charge's own sums, kept
+/// until a settle boundary passes it (then subtracted from the prefix paid).
+pub const DISPUTED: Map<(u64, u64, u64), Sums> = Map::new("cd");
+
+/// Every namespace, for the uniqueness test.
+pub const NAMESPACES: &[&str] = &["cfg", "lid", "l", "lc", "lp", "ch", "cm", "cd"];
+
+#[cfg(test)]
+mod tests {
+    use super::NAMESPACES;
+
+    #[test]
+    fn namespaces_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for ns in NAMESPACES {
+            assert!(seen.insert(*ns), "duplicate namespace {ns}");
+        }
+    }
+}

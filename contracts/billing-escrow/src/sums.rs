@@ -1,0 +1,137 @@
+//! Pure arithmetic: running sums, the fee split and streaming accrual.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{OverflowError, Uint128};
+
+use crate::error::ContractError;
+
+/// Basis points in one whole.
+pub const BPS_DENOMINATOR: u128 = 10_000;
+
+/// Amount, fee and units of a set of charges, summed.
+#[cw_serde]
+#[derive(Default, Copy)]
+pub struct Sums {
+    pub amount: Uint128,
+    pub fee: Uint128,
+    pub units: Uint128,
+}
+
+impl Sums {
+    pub fn new(amount: Uint128, fee: Uint128, units: Uint128) -> Self {
+        Sums { amount, fee, units }
+    }
+
+    pub fn checked_add(self, other: Sums) -> Result<Sums, OverflowError> {
+        Ok(Sums {
+            amount: self.amount.checked_add(other.amount)?,
+            fee: self.fee.checked_add(other.fee)?,
+            units: self.units.checked_add(other.units)?,
+        })
+    }
+
+    pub fn checked_sub(self, other: Sums) -> Result<Sums, OverflowError> {
+        Ok(Sums {
+            amount: self.amount.checked_sub(other.amount)?,
+            fee: self.fee.checked_sub(other.fee)?,
+            units: self.units.checked_sub(other.units)?,
+        })
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.amount.is_zero() && self.units.is_zero()
+    }
+
+    /// What goes to the provider: the amount less the fee.
+    pub fn provider_amount(&self) -> Result<Uint128, OverflowError> {
+        self.amount.checked_sub(self.fee)
+    }
+}
+
+/// The protocol fee on `amount`: `floor(amount × fee_bps / 10000)`, rounded
+/// down so the provider's share is never short and the escrow stays solvent.
+pub fn fee_of(amount: Uint128, fee_bps: u16) -> Result<Uint128, ContractError> {
+    Ok(amount.checked_multiply_ratio(u128::from(fee_bps), BPS_DENOMINATOR)?)
+}
+
+/// Sums of one charge or payment of `amount` for `units` at `fee_bps`.
+pub fn priced(amount: Uint128, units: Uint128, fee_bps: u16) -> Result<Sums, ContractError> {
+    Ok(Sums::new(amount, fee_of(amount, fee_bps)?, units))
+}
+
+/// Streaming accrual over `elapsed` seconds at `rate` per second, never past
+/// `available`: bills whole seconds only, `min(elapsed, floor(available / rate))`,
+/// and returns `(seconds, seconds × rate)`. Time beyond the deposit is not billed.
+pub fn stream_accrual(
+    rate: Uint128,
+    elapsed: u64,
+    available: Uint128,
+) -> Result<(Uint128, Uint128), ContractError> {
+    if rate.is_zero() {
+        return Ok((Uint128::zero(), Uint128::zero()));
+    }
+    let affordable = available.checked_div(rate).map_err(cosmwasm_std::StdError::from)?;
+    let seconds = Uint128::from(elapsed).min(affordable);
+    Ok((seconds, seconds.checked_mul(rate)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_rounds_down() {
+        assert_eq!(fee_of(Uint128::new(999), 250).unwrap(), Uint128::new(24));
+        assert_eq!(fee_of(Uint128::new(1_000), 250).unwrap(), Uint128::new(25));
+        assert_eq!(fee_of(Uint128::new(39), 250).unwrap(), Uint128::zero());
+        assert_eq!(fee_of(Uint128::new(7), 10_000).unwrap(), Uint128::new(7));
+        assert_eq!(fee_of(Uint128::MAX, 10_000).unwrap(), Uint128::MAX);
+        assert_eq!(fee_of(Uint128::MAX, 0).unwrap(), Uint128::zero());
+    }
+
+    #[test]
+    fn sums_add_and_subtract_checked() {
+        let a = Sums::new(Uint128::new(10), Uint128::new(1), Uint128::new(2));
+        let b = Sums::new(Uint128::new(4), Uint128::new(1), Uint128::new(1));
+        assert_eq!(
+            a.checked_add(b).unwrap(),
+            Sums::new(Uint128::new(14), Uint128::new(2), Uint128::new(3))
+        );
+        assert_eq!(
+            a.checked_sub(b).unwrap(),
+            Sums::new(Uint128::new(6), Uint128::zero(), Uint128::new(1))
+        );
+        assert!(b.checked_sub(a).is_err());
+        assert!(Sums::new(Uint128::MAX, Uint128::zero(), Uint128::zero())
+            .checked_add(b)
+            .is_err());
+        assert_eq!(a.provider_amount().unwrap(), Uint128::new(9));
+    }
+
+    #[test]
+    fn streaming_stops_at_the_deposit() {
+        let rate = Uint128::new(3);
+        // 10 s at 3/s with 100 available: 30.
+        assert_eq!(
+            stream_accrual(rate, 10, Uint128::new(100)).unwrap(),
+            (Uint128::new(10), Uint128::new(30))
+        );
+        // 100 s but only 100 available: 33 whole seconds, 99 billed, 1 left.
+        assert_eq!(
+            stream_accrual(rate, 100, Uint128::new(100)).unwrap(),
+            (Uint128::new(33), Uint128::new(99))
+        );
+        assert_eq!(
+            stream_accrual(rate, 100, Uint128::new(2)).unwrap(),
+            (Uint128::zero(), Uint128::zero())
+        );
+        assert_eq!(
+            stream_accrual(Uint128::MAX, u64::MAX, Uint128::MAX).unwrap(),
+            (Uint128::one(), Uint128::MAX)
+        );
+        assert_eq!(
+            stream_accrual(Uint128::zero(), 5, Uint128::new(5)).unwrap(),
+            (Uint128::zero(), Uint128::zero())
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! Bootstrap: the DAO's instantiate creates the token; the replies create
+//! the registry, then the escrow, then wire them (see `reply.rs`). Every step
+//! is `reply_on_success`, so any failure fails the whole instantiate.
+
+use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, SubMsg, Uint128, WasmMsg};
+use depin_interface::dao::{InstantiateMsg, SuiteInstantiate};
+use depin_interface::token;
+
+use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION};
+use crate::error::ContractError;
+use crate::execute::config::validate_config;
+use crate::reply::REPLY_TOKEN;
+use crate::state::{Bootstrap, BOOTSTRAP, CONFIG, PROPOSAL_COUNT, TOTAL_STAKE};
+
+/// wasm labels of the contracts the DAO creates.
+pub const TOKEN_LABEL: &str = "depin-reward-token";
+pub const REGISTRY_LABEL: &str = "depin-provider-registry";
+pub const ESCROW_LABEL: &str = "depin-billing-escrow";
+
+/// Native funds sent along stay in the DAO: they seed the treasury.
+pub fn bootstrap(
+    deps: DepsMut,
+    env: Env,
+    _info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    let config = validate_config(deps.api, msg.config)?;
+    let SuiteInstantiate {
+        token_code_id,
+        registry_code_id,
+        escrow_code_id,
+        token: token_params,
+        registry,
+        escrow,
+    } = msg.suite;
+    for (contract, id) in [
+        ("token", token_code_id),
+        ("registry", registry_code_id),
+        ("escrow", escrow_code_id),
+    ] {
+        if id == 0 {
+            return Err(ContractError::ZeroCodeId { contract });
+        }
+    }
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    CONFIG.save(deps.storage, &config)?;
+    PROPOSAL_COUNT.save(deps.storage, &0)?;
+    TOTAL_STAKE.save(deps.storage, &Uint128::zero(), env.block.height)?;
+    BOOTSTRAP.save(
+        deps.storage,
+        &Bootstrap {
+            registry_code_id,
+            escrow_code_id,
+            registry,
+            escrow,
+            token: None,
+            registry_addr: None,
+        },
+    )?;
+
+    let dao = env.contract.address.to_string();
+    // The DAO mints until the registry exists; the last reply hands minting over.
+    let token_msg = token::InstantiateMsg {
+        name: token_params.name,
+        symbol: token_params.symbol,
+        decimals: token_params.decimals,
+        initial_balances: token_params.initial_balances,
+        mint: Some(token::MinterResponse {
+            minter: dao.clone(),
+            cap: token_params.cap,
+        }),
+        marketing: token_params.marketing,
+    };
+    let instantiate_token = WasmMsg::Instantiate {
+        admin: Some(dao),
+        code_id: token_code_id,
+        msg: to_json_binary(&token_msg)?,
+        funds: vec![],
+        label: TOKEN_LABEL.into(),
+    };
+    Ok(Response::new()
+        .add_submessage(SubMsg::reply_on_success(instantiate_token, REPLY_TOKEN))
+        .add_attribute("action", "instantiate")
+        .add_attribute("contract", CONTRACT_NAME)
+        .add_attribute("version", CONTRACT_VERSION))
+}

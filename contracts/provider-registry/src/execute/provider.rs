@@ -1,0 +1,252 @@
+//! Registration and listing: `register`, `update_provider`, `heartbeat`,
+//! `deregister`, `attest`.
+
+use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response, Uint128};
+use depin_interface::registry::{
+    Capacity, Price, ProviderStatus, RegisterMsg, Service,
+};
+use depin_interface::validation::{validate_text, MAX_LABEL_LEN, MAX_URI_LEN};
+use depin_interface::UncheckedDenom;
+
+use super::stake::add_claim;
+use super::{commit, load_provider};
+use crate::error::ContractError;
+use crate::state::{providers, Provider, CONFIG, MAX_PRICES, REPUTATION};
+
+pub fn validate_service(service: &Service) -> Result<(), ContractError> {
+    if let Service::Other(name) = service {
+        validate_text("service", name, MAX_LABEL_LEN)?;
+    }
+    Ok(())
+}
+
+pub fn validate_capacity(capacity: &Capacity) -> Result<(), ContractError> {
+    validate_text("capacity.unit", &capacity.unit, MAX_LABEL_LEN)?;
+    Ok(())
+}
+
+/// At most [`MAX_PRICES`] prices, valid denoms, each denom once.
+pub fn validate_prices(
+    api: &dyn Api,
+    prices: Vec<Price<UncheckedDenom>>,
+) -> Result<Vec<Price>, ContractError> {
+    if prices.len() > MAX_PRICES {
+        return Err(ContractError::TooManyEntries {
+            field: "prices",
+            len: prices.len(),
+            max: MAX_PRICES,
+        });
+    }
+    let mut checked: Vec<Price> = Vec::with_capacity(prices.len());
+    for price in prices {
+        let denom = price.denom.into_checked(api)?;
+        if checked.iter().any(|p| p.denom == denom) {
+            return Err(ContractError::DuplicateDenom {
+                field: "prices",
+                denom: denom.key(),
+            });
+        }
+        checked.push(Price {
+            denom,
+            per_unit: price.per_unit,
+        });
+    }
+    Ok(checked)
+}
+
+fn validate_metadata(uri: &Option<String>) -> Result<(), ContractError> {
+    if let Some(uri) = uri {
+        validate_text("metadata_uri", uri, MAX_URI_LEN)?;
+    }
+    Ok(())
+}
+
+/// Registers `provider_addr` with `stake` already received. An `exiting`
+/// provider (whose stake is all unbonding) may register again: it keeps its
+/// reputation, claims and unclaimed rewards.
+pub fn register(
+    deps: DepsMut,
+    env: Env,
+    provider_addr: Addr,
+    stake: Uint128,
+    msg: RegisterMsg,
+) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let old = providers().may_load(deps.storage, &provider_addr)?;
+    if let Some(old) = &old {
+        if old.status != ProviderStatus::Exiting {
+            return Err(ContractError::AlreadyRegistered {
+                address: provider_addr.to_string(),
+            });
+        }
+    }
+    validate_service(&msg.service)?;
+    validate_text("endpoint", &msg.endpoint, MAX_URI_LEN)?;
+    validate_text("region", &msg.region, MAX_LABEL_LEN)?;
+    validate_capacity(&msg.capacity)?;
+    validate_metadata(&msg.metadata_uri)?;
+    let prices = validate_prices(deps.api, msg.prices)?;
+    let bonded = old
+        .as_ref()
+        .map_or(Uint128::zero(), |p| p.stake)
+        .checked_add(stake)?;
+    if bonded < cfg.min_stake {
+        return Err(ContractError::BelowMinStake {
+            stake: bonded,
+            min_stake: cfg.min_stake,
+        });
+    }
+    let new = Provider {
+        service: msg.service,
+        endpoint: msg.endpoint,
+        region: msg.region,
+        capacity: msg.capacity,
+        prices,
+        metadata_uri: msg.metadata_uri,
+        status: ProviderStatus::Inactive,
+        stake: bonded,
+        unbonding: old.as_ref().map_or(Uint128::zero(), |p| p.unbonding),
+        registered_at: env.block.time,
+    };
+    let new = commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &provider_addr,
+        old.as_ref(),
+        new,
+    )?;
+    if !REPUTATION.has(deps.storage, &provider_addr) {
+        REPUTATION.save(deps.storage, &provider_addr, &Default::default())?;
+    }
+    Ok(Response::new()
+        .add_attribute("action", "register")
+        .add_attribute("provider", provider_addr)
+        .add_attribute("service", new.service.key())
+        .add_attribute("region", new.region)
+        .add_attribute("amount", stake)
+        .add_attribute("stake", new.stake))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn update_provider(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    endpoint: Option<String>,
+    region: Option<String>,
+    capacity: Option<Capacity>,
+    prices: Option<Vec<Price<UncheckedDenom>>>,
+    metadata_uri: Option<String>,
+) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let old = load_provider(deps.storage, &info.sender)?;
+    let mut new = old.clone();
+    if let Some(endpoint) = endpoint {
+        validate_text("endpoint", &endpoint, MAX_URI_LEN)?;
+        new.endpoint = endpoint;
+    }
+    if let Some(region) = region {
+        validate_text("region", &region, MAX_LABEL_LEN)?;
+        new.region = region;
+    }
+    if let Some(capacity) = capacity {
+        validate_capacity(&capacity)?;
+        new.capacity = capacity;
+    }
+    if let Some(prices) = prices {
+        new.prices = validate_prices(deps.api, prices)?;
+    }
+    if metadata_uri.is_some() {
+        validate_metadata(&metadata_uri)?;
+        new.metadata_uri = metadata_uri;
+    }
+    commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    Ok(Response::new()
+        .add_attribute("action", "update_provider")
+        .add_attribute("provider", info.sender))
+}
+
+pub fn heartbeat(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    load_provider(deps.storage, &info.sender)?;
+    let mut rep = REPUTATION
+        .may_load(deps.storage, &info.sender)?
+        .unwrap_or_default();
+    rep.heartbeats = rep.heartbeats.saturating_add(1);
+    rep.last_heartbeat = Some(env.block.time);
+    REPUTATION.save(deps.storage, &info.sender, &rep)?;
+    Ok(Response::new()
+        .add_attribute("action", "heartbeat")
+        .add_attribute("provider", info.sender)
+        .add_attribute("heartbeats", rep.heartbeats.to_string()))
+}
+
+/// Unbonds the whole stake into one claim and marks the provider `exiting`.
+/// A jailed provider cannot deregister (it would escape its jail by
+/// registering again); it may still `unbond`.
+pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let old = load_provider(deps.storage, &info.sender)?;
+    match old.status {
+        ProviderStatus::Jailed { until } => return Err(ContractError::Jailed { until }),
+        ProviderStatus::Exiting => return Err(ContractError::ProviderExiting {}),
+        _ => {}
+    }
+    let amount = old.stake;
+    let release_at = env.block.time.plus_seconds(cfg.unbonding_period);
+    if !amount.is_zero() {
+        add_claim(deps.storage, &info.sender, amount, release_at)?;
+    }
+    let mut new = old.clone();
+    new.stake = Uint128::zero();
+    new.unbonding = new.unbonding.checked_add(amount)?;
+    new.status = ProviderStatus::Exiting;
+    commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    Ok(Response::new()
+        .add_attribute("action", "deregister")
+        .add_attribute("provider", info.sender)
+        .add_attribute("amount", amount)
+        .add_attribute("release_at", release_at.seconds().to_string()))
+}
+
+pub fn attest(
+    deps: DepsMut,
+    info: MessageInfo,
+    provider: String,
+    score: Option<u8>,
+    capacity: Option<Capacity>,
+) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    if !cfg.oracles.contains(&info.sender) {
+        return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
+            action: "attest",
+        });
+    }
+    let provider_addr = deps.api.addr_validate(&provider)?;
+    load_provider(deps.storage, &provider_addr)?;
+    if score.is_none() && capacity.is_none() {
+        return Err(ContractError::EmptyAttestation {});
+    }
+    let mut rep = REPUTATION
+        .may_load(deps.storage, &provider_addr)?
+        .unwrap_or_default();
+    let mut response = Response::new()
+        .add_attribute("action", "attest")
+        .add_attribute("provider", provider_addr.as_str())
+        .add_attribute("oracle", info.sender);
+    if let Some(score) = score {
+        if score > 100 {
+            return Err(ContractError::ScoreOutOfRange { score });
+        }
+        rep.attested_score = Some(score);
+        response = response.add_attribute("score", score.to_string());
+    }
+    if let Some(capacity) = capacity {
+        validate_capacity(&capacity)?;
+        response = response.add_attribute("capacity", capacity.amount);
+        rep.attested_capacity = Some(capacity);
+    }
+    REPUTATION.save(deps.storage, &provider_addr, &rep)?;
+    Ok(response)
+}

@@ -1,0 +1,166 @@
+//! Rewards: `record_usage` (the usage part's input) and `claim_rewards`.
+
+use cosmwasm_std::{
+    to_json_binary, DepsMut, Env, MessageInfo, Response, StdResult, SubMsg, Uint128, WasmMsg,
+};
+use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
+use cw_utils::nonpayable;
+use depin_interface::registry::ProviderStatus;
+use depin_interface::{DenomAmount, UncheckedDenomAmount};
+
+use super::{advance_global, current_epoch, load_provider, settle};
+use crate::error::ContractError;
+use crate::rewards::weighted_revenue;
+use crate::state::{
+    CONFIG, GLOBAL, MAX_REVENUE_DENOMS, MAX_REVENUE_ENTRIES, REPUTATION, REWARDS, USAGE_TOTALS,
+};
+
+/// Billing escrow only. Reputation (units, revenue per denom, leases
+/// settled) always records; the revenue's weight counts toward the usage part
+/// of the current epoch only while the provider is `active`, like stake
+/// rewards. Converting the provider's previous usage epoch, if it has ended,
+/// is O(1).
+pub fn record_usage(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    provider: String,
+    units: Uint128,
+    revenue: Vec<UncheckedDenomAmount>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    if cfg.billing_escrow.as_ref() != Some(&info.sender) {
+        return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
+            action: "record_usage",
+        });
+    }
+    if revenue.len() > MAX_REVENUE_ENTRIES {
+        return Err(ContractError::TooManyEntries {
+            field: "revenue",
+            len: revenue.len(),
+            max: MAX_REVENUE_ENTRIES,
+        });
+    }
+    let provider_addr = deps.api.addr_validate(&provider)?;
+    let record = load_provider(deps.storage, &provider_addr)?;
+    let revenue = revenue
+        .into_iter()
+        .map(|r| r.into_checked(deps.api))
+        .collect::<Result<Vec<DenomAmount>, _>>()?;
+
+    let mut rep = REPUTATION
+        .may_load(deps.storage, &provider_addr)?
+        .unwrap_or_default();
+    rep.usage_units = rep.usage_units.checked_add(units)?;
+    rep.leases_settled = rep.leases_settled.saturating_add(1);
+    for entry in &revenue {
+        if let Some(known) = rep.revenue.iter_mut().find(|r| r.denom == entry.denom) {
+            known.amount = known.amount.checked_add(entry.amount)?;
+        } else if rep.revenue.len() < MAX_REVENUE_DENOMS {
+            rep.revenue.push(entry.clone());
+        } else {
+            return Err(ContractError::TooManyEntries {
+                field: "reputation.revenue",
+                len: rep.revenue.len() + 1,
+                max: MAX_REVENUE_DENOMS,
+            });
+        }
+    }
+    REPUTATION.save(deps.storage, &provider_addr, &rep)?;
+
+    let weight = weighted_revenue(&revenue, &cfg.usage_weights)?;
+    let counted = record.status == ProviderStatus::Active && !weight.is_zero();
+    let epoch = current_epoch(&cfg, env.block.time);
+    if counted {
+        let mut global = GLOBAL.load(deps.storage)?;
+        advance_global(&cfg, &mut global, env.block.time)?;
+        let mut pr = REWARDS.may_load(deps.storage, &provider_addr)?.unwrap_or_default();
+        // Converts an ended usage epoch; afterwards any weight left is this epoch's.
+        settle(
+            deps.storage,
+            &cfg,
+            &global,
+            &mut pr,
+            record.active_stake(),
+            env.block.time,
+        )?;
+        pr.usage_epoch = epoch;
+        pr.usage_weight = pr.usage_weight.checked_add(weight)?;
+        USAGE_TOTALS.update(deps.storage, epoch, |t| -> StdResult<_> {
+            Ok(t.unwrap_or_default().checked_add(weight)?)
+        })?;
+        GLOBAL.save(deps.storage, &global)?;
+        REWARDS.save(deps.storage, &provider_addr, &pr)?;
+    }
+    Ok(Response::new()
+        .add_attribute("action", "record_usage")
+        .add_attribute("provider", provider_addr)
+        .add_attribute("units", units)
+        .add_attribute("weighted_revenue", if counted { weight } else { Uint128::zero() })
+        .add_attribute("epoch", epoch.to_string()))
+}
+
+/// Mints everything the sender has earned, up to the token cap: it queries
+/// the token's supply and cap and mints `min(pending, cap − supply)`; the
+/// rest is forfeited (attribute `forfeited`). When the cap is already
+/// reached nothing changes and the claim fails, so tokens burnt later can
+/// still make room.
+pub fn claim_rewards(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let token = cfg.reward_token.clone().ok_or(ContractError::NoRewardToken {})?;
+    let record = load_provider(deps.storage, &info.sender)?;
+    let mut global = GLOBAL.load(deps.storage)?;
+    advance_global(&cfg, &mut global, env.block.time)?;
+    let mut pr = REWARDS.may_load(deps.storage, &info.sender)?.unwrap_or_default();
+    settle(
+        deps.storage,
+        &cfg,
+        &global,
+        &mut pr,
+        record.active_stake(),
+        env.block.time,
+    )?;
+    let pending = pr.accrued;
+    if pending.is_zero() {
+        return Err(ContractError::NoRewards {});
+    }
+    let info_res: TokenInfoResponse = deps
+        .querier
+        .query_wasm_smart(&token, &Cw20QueryMsg::TokenInfo {})?;
+    let minter: Option<MinterResponse> = deps
+        .querier
+        .query_wasm_smart(&token, &Cw20QueryMsg::Minter {})?;
+    let cap = minter.and_then(|m| m.cap);
+    let mint = match cap {
+        Some(cap) => {
+            let room = cap.saturating_sub(info_res.total_supply);
+            if room.is_zero() {
+                return Err(ContractError::RewardCapReached { cap });
+            }
+            pending.min(room)
+        }
+        None => pending,
+    };
+    let forfeited = pending.checked_sub(mint)?;
+    pr.accrued = Uint128::zero();
+    global.rewards_minted = global.rewards_minted.checked_add(mint)?;
+    GLOBAL.save(deps.storage, &global)?;
+    REWARDS.save(deps.storage, &info.sender, &pr)?;
+    let mint_msg = WasmMsg::Execute {
+        contract_addr: token.to_string(),
+        msg: to_json_binary(&Cw20ExecuteMsg::Mint {
+            recipient: info.sender.to_string(),
+            amount: mint,
+        })?,
+        funds: vec![],
+    };
+    Ok(Response::new()
+        .add_submessage(SubMsg::new(mint_msg))
+        .add_attribute("action", "claim_rewards")
+        .add_attribute("provider", info.sender)
+        .add_attribute("amount", mint)
+        .add_attribute("forfeited", forfeited))
+}

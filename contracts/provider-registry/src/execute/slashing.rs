@@ -1,0 +1,146 @@
+//! `slash` and `unjail`.
+
+use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cw_utils::nonpayable;
+use depin_interface::registry::ProviderStatus;
+use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
+
+use super::{commit, load_provider, pay_stake};
+use crate::error::ContractError;
+use crate::state::{CLAIMS, CONFIG, MAX_PERIOD, REPUTATION};
+
+/// Cuts the provider's bonded stake and each pending claim by `fraction`,
+/// each cut rounded down (`floor(amount × fraction)`), and sends exactly the
+/// sum of the cuts to the DAO, so the registry stays solvent. Slashing a
+/// provider with nothing left is allowed: it cuts 0, still counts in its
+/// reputation and still jails. The loop runs over at most `MAX_CLAIMS` claims.
+pub fn slash(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    provider: String,
+    fraction: Decimal,
+    reason: String,
+    jail_seconds: Option<u64>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let by_escrow = if info.sender == cfg.dao {
+        false
+    } else if cfg.billing_escrow.as_ref() == Some(&info.sender) {
+        true
+    } else {
+        return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
+            action: "slash",
+        });
+    };
+    validate_fraction("fraction", fraction)?;
+    if by_escrow && fraction > cfg.max_slash {
+        return Err(ContractError::SlashTooLarge {
+            fraction,
+            max_slash: cfg.max_slash,
+        });
+    }
+    validate_text("reason", &reason, MAX_TEXT_LEN)?;
+    if let Some(seconds) = jail_seconds {
+        if seconds > MAX_PERIOD {
+            return Err(ContractError::OutOfRange {
+                field: "jail_seconds",
+                value: seconds,
+                max: MAX_PERIOD,
+            });
+        }
+    }
+    let provider_addr = deps.api.addr_validate(&provider)?;
+    let old = load_provider(deps.storage, &provider_addr)?;
+    let mut new = old.clone();
+
+    let bonded_cut = old.stake.mul_floor(fraction);
+    new.stake = new.stake.checked_sub(bonded_cut)?;
+    let mut claims_cut = Uint128::zero();
+    if let Some(claims) = CLAIMS.may_load(deps.storage, &provider_addr)? {
+        let mut kept = Vec::with_capacity(claims.len());
+        for mut claim in claims {
+            let cut = claim.amount.mul_floor(fraction);
+            claim.amount = claim.amount.checked_sub(cut)?;
+            claims_cut = claims_cut.checked_add(cut)?;
+            if !claim.amount.is_zero() {
+                kept.push(claim);
+            }
+        }
+        if kept.is_empty() {
+            CLAIMS.remove(deps.storage, &provider_addr);
+        } else {
+            CLAIMS.save(deps.storage, &provider_addr, &kept)?;
+        }
+    }
+    new.unbonding = new.unbonding.checked_sub(claims_cut)?;
+
+    if let Some(seconds) = jail_seconds {
+        let mut until = env.block.time.plus_seconds(seconds);
+        if let ProviderStatus::Jailed { until: current } = old.status {
+            until = until.max(current);
+        }
+        new.status = ProviderStatus::Jailed { until };
+    }
+    let new = commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &provider_addr,
+        Some(&old),
+        new,
+    )?;
+
+    let mut rep = REPUTATION
+        .may_load(deps.storage, &provider_addr)?
+        .unwrap_or_default();
+    rep.slashes = rep.slashes.saturating_add(1);
+    if by_escrow {
+        rep.disputes_lost = rep.disputes_lost.saturating_add(1);
+    }
+    REPUTATION.save(deps.storage, &provider_addr, &rep)?;
+
+    let total = bonded_cut.checked_add(claims_cut)?;
+    let mut response = Response::new();
+    if !total.is_zero() {
+        response = response.add_message(pay_stake(&cfg, &cfg.dao, total)?);
+    }
+    Ok(response
+        .add_attribute("action", "slash")
+        .add_attribute("provider", provider_addr)
+        .add_attribute("by", if by_escrow { "billing_escrow" } else { "dao" })
+        .add_attribute("fraction", fraction.to_string())
+        .add_attribute("bonded_slashed", bonded_cut)
+        .add_attribute("unbonding_slashed", claims_cut)
+        .add_attribute("amount", total)
+        .add_attribute("stake", new.stake)
+        .add_attribute("status", new.status.kind().key())
+        .add_attribute("reason", reason))
+}
+
+pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let old = load_provider(deps.storage, &info.sender)?;
+    let ProviderStatus::Jailed { until } = old.status else {
+        return Err(ContractError::NotJailed {});
+    };
+    if env.block.time < until {
+        return Err(ContractError::Jailed { until });
+    }
+    if old.stake < cfg.min_stake {
+        return Err(ContractError::BelowMinStake {
+            stake: old.stake,
+            min_stake: cfg.min_stake,
+        });
+    }
+    let mut new = old.clone();
+    new.status = ProviderStatus::Inactive;
+    let new = commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    Ok(Response::new()
+        .add_attribute("action", "unjail")
+        .add_attribute("provider", info.sender)
+        .add_attribute("status", new.status.kind().key()))
+}

@@ -1,0 +1,149 @@
+//! Stake: the cw20 hook, `bond`, `unbond` and `claim`.
+
+use cosmwasm_std::{from_json, Addr, DepsMut, Env, MessageInfo, Response, Storage, Timestamp, Uint128};
+use cw20::Cw20ReceiveMsg;
+use cw_controllers::Claim;
+use cw_utils::{nonpayable, Expiration};
+use depin_interface::registry::{ProviderStatus, ReceiveMsg};
+use depin_interface::Denom;
+
+use super::{commit, load_provider, pay_stake, provider};
+use crate::error::ContractError;
+use crate::state::{CLAIMS, CONFIG, MAX_CLAIMS};
+
+/// The cw20 hook: only the configured stake token may call it, and only with
+/// a non-zero amount; the wrapped message then registers or bonds.
+pub fn receive(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    wrapper: Cw20ReceiveMsg,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    match &cfg.stake_denom {
+        Denom::Cw20(token) if *token == info.sender => {}
+        other => {
+            return Err(ContractError::UnknownToken {
+                token: info.sender.to_string(),
+                expected: other.key(),
+            })
+        }
+    }
+    if wrapper.amount.is_zero() {
+        return Err(ContractError::ZeroAmount {});
+    }
+    let sender = deps.api.addr_validate(&wrapper.sender)?;
+    match from_json(&wrapper.msg)? {
+        ReceiveMsg::Register(msg) => provider::register(deps, env, sender, wrapper.amount, msg),
+        ReceiveMsg::Bond {} => bond(deps, env, sender, wrapper.amount),
+    }
+}
+
+/// Adds `amount` (already received) to the provider's bonded stake. An
+/// exiting provider registers again instead.
+pub fn bond(
+    deps: DepsMut,
+    env: Env,
+    provider_addr: Addr,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let old = load_provider(deps.storage, &provider_addr)?;
+    if old.status == ProviderStatus::Exiting {
+        return Err(ContractError::ProviderExiting {});
+    }
+    let mut new = old.clone();
+    new.stake = new.stake.checked_add(amount)?;
+    let new = commit(deps.storage, &cfg, env.block.time, &provider_addr, Some(&old), new)?;
+    Ok(Response::new()
+        .add_attribute("action", "bond")
+        .add_attribute("provider", provider_addr)
+        .add_attribute("amount", amount)
+        .add_attribute("stake", new.stake))
+}
+
+/// Appends a claim, refusing more than [`MAX_CLAIMS`] pending ones.
+pub fn add_claim(
+    storage: &mut dyn Storage,
+    provider_addr: &Addr,
+    amount: Uint128,
+    release_at: Timestamp,
+) -> Result<(), ContractError> {
+    let mut claims = CLAIMS.may_load(storage, provider_addr)?.unwrap_or_default();
+    if claims.len() >= MAX_CLAIMS {
+        return Err(ContractError::TooManyClaims {
+            pending: claims.len(),
+            max: MAX_CLAIMS,
+        });
+    }
+    claims.push(Claim {
+        amount,
+        release_at: Expiration::AtTime(release_at),
+    });
+    CLAIMS.save(storage, provider_addr, &claims)?;
+    Ok(())
+}
+
+pub fn unbond(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount {});
+    }
+    let cfg = CONFIG.load(deps.storage)?;
+    let old = load_provider(deps.storage, &info.sender)?;
+    if amount > old.stake {
+        return Err(ContractError::InsufficientStake {
+            requested: amount,
+            bonded: old.stake,
+        });
+    }
+    let release_at = env.block.time.plus_seconds(cfg.unbonding_period);
+    add_claim(deps.storage, &info.sender, amount, release_at)?;
+    let mut new = old.clone();
+    new.stake = new.stake.checked_sub(amount)?;
+    new.unbonding = new.unbonding.checked_add(amount)?;
+    let new = commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    Ok(Response::new()
+        .add_attribute("action", "unbond")
+        .add_attribute("provider", info.sender)
+        .add_attribute("amount", amount)
+        .add_attribute("stake", new.stake)
+        .add_attribute("release_at", release_at.seconds().to_string()))
+}
+
+/// Pays every matured claim of the sender.
+pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let claims = CLAIMS.may_load(deps.storage, &info.sender)?.unwrap_or_default();
+    let (matured, pending): (Vec<Claim>, Vec<Claim>) = claims
+        .into_iter()
+        .partition(|c| c.release_at.is_expired(&env.block));
+    let mut amount = Uint128::zero();
+    for c in &matured {
+        amount = amount.checked_add(c.amount)?;
+    }
+    if amount.is_zero() {
+        return Err(ContractError::NothingToClaim {});
+    }
+    if pending.is_empty() {
+        CLAIMS.remove(deps.storage, &info.sender);
+    } else {
+        CLAIMS.save(deps.storage, &info.sender, &pending)?;
+    }
+    let old = load_provider(deps.storage, &info.sender)?;
+    let mut new = old.clone();
+    new.unbonding = new.unbonding.checked_sub(amount)?;
+    commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    Ok(Response::new()
+        .add_message(pay_stake(&cfg, &info.sender, amount)?)
+        .add_attribute("action", "claim")
+        .add_attribute("provider", info.sender)
+        .add_attribute("amount", amount))
+}

@@ -1,0 +1,177 @@
+//! Read-only handlers.
+
+use cosmwasm_std::{Addr, Deps, Env, Order, StdResult, Timestamp, Uint128};
+use cw_controllers::ClaimsResponse;
+use cw_storage_plus::Bound;
+use depin_interface::pagination::page_limit;
+use depin_interface::registry::{
+    ConfigResponse, PendingRewardsResponse, ProviderResponse, ProvidersResponse, Service,
+    StatsResponse, StatusFilter,
+};
+
+use crate::execute::{advance_global, current_epoch, settle};
+use crate::state::{providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION, REWARDS};
+
+pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
+    let cfg = CONFIG.load(deps.storage)?;
+    Ok(ConfigResponse {
+        dao: cfg.dao,
+        reward_token: cfg.reward_token,
+        billing_escrow: cfg.billing_escrow,
+        stake_denom: cfg.stake_denom,
+        min_stake: cfg.min_stake,
+        unbonding_period: cfg.unbonding_period,
+        max_slash: cfg.max_slash,
+        oracles: cfg.oracles,
+        epoch_seconds: cfg.epoch_seconds,
+        emission_per_epoch: cfg.emission_per_epoch,
+        halving_epochs: cfg.halving_epochs,
+        usage_share: cfg.usage_share,
+        usage_weights: cfg.usage_weights,
+        genesis_time: cfg.genesis_time,
+    })
+}
+
+/// The global state brought up to `now` (not saved).
+fn global_now(deps: Deps, cfg: &Config, now: Timestamp) -> StdResult<Global> {
+    let mut global = GLOBAL.load(deps.storage)?;
+    advance_global(cfg, &mut global, now)?;
+    Ok(global)
+}
+
+/// Exactly what `claim_rewards` would settle now (before the token cap).
+fn pending(
+    deps: Deps,
+    cfg: &Config,
+    global: &Global,
+    now: Timestamp,
+    addr: &Addr,
+    provider: &Provider,
+) -> StdResult<Uint128> {
+    let mut pr = REWARDS.may_load(deps.storage, addr)?.unwrap_or_default();
+    settle(deps.storage, cfg, global, &mut pr, provider.active_stake(), now)?;
+    Ok(pr.accrued)
+}
+
+fn response(
+    deps: Deps,
+    cfg: &Config,
+    global: &Global,
+    now: Timestamp,
+    address: Addr,
+    p: Provider,
+) -> StdResult<ProviderResponse> {
+    let pending_rewards = pending(deps, cfg, global, now, &address, &p)?;
+    let reputation = REPUTATION.may_load(deps.storage, &address)?.unwrap_or_default();
+    Ok(ProviderResponse {
+        service: p.service,
+        endpoint: p.endpoint,
+        region: p.region,
+        capacity: p.capacity,
+        prices: p.prices,
+        metadata_uri: p.metadata_uri,
+        status: p.status,
+        stake: p.stake,
+        unbonding: p.unbonding,
+        registered_at: p.registered_at,
+        reputation,
+        pending_rewards,
+        address,
+    })
+}
+
+pub fn provider(deps: Deps, env: Env, address: String) -> StdResult<ProviderResponse> {
+    let addr = deps.api.addr_validate(&address)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let p = providers().load(deps.storage, &addr)?;
+    let global = global_now(deps, &cfg, env.block.time)?;
+    response(deps, &cfg, &global, env.block.time, addr, p)
+}
+
+type Page<'a> = Box<dyn Iterator<Item = StdResult<(Addr, Provider)>> + 'a>;
+
+/// Each filter combination reads one index prefix, in provider-address order.
+pub fn providers_page(
+    deps: Deps,
+    env: Env,
+    service: Option<Service>,
+    region: Option<String>,
+    status: Option<StatusFilter>,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<ProvidersResponse> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let start = start_after
+        .map(|a| deps.api.addr_validate(&a))
+        .transpose()?;
+    let min = start.as_ref().map(Bound::exclusive);
+    let map = providers();
+    let idx = &map.idx;
+    let store = deps.storage;
+    let asc = Order::Ascending;
+    let s = service.map(|s| s.key());
+    let t = status.map(|t| t.key().to_string());
+    let iter: Page = match (s, region, t) {
+        (None, None, None) => Box::new(map.range(store, min, None, asc)),
+        (Some(s), None, None) => Box::new(idx.service.prefix(s).range(store, min, None, asc)),
+        (None, Some(r), None) => Box::new(idx.region.prefix(r).range(store, min, None, asc)),
+        (None, None, Some(t)) => Box::new(idx.status.prefix(t).range(store, min, None, asc)),
+        (Some(s), Some(r), None) => {
+            Box::new(idx.service_region.prefix((s, r)).range(store, min, None, asc))
+        }
+        (Some(s), None, Some(t)) => {
+            Box::new(idx.service_status.prefix((s, t)).range(store, min, None, asc))
+        }
+        (None, Some(r), Some(t)) => {
+            Box::new(idx.region_status.prefix((r, t)).range(store, min, None, asc))
+        }
+        (Some(s), Some(r), Some(t)) => {
+            Box::new(idx.all.prefix((s, r, t)).range(store, min, None, asc))
+        }
+    };
+    let global = global_now(deps, &cfg, env.block.time)?;
+    let providers = iter
+        .take(page_limit(limit))
+        .map(|item| {
+            let (addr, p) = item?;
+            response(deps, &cfg, &global, env.block.time, addr, p)
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(ProvidersResponse { providers })
+}
+
+pub fn pending_rewards(deps: Deps, env: Env, address: String) -> StdResult<PendingRewardsResponse> {
+    let addr = deps.api.addr_validate(&address)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let pending_rewards = match providers().may_load(deps.storage, &addr)? {
+        Some(p) => {
+            let global = global_now(deps, &cfg, env.block.time)?;
+            pending(deps, &cfg, &global, env.block.time, &addr, &p)?
+        }
+        None => Uint128::zero(),
+    };
+    Ok(PendingRewardsResponse {
+        address: addr,
+        pending_rewards,
+    })
+}
+
+pub fn claims(deps: Deps, address: String) -> StdResult<ClaimsResponse> {
+    let addr = deps.api.addr_validate(&address)?;
+    Ok(ClaimsResponse {
+        claims: CLAIMS.may_load(deps.storage, &addr)?.unwrap_or_default(),
+    })
+}
+
+pub fn stats(deps: Deps, env: Env) -> StdResult<StatsResponse> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let global = GLOBAL.load(deps.storage)?;
+    Ok(StatsResponse {
+        providers: global.providers,
+        active_providers: global.active_providers,
+        total_stake: global.total_stake,
+        total_unbonding: global.total_unbonding,
+        rewards_minted: global.rewards_minted,
+        current_epoch: current_epoch(&cfg, env.block.time),
+    })
+}

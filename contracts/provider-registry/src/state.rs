@@ -1,0 +1,206 @@
+//! Every storage item of the registry, with its namespace. Namespaces are
+//! short and unique (`tests::namespaces_are_unique` checks it). Everything is
+//! `pub` so a benchmark harness can seed state directly.
+
+use cosmwasm_schema::cw_serde;
+use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
+use cw_controllers::Claim;
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
+use depin_interface::registry::{Capacity, Price, ProviderStatus, Reputation, Service, UsageWeight};
+use depin_interface::Denom;
+
+/// Most pending unbonding claims one provider may hold (bounds `slash` and `claim`).
+pub const MAX_CLAIMS: usize = 16;
+/// Most prices one provider may list.
+pub const MAX_PRICES: usize = 16;
+/// Most entries in one `record_usage` revenue list.
+pub const MAX_REVENUE_ENTRIES: usize = 16;
+/// Most distinct denoms kept in one provider's revenue reputation.
+pub const MAX_REVENUE_DENOMS: usize = 32;
+/// Most usage weights in the config.
+pub const MAX_USAGE_WEIGHTS: usize = 16;
+/// Most oracles in the config.
+pub const MAX_ORACLES: usize = 32;
+/// Longest period (unbonding, jail, epoch) in seconds: 10 years. Keeps
+/// timestamp arithmetic far from overflow.
+pub const MAX_PERIOD: u64 = 10 * 365 * 86_400;
+
+pub const NS_CONFIG: &str = "cfg";
+pub const NS_GLOBAL: &str = "glb";
+pub const NS_PROVIDERS: &str = "prv";
+pub const NS_IDX_STATUS: &str = "prv_t";
+pub const NS_IDX_SERVICE: &str = "prv_s";
+pub const NS_IDX_REGION: &str = "prv_r";
+pub const NS_IDX_SERVICE_REGION: &str = "prv_sr";
+pub const NS_IDX_SERVICE_STATUS: &str = "prv_st";
+pub const NS_IDX_REGION_STATUS: &str = "prv_rt";
+pub const NS_IDX_ALL: &str = "prv_srt";
+pub const NS_REPUTATION: &str = "rep";
+pub const NS_REWARDS: &str = "rwd";
+pub const NS_USAGE_TOTALS: &str = "utot";
+pub const NS_CLAIMS: &str = "clm";
+
+/// Every namespace, for the uniqueness test.
+pub const NAMESPACES: [&str; 14] = [
+    NS_CONFIG,
+    NS_GLOBAL,
+    NS_PROVIDERS,
+    NS_IDX_STATUS,
+    NS_IDX_SERVICE,
+    NS_IDX_REGION,
+    NS_IDX_SERVICE_REGION,
+    NS_IDX_SERVICE_STATUS,
+    NS_IDX_REGION_STATUS,
+    NS_IDX_ALL,
+    NS_REPUTATION,
+    NS_REWARDS,
+    NS_USAGE_TOTALS,
+    NS_CLAIMS,
+];
+
+#[cw_serde]
+pub struct Config {
+    pub dao: Addr,
+    pub reward_token: Option<Addr>,
+    pub billing_escrow: Option<Addr>,
+    pub stake_denom: Denom,
+    pub min_stake: Uint128,
+    pub unbonding_period: u64,
+    pub max_slash: Decimal,
+    pub oracles: Vec<Addr>,
+    pub epoch_seconds: u64,
+    pub emission_per_epoch: Uint128,
+    pub halving_epochs: u64,
+    pub usage_share: Decimal,
+    pub usage_weights: Vec<UsageWeight>,
+    pub genesis_time: Timestamp,
+}
+
+/// Registry-wide totals and the stake-reward accumulator.
+#[cw_serde]
+pub struct Global {
+    /// Stake-part rewards per unit of active stake since genesis, rounded down
+    /// at every update (so the sum paid never exceeds what was emitted).
+    pub reward_per_stake: Decimal256,
+    /// When `reward_per_stake` was last brought up to date.
+    pub last_update: Timestamp,
+    /// Bonded stake of `active` providers: the accumulator's denominator.
+    pub total_active_stake: Uint128,
+    /// Bonded stake of every provider.
+    pub total_stake: Uint128,
+    /// Stake in unbonding claims not yet paid.
+    pub total_unbonding: Uint128,
+    pub providers: u64,
+    pub active_providers: u64,
+    pub rewards_minted: Uint128,
+}
+
+/// A provider's listing, status and stake (the indexed part of its record).
+#[cw_serde]
+pub struct Provider {
+    pub service: Service,
+    pub endpoint: String,
+    pub region: String,
+    pub capacity: Capacity,
+    pub prices: Vec<Price>,
+    pub metadata_uri: Option<String>,
+    pub status: ProviderStatus,
+    pub stake: Uint128,
+    pub unbonding: Uint128,
+    pub registered_at: Timestamp,
+}
+
+impl Provider {
+    /// Stake that earns stake rewards: the bonded stake while active, else 0.
+    pub fn active_stake(&self) -> Uint128 {
+        if self.status == ProviderStatus::Active {
+            self.stake
+        } else {
+            Uint128::zero()
+        }
+    }
+}
+
+/// A provider's reward bookkeeping.
+#[cw_serde]
+#[derive(Default)]
+pub struct ProviderRewards {
+    /// `Global::reward_per_stake` when this provider was last settled.
+    pub index: Decimal256,
+    /// Settled, unclaimed rewards.
+    pub accrued: Uint128,
+    /// The one epoch whose usage is not yet converted into rewards.
+    pub usage_epoch: u64,
+    /// Weighted revenue recorded in `usage_epoch` while active.
+    pub usage_weight: Uint128,
+}
+
+pub struct ProviderIndexes<'a> {
+    pub status: MultiIndex<'a, String, Provider, &'a Addr>,
+    pub service: MultiIndex<'a, String, Provider, &'a Addr>,
+    pub region: MultiIndex<'a, String, Provider, &'a Addr>,
+    pub service_region: MultiIndex<'a, (String, String), Provider, &'a Addr>,
+    pub service_status: MultiIndex<'a, (String, String), Provider, &'a Addr>,
+    pub region_status: MultiIndex<'a, (String, String), Provider, &'a Addr>,
+    pub all: MultiIndex<'a, (String, String, String), Provider, &'a Addr>,
+}
+
+impl IndexList<Provider> for ProviderIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Provider>> + '_> {
+        let v: Vec<&dyn Index<Provider>> = vec![
+            &self.status,
+            &self.service,
+            &self.region,
+            &self.service_region,
+            &self.service_status,
+            &self.region_status,
+            &self.all,
+        ];
+        Box::new(v.into_iter())
+    }
+}
+
+fn status_key(p: &Provider) -> String {
+    p.status.kind().key().to_string()
+}
+
+/// Providers by address, with one index per filter combination of the
+/// `providers` query so every combination is a single prefix range.
+pub fn providers<'a>() -> IndexedMap<&'a Addr, Provider, ProviderIndexes<'a>> {
+    let indexes = ProviderIndexes {
+        status: MultiIndex::new(|_, p| status_key(p), NS_PROVIDERS, NS_IDX_STATUS),
+        service: MultiIndex::new(|_, p| p.service.key(), NS_PROVIDERS, NS_IDX_SERVICE),
+        region: MultiIndex::new(|_, p| p.region.clone(), NS_PROVIDERS, NS_IDX_REGION),
+        service_region: MultiIndex::new(
+            |_, p| (p.service.key(), p.region.clone()),
+            NS_PROVIDERS,
+            NS_IDX_SERVICE_REGION,
+        ),
+        service_status: MultiIndex::new(
+            |_, p| (p.service.key(), status_key(p)),
+            NS_PROVIDERS,
+            NS_IDX_SERVICE_STATUS,
+        ),
+        region_status: MultiIndex::new(
+            |_, p| (p.region.clone(), status_key(p)),
+            NS_PROVIDERS,
+            NS_IDX_REGION_STATUS,
+        ),
+        all: MultiIndex::new(
+            |_, p| (p.service.key(), p.region.clone(), status_key(p)),
+            NS_PROVIDERS,
+            NS_IDX_ALL,
+        ),
+    };
+    IndexedMap::new(NS_PROVIDERS, indexes)
+}
+
+pub const CONFIG: Item<Config> = Item::new(NS_CONFIG);
+pub const GLOBAL: Item<Global> = Item::new(NS_GLOBAL);
+pub const REPUTATION: Map<&Addr, Reputation> = Map::new(NS_REPUTATION);
+pub const REWARDS: Map<&Addr, ProviderRewards> = Map::new(NS_REWARDS);
+/// Total weighted revenue recorded per epoch (the usage part's denominator).
+pub const USAGE_TOTALS: Map<u64, Uint128> = Map::new(NS_USAGE_TOTALS);
+/// Pending unbonding claims per provider, at most [`MAX_CLAIMS`] each. Kept
+/// here rather than in `cw_controllers::Claims` so `slash` can cut them.
+pub const CLAIMS: Map<&Addr, Vec<Claim>> = Map::new(NS_CLAIMS);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds every contract into artifacts/<crate>.wasm, lowers the wasm features
+# CosmWasm 2.x rejects, checks each artifact with cosmwasm-check and writes
+# artifacts/checksums.txt. Installs what it needs; fails loudly on any problem
+# and removes artifacts that did not pass.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+MAX_ARTIFACT_BYTES=$((600 * 1024))
+OUT="$ROOT/artifacts"
+# Its own target dir: the wasm flags below must not invalidate the host build.
+export CARGO_TARGET_DIR="$ROOT/target/wasm"
+# Reproducible bytes: no machine paths inside the wasm.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=/depin --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+
+ensure_wasm_target
+ensure_wasm_opt
+ensure_cosmwasm_check
+
+# Every contract by default; `scripts/build.sh <crate>...` builds only those.
+if [[ $# -gt 0 ]]; then CRATES=("$@"); else mapfile -t CRATES < <(contract_crates); fi
+[[ ${#CRATES[@]} -gt 0 ]] || die "no contracts found under contracts/"
+
+step "cargo build --release --target $WASM_TARGET (${CRATES[*]})"
+package_args=()
+for crate in "${CRATES[@]}"; do package_args+=(-p "$crate"); done
+cargo build --release --lib --target "$WASM_TARGET" "${package_args[@]}" \
+  || die "cargo build of the contracts failed"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+for crate in "${CRATES[@]}"; do
+  name="${crate//-/_}"
+  raw="$CARGO_TARGET_DIR/$WASM_TARGET/release/$name.wasm"
+  [[ -f "$raw" ]] || die "$raw was not built"
+  # rustc >= 1.87 emits bulk-memory (memory.copy/fill) and sign-ext, which
+  # CosmWasm 2.x rejects: lower both, then optimize for size.
+  "$WASM_OPT" -Os --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering --signext-lowering --strip-debug --strip-producers \
+    "$raw" -o "$OUT/$crate.wasm" || die "wasm-opt failed on $crate"
+done
+
+step "cosmwasm-check $COSMWASM_CHECK_VERSION"
+if ! "$COSMWASM_CHECK" "$OUT"/*.wasm; then
+  rm -rf "$OUT"
+  die "an artifact failed cosmwasm-check; artifacts/ removed"
+fi
+
+failed=0
+for crate in "${CRATES[@]}"; do
+  size=$(stat -c %s "$OUT/$crate.wasm")
+  printf '%-28s %8d bytes (%d KiB)\n' "$crate.wasm" "$size" $((size / 1024))
+  if ((size > MAX_ARTIFACT_BYTES)); then
+    echo "error: $crate.wasm is $size bytes; the limit is $MAX_ARTIFACT_BYTES" >&2
+    failed=1
+  fi
+done
+if ((failed)); then
+  rm -rf "$OUT"
+  die "an artifact exceeds 600 KiB; artifacts/ removed"
+fi
+
+(cd "$OUT" && sha256sum -- *.wasm >checksums.txt)
+step "artifacts/checksums.txt"
+cat "$OUT/checksums.txt"

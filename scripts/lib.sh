@@ -1,0 +1,53 @@
+# Shared helpers for the scripts: loud failures and the pinned tool installs.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+COSMWASM_CHECK_VERSION="2.3.5"
+WASM_TARGET="wasm32-unknown-unknown"
+
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+step() {
+  echo "==> $*"
+}
+
+# The wasm32 target for the active toolchain.
+ensure_wasm_target() {
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    step "installing rust target $WASM_TARGET"
+    rustup target add "$WASM_TARGET" >/dev/null || die "cannot install rust target $WASM_TARGET"
+  fi
+}
+
+# binaryen's wasm-opt, pinned by scripts/tools/package-lock.json.
+ensure_wasm_opt() {
+  WASM_OPT="$ROOT/scripts/tools/node_modules/.bin/wasm-opt"
+  if [[ ! -x "$WASM_OPT" ]] || ! "$WASM_OPT" --version 2>/dev/null | grep -q "version 132"; then
+    step "installing binaryen wasm-opt 132 (npm ci)"
+    command -v npm >/dev/null || die "npm is required to install binaryen's wasm-opt"
+    (cd "$ROOT/scripts/tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+      || die "cannot install binaryen wasm-opt (npm ci in scripts/tools failed)"
+  fi
+  "$WASM_OPT" --version >/dev/null 2>&1 || die "wasm-opt does not run"
+}
+
+# cosmwasm-check at the version matching the cosmwasm 2.x VM line.
+ensure_cosmwasm_check() {
+  COSMWASM_CHECK="$(command -v cosmwasm-check || true)"
+  if [[ -z "$COSMWASM_CHECK" ]] || ! "$COSMWASM_CHECK" --version 2>/dev/null | grep -q "$COSMWASM_CHECK_VERSION"; then
+    step "installing cosmwasm-check $COSMWASM_CHECK_VERSION (cargo install --locked; takes ~10 minutes once)"
+    cargo install cosmwasm-check --version "$COSMWASM_CHECK_VERSION" --locked --quiet \
+      || die "cannot install cosmwasm-check $COSMWASM_CHECK_VERSION"
+    COSMWASM_CHECK="$(command -v cosmwasm-check || echo "${CARGO_HOME:-$HOME/.cargo}/bin/cosmwasm-check")"
+  fi
+}
+
+# Crate names of every contract under contracts/.
+contract_crates() {
+  for manifest in "$ROOT"/contracts/*/Cargo.toml; do
+    sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -n1
+  done
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The one test command: formatting, lints, every Rust test, the wasm build
+# with cosmwasm-check, and schema freshness. Fails on the first failure.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+for component in rustfmt clippy; do
+  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+    step "installing rust component $component"
+    rustup component add "$component" >/dev/null || die "cannot install rust component $component"
+  fi
+done
+
+step "cargo fmt --check"
+cargo fmt --all --check || die "code is not formatted (run cargo fmt --all)"
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings || die "clippy found problems"
+
+step "cargo test --workspace"
+cargo test --workspace || die "tests failed"
+
+step "wasm build + cosmwasm-check"
+"$ROOT/scripts/build.sh" || die "wasm build failed"
+
+step "schema freshness"
+"$ROOT/scripts/schema.sh" --check || die "schema/ is stale"
+
+step "all checks passed"
