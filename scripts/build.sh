@@ -8,7 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 MAX_ARTIFACT_BYTES=$((600 * 1024))
-OUT="$ROOT/artifacts"
+# ARTIFACTS_DIR puts the output elsewhere (scripts/bench.sh builds its
+# cw20-base baseline there, away from the shipped artifacts/).
+OUT="${ARTIFACTS_DIR:-$ROOT/artifacts}"
 # Its own target dir: the wasm flags below must not invalidate the host build.
 export CARGO_TARGET_DIR="$ROOT/target/wasm"
 # Reproducible bytes: no machine paths inside the wasm.

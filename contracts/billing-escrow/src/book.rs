@@ -159,5 +159,5 @@ pub fn nothing_pending(lease: &Lease, now: Timestamp) -> bool {
         Book::Metered(book) => book.open_disputes,
         _ => 0,
     };
-    lease.reserved.is_zero() && disputes == 0 && lease.close_after.map_or(true, |t| now >= t)
+    lease.reserved.is_zero() && disputes == 0 && !matches!(lease.close_after, Some(t) if now < t)
 }

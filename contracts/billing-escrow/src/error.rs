@@ -135,7 +135,9 @@ pub enum ContractError {
     #[error("an upheld charge cannot slash the provider")]
     SlashOnUpheld {},
 
-    #[error("receipt for {cumulative_units} units does not increase the {redeemed} already redeemed")]
+    #[error(
+        "receipt for {cumulative_units} units does not increase the {redeemed} already redeemed"
+    )]
     ReceiptNotIncreasing {
         cumulative_units: Uint128,
         redeemed: Uint128,

@@ -135,14 +135,16 @@ pub fn payout(
             amount: due.amount,
         }],
     };
-    msgs.push(SubMsg::reply_on_error(
-        WasmMsg::Execute {
-            contract_addr: registry_addr.to_string(),
-            msg: to_json_binary(&record)?,
-            funds: vec![],
-        },
-        REPLY_RECORD_USAGE,
-    )
-    .with_payload(lease_id.to_be_bytes().to_vec()));
+    msgs.push(
+        SubMsg::reply_on_error(
+            WasmMsg::Execute {
+                contract_addr: registry_addr.to_string(),
+                msg: to_json_binary(&record)?,
+                funds: vec![],
+            },
+            REPLY_RECORD_USAGE,
+        )
+        .with_payload(lease_id.to_be_bytes().to_vec()),
+    );
     Ok(msgs)
 }

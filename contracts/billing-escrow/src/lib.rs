@@ -13,3 +13,6 @@ pub mod state;
 pub mod sums;
 
 pub use error::ContractError;
+
+#[cfg(test)]
+mod tests;

@@ -157,7 +157,12 @@ pub fn charges(
 }
 
 /// A charge's status follows from its dispute and the lease's settle boundary.
-pub fn charge_status(charge_id: u64, charge: &Charge, book: &MeteredBook, now: u64) -> ChargeStatus {
+pub fn charge_status(
+    charge_id: u64,
+    charge: &Charge,
+    book: &MeteredBook,
+    now: u64,
+) -> ChargeStatus {
     match &charge.dispute {
         Some(dispute) => match dispute.upheld {
             None => ChargeStatus::Disputed,

@@ -70,7 +70,9 @@ pub fn stream_accrual(
     if rate.is_zero() {
         return Ok((Uint128::zero(), Uint128::zero()));
     }
-    let affordable = available.checked_div(rate).map_err(cosmwasm_std::StdError::from)?;
+    let affordable = available
+        .checked_div(rate)
+        .map_err(cosmwasm_std::StdError::from)?;
     let seconds = Uint128::from(elapsed).min(affordable);
     Ok((seconds, seconds.checked_mul(rate)?))
 }

@@ -46,7 +46,16 @@ pub fn execute(
             metadata_uri,
         } => {
             nonpayable(&info)?;
-            provider::update_provider(deps, env, info, endpoint, region, capacity, prices, metadata_uri)
+            provider::update_provider(
+                deps,
+                env,
+                info,
+                endpoint,
+                region,
+                capacity,
+                prices,
+                metadata_uri,
+            )
         }
         ExecuteMsg::Bond {} => {
             let cfg = crate::state::CONFIG.load(deps.storage)?;

@@ -22,7 +22,10 @@ pub enum ContractError {
     Overflow(#[from] cosmwasm_std::OverflowError),
 
     #[error("unauthorized: {sender} may not {action}")]
-    Unauthorized { sender: String, action: &'static str },
+    Unauthorized {
+        sender: String,
+        action: &'static str,
+    },
 
     #[error("{address} is already a registered provider")]
     AlreadyRegistered { address: String },
@@ -70,7 +73,10 @@ pub enum ContractError {
     NotJailed {},
 
     #[error("the billing escrow may slash at most {max_slash}; asked {fraction}")]
-    SlashTooLarge { fraction: Decimal, max_slash: Decimal },
+    SlashTooLarge {
+        fraction: Decimal,
+        max_slash: Decimal,
+    },
 
     #[error("score {score} is above 100")]
     ScoreOutOfRange { score: u8 },

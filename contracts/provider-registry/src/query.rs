@@ -10,7 +10,9 @@ use depin_interface::registry::{
 };
 
 use crate::execute::{advance_global, current_epoch, settle};
-use crate::state::{providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION, REWARDS};
+use crate::state::{
+    providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION, REWARDS,
+};
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
     let cfg = CONFIG.load(deps.storage)?;
@@ -49,7 +51,14 @@ fn pending(
     provider: &Provider,
 ) -> StdResult<Uint128> {
     let mut pr = REWARDS.may_load(deps.storage, addr)?.unwrap_or_default();
-    settle(deps.storage, cfg, global, &mut pr, provider.active_stake(), now)?;
+    settle(
+        deps.storage,
+        cfg,
+        global,
+        &mut pr,
+        provider.active_stake(),
+        now,
+    )?;
     Ok(pr.accrued)
 }
 
@@ -62,7 +71,9 @@ fn response(
     p: Provider,
 ) -> StdResult<ProviderResponse> {
     let pending_rewards = pending(deps, cfg, global, now, &address, &p)?;
-    let reputation = REPUTATION.may_load(deps.storage, &address)?.unwrap_or_default();
+    let reputation = REPUTATION
+        .may_load(deps.storage, &address)?
+        .unwrap_or_default();
     Ok(ProviderResponse {
         service: p.service,
         endpoint: p.endpoint,
@@ -116,15 +127,21 @@ pub fn providers_page(
         (Some(s), None, None) => Box::new(idx.service.prefix(s).range(store, min, None, asc)),
         (None, Some(r), None) => Box::new(idx.region.prefix(r).range(store, min, None, asc)),
         (None, None, Some(t)) => Box::new(idx.status.prefix(t).range(store, min, None, asc)),
-        (Some(s), Some(r), None) => {
-            Box::new(idx.service_region.prefix((s, r)).range(store, min, None, asc))
-        }
-        (Some(s), None, Some(t)) => {
-            Box::new(idx.service_status.prefix((s, t)).range(store, min, None, asc))
-        }
-        (None, Some(r), Some(t)) => {
-            Box::new(idx.region_status.prefix((r, t)).range(store, min, None, asc))
-        }
+        (Some(s), Some(r), None) => Box::new(
+            idx.service_region
+                .prefix((s, r))
+                .range(store, min, None, asc),
+        ),
+        (Some(s), None, Some(t)) => Box::new(
+            idx.service_status
+                .prefix((s, t))
+                .range(store, min, None, asc),
+        ),
+        (None, Some(r), Some(t)) => Box::new(
+            idx.region_status
+                .prefix((r, t))
+                .range(store, min, None, asc),
+        ),
         (Some(s), Some(r), Some(t)) => {
             Box::new(idx.all.prefix((s, r, t)).range(store, min, None, asc))
         }

@@ -80,7 +80,8 @@ impl Schedule {
                 u64::try_from(next).map_or(to, |n| n.min(to))
             };
             let seconds = Uint256::from(end - t);
-            total = total.checked_add(Uint256::from(self.stake_pool(epoch)).checked_mul(seconds)?)?;
+            total =
+                total.checked_add(Uint256::from(self.stake_pool(epoch)).checked_mul(seconds)?)?;
             t = end;
         }
         Ok(total)
@@ -100,10 +101,9 @@ impl Schedule {
             return Ok(acc);
         }
         let numerator = self.stake_emission_scaled(from, to)?;
-        let denominator = Uint256::from(total_active_stake)
-            .checked_mul(Uint256::from(self.epoch_seconds))?;
-        let delta = Decimal256::checked_from_ratio(numerator, denominator)
-            .map_err(math)?;
+        let denominator =
+            Uint256::from(total_active_stake).checked_mul(Uint256::from(self.epoch_seconds))?;
+        let delta = Decimal256::checked_from_ratio(numerator, denominator).map_err(math)?;
         Ok(acc.checked_add(delta)?)
     }
 }
@@ -121,7 +121,7 @@ pub fn usage_reward(pool: Uint128, weight: Uint128, total: Uint128) -> StdResult
     if total.is_zero() {
         return Ok(Uint128::zero());
     }
-    Ok(pool.checked_multiply_ratio(weight, total).map_err(math)?)
+    pool.checked_multiply_ratio(weight, total).map_err(math)
 }
 
 /// Revenue weighted by the denom weights: `Σ floor(amount × weight)`;
@@ -181,7 +181,10 @@ mod tests {
         let s = schedule(1);
         // Half of epoch 0 (600k/2) + all of epoch 1 (300k) + half of epoch 2 (150k/2).
         let scaled = s.stake_emission_scaled(50, 250).unwrap();
-        assert_eq!(scaled, Uint256::from(300_000u128 * 100 + 300_000 * 100 + 75_000 * 100));
+        assert_eq!(
+            scaled,
+            Uint256::from(300_000u128 * 100 + 300_000 * 100 + 75_000 * 100)
+        );
         // Far in the future nothing is emitted and the loop is bounded.
         assert_eq!(
             s.stake_emission_scaled(200 * 100, u64::MAX).unwrap(),
@@ -208,10 +211,7 @@ mod tests {
             Uint128::new(200_000)
         );
         // No stake: nothing emitted.
-        assert_eq!(
-            s.advance(acc, 100, 200, Uint128::zero()).unwrap(),
-            acc
-        );
+        assert_eq!(s.advance(acc, 100, 200, Uint128::zero()).unwrap(), acc);
     }
 
     #[test]

@@ -6,7 +6,9 @@ use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
 use cw_controllers::Claim;
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
-use depin_interface::registry::{Capacity, Price, ProviderStatus, Reputation, Service, UsageWeight};
+use depin_interface::registry::{
+    Capacity, Price, ProviderStatus, Reputation, Service, UsageWeight,
+};
 use depin_interface::Denom;
 
 /// Most pending unbonding claims one provider may hold (bounds `slash` and `claim`).

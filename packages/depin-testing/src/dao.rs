@@ -1,11 +1,11 @@
 //! Deployment through the DAO, and helpers for every DAO action.
 
-use cosmwasm_std::{Addr, CosmosMsg, Decimal, Uint128};
+use cosmwasm_std::{Addr, CosmosMsg, Decimal, Uint128, WasmMsg};
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{App, AppResponse, Executor};
 use depin_interface::dao::{
-    self, DaoConfig, EscrowParams, ProposalResponse, ProposeMsg, ReceiveMsg, RegistryParams,
-    SuiteInstantiate, SuiteResponse, TokenParams, Vote,
+    self, DaoConfig, EscrowParams, ProposalResponse, ProposalStatus, ProposeMsg, ReceiveMsg,
+    RegistryParams, SuiteInstantiate, SuiteResponse, TokenParams, Vote,
 };
 use depin_interface::{token, UncheckedDenom};
 
@@ -94,7 +94,7 @@ pub fn dao_instantiate_msg(
 }
 
 /// Deploys the suite with one DAO instantiate: the DAO creates token,
-/// registry and escrow, owns them and is their wasm admin.
+/// registry and escrow, owns them and is their wasm admin (and its own).
 pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
     let codes = store_codes(&mut app);
     let msg = dao_instantiate_msg(&codes, &actors, &params);
@@ -105,9 +105,19 @@ pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
             &msg,
             &[],
             "depin-dao",
-            None,
+            Some(actors.deployer.to_string()),
         )
         .expect("instantiating the DAO and its suite");
+    // The DAO becomes its own wasm admin: its upgrades go through proposals too.
+    app.execute(
+        actors.deployer.clone(),
+        WasmMsg::UpdateAdmin {
+            contract_addr: dao.to_string(),
+            admin: dao.to_string(),
+        }
+        .into(),
+    )
+    .expect("making the DAO its own admin");
     let suite: SuiteResponse = app
         .wrap()
         .query_wasm_smart(&dao, &dao::QueryMsg::Suite {})
@@ -287,7 +297,7 @@ impl Suite {
         self.advance(5);
     }
 
-    /// stake → propose → every member votes yes → timelock → execute.
+    /// stake → propose → members vote yes until it passes → timelock → execute.
     /// Returns the proposal id; the proposal is `executed` or `execution_failed`.
     pub fn pass_proposal(&mut self, msgs: Vec<CosmosMsg>) -> u64 {
         self.stake_members();
@@ -296,7 +306,11 @@ impl Suite {
             .propose(&proposer, "governance action", msgs)
             .expect("proposing");
         let id = Self::proposal_id(&res);
+        // Voting stops once the outcome can no longer change.
         for member in self.actors.members.clone() {
+            if self.proposal(id).status != ProposalStatus::Open {
+                break;
+            }
             self.vote(&member, id, Vote::Yes).expect("voting yes");
         }
         let now = self.app.block_info().time;

@@ -94,7 +94,7 @@ impl SuiteBuilder {
 
     pub fn build(self) -> Suite {
         let mut app = AppBuilder::new().build(|_, _, _| {});
-        let api = app.api().clone();
+        let api = *app.api();
         let named = |prefix: &str, n: usize| -> Vec<Addr> {
             (0..n)
                 .map(|i| api.addr_make(&format!("{prefix}{i}")))

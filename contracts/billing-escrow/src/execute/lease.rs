@@ -83,11 +83,13 @@ pub fn open(
             (Book::Receipts(receipts), LeaseState::Open)
         }
     };
-    let lease_id = LEASE_COUNT.load(deps.storage)?.checked_add(1).ok_or(
-        ContractError::Overflow(cosmwasm_std::OverflowError::new(
-            cosmwasm_std::OverflowOperation::Add,
-        )),
-    )?;
+    let lease_id =
+        LEASE_COUNT
+            .load(deps.storage)?
+            .checked_add(1)
+            .ok_or(ContractError::Overflow(cosmwasm_std::OverflowError::new(
+                cosmwasm_std::OverflowOperation::Add,
+            )))?;
     LEASE_COUNT.save(deps.storage, &lease_id)?;
     let mode = mode_name(&book);
     let lease = Lease {

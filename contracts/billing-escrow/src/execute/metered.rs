@@ -42,7 +42,11 @@ pub fn report_usage(
     }
     let fee_bps = CONFIG.load(deps.storage)?.fee_bps;
     let sums = priced(amount, units, fee_bps)?;
-    let matures_at = env.block.time.seconds().saturating_add(lease.dispute_window);
+    let matures_at = env
+        .block
+        .time
+        .seconds()
+        .saturating_add(lease.dispute_window);
     let window = lease.dispute_window;
     let Book::Metered(book) = &mut lease.book else {
         return Err(wrong_mode(lease_id, &lease, "metered", "report_usage"));
@@ -182,9 +186,9 @@ pub fn resolve_dispute(
     dispute.upheld = Some(uphold);
     let mut msgs = vec![];
     if uphold {
-        book.upheld = book
-            .upheld
-            .checked_add(Sums::new(charge.amount, charge.fee, charge.units))?;
+        book.upheld =
+            book.upheld
+                .checked_add(Sums::new(charge.amount, charge.fee, charge.units))?;
         dispute.upheld_at_settle = book.settle_count;
     } else {
         lease.reserved = lease.reserved.checked_sub(charge.amount)?;

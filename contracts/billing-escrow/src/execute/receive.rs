@@ -18,11 +18,7 @@ pub fn receive(
     hook: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
     let denom = Denom::Cw20(token.clone());
-    if !CONFIG
-        .load(deps.storage)?
-        .accepted_denoms
-        .contains(&denom)
-    {
+    if !CONFIG.load(deps.storage)?.accepted_denoms.contains(&denom) {
         return Err(ContractError::UnacceptedCw20 { sender: token });
     }
     let sender = deps.api.addr_validate(&hook.sender)?;

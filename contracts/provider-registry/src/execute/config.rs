@@ -7,9 +7,7 @@ use depin_interface::validation::validate_fraction;
 use depin_interface::UncheckedDenom;
 
 use crate::error::ContractError;
-use crate::state::{
-    Config, Global, CONFIG, GLOBAL, MAX_ORACLES, MAX_PERIOD, MAX_USAGE_WEIGHTS,
-};
+use crate::state::{Config, Global, CONFIG, GLOBAL, MAX_ORACLES, MAX_PERIOD, MAX_USAGE_WEIGHTS};
 
 fn validate_period(field: &'static str, value: u64) -> Result<(), ContractError> {
     if value > MAX_PERIOD {

@@ -2,9 +2,7 @@
 //! `deregister`, `attest`.
 
 use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response, Uint128};
-use depin_interface::registry::{
-    Capacity, Price, ProviderStatus, RegisterMsg, Service,
-};
+use depin_interface::registry::{Capacity, Price, ProviderStatus, RegisterMsg, Service};
 use depin_interface::validation::{validate_text, MAX_LABEL_LEN, MAX_URI_LEN};
 use depin_interface::UncheckedDenom;
 
@@ -161,7 +159,14 @@ pub fn update_provider(
         validate_metadata(&metadata_uri)?;
         new.metadata_uri = metadata_uri;
     }
-    commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &info.sender,
+        Some(&old),
+        new,
+    )?;
     Ok(Response::new()
         .add_attribute("action", "update_provider")
         .add_attribute("provider", info.sender))
@@ -201,7 +206,14 @@ pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response
     new.stake = Uint128::zero();
     new.unbonding = new.unbonding.checked_add(amount)?;
     new.status = ProviderStatus::Exiting;
-    commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &info.sender,
+        Some(&old),
+        new,
+    )?;
     Ok(Response::new()
         .add_attribute("action", "deregister")
         .add_attribute("provider", info.sender)

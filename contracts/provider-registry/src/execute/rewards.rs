@@ -76,7 +76,9 @@ pub fn record_usage(
     if counted {
         let mut global = GLOBAL.load(deps.storage)?;
         advance_global(&cfg, &mut global, env.block.time)?;
-        let mut pr = REWARDS.may_load(deps.storage, &provider_addr)?.unwrap_or_default();
+        let mut pr = REWARDS
+            .may_load(deps.storage, &provider_addr)?
+            .unwrap_or_default();
         // Converts an ended usage epoch; afterwards any weight left is this epoch's.
         settle(
             deps.storage,
@@ -98,7 +100,10 @@ pub fn record_usage(
         .add_attribute("action", "record_usage")
         .add_attribute("provider", provider_addr)
         .add_attribute("units", units)
-        .add_attribute("weighted_revenue", if counted { weight } else { Uint128::zero() })
+        .add_attribute(
+            "weighted_revenue",
+            if counted { weight } else { Uint128::zero() },
+        )
         .add_attribute("epoch", epoch.to_string()))
 }
 
@@ -107,14 +112,23 @@ pub fn record_usage(
 /// rest is forfeited (attribute `forfeited`). When the cap is already
 /// reached nothing changes and the claim fails, so tokens burnt later can
 /// still make room.
-pub fn claim_rewards(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+pub fn claim_rewards(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
-    let token = cfg.reward_token.clone().ok_or(ContractError::NoRewardToken {})?;
+    let token = cfg
+        .reward_token
+        .clone()
+        .ok_or(ContractError::NoRewardToken {})?;
     let record = load_provider(deps.storage, &info.sender)?;
     let mut global = GLOBAL.load(deps.storage)?;
     advance_global(&cfg, &mut global, env.block.time)?;
-    let mut pr = REWARDS.may_load(deps.storage, &info.sender)?.unwrap_or_default();
+    let mut pr = REWARDS
+        .may_load(deps.storage, &info.sender)?
+        .unwrap_or_default();
     settle(
         deps.storage,
         &cfg,

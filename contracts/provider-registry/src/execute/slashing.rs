@@ -138,7 +138,14 @@ pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Co
     }
     let mut new = old.clone();
     new.status = ProviderStatus::Inactive;
-    let new = commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    let new = commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &info.sender,
+        Some(&old),
+        new,
+    )?;
     Ok(Response::new()
         .add_attribute("action", "unjail")
         .add_attribute("provider", info.sender)

@@ -1,6 +1,8 @@
 //! Stake: the cw20 hook, `bond`, `unbond` and `claim`.
 
-use cosmwasm_std::{from_json, Addr, DepsMut, Env, MessageInfo, Response, Storage, Timestamp, Uint128};
+use cosmwasm_std::{
+    from_json, Addr, DepsMut, Env, MessageInfo, Response, Storage, Timestamp, Uint128,
+};
 use cw20::Cw20ReceiveMsg;
 use cw_controllers::Claim;
 use cw_utils::{nonpayable, Expiration};
@@ -55,7 +57,14 @@ pub fn bond(
     }
     let mut new = old.clone();
     new.stake = new.stake.checked_add(amount)?;
-    let new = commit(deps.storage, &cfg, env.block.time, &provider_addr, Some(&old), new)?;
+    let new = commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &provider_addr,
+        Some(&old),
+        new,
+    )?;
     Ok(Response::new()
         .add_attribute("action", "bond")
         .add_attribute("provider", provider_addr)
@@ -108,7 +117,14 @@ pub fn unbond(
     let mut new = old.clone();
     new.stake = new.stake.checked_sub(amount)?;
     new.unbonding = new.unbonding.checked_add(amount)?;
-    let new = commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    let new = commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &info.sender,
+        Some(&old),
+        new,
+    )?;
     Ok(Response::new()
         .add_attribute("action", "unbond")
         .add_attribute("provider", info.sender)
@@ -121,7 +137,9 @@ pub fn unbond(
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
-    let claims = CLAIMS.may_load(deps.storage, &info.sender)?.unwrap_or_default();
+    let claims = CLAIMS
+        .may_load(deps.storage, &info.sender)?
+        .unwrap_or_default();
     let (matured, pending): (Vec<Claim>, Vec<Claim>) = claims
         .into_iter()
         .partition(|c| c.release_at.is_expired(&env.block));
@@ -140,7 +158,14 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
     let old = load_provider(deps.storage, &info.sender)?;
     let mut new = old.clone();
     new.unbonding = new.unbonding.checked_sub(amount)?;
-    commit(deps.storage, &cfg, env.block.time, &info.sender, Some(&old), new)?;
+    commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &info.sender,
+        Some(&old),
+        new,
+    )?;
     Ok(Response::new()
         .add_message(pay_stake(&cfg, &info.sender, amount)?)
         .add_attribute("action", "claim")

@@ -1,0 +1,401 @@
+//! One function per measured operation, grouped per contract into a scenario
+//! that builds the state each operation needs at a given network size.
+//! Each figure is one entry point call of one contract: submessages it
+//! returns are not executed, and queries to other contracts are answered by
+//! the harness with the bytes the real contract returns.
+
+use anyhow::{Context, Result};
+use cosmwasm_std::{coins, to_json_binary, Addr, Coin, MemoryStorage, Uint128};
+use depin_interface::token::{Cw20Coin, ExecuteMsg as TokenMsg, InstantiateMsg, MinterResponse};
+use serde::Serialize;
+
+use crate::chain::{info, Chain};
+use crate::seed;
+use crate::vm::{Code, Gas, Vm};
+
+pub const STAKE_DENOM: &str = "ustake";
+pub const PAY_DENOM: &str = "uusdc";
+
+/// One measured call.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub contract: &'static str,
+    pub op: &'static str,
+    pub n: u64,
+    pub gas: Gas,
+}
+
+/// The contracts of one run, by the id the VM knows them under.
+pub struct World<'a> {
+    pub vm: &'a mut Vm,
+    pub chain: Chain,
+    /// Existing providers, leases, stakers, proposals and holders.
+    pub n: u64,
+    pub figures: Vec<Figure>,
+}
+
+/// The wasm ids (also the names their addresses are made from).
+pub const TOKEN: &str = "depin-reward-token";
+pub const BASELINE: &str = "cw20-base";
+pub const REGISTRY: &str = "depin-provider-registry";
+pub const ESCROW: &str = "depin-billing-escrow";
+pub const DAO: &str = "depin-dao";
+
+impl World<'_> {
+    pub fn addr(&self, name: &str) -> Addr {
+        self.chain.addr(name)
+    }
+
+    /// Runs an execute and records its gas as `contract`'s `op`.
+    fn measure(
+        &mut self,
+        contract: &'static str,
+        op: &'static str,
+        sender: &Addr,
+        funds: &[Coin],
+        msg: &impl Serialize,
+    ) -> Result<()> {
+        let gas = self.run(contract, sender, funds, msg)?;
+        let n = self.n;
+        self.figures.push(Figure { contract, op, n, gas });
+        Ok(())
+    }
+
+    /// Runs an execute that prepares state (not recorded).
+    fn run(&mut self, contract: &str, sender: &Addr, funds: &[Coin], msg: &impl Serialize) -> Result<Gas> {
+        let env = self.chain.env(&self.addr(contract));
+        self.vm.execute(contract, &env, &info(sender, funds), msg)
+    }
+
+    fn instantiate(&mut self, contract: &str, code: &Code, msg: &impl Serialize) -> Result<()> {
+        self.vm.contract(contract, code)?;
+        let env = self.chain.env(&self.addr(contract));
+        let creator = self.addr("creator");
+        self.vm.instantiate(contract, &env, &info(&creator, &[]), msg)?;
+        Ok(())
+    }
+
+    /// Copies the contract's storage out, applies `f`, and copies it back.
+    fn seed(&mut self, contract: &str, f: impl FnOnce(&mut MemoryStorage, &Chain) -> Result<()>) -> Result<()> {
+        let path = self.vm.export(contract)?;
+        let mut storage = seed::load(&path)?;
+        f(&mut storage, &self.chain).with_context(|| format!("seeding {contract}"))?;
+        seed::save(&storage, &path)?;
+        self.vm.import(contract, &path)
+    }
+
+    /// Makes the harness answer `msg` sent to `contract` exactly as the
+    /// contract (running in the VM now) answers it.
+    #[allow(dead_code)]
+    fn answer_from<R: Serialize + serde::de::DeserializeOwned>(
+        &mut self,
+        contract: &str,
+        msg: &impl Serialize,
+    ) -> Result<()> {
+        let addr = self.addr(contract);
+        let response: serde_json::Value = self.vm.query(contract, &self.chain.env(&addr), msg)?;
+        let response: R = serde_json::from_value(response)?;
+        self.vm.answer(&addr, msg, &response)
+    }
+}
+
+/// transfer, send and mint on a cw20 (`contract` is the reward token or the
+/// cw20-base baseline; both get the same messages and the same state).
+pub fn token(w: &mut World, contract: &'static str, code: &Code) -> Result<()> {
+    let (alice, bob, minter) = (w.addr("alice"), w.addr("bob"), w.addr(REGISTRY));
+    let msg = InstantiateMsg {
+        name: "DePIN Reward".into(),
+        symbol: "DPIN".into(),
+        decimals: 6,
+        initial_balances: vec![
+            Cw20Coin { address: alice.to_string(), amount: Uint128::new(1_000_000_000_000) },
+            Cw20Coin { address: bob.to_string(), amount: Uint128::new(1_000_000) },
+        ],
+        mint: Some(MinterResponse { minter: minter.to_string(), cap: Some(Uint128::new(10u128.pow(18))) }),
+        marketing: None,
+    };
+    w.instantiate(contract, code, &msg)?;
+    let n = w.n;
+    w.seed(contract, |s, chain| seed::token_holders(s, chain, n))?;
+    w.chain.advance(6);
+    let amount = Uint128::new(1_000);
+    let transfer = TokenMsg::Transfer { recipient: bob.to_string(), amount };
+    w.measure(contract, "transfer", &alice, &[], &transfer)?;
+    let send = TokenMsg::Send {
+        contract: w.addr(DAO).to_string(),
+        amount,
+        msg: to_json_binary(&serde_json::json!({ "stake": {} }))?,
+    };
+    w.measure(contract, "send", &alice, &[], &send)?;
+    let mint = TokenMsg::Mint { recipient: alice.to_string(), amount };
+    w.measure(contract, "mint", &minter, &[], &mint)?;
+    Ok(())
+}
+
+/// Native funds helper.
+pub fn funds(amount: u128, denom: &str) -> Vec<Coin> {
+    coins(amount, denom)
+}
+
+/// register, bond, heartbeat, unbond, claim_rewards and slash of one provider
+/// among `n` seeded active providers; also registers the escrow's provider
+/// and teaches the harness the registry's answer about it.
+#[cfg(feature = "registry")]
+pub fn registry(w: &mut World, code: &Code) -> Result<()> {
+    use cosmwasm_std::Decimal;
+    use depin_interface::registry::{
+        Capacity, ExecuteMsg, InstantiateMsg, Price, ProviderResponse, QueryMsg, RegisterMsg,
+        RewardParams, Service, UsageWeight,
+    };
+    use depin_interface::UncheckedDenom;
+
+    let (x, p, dao) = (w.addr("provider-x"), w.addr("provider-p"), w.addr(DAO));
+    let msg = InstantiateMsg {
+        dao: dao.to_string(),
+        reward_token: Some(w.addr(TOKEN).to_string()),
+        billing_escrow: Some(w.addr(ESCROW).to_string()),
+        stake_denom: UncheckedDenom::Native(STAKE_DENOM.into()),
+        min_stake: Uint128::new(1_000_000),
+        unbonding_period: 14 * 86_400,
+        max_slash: Decimal::percent(10),
+        oracles: vec![w.addr("oracle").to_string()],
+        rewards: RewardParams {
+            epoch_seconds: 86_400,
+            emission_per_epoch: Uint128::new(1_000_000_000),
+            halving_epochs: 365,
+            usage_share: Decimal::percent(20),
+            usage_weights: vec![UsageWeight { denom: UncheckedDenom::Native(PAY_DENOM.into()), weight: Decimal::one() }],
+        },
+    };
+    w.instantiate(REGISTRY, code, &msg)?;
+    let n = w.n;
+    w.seed(REGISTRY, |s, chain| seed::providers(s, chain, n, PAY_DENOM))?;
+    w.chain.advance(6);
+    let register = ExecuteMsg::Register(RegisterMsg {
+        service: Service::Storage,
+        endpoint: "https://provider.example.net:8443".into(),
+        region: "region-3".into(),
+        capacity: Capacity { amount: Uint128::new(10_000), unit: "GiB".into() },
+        prices: vec![Price { denom: UncheckedDenom::Native(PAY_DENOM.into()), per_unit: Uint128::new(10) }],
+        metadata_uri: Some("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into()),
+    });
+    let stake = funds(2_000_000, STAKE_DENOM);
+    w.measure(REGISTRY, "register", &x, &stake, &register)?;
+    w.run(REGISTRY, &p, &stake, &register)?;
+    w.chain.advance(6);
+    w.measure(REGISTRY, "bond", &x, &funds(1_000_000, STAKE_DENOM), &ExecuteMsg::Bond {})?;
+    w.chain.advance(6);
+    w.measure(REGISTRY, "heartbeat", &x, &[], &ExecuteMsg::Heartbeat {})?;
+    w.chain.advance(6);
+    let unbond = ExecuteMsg::Unbond { amount: Uint128::new(500_000) };
+    w.measure(REGISTRY, "unbond", &x, &[], &unbond)?;
+    // Two epochs later, with the token's real answers about supply and cap.
+    w.chain.advance(2 * 86_400);
+    w.answer_from::<cw20::TokenInfoResponse>(TOKEN, &cw20::Cw20QueryMsg::TokenInfo {})?;
+    w.answer_from::<Option<MinterResponse>>(TOKEN, &cw20::Cw20QueryMsg::Minter {})?;
+    w.measure(REGISTRY, "claim_rewards", &x, &[], &ExecuteMsg::ClaimRewards {})?;
+    w.chain.advance(6);
+    let slash = ExecuteMsg::Slash {
+        provider: x.to_string(),
+        fraction: Decimal::percent(10),
+        reason: "missed heartbeats".into(),
+        jail_seconds: Some(3_600),
+    };
+    w.measure(REGISTRY, "slash", &dao, &[], &slash)?;
+    w.answer_from::<ProviderResponse>(REGISTRY, &QueryMsg::Provider { address: p.to_string() })
+}
+
+/// open_lease, report_usage, settle, redeem_receipt and close_lease among `n`
+/// seeded leases. Needs the registry scenario's answer about provider-p.
+#[cfg(feature = "escrow")]
+pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
+    use depin_interface::escrow::{BillingMode, ExecuteMsg, InstantiateMsg, OpenLeaseMsg};
+    use depin_interface::UncheckedDenom;
+
+    let (consumer, provider) = (w.addr("consumer-c"), w.addr("provider-p"));
+    let msg = InstantiateMsg {
+        dao: w.addr(DAO).to_string(),
+        registry: w.addr(REGISTRY).to_string(),
+        treasury: None,
+        fee_bps: 100,
+        dispute_window: 3_600,
+        accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
+        arbiters: None,
+    };
+    w.instantiate(ESCROW, code, &msg)?;
+    let n = w.n;
+    w.seed(ESCROW, |s, chain| seed::leases(s, chain, n, PAY_DENOM))?;
+    w.chain.advance(6);
+    let deposit = funds(10_000_000, PAY_DENOM);
+    let open = |billing| {
+        ExecuteMsg::OpenLease(OpenLeaseMsg { provider: provider.to_string(), billing, max_price_per_unit: Some(Uint128::new(10)) })
+    };
+    w.measure(ESCROW, "open_lease", &consumer, &deposit, &open(BillingMode::Metered {}))?;
+    let metered = n + 1;
+    w.chain.advance(6);
+    let report = ExecuteMsg::ReportUsage { lease_id: metered, units: Uint128::new(100) };
+    w.measure(ESCROW, "report_usage", &provider, &[], &report)?;
+    w.chain.advance(3_600);
+    w.measure(ESCROW, "settle", &consumer, &[], &ExecuteMsg::Settle { lease_id: metered })?;
+
+    let key = receipts::consumer_key();
+    w.run(ESCROW, &consumer, &deposit, &open(BillingMode::Receipts { consumer_pubkey: receipts::pubkey(&key) }))?;
+    let lease = n + 2;
+    let escrow = w.addr(ESCROW);
+    // One receipt redeemed before: the measured one pays only the increase.
+    for (units, measured) in [(10u128, false), (25, true)] {
+        w.chain.advance(6);
+        let signature = receipts::sign(&key, &escrow, lease, units)?;
+        let redeem = ExecuteMsg::RedeemReceipt { lease_id: lease, cumulative_units: Uint128::new(units), signature };
+        if measured {
+            w.measure(ESCROW, "redeem_receipt", &provider, &[], &redeem)?;
+        } else {
+            w.run(ESCROW, &provider, &[], &redeem)?;
+        }
+    }
+    w.chain.advance(6);
+    w.measure(ESCROW, "close_lease", &consumer, &[], &ExecuteMsg::CloseLease { lease_id: metered })
+}
+
+/// Consumer-signed receipts: k256 ECDSA with RFC 6979 nonces over the
+/// suite's receipt digest.
+#[cfg(feature = "escrow")]
+mod receipts {
+    use anyhow::Result;
+    use cosmwasm_std::{Addr, Binary};
+    use k256::ecdsa::signature::hazmat::PrehashSigner;
+    use k256::ecdsa::{Signature, SigningKey};
+
+    use crate::chain::CHAIN_ID;
+
+    pub fn consumer_key() -> SigningKey {
+        SigningKey::from_slice(&[7u8; 32]).expect("a fixed valid secp256k1 scalar")
+    }
+
+    pub fn pubkey(key: &SigningKey) -> Binary {
+        Binary::from(key.verifying_key().to_encoded_point(true).as_bytes())
+    }
+
+    pub fn sign(key: &SigningKey, escrow: &Addr, lease_id: u64, units: u128) -> Result<Binary> {
+        let digest = depin_interface::receipt::receipt_digest(CHAIN_ID, escrow.as_str(), lease_id, units);
+        let signature: Signature = key.sign_prehash(&digest)?;
+        Ok(Binary::from(signature.to_bytes().as_slice()))
+    }
+}
+
+/// stake, propose, vote and execute among `n` seeded stakers and proposals.
+/// The DAO's bootstrap runs for real: instantiate, then the three replies
+/// (with the addresses the suite's contracts have here).
+#[cfg(feature = "dao")]
+pub fn dao(w: &mut World, code: &Code) -> Result<()> {
+    use cosmwasm_std::{BankMsg, CosmosMsg, Decimal};
+    use depin_interface::dao::{
+        DaoConfig, EscrowParams, ExecuteMsg, InstantiateMsg, ProposeMsg, ReceiveMsg,
+        RegistryParams, SuiteInstantiate, TokenParams, Vote,
+    };
+    use depin_interface::registry::RewardParams;
+    use depin_interface::token::Cw20ReceiveMsg;
+    use depin_interface::UncheckedDenom;
+
+    let (alice, bob, token) = (w.addr("alice"), w.addr("bob"), w.addr(TOKEN));
+    let config = DaoConfig {
+        voting_period: 3_600,
+        threshold: Decimal::percent(50),
+        quorum: Decimal::percent(20),
+        veto_threshold: Decimal::permille(334),
+        proposal_deposit: Uint128::zero(),
+        unstaking_period: 86_400,
+        timelock: 600,
+        guardian: None,
+    };
+    let msg = InstantiateMsg {
+        config,
+        suite: SuiteInstantiate {
+            token_code_id: 1,
+            registry_code_id: 2,
+            escrow_code_id: 3,
+            token: TokenParams {
+                name: "DePIN Reward".into(),
+                symbol: "DPIN".into(),
+                decimals: 6,
+                initial_balances: vec![Cw20Coin { address: alice.to_string(), amount: Uint128::new(10u128.pow(13)) }],
+                cap: Some(Uint128::new(10u128.pow(18))),
+                marketing: None,
+            },
+            registry: RegistryParams {
+                stake_denom: None,
+                min_stake: Uint128::new(1_000_000),
+                unbonding_period: 14 * 86_400,
+                max_slash: Decimal::percent(10),
+                oracles: vec![],
+                rewards: RewardParams {
+                    epoch_seconds: 86_400,
+                    emission_per_epoch: Uint128::new(1_000_000_000),
+                    halving_epochs: 365,
+                    usage_share: Decimal::percent(20),
+                    usage_weights: vec![],
+                },
+            },
+            escrow: EscrowParams {
+                fee_bps: 100,
+                dispute_window: 3_600,
+                accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
+                arbiters: None,
+                accept_suite_token: None,
+            },
+        },
+    };
+    w.instantiate(DAO, code, &msg)?;
+    let env = w.chain.env(&w.addr(DAO));
+    for (id, contract) in [(1, TOKEN), (2, REGISTRY), (3, ESCROW)] {
+        let reply = instantiate_reply(id, &w.addr(contract));
+        w.vm.reply(DAO, &env, &reply)?;
+    }
+    let n = w.n;
+    w.seed(DAO, |s, chain| seed::dao_members(s, chain, n))?;
+    w.chain.advance(6);
+    let stake = ExecuteMsg::Receive(Cw20ReceiveMsg {
+        sender: alice.to_string(),
+        amount: Uint128::new(10u128.pow(12)),
+        msg: to_json_binary(&ReceiveMsg::Stake {})?,
+    });
+    w.measure(DAO, "stake", &token, &[], &stake)?;
+    w.chain.advance(6);
+    let propose = ExecuteMsg::Propose(ProposeMsg {
+        title: "Pay the auditors".into(),
+        description: "Sends the audit fee from the treasury.".into(),
+        msgs: vec![CosmosMsg::Bank(BankMsg::Send { to_address: bob.to_string(), amount: funds(1_000_000, STAKE_DENOM) })],
+    });
+    w.measure(DAO, "propose", &alice, &[], &propose)?;
+    let proposal_id = n + 1;
+    w.chain.advance(6);
+    w.measure(DAO, "vote", &alice, &[], &ExecuteMsg::Vote { proposal_id, vote: Vote::Yes })?;
+    w.chain.advance(3_600 + 600 + 6);
+    w.measure(DAO, "execute", &bob, &[], &ExecuteMsg::Execute { proposal_id })
+}
+
+/// The reply wasmd delivers after instantiating a contract at `address`.
+#[cfg(feature = "dao")]
+fn instantiate_reply(id: u64, address: &Addr) -> cosmwasm_std::Reply {
+    use cosmwasm_std::{Binary, MsgResponse, Reply, SubMsgResponse, SubMsgResult};
+    // MsgInstantiateContractResponse { contract_address = 1; data = 2 } in protobuf.
+    let addr = address.as_bytes();
+    let mut value = vec![0x0a];
+    let mut len = addr.len();
+    while len >= 0x80 {
+        value.push((len as u8 & 0x7f) | 0x80);
+        len >>= 7;
+    }
+    value.push(len as u8);
+    value.extend_from_slice(addr);
+    #[allow(deprecated)]
+    let response = SubMsgResponse {
+        events: vec![],
+        data: None,
+        msg_responses: vec![MsgResponse {
+            type_url: "/cosmwasm.wasm.v1.MsgInstantiateContractResponse".into(),
+            value: Binary::from(value),
+        }],
+    };
+    Reply { id, payload: Binary::default(), gas_used: 0, result: SubMsgResult::Ok(response) }
+}

@@ -1,0 +1,116 @@
+//! Seeds N providers, leases, stakers, proposals (and token holders) by
+//! writing storage through each contract's own `state` definitions, in a
+//! `MemoryStorage` copied from and back to the VM: 100,000 entries take
+//! about a second, where executing 100,000 registrations would take minutes.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use cosmwasm_std::{MemoryStorage, Order, Storage, Uint128};
+
+use crate::chain::Chain;
+
+/// Loads a storage dump written by the VM runner.
+pub fn load(path: &Path) -> Result<MemoryStorage> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut storage = MemoryStorage::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let key = take(&bytes, &mut pos).context("truncated storage dump")?;
+        let value = take(&bytes, &mut pos).context("truncated storage dump")?;
+        storage.set(key, value);
+    }
+    Ok(storage)
+}
+
+/// Writes a storage dump for the VM runner: `([u32 BE len][key][u32 BE len][value])*`.
+pub fn save(storage: &MemoryStorage, path: &Path) -> Result<()> {
+    let mut out = Vec::new();
+    for (key, value) in storage.range(None, None, Order::Ascending) {
+        for part in [&key, &value] {
+            out.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
+}
+
+fn take<'a>(bytes: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
+    let len = bytes.get(*pos..*pos + 4)?;
+    let len = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+    let part = bytes.get(*pos + 4..*pos + 4 + len)?;
+    *pos += 4 + len;
+    Some(part)
+}
+
+/// `n` token holders (cw20-base's `BALANCES`), total supply raised to match.
+pub fn token_holders(storage: &mut MemoryStorage, chain: &Chain, n: u64) -> Result<()> {
+    use cw20_base::state::{BALANCES, TOKEN_INFO};
+    let amount = Uint128::new(1_000_000);
+    for i in 0..n {
+        BALANCES.save(storage, &chain.addr(&format!("holder-{i}")), &amount)?;
+    }
+    TOKEN_INFO.update(storage, |mut info| -> Result<_> {
+        info.total_supply += amount * Uint128::from(n);
+        Ok(info)
+    })?;
+    Ok(())
+}
+
+#[cfg(feature = "registry")]
+pub use registry::providers;
+#[cfg(feature = "registry")]
+mod registry {
+    use super::*;
+    use depin_interface::registry::{Capacity, Price, ProviderStatus, Reputation, Service};
+    use depin_interface::Denom;
+    use depin_provider_registry::state::{
+        providers as provider_map, Provider, ProviderRewards, CONFIG, GLOBAL, REPUTATION, REWARDS,
+    };
+
+    const SERVICES: [Service; 7] = [
+        Service::Storage,
+        Service::Compute,
+        Service::Gpu,
+        Service::Bandwidth,
+        Service::Wireless,
+        Service::Energy,
+        Service::Sensor,
+    ];
+
+    /// `n` active providers with twice the minimum stake, spread over the
+    /// services and 16 regions, with the registry totals raised to match.
+    pub fn providers(storage: &mut MemoryStorage, chain: &Chain, n: u64, price_denom: &str) -> Result<()> {
+        let cfg = CONFIG.load(storage)?;
+        let mut global = GLOBAL.load(storage)?;
+        // With no active stake before, bringing the accumulator to now adds nothing.
+        global.last_update = global.last_update.max(chain.time);
+        let stake = cfg.min_stake * Uint128::new(2);
+        for i in 0..n {
+            let addr = chain.addr(&format!("provider-{i}"));
+            let provider = Provider {
+                service: SERVICES[i as usize % SERVICES.len()].clone(),
+                endpoint: format!("https://p{i}.example.net"),
+                region: format!("region-{}", i % 16),
+                capacity: Capacity { amount: Uint128::new(1_000), unit: "GiB".into() },
+                prices: vec![Price { denom: Denom::Native(price_denom.into()), per_unit: Uint128::new(10) }],
+                metadata_uri: None,
+                status: ProviderStatus::Active,
+                stake,
+                unbonding: Uint128::zero(),
+                registered_at: chain.time,
+            };
+            provider_map().save(storage, &addr, &provider)?;
+            REPUTATION.save(storage, &addr, &Reputation::default())?;
+            let rewards = ProviderRewards { index: global.reward_per_stake, ..Default::default() };
+            REWARDS.save(storage, &addr, &rewards)?;
+        }
+        let total = stake * Uint128::from(n);
+        global.providers += n;
+        global.active_providers += n;
+        global.total_stake += total;
+        global.total_active_stake += total;
+        GLOBAL.save(storage, &global)?;
+        Ok(())
+    }
+}

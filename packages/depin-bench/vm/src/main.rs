@@ -1,0 +1,93 @@
+//! depin-bench's VM runner: reads one JSON request per line on stdin, answers
+//! one JSON line on stdout. It runs the built wasm in cosmwasm-vm 2.3.5 and
+//! knows nothing about the contracts; depin-bench builds every message.
+
+mod storage;
+mod vm;
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The VM this runner links (checked against Cargo.lock by `cargo build --locked`).
+const VM_VERSION: &str = "cosmwasm-vm 2.3.5";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case", tag = "cmd")]
+enum Request {
+    /// Checks, compiles and pins a wasm file; answers its checksum and size.
+    Load { path: PathBuf },
+    /// A contract `id` running the wasm with `checksum`, with empty storage.
+    Contract { id: String, checksum: String },
+    /// The response the querier gives to `msg` sent to `contract`.
+    Answer {
+        contract: String,
+        msg: Value,
+        response: Value,
+    },
+    /// One entry point call, metered.
+    Call {
+        id: String,
+        entry: String,
+        env: Value,
+        info: Option<Value>,
+        msg: Value,
+    },
+    Export { id: String, path: PathBuf },
+    Import { id: String, path: PathBuf },
+}
+
+fn handle(vm: &mut vm::Vm, request: Request) -> Result<Value> {
+    Ok(match request {
+        Request::Load { path } => {
+            let (checksum, size) = vm.load(&path)?;
+            json!({ "checksum": checksum.to_hex(), "size": size })
+        }
+        Request::Contract { id, checksum } => {
+            vm.add_contract(&id, cosmwasm_vm::Checksum::from_hex(&checksum)?);
+            json!({})
+        }
+        Request::Answer {
+            contract,
+            msg,
+            response,
+        } => {
+            vm.answer(contract, msg, response);
+            json!({})
+        }
+        Request::Call {
+            id,
+            entry,
+            env,
+            info,
+            msg,
+        } => serde_json::to_value(vm.call(&id, &entry, &env, info.as_ref(), &msg)?)?,
+        Request::Export { id, path } => json!({ "entries": vm.export(&id, &path)? }),
+        Request::Import { id, path } => json!({ "entries": vm.import(&id, &path)? }),
+    })
+}
+
+fn main() -> Result<()> {
+    let prefix = std::env::args().nth(1).unwrap_or_else(|| "wasm".to_string());
+    let mut vm = vm::Vm::new(Box::leak(prefix.into_boxed_str()))?;
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{}", json!({ "ok": { "vm": VM_VERSION } }))?;
+    stdout.flush()?;
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let reply = match serde_json::from_str::<Request>(&line)
+            .map_err(anyhow::Error::from)
+            .and_then(|r| handle(&mut vm, r))
+        {
+            Ok(value) => json!({ "ok": value }),
+            Err(e) => json!({ "error": format!("{e:#}") }),
+        };
+        writeln!(stdout, "{reply}")?;
+        stdout.flush()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! The DAO governs the suite: each action runs stake → propose → vote →
+//! timelock → execute (`Suite::pass_proposal`).
+
+use cosmwasm_std::{coin, to_json_binary, BankMsg, CosmosMsg, Decimal, Uint128, WasmMsg};
+use cw_multi_test::Executor;
+use depin_interface::dao::{self, ProposalStatus};
+use depin_interface::registry::{self, Capacity, Price, RegisterMsg, Service};
+use depin_interface::{escrow, token, UncheckedDenom};
+use depin_testing::{contracts, Suite, SuiteBuilder, PAY_DENOM, STAKE_DENOM};
+
+fn wasm_execute<M: serde::Serialize>(contract: &cosmwasm_std::Addr, msg: &M) -> CosmosMsg {
+    WasmMsg::Execute {
+        contract_addr: contract.to_string(),
+        msg: to_json_binary(msg).unwrap(),
+        funds: vec![],
+    }
+    .into()
+}
+
+/// Provider 0 registers with `stake` native ustake.
+fn register_provider(suite: &mut Suite, stake: u128) -> cosmwasm_std::Addr {
+    let provider = suite.provider(0);
+    let registry_addr = suite.registry.clone();
+    suite
+        .app
+        .execute_contract(
+            provider.clone(),
+            registry_addr,
+            &registry::ExecuteMsg::Register(RegisterMsg {
+                service: Service::Storage,
+                endpoint: "https://provider0.example".into(),
+                region: "eu-west".into(),
+                capacity: Capacity {
+                    amount: Uint128::new(1_000),
+                    unit: "GiB".into(),
+                },
+                prices: vec![Price {
+                    denom: UncheckedDenom::Native(PAY_DENOM.into()),
+                    per_unit: Uint128::new(10),
+                }],
+                metadata_uri: None,
+            }),
+            &[coin(stake, STAKE_DENOM)],
+        )
+        .unwrap();
+    provider
+}
+
+fn provider_record(suite: &Suite, provider: &cosmwasm_std::Addr) -> registry::ProviderResponse {
+    suite
+        .app
+        .wrap()
+        .query_wasm_smart(
+            &suite.registry,
+            &registry::QueryMsg::Provider {
+                address: provider.to_string(),
+            },
+        )
+        .unwrap()
+}
+
+fn assert_executed(suite: &Suite, id: u64) {
+    let p = suite.proposal(id);
+    assert_eq!(
+        p.status,
+        ProposalStatus::Executed,
+        "error: {:?}",
+        p.execution_error
+    );
+}
+
+#[test]
+fn the_dao_slashes_a_provider_by_proposal() {
+    let mut suite = SuiteBuilder::new().build();
+    let provider = register_provider(&mut suite, 10_000);
+    let slash = wasm_execute(
+        &suite.registry,
+        &registry::ExecuteMsg::Slash {
+            provider: provider.to_string(),
+            fraction: Decimal::percent(30),
+            reason: "failed audit".into(),
+            jail_seconds: None,
+        },
+    );
+    let id = suite.pass_proposal(vec![slash]);
+    assert_executed(&suite, id);
+    // 30 % of 10_000 = 3_000 (exact), paid to the DAO.
+    assert_eq!(
+        provider_record(&suite, &provider).stake,
+        Uint128::new(7_000)
+    );
+    assert_eq!(suite.native_balance(&suite.dao.clone(), STAKE_DENOM), 3_000);
+}
+
+#[test]
+fn the_dao_changes_the_escrow_fee_by_proposal() {
+    let mut suite = SuiteBuilder::new().build();
+    let update = wasm_execute(
+        &suite.escrow,
+        &escrow::ExecuteMsg::UpdateConfig(escrow::EscrowConfigUpdate {
+            fee_bps: Some(500),
+            ..Default::default()
+        }),
+    );
+    let id = suite.pass_proposal(vec![update]);
+    assert_executed(&suite, id);
+    let config: escrow::ConfigResponse = suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.escrow, &escrow::QueryMsg::Config {})
+        .unwrap();
+    assert_eq!(config.fee_bps, 500);
+}
+
+#[test]
+fn the_dao_adds_an_oracle_by_proposal_and_the_oracle_can_attest() {
+    let mut suite = SuiteBuilder::new().build();
+    let provider = register_provider(&mut suite, 10_000);
+    let new_oracle = suite.app.api().addr_make("new-oracle");
+    let update = wasm_execute(
+        &suite.registry,
+        &registry::ExecuteMsg::UpdateConfig(registry::RegistryConfigUpdate {
+            add_oracles: Some(vec![new_oracle.to_string()]),
+            ..Default::default()
+        }),
+    );
+    let id = suite.pass_proposal(vec![update]);
+    assert_executed(&suite, id);
+    let config: registry::ConfigResponse = suite
+        .app
+        .wrap()
+        .query_wasm_smart(&suite.registry, &registry::QueryMsg::Config {})
+        .unwrap();
+    assert!(config.oracles.contains(&new_oracle));
+    assert!(config.oracles.contains(&suite.actors.oracle));
+    let registry_addr = suite.registry.clone();
+    suite
+        .app
+        .execute_contract(
+            new_oracle,
+            registry_addr,
+            &registry::ExecuteMsg::Attest {
+                provider: provider.to_string(),
+                score: Some(90),
+                capacity: None,
+            },
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        provider_record(&suite, &provider).reputation.attested_score,
+        Some(90)
+    );
+}
+
+#[test]
+fn the_dao_spends_treasury_funds_by_proposal() {
+    let mut suite = SuiteBuilder::new().build();
+    let (funder, recipient) = (suite.consumer(0), suite.consumer(1));
+    let dao_addr = suite.dao.clone();
+    // The treasury: 7_000 uusdc and 50_000 suite tokens.
+    suite
+        .app
+        .send_tokens(funder.clone(), dao_addr.clone(), &[coin(7_000, PAY_DENOM)])
+        .unwrap();
+    let token_addr = suite.token.clone();
+    let member = suite.member(2);
+    suite
+        .app
+        .execute_contract(
+            member,
+            token_addr.clone(),
+            &token::ExecuteMsg::Transfer {
+                recipient: dao_addr.to_string(),
+                amount: Uint128::new(50_000),
+            },
+            &[],
+        )
+        .unwrap();
+    let native_before = suite.native_balance(&recipient, PAY_DENOM);
+    let spend = vec![
+        BankMsg::Send {
+            to_address: recipient.to_string(),
+            amount: vec![coin(6_500, PAY_DENOM)],
+        }
+        .into(),
+        wasm_execute(
+            &token_addr,
+            &token::ExecuteMsg::Transfer {
+                recipient: recipient.to_string(),
+                amount: Uint128::new(20_000),
+            },
+        ),
+    ];
+    let id = suite.pass_proposal(spend);
+    assert_executed(&suite, id);
+    assert_eq!(
+        suite.native_balance(&recipient, PAY_DENOM),
+        native_before + 6_500
+    );
+    assert_eq!(suite.native_balance(&dao_addr, PAY_DENOM), 500);
+    assert_eq!(suite.token_balance(&recipient), 20_000);
+    // 3 × 100_000 staked + 50_000 treasury − 20_000 spent; the deposit was refunded.
+    assert_eq!(suite.token_balance(&dao_addr), 330_000);
+}
+
+#[test]
+fn the_dao_migrates_every_contract_to_a_new_code_id_by_proposal() {
+    let mut suite = SuiteBuilder::new().build();
+    let new_codes = [
+        (
+            suite.token.clone(),
+            suite.app.store_code(contracts::reward_token()),
+        ),
+        (
+            suite.registry.clone(),
+            suite.app.store_code(contracts::provider_registry()),
+        ),
+        (
+            suite.escrow.clone(),
+            suite.app.store_code(contracts::billing_escrow()),
+        ),
+        (suite.dao.clone(), suite.app.store_code(contracts::dao())),
+    ];
+    let msgs = new_codes
+        .iter()
+        .map(|(contract, code_id)| {
+            WasmMsg::Migrate {
+                contract_addr: contract.to_string(),
+                new_code_id: *code_id,
+                msg: to_json_binary(&dao::MigrateMsg {}).unwrap(),
+            }
+            .into()
+        })
+        .collect();
+    let id = suite.pass_proposal(msgs);
+    assert_executed(&suite, id);
+    for (contract, code_id) in new_codes {
+        let info = suite
+            .app
+            .wrap()
+            .query_wasm_contract_info(&contract)
+            .unwrap();
+        assert_eq!(info.code_id, code_id, "{contract}");
+        assert_eq!(info.admin, Some(suite.dao.clone()));
+    }
+    // Still working after the upgrade.
+    assert_eq!(suite.dao_config().proposal_deposit.u128(), 1_000);
+}

@@ -1,0 +1,233 @@
+//! Disputes on metered charges: upheld, voided, slashing through the registry.
+
+use cosmwasm_std::{Decimal, Uint128};
+use depin_billing_escrow::ContractError;
+use depin_interface::escrow::{BillingMode, ChargeStatus, LeaseState};
+use depin_interface::registry::{self, ProviderResponse};
+use depin_interface::ValidationError;
+use depin_testing::escrow::{escrow_error, lease_id_of, pay_price};
+use depin_testing::suite::INITIAL_NATIVE;
+use depin_testing::{Suite, SuiteBuilder, PAY_DENOM, STAKE_DENOM};
+
+const PRICE: u128 = 7;
+const DEPOSIT: u128 = 100_000;
+const WINDOW: u64 = 3_600;
+
+/// Lease 1 with two charges: #1 of 1000 units (7000, fee 175) and
+/// #2 of 100 units (700, fee floor(700 × 250 / 10000) = 17).
+fn setup() -> (Suite, u64) {
+    let mut suite = SuiteBuilder::new().build();
+    let (provider, consumer) = (suite.provider(0), suite.consumer(0));
+    suite
+        .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
+        .unwrap();
+    let res = suite
+        .open_lease(&consumer, &provider, BillingMode::Metered {}, DEPOSIT)
+        .unwrap();
+    let lease_id = lease_id_of(&res);
+    suite.report_usage(&provider, lease_id, 1_000).unwrap();
+    suite.report_usage(&provider, lease_id, 100).unwrap();
+    (suite, lease_id)
+}
+
+fn registry_provider(suite: &Suite) -> ProviderResponse {
+    suite
+        .app
+        .wrap()
+        .query_wasm_smart(
+            &suite.registry,
+            &registry::QueryMsg::Provider {
+                address: suite.provider(0).to_string(),
+            },
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_upheld_dispute_is_paid_by_the_next_settle() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, provider, dao) = (suite.consumer(0), suite.provider(0), suite.dao.clone());
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    let dao_start = suite.native_balance(&dao, PAY_DENOM);
+    suite
+        .dispute(&consumer, lease_id, 1, "not delivered")
+        .unwrap();
+    assert_eq!(
+        suite.charges(lease_id, None, None)[0].status,
+        ChargeStatus::Disputed
+    );
+    suite.advance(WINDOW);
+    // Only the undisputed #2 is payable: 700.
+    let anyone = suite.actors.attacker.clone();
+    suite.settle(&anyone, lease_id).unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 700 - 17
+    );
+    let arbiter = suite.actors.arbiter.clone();
+    suite
+        .resolve_dispute(&arbiter, lease_id, 1, true, None)
+        .unwrap();
+    assert_eq!(
+        suite.charges(lease_id, None, None)[0].status,
+        ChargeStatus::Payable
+    );
+    assert_eq!(suite.settleable(lease_id).amount.u128(), 7_000);
+    suite.settle(&anyone, lease_id).unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 7_700 - 175 - 17
+    );
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 175 + 17);
+    assert_eq!(
+        suite.charges(lease_id, None, None)[0].status,
+        ChargeStatus::Paid
+    );
+    let lease = suite.lease(lease_id);
+    assert_eq!((lease.paid.u128(), lease.reserved.u128()), (7_700, 0));
+    // Nothing is left to resolve.
+    assert_eq!(
+        escrow_error(suite.resolve_dispute(&arbiter, lease_id, 1, true, None)),
+        ContractError::NotDisputed { charge_id: 1 }
+    );
+}
+
+#[test]
+fn a_voided_dispute_returns_the_charge_to_the_deposit() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, provider, dao) = (suite.consumer(0), suite.provider(0), suite.dao.clone());
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    suite
+        .dispute(&consumer, lease_id, 1, "not delivered")
+        .unwrap();
+    // Closing now leaves the lease closing: #1 is disputed, #2 in its window.
+    suite.close_lease(&consumer, lease_id).unwrap();
+    assert_eq!(suite.lease(lease_id).state, LeaseState::Closing);
+    suite
+        .resolve_dispute(&dao, lease_id, 1, false, None)
+        .unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!(
+        (
+            lease.reserved.u128(),
+            lease.available.u128(),
+            lease.units.u128()
+        ),
+        (700, DEPOSIT - 700, 100)
+    );
+    assert_eq!(
+        suite.charges(lease_id, None, None)[0].status,
+        ChargeStatus::Voided
+    );
+    suite.advance(WINDOW);
+    let anyone = suite.actors.attacker.clone();
+    suite.settle(&anyone, lease_id).unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!(lease.state, LeaseState::Closed);
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 700 - 17
+    );
+    assert_eq!(
+        suite.native_balance(&consumer, PAY_DENOM),
+        INITIAL_NATIVE - 700
+    );
+    // Stake untouched without a slash.
+    assert_eq!(registry_provider(&suite).stake, Uint128::new(1_000));
+}
+
+#[test]
+fn a_voided_dispute_with_a_slash_cuts_the_provider_stake_in_the_registry() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, dao) = (suite.consumer(0), suite.dao.clone());
+    let dao_stake_start = suite.native_balance(&dao, STAKE_DENOM);
+    suite
+        .dispute(&consumer, lease_id, 2, "double billed")
+        .unwrap();
+    let arbiter = suite.actors.arbiter.clone();
+    suite
+        .resolve_dispute(&arbiter, lease_id, 2, false, Some(Decimal::percent(5)))
+        .unwrap();
+    // 5 % of the 1000 stake goes to the DAO.
+    let record = registry_provider(&suite);
+    assert_eq!(record.stake, Uint128::new(950));
+    assert_eq!(record.reputation.slashes, 1);
+    assert_eq!(
+        suite.native_balance(&dao, STAKE_DENOM),
+        dao_stake_start + 50
+    );
+    let lease = suite.lease(lease_id);
+    assert_eq!(lease.available.u128(), DEPOSIT - 7_000);
+}
+
+#[test]
+fn a_slash_the_registry_refuses_reverts_the_resolution() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, dao) = (suite.consumer(0), suite.dao.clone());
+    suite
+        .dispute(&consumer, lease_id, 1, "not delivered")
+        .unwrap();
+    // max_slash is 10 %.
+    assert!(suite
+        .resolve_dispute(&dao, lease_id, 1, false, Some(Decimal::percent(20)))
+        .is_err());
+    assert_eq!(
+        suite.charges(lease_id, None, None)[0].status,
+        ChargeStatus::Disputed
+    );
+    assert_eq!(registry_provider(&suite).stake, Uint128::new(1_000));
+    // Without the slash it goes through.
+    suite
+        .resolve_dispute(&dao, lease_id, 1, false, None)
+        .unwrap();
+    assert_eq!(
+        suite.charges(lease_id, None, None)[0].status,
+        ChargeStatus::Voided
+    );
+}
+
+#[test]
+fn disputes_follow_the_window_and_the_rules() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, dao) = (suite.consumer(0), suite.dao.clone());
+    assert!(matches!(
+        escrow_error(suite.dispute(&consumer, lease_id, 1, &"x".repeat(513))),
+        ContractError::Validation(ValidationError::TooLong { .. })
+    ));
+    assert!(matches!(
+        escrow_error(suite.dispute(&consumer, lease_id, 1, " ")),
+        ContractError::Validation(ValidationError::Empty { .. })
+    ));
+    assert_eq!(
+        escrow_error(suite.dispute(&consumer, lease_id, 9, "no such charge")),
+        ContractError::ChargeNotFound {
+            lease_id,
+            charge_id: 9
+        }
+    );
+    suite
+        .dispute(&consumer, lease_id, 1, "not delivered")
+        .unwrap();
+    assert_eq!(
+        escrow_error(suite.dispute(&consumer, lease_id, 1, "again")),
+        ContractError::AlreadyDisputed { charge_id: 1 }
+    );
+    assert_eq!(
+        escrow_error(suite.resolve_dispute(&dao, lease_id, 1, true, Some(Decimal::percent(1)))),
+        ContractError::SlashOnUpheld {}
+    );
+    assert_eq!(
+        escrow_error(suite.resolve_dispute(&dao, lease_id, 2, true, None)),
+        ContractError::NotDisputed { charge_id: 2 }
+    );
+    let opened = suite.lease(lease_id).opened_at.seconds();
+    suite.advance(WINDOW);
+    assert_eq!(
+        escrow_error(suite.dispute(&consumer, lease_id, 2, "too late")),
+        ContractError::DisputeWindowClosed {
+            charge_id: 2,
+            disputable_until: opened + WINDOW,
+            now: opened + WINDOW
+        }
+    );
+}

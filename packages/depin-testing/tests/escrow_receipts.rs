@@ -1,0 +1,326 @@
+//! Receipts leases: the provider redeems receipts the consumer signed off chain
+//! (real secp256k1 signatures made with k256, RFC 6979).
+
+use cosmwasm_std::{Binary, Uint128, VerificationError};
+use depin_billing_escrow::ContractError;
+use depin_interface::escrow::{BillingMode, LeaseState};
+use depin_interface::receipt::receipt_digest;
+use depin_interface::registry::{self, ProviderResponse};
+use depin_testing::escrow::{attribute, escrow_error, lease_id_of, pay_price};
+use depin_testing::suite::INITIAL_NATIVE;
+use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
+use k256::ecdsa::signature::hazmat::PrehashSigner;
+use k256::ecdsa::{Signature, SigningKey};
+
+const PRICE: u128 = 7;
+const DEPOSIT: u128 = 100_000;
+const WINDOW: u64 = 3_600;
+
+fn key(seed: u8) -> SigningKey {
+    SigningKey::from_bytes(&[seed; 32].into()).unwrap()
+}
+
+fn pubkey(key: &SigningKey) -> Binary {
+    Binary::from(key.verifying_key().to_encoded_point(true).as_bytes())
+}
+
+/// Signs a receipt for `lease_id` on `chain_id` and `escrow`.
+fn sign_for(key: &SigningKey, chain_id: &str, escrow: &str, lease_id: u64, units: u128) -> Binary {
+    let digest = receipt_digest(chain_id, escrow, lease_id, units);
+    let signature: Signature = key.sign_prehash(&digest).unwrap();
+    Binary::from(&signature.to_bytes()[..])
+}
+
+/// Signs a receipt for `lease_id` on this suite's chain and escrow.
+fn sign(suite: &Suite, key: &SigningKey, lease_id: u64, units: u128) -> Binary {
+    let chain_id = suite.app.block_info().chain_id;
+    sign_for(key, &chain_id, suite.escrow.as_str(), lease_id, units)
+}
+
+fn open(suite: &mut Suite, key: &SigningKey, deposit: u128) -> u64 {
+    let (consumer, provider) = (suite.consumer(0), suite.provider(0));
+    let res = suite
+        .open_lease(
+            &consumer,
+            &provider,
+            BillingMode::Receipts {
+                consumer_pubkey: pubkey(key),
+            },
+            deposit,
+        )
+        .unwrap();
+    lease_id_of(&res)
+}
+
+fn setup() -> (Suite, SigningKey, u64) {
+    let mut suite = SuiteBuilder::new().build();
+    let provider = suite.provider(0);
+    suite
+        .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
+        .unwrap();
+    let consumer_key = key(1);
+    let lease_id = open(&mut suite, &consumer_key, DEPOSIT);
+    (suite, consumer_key, lease_id)
+}
+
+fn registry_provider(suite: &Suite) -> ProviderResponse {
+    suite
+        .app
+        .wrap()
+        .query_wasm_smart(
+            &suite.registry,
+            &registry::QueryMsg::Provider {
+                address: suite.provider(0).to_string(),
+            },
+        )
+        .unwrap()
+}
+
+#[test]
+fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
+    let (mut suite, key, lease_id) = setup();
+    let (provider, dao) = (suite.provider(0), suite.dao.clone());
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    let dao_start = suite.native_balance(&dao, PAY_DENOM);
+    // 100 units × 7 = 700; fee floor(700 × 250 / 10000) = 17.
+    let signature = sign(&suite, &key, lease_id, 100);
+    let res = suite
+        .redeem_receipt(&provider, lease_id, 100, signature)
+        .unwrap();
+    assert_eq!(attribute(&res, "amount").as_deref(), Some("700"));
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 683
+    );
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 17);
+    // 250 cumulative: 150 more units = 1050; fee floor(1050 × 250 / 10000) = 26.
+    let signature = sign(&suite, &key, lease_id, 250);
+    suite
+        .redeem_receipt(&provider, lease_id, 250, signature)
+        .unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 683 + 1_024
+    );
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 17 + 26);
+    let lease = suite.lease(lease_id);
+    assert_eq!(
+        (
+            lease.paid.u128(),
+            lease.available.u128(),
+            lease.units.u128()
+        ),
+        (1_750, DEPOSIT - 1_750, 250)
+    );
+    assert_eq!(
+        registry_provider(&suite).reputation.usage_units,
+        Uint128::new(250)
+    );
+    assert_eq!(
+        suite.native_balance(&suite.consumer(0), PAY_DENOM),
+        INITIAL_NATIVE - DEPOSIT
+    );
+}
+
+#[test]
+fn a_receipt_cannot_be_replayed() {
+    let (mut suite, key, lease_id) = setup();
+    let provider = suite.provider(0);
+    let signature = sign(&suite, &key, lease_id, 100);
+    suite
+        .redeem_receipt(&provider, lease_id, 100, signature.clone())
+        .unwrap();
+    let before = suite.native_balance(&provider, PAY_DENOM);
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 100, signature)),
+        ContractError::ReceiptNotIncreasing {
+            cumulative_units: Uint128::new(100),
+            redeemed: Uint128::new(100)
+        }
+    );
+    let older = sign(&suite, &key, lease_id, 50);
+    assert!(matches!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 50, older)),
+        ContractError::ReceiptNotIncreasing { .. }
+    ));
+    assert_eq!(suite.native_balance(&provider, PAY_DENOM), before);
+    assert_eq!(suite.lease(lease_id).paid.u128(), 700);
+}
+
+#[test]
+fn a_receipt_is_worthless_on_another_lease_of_the_same_consumer() {
+    let (mut suite, key, first) = setup();
+    let second = open(&mut suite, &key, DEPOSIT);
+    let provider = suite.provider(0);
+    let signature = sign(&suite, &key, first, 100);
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, second, 100, signature.clone())),
+        ContractError::InvalidReceiptSignature { lease_id: second }
+    );
+    // Still good on its own lease.
+    suite
+        .redeem_receipt(&provider, first, 100, signature)
+        .unwrap();
+    assert_eq!(suite.lease(second).paid, Uint128::zero());
+}
+
+#[test]
+fn receipts_signed_for_another_chain_escrow_or_key_are_rejected() {
+    let (mut suite, key, lease_id) = setup();
+    let provider = suite.provider(0);
+    let chain_id = suite.app.block_info().chain_id;
+    let escrow = suite.escrow.to_string();
+    let other_escrow = suite.registry.to_string();
+    for signature in [
+        sign_for(&key, "another-chain-1", &escrow, lease_id, 100),
+        sign_for(&key, &chain_id, &other_escrow, lease_id, 100),
+        sign_for(&key, &chain_id, &escrow, lease_id, 99),
+        sign_for(&self::key(2), &chain_id, &escrow, lease_id, 100),
+    ] {
+        assert_eq!(
+            escrow_error(suite.redeem_receipt(&provider, lease_id, 100, signature)),
+            ContractError::InvalidReceiptSignature { lease_id }
+        );
+    }
+    assert_eq!(suite.lease(lease_id).paid, Uint128::zero());
+}
+
+#[test]
+fn malformed_signatures_and_keys_get_typed_errors() {
+    let (mut suite, key, lease_id) = setup();
+    let provider = suite.provider(0);
+    let signature = sign(&suite, &key, lease_id, 100);
+    let short = Binary::from(&signature.as_slice()[..63]);
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 100, short)),
+        ContractError::Verification(VerificationError::InvalidSignatureFormat)
+    );
+    assert!(matches!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 100, Binary::default())),
+        ContractError::Verification(_)
+    ));
+    let consumer = suite.consumer(0);
+    let uncompressed = key.verifying_key().to_encoded_point(false);
+    for bad in [
+        Binary::from(uncompressed.as_bytes()),
+        Binary::from(&pubkey(&key).as_slice()[..32]),
+        Binary::from([0x04u8; 33].as_slice()),
+    ] {
+        let len = bad.len();
+        assert_eq!(
+            escrow_error(suite.open_lease(
+                &consumer,
+                &provider,
+                BillingMode::Receipts {
+                    consumer_pubkey: bad
+                },
+                100
+            )),
+            ContractError::InvalidPubkey { len }
+        );
+    }
+}
+
+#[test]
+fn a_receipt_beyond_the_deposit_is_rejected() {
+    let mut suite = SuiteBuilder::new().build();
+    let provider = suite.provider(0);
+    suite
+        .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
+        .unwrap();
+    let key = key(1);
+    let lease_id = open(&mut suite, &key, 1_000);
+    // 143 units × 7 = 1001 > 1000.
+    let signature = sign(&suite, &key, lease_id, 143);
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 143, signature)),
+        ContractError::ExceedsAvailable {
+            lease_id,
+            amount: Uint128::new(1_001),
+            available: Uint128::new(1_000)
+        }
+    );
+    let signature = sign(&suite, &key, lease_id, 142);
+    suite
+        .redeem_receipt(&provider, lease_id, 142, signature)
+        .unwrap();
+    assert_eq!(suite.lease(lease_id).available.u128(), 6);
+}
+
+#[test]
+fn redeeming_after_the_provider_closes_is_rejected() {
+    let (mut suite, key, lease_id) = setup();
+    let provider = suite.provider(0);
+    let signature = sign(&suite, &key, lease_id, 100);
+    suite.close_lease(&provider, lease_id).unwrap();
+    assert_eq!(suite.lease(lease_id).state, LeaseState::Closed);
+    assert_eq!(
+        suite.native_balance(&suite.consumer(0), PAY_DENOM),
+        INITIAL_NATIVE
+    );
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 100, signature)),
+        ContractError::WrongState {
+            lease_id,
+            state: LeaseState::Closed,
+            action: "redeem_receipt"
+        }
+    );
+}
+
+#[test]
+fn the_provider_may_redeem_final_receipts_within_the_window_after_the_consumer_closes() {
+    let (mut suite, key, lease_id) = setup();
+    let (consumer, provider) = (suite.consumer(0), suite.provider(0));
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    let signature = sign(&suite, &key, lease_id, 100);
+    suite.close_lease(&consumer, lease_id).unwrap();
+    assert_eq!(suite.lease(lease_id).state, LeaseState::Closing);
+    suite.advance(WINDOW - 1);
+    suite
+        .redeem_receipt(&provider, lease_id, 100, signature)
+        .unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 683
+    );
+    let anyone = suite.actors.attacker.clone();
+    // The grace has not ended yet: nothing to do.
+    assert_eq!(
+        escrow_error(suite.settle(&anyone, lease_id)),
+        ContractError::NothingToSettle { lease_id }
+    );
+    suite.advance(1);
+    let later = sign(&suite, &key, lease_id, 200);
+    assert!(matches!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 200, later.clone())),
+        ContractError::WrongState { .. }
+    ));
+    suite.settle(&anyone, lease_id).unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!(lease.state, LeaseState::Closed);
+    assert_eq!(lease.refunded.u128(), DEPOSIT - 700);
+    assert_eq!(
+        suite.native_balance(&consumer, PAY_DENOM),
+        INITIAL_NATIVE - 700
+    );
+    assert!(matches!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 200, later)),
+        ContractError::WrongState { .. }
+    ));
+}
+
+#[test]
+fn receipts_are_redeemed_only_on_receipts_leases() {
+    let (mut suite, key, _) = setup();
+    let (consumer, provider) = (suite.consumer(0), suite.provider(0));
+    let res = suite
+        .open_lease(&consumer, &provider, BillingMode::Metered {}, 100)
+        .unwrap();
+    let metered = lease_id_of(&res);
+    let signature = sign(&suite, &key, metered, 1);
+    assert!(matches!(
+        escrow_error(suite.redeem_receipt(&provider, metered, 1, signature)),
+        ContractError::WrongBillingMode { .. }
+    ));
+}
