@@ -63,5 +63,5 @@ if ((failed)); then
 fi
 
 (cd "$OUT" && sha256sum -- *.wasm >checksums.txt)
-step "artifacts/checksums.txt"
+step "${OUT#"$ROOT"/}/checksums.txt"
 cat "$OUT/checksums.txt"

@@ -48,6 +48,9 @@ pub enum ContractError {
     #[error("fee_bps is {fee_bps}; the limit is {max}")]
     FeeTooHigh { fee_bps: u16, max: u16 },
 
+    #[error("dispute_window is {seconds} s; the limit is {max} s")]
+    DisputeWindowTooLong { seconds: u64, max: u64 },
+
     #[error("denom {denom} is not accepted by the escrow")]
     DenomNotAccepted { denom: String },
 

@@ -47,10 +47,8 @@ pub struct MeteredBook {
     pub upheld: Sums,
     /// Disputes not resolved yet.
     pub open_disputes: u64,
-    /// Number of settles that paid something; tells paid upheld charges apart.
+    /// Number of settles that paid upheld charges; tells paid upheld charges apart.
     pub settle_count: u64,
-    /// When the last charge leaves its dispute window.
-    pub last_matures_at: u64,
 }
 
 #[cw_serde]

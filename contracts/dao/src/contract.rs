@@ -41,6 +41,7 @@ pub fn execute(
         ExecuteMsg::Close { proposal_id } => execution::close(deps, env, proposal_id),
         ExecuteMsg::Veto { proposal_id } => execution::veto(deps, env, info, proposal_id),
         ExecuteMsg::UpdateConfig(update) => config::update_config(deps, env, info, update),
+        ExecuteMsg::CheckReserves {} => execution::check_reserves(deps.as_ref(), env),
         ExecuteMsg::Dispatch { proposal_id } => execution::dispatch(deps, env, info, proposal_id),
     }
 }

@@ -112,6 +112,11 @@ pub enum ContractError {
     #[error("no proposal execution is in progress for proposal {proposal_id}")]
     NotDispatching { proposal_id: u64 },
 
+    #[error(
+        "the DAO holds {balance} suite tokens but owes {reserved} to stakers, claims and deposits"
+    )]
+    ReservesSpent { balance: Uint128, reserved: Uint128 },
+
     #[error("unknown reply id {id}")]
     UnknownReply { id: u64 },
 

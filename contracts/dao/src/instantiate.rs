@@ -10,7 +10,7 @@ use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION};
 use crate::error::ContractError;
 use crate::execute::config::validate_config;
 use crate::reply::REPLY_TOKEN;
-use crate::state::{Bootstrap, BOOTSTRAP, CONFIG, PROPOSAL_COUNT, TOTAL_STAKE};
+use crate::state::{Bootstrap, BOOTSTRAP, CONFIG, PROPOSAL_COUNT, RESERVED, TOTAL_STAKE};
 
 /// wasm labels of the contracts the DAO creates.
 pub const TOKEN_LABEL: &str = "depin-reward-token";
@@ -18,6 +18,11 @@ pub const REGISTRY_LABEL: &str = "depin-provider-registry";
 pub const ESCROW_LABEL: &str = "depin-billing-escrow";
 
 /// Native funds sent along stay in the DAO: they seed the treasury.
+///
+/// Not inlined: inlined into the wasm entry point together with the message
+/// deserialization, it made one function with more than the 100 locals
+/// CosmWasm's static validation allows.
+#[inline(never)]
 pub fn bootstrap(
     deps: DepsMut,
     env: Env,
@@ -45,6 +50,7 @@ pub fn bootstrap(
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     CONFIG.save(deps.storage, &config)?;
     PROPOSAL_COUNT.save(deps.storage, &0)?;
+    RESERVED.save(deps.storage, &Uint128::zero())?;
     TOTAL_STAKE.save(deps.storage, &Uint128::zero(), env.block.height)?;
     BOOTSTRAP.save(
         deps.storage,

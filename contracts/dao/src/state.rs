@@ -40,6 +40,10 @@ pub const STAKES: SnapshotMap<&Addr, Uint128> =
 pub const TOTAL_STAKE: SnapshotItem<Uint128> =
     SnapshotItem::new("ts", "ts_c", "ts_l", Strategy::EveryBlock);
 
+/// Suite tokens the DAO holds for others: stake + unpaid claims + deposits
+/// not settled yet. The rest of its suite-token balance is treasury.
+pub const RESERVED: Item<Uint128> = Item::new("rs");
+
 /// Unstaked tokens waiting for `unstaking_period`.
 pub const CLAIMS: Claims = Claims::new("cl");
 
@@ -92,7 +96,8 @@ pub const DISPATCHING: Item<u64> = Item::new("dx");
 
 /// Every namespace above (snapshot changelogs and checkpoints included).
 pub const NAMESPACES: &[&str] = &[
-    "cfg", "suite", "boot", "st", "st_c", "st_l", "ts", "ts_c", "ts_l", "cl", "p", "pc", "v", "dx",
+    "cfg", "suite", "boot", "st", "st_c", "st_l", "ts", "ts_c", "ts_l", "rs", "cl", "p", "pc", "v",
+    "dx",
 ];
 
 #[cfg(test)]

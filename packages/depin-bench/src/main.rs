@@ -47,7 +47,11 @@ fn parse_args() -> Result<Args> {
             "--baseline" => args.baseline = value.into(),
             "--out" => args.out = value.into(),
             "--sizes" => {
-                args.sizes = value.split(',').map(str::parse).collect::<Result<_, _>>().context("--sizes")?
+                args.sizes = value
+                    .split(',')
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()
+                    .context("--sizes")?
             }
             _ => bail!("unknown argument {flag}"),
         }
@@ -55,11 +59,13 @@ fn parse_args() -> Result<Args> {
     Ok(args)
 }
 
+#[cfg_attr(all(feature = "registry", feature = "escrow", feature = "dao"), allow(dead_code))]
+const OFF: &str = "its crate was left out of this build (depin-bench feature off)";
+
 type Scenario = fn(&mut World, &Code) -> Result<()>;
 
 /// The contracts whose operations are measured, with why one is not.
 fn scenarios() -> Vec<(&'static str, Result<Scenario, &'static str>)> {
-    const OFF: &str = "its crate was left out of this build (depin-bench feature off)";
     vec![
         #[cfg(feature = "registry")]
         (REGISTRY, Ok(ops::registry as Scenario)),
@@ -88,7 +94,9 @@ fn run() -> Result<bool> {
     for (name, scenario) in scenarios() {
         let path = args.artifacts.join(format!("{name}.wasm"));
         match scenario {
-            Ok(_) if !path.exists() => pending.push((name.to_string(), format!("{} is missing", path.display()))),
+            Ok(_) if !path.exists() => {
+                pending.push((name.to_string(), format!("{} is missing", path.display())))
+            }
             Ok(scenario) => {
                 let code = vm.load(name, &path)?;
                 codes.push(code.clone());
@@ -100,7 +108,12 @@ fn run() -> Result<bool> {
     let mut figures = Vec::new();
     for &n in &args.sizes {
         eprintln!("depin-bench: N = {n}");
-        let mut world = World { vm: &mut vm, chain: Chain::new(), n, figures: Vec::new() };
+        let mut world = World {
+            vm: &mut vm,
+            chain: Chain::new(),
+            n,
+            figures: Vec::new(),
+        };
         ops::token(&mut world, TOKEN, &token)?;
         ops::token(&mut world, BASELINE, &baseline)?;
         for (name, scenario, code) in &measured {
@@ -109,15 +122,37 @@ fn run() -> Result<bool> {
         figures.extend(world.figures);
     }
     let rows = report::rows(&figures);
-    let report = Report { vm_version: &vm.version, codes: &codes, sizes: &args.sizes, rows: &rows, pending: &pending };
-    std::fs::write(&args.out, report.markdown()).with_context(|| format!("writing {}", args.out.display()))?;
+    let report = Report {
+        vm_version: &vm.version,
+        codes: &codes,
+        sizes: &args.sizes,
+        rows: &rows,
+        pending: &pending,
+    };
+    std::fs::write(&args.out, report.markdown())
+        .with_context(|| format!("writing {}", args.out.display()))?;
     eprintln!("depin-bench: wrote {}", args.out.display());
     let mut ok = true;
     for row in &rows {
-        let sdk: Vec<String> = row.figures.iter().map(|(n, g)| format!("{n}:{}", g.sdk())).collect();
-        eprintln!("  {:<24} {:<15} {}  growth {:.3}", row.contract, row.op, sdk.join(" "), row.growth());
+        let sdk: Vec<String> = row
+            .figures
+            .iter()
+            .map(|(n, g)| format!("{n}:{}", g.sdk()))
+            .collect();
+        eprintln!(
+            "  {:<24} {:<15} {}  growth {:.3}",
+            row.contract,
+            row.op,
+            sdk.join(" "),
+            row.growth()
+        );
         if row.growth() > MAX_GROWTH {
-            eprintln!("error: {} {} grows {:.3}x with the network (limit {MAX_GROWTH})", row.contract, row.op, row.growth());
+            eprintln!(
+                "error: {} {} grows {:.3}x with the network (limit {MAX_GROWTH})",
+                row.contract,
+                row.op,
+                row.growth()
+            );
             ok = false;
         }
     }

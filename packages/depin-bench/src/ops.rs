@@ -57,12 +57,23 @@ impl World<'_> {
     ) -> Result<()> {
         let gas = self.run(contract, sender, funds, msg)?;
         let n = self.n;
-        self.figures.push(Figure { contract, op, n, gas });
+        self.figures.push(Figure {
+            contract,
+            op,
+            n,
+            gas,
+        });
         Ok(())
     }
 
     /// Runs an execute that prepares state (not recorded).
-    fn run(&mut self, contract: &str, sender: &Addr, funds: &[Coin], msg: &impl Serialize) -> Result<Gas> {
+    fn run(
+        &mut self,
+        contract: &str,
+        sender: &Addr,
+        funds: &[Coin],
+        msg: &impl Serialize,
+    ) -> Result<Gas> {
         let env = self.chain.env(&self.addr(contract));
         self.vm.execute(contract, &env, &info(sender, funds), msg)
     }
@@ -71,12 +82,17 @@ impl World<'_> {
         self.vm.contract(contract, code)?;
         let env = self.chain.env(&self.addr(contract));
         let creator = self.addr("creator");
-        self.vm.instantiate(contract, &env, &info(&creator, &[]), msg)?;
+        self.vm
+            .instantiate(contract, &env, &info(&creator, &[]), msg)?;
         Ok(())
     }
 
     /// Copies the contract's storage out, applies `f`, and copies it back.
-    fn seed(&mut self, contract: &str, f: impl FnOnce(&mut MemoryStorage, &Chain) -> Result<()>) -> Result<()> {
+    fn seed(
+        &mut self,
+        contract: &str,
+        f: impl FnOnce(&mut MemoryStorage, &Chain) -> Result<()>,
+    ) -> Result<()> {
         let path = self.vm.export(contract)?;
         let mut storage = seed::load(&path)?;
         f(&mut storage, &self.chain).with_context(|| format!("seeding {contract}"))?;
@@ -87,14 +103,13 @@ impl World<'_> {
     /// Makes the harness answer `msg` sent to `contract` exactly as the
     /// contract (running in the VM now) answers it.
     #[allow(dead_code)]
-    fn answer_from<R: Serialize + serde::de::DeserializeOwned>(
+    fn answer_from<R: serde::de::DeserializeOwned>(
         &mut self,
         contract: &str,
         msg: &impl Serialize,
     ) -> Result<()> {
         let addr = self.addr(contract);
-        let response: serde_json::Value = self.vm.query(contract, &self.chain.env(&addr), msg)?;
-        let response: R = serde_json::from_value(response)?;
+        let response = self.vm.query::<R>(contract, &self.chain.env(&addr), msg)?;
         self.vm.answer(&addr, msg, &response)
     }
 }
@@ -108,10 +123,19 @@ pub fn token(w: &mut World, contract: &'static str, code: &Code) -> Result<()> {
         symbol: "DPIN".into(),
         decimals: 6,
         initial_balances: vec![
-            Cw20Coin { address: alice.to_string(), amount: Uint128::new(1_000_000_000_000) },
-            Cw20Coin { address: bob.to_string(), amount: Uint128::new(1_000_000) },
+            Cw20Coin {
+                address: alice.to_string(),
+                amount: Uint128::new(1_000_000_000_000),
+            },
+            Cw20Coin {
+                address: bob.to_string(),
+                amount: Uint128::new(1_000_000),
+            },
         ],
-        mint: Some(MinterResponse { minter: minter.to_string(), cap: Some(Uint128::new(10u128.pow(18))) }),
+        mint: Some(MinterResponse {
+            minter: minter.to_string(),
+            cap: Some(Uint128::new(10u128.pow(18))),
+        }),
         marketing: None,
     };
     w.instantiate(contract, code, &msg)?;
@@ -119,7 +143,10 @@ pub fn token(w: &mut World, contract: &'static str, code: &Code) -> Result<()> {
     w.seed(contract, |s, chain| seed::token_holders(s, chain, n))?;
     w.chain.advance(6);
     let amount = Uint128::new(1_000);
-    let transfer = TokenMsg::Transfer { recipient: bob.to_string(), amount };
+    let transfer = TokenMsg::Transfer {
+        recipient: bob.to_string(),
+        amount,
+    };
     w.measure(contract, "transfer", &alice, &[], &transfer)?;
     let send = TokenMsg::Send {
         contract: w.addr(DAO).to_string(),
@@ -127,7 +154,10 @@ pub fn token(w: &mut World, contract: &'static str, code: &Code) -> Result<()> {
         msg: to_json_binary(&serde_json::json!({ "stake": {} }))?,
     };
     w.measure(contract, "send", &alice, &[], &send)?;
-    let mint = TokenMsg::Mint { recipient: alice.to_string(), amount };
+    let mint = TokenMsg::Mint {
+        recipient: alice.to_string(),
+        amount,
+    };
     w.measure(contract, "mint", &minter, &[], &mint)?;
     Ok(())
 }
@@ -164,7 +194,10 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
             emission_per_epoch: Uint128::new(1_000_000_000),
             halving_epochs: 365,
             usage_share: Decimal::percent(20),
-            usage_weights: vec![UsageWeight { denom: UncheckedDenom::Native(PAY_DENOM.into()), weight: Decimal::one() }],
+            usage_weights: vec![UsageWeight {
+                denom: UncheckedDenom::Native(PAY_DENOM.into()),
+                weight: Decimal::one(),
+            }],
         },
     };
     w.instantiate(REGISTRY, code, &msg)?;
@@ -175,25 +208,47 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
         service: Service::Storage,
         endpoint: "https://provider.example.net:8443".into(),
         region: "region-3".into(),
-        capacity: Capacity { amount: Uint128::new(10_000), unit: "GiB".into() },
-        prices: vec![Price { denom: UncheckedDenom::Native(PAY_DENOM.into()), per_unit: Uint128::new(10) }],
-        metadata_uri: Some("ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into()),
+        capacity: Capacity {
+            amount: Uint128::new(10_000),
+            unit: "GiB".into(),
+        },
+        prices: vec![Price {
+            denom: UncheckedDenom::Native(PAY_DENOM.into()),
+            per_unit: Uint128::new(10),
+        }],
+        metadata_uri: Some(
+            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
+        ),
     });
     let stake = funds(2_000_000, STAKE_DENOM);
     w.measure(REGISTRY, "register", &x, &stake, &register)?;
     w.run(REGISTRY, &p, &stake, &register)?;
     w.chain.advance(6);
-    w.measure(REGISTRY, "bond", &x, &funds(1_000_000, STAKE_DENOM), &ExecuteMsg::Bond {})?;
+    w.measure(
+        REGISTRY,
+        "bond",
+        &x,
+        &funds(1_000_000, STAKE_DENOM),
+        &ExecuteMsg::Bond {},
+    )?;
     w.chain.advance(6);
     w.measure(REGISTRY, "heartbeat", &x, &[], &ExecuteMsg::Heartbeat {})?;
     w.chain.advance(6);
-    let unbond = ExecuteMsg::Unbond { amount: Uint128::new(500_000) };
+    let unbond = ExecuteMsg::Unbond {
+        amount: Uint128::new(500_000),
+    };
     w.measure(REGISTRY, "unbond", &x, &[], &unbond)?;
     // Two epochs later, with the token's real answers about supply and cap.
     w.chain.advance(2 * 86_400);
     w.answer_from::<cw20::TokenInfoResponse>(TOKEN, &cw20::Cw20QueryMsg::TokenInfo {})?;
     w.answer_from::<Option<MinterResponse>>(TOKEN, &cw20::Cw20QueryMsg::Minter {})?;
-    w.measure(REGISTRY, "claim_rewards", &x, &[], &ExecuteMsg::ClaimRewards {})?;
+    w.measure(
+        REGISTRY,
+        "claim_rewards",
+        &x,
+        &[],
+        &ExecuteMsg::ClaimRewards {},
+    )?;
     w.chain.advance(6);
     let slash = ExecuteMsg::Slash {
         provider: x.to_string(),
@@ -202,7 +257,12 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
         jail_seconds: Some(3_600),
     };
     w.measure(REGISTRY, "slash", &dao, &[], &slash)?;
-    w.answer_from::<ProviderResponse>(REGISTRY, &QueryMsg::Provider { address: p.to_string() })
+    w.answer_from::<ProviderResponse>(
+        REGISTRY,
+        &QueryMsg::Provider {
+            address: p.to_string(),
+        },
+    )
 }
 
 /// open_lease, report_usage, settle, redeem_receipt and close_lease among `n`
@@ -228,25 +288,55 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
     w.chain.advance(6);
     let deposit = funds(10_000_000, PAY_DENOM);
     let open = |billing| {
-        ExecuteMsg::OpenLease(OpenLeaseMsg { provider: provider.to_string(), billing, max_price_per_unit: Some(Uint128::new(10)) })
+        ExecuteMsg::OpenLease(OpenLeaseMsg {
+            provider: provider.to_string(),
+            billing,
+            max_price_per_unit: Some(Uint128::new(10)),
+        })
     };
-    w.measure(ESCROW, "open_lease", &consumer, &deposit, &open(BillingMode::Metered {}))?;
+    w.measure(
+        ESCROW,
+        "open_lease",
+        &consumer,
+        &deposit,
+        &open(BillingMode::Metered {}),
+    )?;
     let metered = n + 1;
     w.chain.advance(6);
-    let report = ExecuteMsg::ReportUsage { lease_id: metered, units: Uint128::new(100) };
+    let report = ExecuteMsg::ReportUsage {
+        lease_id: metered,
+        units: Uint128::new(100),
+    };
     w.measure(ESCROW, "report_usage", &provider, &[], &report)?;
     w.chain.advance(3_600);
-    w.measure(ESCROW, "settle", &consumer, &[], &ExecuteMsg::Settle { lease_id: metered })?;
+    w.measure(
+        ESCROW,
+        "settle",
+        &consumer,
+        &[],
+        &ExecuteMsg::Settle { lease_id: metered },
+    )?;
 
     let key = receipts::consumer_key();
-    w.run(ESCROW, &consumer, &deposit, &open(BillingMode::Receipts { consumer_pubkey: receipts::pubkey(&key) }))?;
+    w.run(
+        ESCROW,
+        &consumer,
+        &deposit,
+        &open(BillingMode::Receipts {
+            consumer_pubkey: receipts::pubkey(&key),
+        }),
+    )?;
     let lease = n + 2;
     let escrow = w.addr(ESCROW);
     // One receipt redeemed before: the measured one pays only the increase.
     for (units, measured) in [(10u128, false), (25, true)] {
         w.chain.advance(6);
         let signature = receipts::sign(&key, &escrow, lease, units)?;
-        let redeem = ExecuteMsg::RedeemReceipt { lease_id: lease, cumulative_units: Uint128::new(units), signature };
+        let redeem = ExecuteMsg::RedeemReceipt {
+            lease_id: lease,
+            cumulative_units: Uint128::new(units),
+            signature,
+        };
         if measured {
             w.measure(ESCROW, "redeem_receipt", &provider, &[], &redeem)?;
         } else {
@@ -254,7 +344,13 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
         }
     }
     w.chain.advance(6);
-    w.measure(ESCROW, "close_lease", &consumer, &[], &ExecuteMsg::CloseLease { lease_id: metered })
+    w.measure(
+        ESCROW,
+        "close_lease",
+        &consumer,
+        &[],
+        &ExecuteMsg::CloseLease { lease_id: metered },
+    )
 }
 
 /// Consumer-signed receipts: k256 ECDSA with RFC 6979 nonces over the
@@ -277,8 +373,11 @@ mod receipts {
     }
 
     pub fn sign(key: &SigningKey, escrow: &Addr, lease_id: u64, units: u128) -> Result<Binary> {
-        let digest = depin_interface::receipt::receipt_digest(CHAIN_ID, escrow.as_str(), lease_id, units);
-        let signature: Signature = key.sign_prehash(&digest)?;
+        let digest =
+            depin_interface::receipt::receipt_digest(CHAIN_ID, escrow.as_str(), lease_id, units);
+        let signature: Signature = key
+            .sign_prehash(&digest)
+            .map_err(|e| anyhow::anyhow!("signing a receipt: {e}"))?;
         Ok(Binary::from(signature.to_bytes().as_slice()))
     }
 }
@@ -318,7 +417,10 @@ pub fn dao(w: &mut World, code: &Code) -> Result<()> {
                 name: "DePIN Reward".into(),
                 symbol: "DPIN".into(),
                 decimals: 6,
-                initial_balances: vec![Cw20Coin { address: alice.to_string(), amount: Uint128::new(10u128.pow(13)) }],
+                initial_balances: vec![Cw20Coin {
+                    address: alice.to_string(),
+                    amount: Uint128::new(10u128.pow(13)),
+                }],
                 cap: Some(Uint128::new(10u128.pow(18))),
                 marketing: None,
             },
@@ -364,14 +466,32 @@ pub fn dao(w: &mut World, code: &Code) -> Result<()> {
     let propose = ExecuteMsg::Propose(ProposeMsg {
         title: "Pay the auditors".into(),
         description: "Sends the audit fee from the treasury.".into(),
-        msgs: vec![CosmosMsg::Bank(BankMsg::Send { to_address: bob.to_string(), amount: funds(1_000_000, STAKE_DENOM) })],
+        msgs: vec![CosmosMsg::Bank(BankMsg::Send {
+            to_address: bob.to_string(),
+            amount: funds(1_000_000, STAKE_DENOM),
+        })],
     });
     w.measure(DAO, "propose", &alice, &[], &propose)?;
     let proposal_id = n + 1;
     w.chain.advance(6);
-    w.measure(DAO, "vote", &alice, &[], &ExecuteMsg::Vote { proposal_id, vote: Vote::Yes })?;
+    w.measure(
+        DAO,
+        "vote",
+        &alice,
+        &[],
+        &ExecuteMsg::Vote {
+            proposal_id,
+            vote: Vote::Yes,
+        },
+    )?;
     w.chain.advance(3_600 + 600 + 6);
-    w.measure(DAO, "execute", &bob, &[], &ExecuteMsg::Execute { proposal_id })
+    w.measure(
+        DAO,
+        "execute",
+        &bob,
+        &[],
+        &ExecuteMsg::Execute { proposal_id },
+    )
 }
 
 /// The reply wasmd delivers after instantiating a contract at `address`.
@@ -397,5 +517,10 @@ fn instantiate_reply(id: u64, address: &Addr) -> cosmwasm_std::Reply {
             value: Binary::from(value),
         }],
     };
-    Reply { id, payload: Binary::default(), gas_used: 0, result: SubMsgResult::Ok(response) }
+    Reply {
+        id,
+        payload: Binary::default(),
+        gas_used: 0,
+        result: SubMsgResult::Ok(response),
+    }
 }

@@ -33,9 +33,16 @@ impl Row {
 pub fn rows(figures: &[Figure]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     for f in figures {
-        match rows.iter_mut().find(|r| r.contract == f.contract && r.op == f.op) {
+        match rows
+            .iter_mut()
+            .find(|r| r.contract == f.contract && r.op == f.op)
+        {
             Some(row) => row.figures.push((f.n, f.gas)),
-            None => rows.push(Row { contract: f.contract, op: f.op, figures: vec![(f.n, f.gas)] }),
+            None => rows.push(Row {
+                contract: f.contract,
+                op: f.op,
+                figures: vec![(f.n, f.gas)],
+            }),
         }
     }
     rows
@@ -77,21 +84,59 @@ impl Report<'_> {
         );
         let _ = writeln!(w, "**Estimated SDK gas** = VM gas / {} (wasmd's default multiplier) + storage gas priced as the Cosmos SDK's KV gas config: read 1,000 + 3/byte, write 2,000 + 30/byte, has/delete 1,000, iterator step 30 + 3/byte, every key counted with wasmd's 33-byte contract-store prefix.\n", num(GAS_MULTIPLIER));
         let _ = writeln!(w, "Each figure is one entry point call of one contract: submessages it returns (payments, mints, `record_usage`, proposal messages) are not executed, and its queries to other contracts are answered by the harness with the bytes the real contract returns, at no cost. wasmd's fixed per-call costs (instance cost, transaction size and signature) come on top and are the same for every operation.\n");
-        let _ = writeln!(w, "## Artifacts\n\n| artifact | bytes | sha256 |\n|---|---:|---|");
+        let _ = writeln!(
+            w,
+            "## Artifacts\n\n| artifact | bytes | sha256 |\n|---|---:|---|"
+        );
         for c in self.codes {
-            let _ = writeln!(w, "| `{}.wasm` | {} | `{}` |", c.name, num(c.size), c.checksum);
+            let _ = writeln!(
+                w,
+                "| `{}.wasm` | {} | `{}` |",
+                c.name,
+                num(c.size),
+                c.checksum
+            );
         }
         let _ = writeln!(w, "\n## Cost per operation as the network grows\n");
         let _ = writeln!(w, "Estimated SDK gas with N existing providers, leases, DAO stakers and proposals (and N token holders) in state; *growth* is the largest figure over the smallest, and the benchmark fails above {MAX_GROWTH:.2}.\n");
-        let sizes: Vec<String> = self.sizes.iter().map(|n| format!("N = {}", num(*n))).collect();
+        let sizes: Vec<String> = self
+            .sizes
+            .iter()
+            .map(|n| format!("N = {}", num(*n)))
+            .collect();
         let _ = writeln!(w, "| contract | operation | {} | growth | VM gas (N = {}) | storage gas | reads / writes / deletes / iterator steps |", sizes.join(" | "), num(largest));
-        let _ = writeln!(w, "|---|---|{}---:|---:|---:|---|", "---:|".repeat(self.sizes.len()));
+        let _ = writeln!(
+            w,
+            "|---|---|{}---:|---:|---:|---|",
+            "---:|".repeat(self.sizes.len())
+        );
         for row in self.rows {
-            let cells: Vec<String> = self.sizes.iter().map(|n| row.at(*n).map_or("–".into(), |g| num(g.sdk()))).collect();
+            let cells: Vec<String> = self
+                .sizes
+                .iter()
+                .map(|n| row.at(*n).map_or("–".into(), |g| num(g.sdk())))
+                .collect();
             let last = row.at(largest).copied().unwrap_or_default();
             let s = last.storage;
-            let flag = if row.growth() > MAX_GROWTH { " ✗" } else { "" };
-            let _ = writeln!(w, "| {} | {} | {} | {:.3}{flag} | {} | {} | {} / {} / {} / {} |", row.contract, row.op, cells.join(" | "), row.growth(), num(last.vm_gas), num(s.gas), s.reads, s.writes, s.deletes, s.iter_steps);
+            let flag = if row.growth() > MAX_GROWTH {
+                " ✗"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {:.3}{flag} | {} | {} | {} / {} / {} / {} |",
+                row.contract,
+                row.op,
+                cells.join(" | "),
+                row.growth(),
+                num(last.vm_gas),
+                num(s.gas),
+                s.reads,
+                s.writes,
+                s.deletes,
+                s.iter_steps
+            );
         }
         self.baseline(w, largest);
         if !self.pending.is_empty() {
@@ -104,7 +149,13 @@ impl Report<'_> {
     }
 
     fn baseline(&self, w: &mut String, n: u64) {
-        let find = |contract: &str, op: &str| self.rows.iter().find(|r| r.contract == contract && r.op == op).and_then(|r| r.at(n)).copied();
+        let find = |contract: &str, op: &str| {
+            self.rows
+                .iter()
+                .find(|r| r.contract == contract && r.op == op)
+                .and_then(|r| r.at(n))
+                .copied()
+        };
         let size = |name: &str| self.codes.iter().find(|c| c.name == name).map(|c| c.size);
         let _ = writeln!(w, "\n## Reward token against cw20-base 2.0.0\n");
         let _ = writeln!(w, "cw20-base 2.0.0 from crates.io, built by the same pipeline (`scripts/build.sh`: cargo release build, the same `wasm-opt` flags, cosmwasm-check), given the same messages and state (N = {}). Target: ratio at most 1.00.\n", num(n));
@@ -112,11 +163,24 @@ impl Report<'_> {
         for op in ["transfer", "send", "mint"] {
             if let (Some(ours), Some(base)) = (find(TOKEN, op), find(BASELINE, op)) {
                 let ratio = ours.sdk() as f64 / base.sdk().max(1) as f64;
-                let _ = writeln!(w, "| {op} | {} | {} | {ratio:.3} | {} | {} |", num(ours.sdk()), num(base.sdk()), num(ours.vm_gas), num(base.vm_gas));
+                let _ = writeln!(
+                    w,
+                    "| {op} | {} | {} | {ratio:.3} | {} | {} |",
+                    num(ours.sdk()),
+                    num(base.sdk()),
+                    num(ours.vm_gas),
+                    num(base.vm_gas)
+                );
             }
         }
         if let (Some(ours), Some(base)) = (size(TOKEN), size(BASELINE)) {
-            let _ = writeln!(w, "\nArtifact size: reward token {} bytes, cw20-base {} bytes (ratio {:.3}).", num(ours), num(base), ours as f64 / base.max(1) as f64);
+            let _ = writeln!(
+                w,
+                "\nArtifact size: reward token {} bytes, cw20-base {} bytes (ratio {:.3}).",
+                num(ours),
+                num(base),
+                ours as f64 / base.max(1) as f64
+            );
         }
     }
 }

@@ -80,7 +80,12 @@ mod registry {
 
     /// `n` active providers with twice the minimum stake, spread over the
     /// services and 16 regions, with the registry totals raised to match.
-    pub fn providers(storage: &mut MemoryStorage, chain: &Chain, n: u64, price_denom: &str) -> Result<()> {
+    pub fn providers(
+        storage: &mut MemoryStorage,
+        chain: &Chain,
+        n: u64,
+        price_denom: &str,
+    ) -> Result<()> {
         let cfg = CONFIG.load(storage)?;
         let mut global = GLOBAL.load(storage)?;
         // With no active stake before, bringing the accumulator to now adds nothing.
@@ -92,8 +97,14 @@ mod registry {
                 service: SERVICES[i as usize % SERVICES.len()].clone(),
                 endpoint: format!("https://p{i}.example.net"),
                 region: format!("region-{}", i % 16),
-                capacity: Capacity { amount: Uint128::new(1_000), unit: "GiB".into() },
-                prices: vec![Price { denom: Denom::Native(price_denom.into()), per_unit: Uint128::new(10) }],
+                capacity: Capacity {
+                    amount: Uint128::new(1_000),
+                    unit: "GiB".into(),
+                },
+                prices: vec![Price {
+                    denom: Denom::Native(price_denom.into()),
+                    per_unit: Uint128::new(10),
+                }],
                 metadata_uri: None,
                 status: ProviderStatus::Active,
                 stake,
@@ -102,7 +113,10 @@ mod registry {
             };
             provider_map().save(storage, &addr, &provider)?;
             REPUTATION.save(storage, &addr, &Reputation::default())?;
-            let rewards = ProviderRewards { index: global.reward_per_stake, ..Default::default() };
+            let rewards = ProviderRewards {
+                index: global.reward_per_stake,
+                ..Default::default()
+            };
             REWARDS.save(storage, &addr, &rewards)?;
         }
         let total = stake * Uint128::from(n);
@@ -111,6 +125,109 @@ mod registry {
         global.total_stake += total;
         global.total_active_stake += total;
         GLOBAL.save(storage, &global)?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "escrow")]
+pub use escrow::leases;
+#[cfg(feature = "escrow")]
+mod escrow {
+    use super::*;
+    use depin_billing_escrow::state::{leases as lease_map, Book, Lease, MeteredBook, LEASE_COUNT};
+    use depin_interface::escrow::LeaseState;
+    use depin_interface::Denom;
+
+    /// `n` open metered leases (ids 1..=n) between `n` consumers and `n`
+    /// providers, and the lease counter raised to match.
+    pub fn leases(storage: &mut MemoryStorage, chain: &Chain, n: u64, denom: &str) -> Result<()> {
+        let first = LEASE_COUNT.may_load(storage)?.unwrap_or_default() + 1;
+        let deposit = Uint128::new(1_000_000);
+        for id in first..first + n {
+            let lease = Lease {
+                consumer: chain.addr(&format!("consumer-{id}")),
+                provider: chain.addr(&format!("provider-{id}")),
+                denom: Denom::Native(denom.into()),
+                price_per_unit: Uint128::new(10),
+                dispute_window: 3_600,
+                state: LeaseState::Open,
+                deposited: deposit,
+                paid: Uint128::zero(),
+                reserved: Uint128::zero(),
+                available: deposit,
+                refunded: Uint128::zero(),
+                units: Uint128::zero(),
+                opened_at: chain.time,
+                started_at: Some(chain.time),
+                closed_at: None,
+                last_settled_at: None,
+                close_after: None,
+                book: Book::Metered(MeteredBook {
+                    next_charge_id: 1,
+                    ..MeteredBook::default()
+                }),
+            };
+            lease_map().save(storage, id, &lease)?;
+        }
+        LEASE_COUNT.save(storage, &(first + n - 1))?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "dao")]
+pub use dao::members as dao_members;
+#[cfg(feature = "dao")]
+mod dao {
+    use super::*;
+    use depin_dao::state::{
+        Proposal, Rules, CONFIG, PROPOSALS, PROPOSAL_COUNT, STAKES, TOTAL_STAKE,
+    };
+    use depin_interface::dao::{ProposalStatus, Tally};
+
+    /// `n` stakers (snapshotted at the current height, total raised to
+    /// match) and `n` executed proposals (ids after the existing ones).
+    pub fn members(storage: &mut MemoryStorage, chain: &Chain, n: u64) -> Result<()> {
+        let height = chain.height;
+        let stake = Uint128::new(1_000_000);
+        for i in 0..n {
+            STAKES.save(storage, &chain.addr(&format!("staker-{i}")), &stake, height)?;
+        }
+        let total = TOTAL_STAKE.may_load(storage)?.unwrap_or_default() + stake * Uint128::from(n);
+        TOTAL_STAKE.save(storage, &total, height)?;
+
+        let config = CONFIG.load(storage)?;
+        let first = PROPOSAL_COUNT.may_load(storage)?.unwrap_or_default() + 1;
+        let proposer = chain.addr("staker-0");
+        for id in first..first + n {
+            let proposal = Proposal {
+                id,
+                title: format!("Proposal {id}"),
+                description: "A seeded proposal.".into(),
+                proposer: proposer.clone(),
+                msgs: vec![],
+                status: ProposalStatus::Executed,
+                start_height: height,
+                start_time: chain.time,
+                voting_ends_at: chain.time.plus_seconds(config.voting_period),
+                decided_at: None,
+                total_power: total,
+                tally: Tally {
+                    yes: total,
+                    ..Tally::default()
+                },
+                rules: Rules {
+                    threshold: config.threshold,
+                    quorum: config.quorum,
+                    veto_threshold: config.veto_threshold,
+                    timelock: config.timelock,
+                },
+                deposit: Uint128::zero(),
+                deposit_refunded: false,
+                execution_error: None,
+            };
+            PROPOSALS.save(storage, id, &proposal)?;
+        }
+        PROPOSAL_COUNT.save(storage, &(first + n - 1))?;
         Ok(())
     }
 }

@@ -72,11 +72,22 @@ impl Vm {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .with_context(|| format!("starting {} (build it with scripts/bench.sh)", runner.display()))?;
+            .with_context(|| {
+                format!(
+                    "starting {} (build it with scripts/bench.sh)",
+                    runner.display()
+                )
+            })?;
         let stdin = child.stdin.take().context("runner stdin")?;
         let stdout = BufReader::new(child.stdout.take().context("runner stdout")?);
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        let mut vm = Vm { child, stdin, stdout, version: String::new(), tmp };
+        let mut vm = Vm {
+            child,
+            stdin,
+            stdout,
+            version: String::new(),
+            tmp,
+        };
         let hello = vm.read_reply()?;
         vm.version = hello["vm"].as_str().unwrap_or("unknown").to_string();
         Ok(vm)
@@ -103,7 +114,9 @@ impl Vm {
 
     /// Checks (as cosmwasm-check does), compiles and pins a wasm file.
     pub fn load(&mut self, name: &str, path: &Path) -> Result<Code> {
-        let path = path.canonicalize().with_context(|| format!("{} is missing", path.display()))?;
+        let path = path
+            .canonicalize()
+            .with_context(|| format!("{} is missing", path.display()))?;
         let reply = self.request(json!({ "cmd": "load", "path": path }))?;
         Ok(Code {
             name: name.to_string(),
@@ -119,18 +132,35 @@ impl Vm {
     }
 
     /// From now on a smart query `msg` to `contract` is answered with `response`.
-    pub fn answer(&mut self, contract: &Addr, msg: &impl Serialize, response: &impl Serialize) -> Result<()> {
-        let (msg, response) = (serde_json::to_value(msg)?, serde_json::to_value(response)?);
-        self.request(json!({ "cmd": "answer", "contract": contract, "msg": msg, "response": response }))?;
+    pub fn answer(
+        &mut self,
+        contract: &Addr,
+        msg: &impl Serialize,
+        response: &Binary,
+    ) -> Result<()> {
+        let msg = serde_json::to_value(msg)?;
+        self.request(
+            json!({ "cmd": "answer", "contract": contract, "msg": msg, "response": response }),
+        )?;
         Ok(())
     }
 
-    fn call(&mut self, id: &str, entry: &str, env: &Env, info: Option<&MessageInfo>, msg: Value) -> Result<(Value, Gas)> {
+    fn call(
+        &mut self,
+        id: &str,
+        entry: &str,
+        env: &Env,
+        info: Option<&MessageInfo>,
+        msg: Value,
+    ) -> Result<(Value, Gas)> {
         let reply = self.request(json!({
-            "cmd": "call", "id": id, "entry": entry, "env": env, "info": info, "msg": msg,
+            "cmd": "call", "id": id, "entry": entry, "env": env, "info": info, "msg": &msg,
         }))?;
         let reply: CallReply = serde_json::from_value(reply)?;
-        let gas = Gas { vm_gas: reply.vm_gas, storage: reply.storage };
+        let gas = Gas {
+            vm_gas: reply.vm_gas,
+            storage: reply.storage,
+        };
         match (reply.result.get("ok"), reply.result.get("error")) {
             (Some(ok), _) => Ok((ok.clone(), gas)),
             (_, Some(err)) => Err(anyhow!("{id} {entry} {msg} failed: {err}")),
@@ -138,23 +168,54 @@ impl Vm {
         }
     }
 
-    pub fn instantiate(&mut self, id: &str, env: &Env, info: &MessageInfo, msg: &impl Serialize) -> Result<Gas> {
-        Ok(self.call(id, "instantiate", env, Some(info), serde_json::to_value(msg)?)?.1)
+    pub fn instantiate(
+        &mut self,
+        id: &str,
+        env: &Env,
+        info: &MessageInfo,
+        msg: &impl Serialize,
+    ) -> Result<Gas> {
+        Ok(self
+            .call(
+                id,
+                "instantiate",
+                env,
+                Some(info),
+                serde_json::to_value(msg)?,
+            )?
+            .1)
     }
 
-    pub fn execute(&mut self, id: &str, env: &Env, info: &MessageInfo, msg: &impl Serialize) -> Result<Gas> {
-        Ok(self.call(id, "execute", env, Some(info), serde_json::to_value(msg)?)?.1)
+    pub fn execute(
+        &mut self,
+        id: &str,
+        env: &Env,
+        info: &MessageInfo,
+        msg: &impl Serialize,
+    ) -> Result<Gas> {
+        Ok(self
+            .call(id, "execute", env, Some(info), serde_json::to_value(msg)?)?
+            .1)
     }
 
     /// Delivers a submessage result to the contract's `reply` entry point.
     pub fn reply(&mut self, id: &str, env: &Env, reply: &cosmwasm_std::Reply) -> Result<Gas> {
-        Ok(self.call(id, "reply", env, None, serde_json::to_value(reply)?)?.1)
+        Ok(self
+            .call(id, "reply", env, None, serde_json::to_value(reply)?)?
+            .1)
     }
 
-    pub fn query<T: DeserializeOwned>(&mut self, id: &str, env: &Env, msg: &impl Serialize) -> Result<T> {
+    /// The bytes a query returns, checked to parse as `T`.
+    pub fn query<T: DeserializeOwned>(
+        &mut self,
+        id: &str,
+        env: &Env,
+        msg: &impl Serialize,
+    ) -> Result<Binary> {
         let (data, _) = self.call(id, "query", env, None, serde_json::to_value(msg)?)?;
         let data: Binary = serde_json::from_value(data)?;
-        Ok(from_json(&data)?)
+        from_json::<T>(&data).with_context(|| format!("{id} answered {data} to a query"))?;
+        Ok(data)
     }
 
     /// The contract's storage, to seed it.

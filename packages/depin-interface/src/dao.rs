@@ -136,6 +136,12 @@ pub enum ExecuteMsg {
     Dispatch {
         proposal_id: u64,
     },
+    /// Fails unless the DAO still holds, in the suite token, every staked
+    /// token, unpaid claim and unsettled deposit. `dispatch` appends it after
+    /// a proposal's messages, so no proposal can spend members' stake or
+    /// deposits (such a proposal ends `execution_failed`). Read-only: harmless
+    /// from any sender.
+    CheckReserves {},
 }
 
 /// The message a cw20 `send` to the DAO wraps.

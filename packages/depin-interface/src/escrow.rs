@@ -10,14 +10,22 @@ use crate::denom::{Denom, UncheckedDenom};
 /// Largest protocol fee: 100 %.
 pub const MAX_FEE_BPS: u16 = 10_000;
 
+/// Longest dispute window: one year (seconds).
+pub const MAX_DISPUTE_WINDOW: u64 = 366 * 86_400;
+
 #[cw_serde]
 pub struct InstantiateMsg {
     pub dao: String,
     pub registry: String,
     /// Receives the protocol fee; defaults to the DAO.
     pub treasury: Option<String>,
+    /// Protocol fee in basis points (≤ 10000); `fee = floor(amount × fee_bps / 10000)`.
+    /// A metered charge keeps the rate in force when it was reported; streaming
+    /// accrual and receipt redemptions pay the rate in force when paid.
     pub fee_bps: u16,
-    /// Seconds a consumer has to dispute a metered charge.
+    /// Seconds a consumer has to dispute a metered charge (≤ [`MAX_DISPUTE_WINDOW`]).
+    /// Each lease keeps the window in force when it opened. On a receipts lease it
+    /// is also the provider's grace to redeem final receipts after the consumer closes.
     pub dispute_window: u64,
     pub accepted_denoms: Vec<UncheckedDenom>,
     /// Addresses the DAO trusts to resolve disputes, besides itself.
@@ -30,6 +38,9 @@ pub enum BillingMode {
     /// The provider reports units; each report is a disputable charge.
     Metered {},
     /// Proposed by the consumer; accrues `rate_per_second` once the provider accepts.
+    /// A unit is one second. The rate is the consumer's offer, which the provider
+    /// agrees to with `accept_lease`; the listed price is kept on the lease for
+    /// reference (and `max_price_per_unit` still applies to it).
     Streaming { rate_per_second: Uint128 },
     /// The provider redeems receipts signed by the consumer's key
     /// (33-byte compressed secp256k1, base64).
@@ -75,9 +86,15 @@ pub enum ExecuteMsg {
         uphold: bool,
         slash_fraction: Option<Decimal>,
     },
-    /// Anyone: pays everything due to the provider and the treasury.
+    /// Anyone: pays everything due to the provider and the treasury, reports it
+    /// to the registry (`record_usage`, revenue = the gross amount paid), and
+    /// completes the close of a `closing` lease once nothing is pending. Fails
+    /// with `NothingToSettle` when there is nothing to do.
     Settle { lease_id: u64 },
-    /// Consumer or provider: stops accrual, settles, refunds the rest once no charge is pending.
+    /// Consumer or provider: stops accrual, settles, refunds the rest once no charge is pending
+    /// (otherwise the lease is `closing` until a later `settle`). A pending streaming
+    /// lease is refunded whole. When the consumer closes a receipts lease, the provider
+    /// may still redeem receipts for the lease's dispute window.
     CloseLease { lease_id: u64 },
     /// The DAO only; every field optional.
     UpdateConfig(EscrowConfigUpdate),
@@ -158,7 +175,8 @@ pub enum LeaseState {
     /// A streaming lease waiting for the provider to accept.
     Pending,
     Open,
-    /// Closed by a party while a disputed charge is still pending.
+    /// Closed by a party while a charge is still pending (in its window or
+    /// disputed), or a receipts lease in the provider's final-redemption grace.
     Closing,
     Closed,
 }

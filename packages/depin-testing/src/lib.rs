@@ -8,6 +8,7 @@ pub mod contracts;
 pub mod dao;
 pub mod escrow;
 pub mod registry;
+pub mod scenario;
 pub mod suite;
 pub mod token;
 

@@ -247,3 +247,47 @@ fn the_dao_migrates_every_contract_to_a_new_code_id_by_proposal() {
     // Still working after the upgrade.
     assert_eq!(suite.dao_config().proposal_deposit.u128(), 1_000);
 }
+
+#[test]
+fn a_proposal_cannot_spend_members_stake_only_the_treasury() {
+    let mut suite = SuiteBuilder::new().build();
+    let (dao_addr, token_addr) = (suite.dao.clone(), suite.token.clone());
+    let thief = suite.actors.attacker.clone();
+    let take = |amount: u128| {
+        wasm_execute(
+            &token_addr,
+            &token::ExecuteMsg::Transfer {
+                recipient: thief.to_string(),
+                amount: Uint128::new(amount),
+            },
+        )
+    };
+    // The DAO holds only the members' 300_000 stake: not one token is treasury.
+    let id = suite.pass_proposal(vec![take(1)]);
+    let p = suite.proposal(id);
+    assert_eq!(p.status, ProposalStatus::ExecutionFailed);
+    assert!(p.execution_error.is_some());
+    assert_eq!(suite.token_balance(&dao_addr), 300_000);
+    assert_eq!(suite.token_balance(&thief), 0);
+
+    // 5_000 given to the treasury can be spent, exactly.
+    let giver = suite.member(1);
+    suite
+        .app
+        .execute_contract(
+            giver,
+            token_addr.clone(),
+            &token::ExecuteMsg::Transfer {
+                recipient: dao_addr.to_string(),
+                amount: Uint128::new(5_000),
+            },
+            &[],
+        )
+        .unwrap();
+    let id = suite.pass_proposal(vec![take(5_001)]);
+    assert_eq!(suite.proposal(id).status, ProposalStatus::ExecutionFailed);
+    let id = suite.pass_proposal(vec![take(5_000)]);
+    assert_executed(&suite, id);
+    assert_eq!(suite.token_balance(&thief), 5_000);
+    assert_eq!(suite.token_balance(&dao_addr), 300_000);
+}

@@ -527,3 +527,78 @@ fn proposals_and_votes_page_in_key_order() {
     assert_eq!(votes.votes.len(), 2);
     assert!(votes.votes[0].voter < votes.votes[1].voter);
 }
+
+#[test]
+fn a_deposit_in_another_token_is_refused() {
+    let mut suite = staked();
+    let member = suite.member(0);
+    let fake = suite.instantiate_other(
+        depin_testing::contracts::reward_token(),
+        &depin_interface::token::InstantiateMsg {
+            name: "Fake".into(),
+            symbol: "FAKE".into(),
+            decimals: 6,
+            initial_balances: vec![depin_interface::token::Cw20Coin {
+                address: member.to_string(),
+                amount: Uint128::new(DAO_PROPOSAL_DEPOSIT),
+            }],
+            mint: None,
+            marketing: None,
+        },
+        "fake-token",
+    );
+    let err = suite
+        .app
+        .execute_contract(
+            member,
+            fake.clone(),
+            &depin_interface::token::ExecuteMsg::Send {
+                contract: suite.dao.to_string(),
+                amount: Uint128::new(DAO_PROPOSAL_DEPOSIT),
+                msg: to_json_binary(&dao::ReceiveMsg::Propose(depin_testing::dao::propose_msg(
+                    "fake deposit",
+                    vec![],
+                )))
+                .unwrap(),
+            },
+            &[],
+        )
+        .unwrap_err();
+    assert_eq!(
+        contract_error(err),
+        ContractError::WrongToken {
+            sender: fake.to_string(),
+            token: suite.token.to_string()
+        }
+    );
+}
+
+#[test]
+fn without_a_deposit_proposals_are_made_directly() {
+    let mut suite = staked();
+    let dao_addr = suite.dao.clone();
+    suite
+        .update_dao_config(
+            &dao_addr,
+            DaoConfigUpdate {
+                proposal_deposit: Some(Uint128::zero()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let member = suite.member(0);
+    let res = suite.propose_direct(&member, "free", vec![]).unwrap();
+    let p = suite.proposal(Suite::proposal_id(&res));
+    assert_eq!(p.deposit, Uint128::zero());
+    // Sending tokens along is then a wrong deposit.
+    let err = suite
+        .propose_with_deposit(&member, "paid", vec![], 10)
+        .unwrap_err();
+    assert_eq!(
+        contract_error(err),
+        ContractError::WrongDeposit {
+            required: Uint128::zero(),
+            sent: Uint128::new(10)
+        }
+    );
+}

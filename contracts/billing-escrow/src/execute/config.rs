@@ -1,7 +1,9 @@
 //! Instantiation and the DAO's config changes.
 
 use cosmwasm_std::{Addr, Api, DepsMut, MessageInfo, Response};
-use depin_interface::escrow::{EscrowConfigUpdate, InstantiateMsg, MAX_FEE_BPS};
+use depin_interface::escrow::{
+    EscrowConfigUpdate, InstantiateMsg, MAX_DISPUTE_WINDOW, MAX_FEE_BPS,
+};
 use depin_interface::{Denom, UncheckedDenom};
 
 use crate::error::ContractError;
@@ -9,6 +11,7 @@ use crate::state::{Config, CONFIG, LEASE_COUNT};
 
 pub fn instantiate(deps: DepsMut, msg: InstantiateMsg) -> Result<Response, ContractError> {
     validate_fee(msg.fee_bps)?;
+    validate_window(msg.dispute_window)?;
     let dao = deps.api.addr_validate(&msg.dao)?;
     let treasury = match msg.treasury {
         Some(treasury) => deps.api.addr_validate(&treasury)?,
@@ -66,6 +69,7 @@ pub fn update_config(
         config.fee_bps = fee_bps;
     }
     if let Some(window) = update.dispute_window {
+        validate_window(window)?;
         config.dispute_window = window;
     }
     add_denoms(
@@ -101,6 +105,16 @@ fn validate_fee(fee_bps: u16) -> Result<(), ContractError> {
         return Err(ContractError::FeeTooHigh {
             fee_bps,
             max: MAX_FEE_BPS,
+        });
+    }
+    Ok(())
+}
+
+fn validate_window(seconds: u64) -> Result<(), ContractError> {
+    if seconds > MAX_DISPUTE_WINDOW {
+        return Err(ContractError::DisputeWindowTooLong {
+            seconds,
+            max: MAX_DISPUTE_WINDOW,
         });
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! Opening, accepting, topping up and closing leases.
 
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, StdError, StdResult, Uint128};
 use depin_interface::escrow::{BillingMode, LeaseState, OpenLeaseMsg};
 use depin_interface::registry::{self, ProviderResponse, ProviderStatus};
 use depin_interface::Denom;
@@ -83,14 +83,11 @@ pub fn open(
             (Book::Receipts(receipts), LeaseState::Open)
         }
     };
-    let lease_id =
-        LEASE_COUNT
-            .load(deps.storage)?
+    let lease_id = LEASE_COUNT.update(deps.storage, |count| -> StdResult<u64> {
+        count
             .checked_add(1)
-            .ok_or(ContractError::Overflow(cosmwasm_std::OverflowError::new(
-                cosmwasm_std::OverflowOperation::Add,
-            )))?;
-    LEASE_COUNT.save(deps.storage, &lease_id)?;
+            .ok_or_else(|| StdError::generic_err("lease ids exhausted"))
+    })?;
     let mode = mode_name(&book);
     let lease = Lease {
         consumer,

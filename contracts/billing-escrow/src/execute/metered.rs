@@ -54,7 +54,6 @@ pub fn report_usage(
     let charge_id = book.next_charge_id;
     book.next_charge_id = charge_id.saturating_add(1);
     book.total = book.total.checked_add(sums)?;
-    book.last_matures_at = matures_at;
     MATURITY.save(deps.storage, (lease_id, matures_at, charge_id), &book.total)?;
     let charge = Charge {
         units,

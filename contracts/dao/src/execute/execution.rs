@@ -2,27 +2,34 @@
 //! and `close`, and the deposit rule they all apply.
 
 use cosmwasm_std::{
-    to_json_binary, CosmosMsg, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, WasmMsg,
+    to_json_binary, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, WasmMsg,
 };
+use cw20::{BalanceResponse, Cw20QueryMsg};
 use depin_interface::dao::{ExecuteMsg, ProposalStatus};
 
 use crate::error::ContractError;
-use crate::execute::token_transfer;
+use crate::execute::{release, token_transfer};
 use crate::proposal::load_proposal;
 use crate::reply::REPLY_EXECUTION_FAILED;
-use crate::state::{Proposal, CONFIG, DISPATCHING, PROPOSALS, SUITE};
+use crate::state::{Proposal, CONFIG, DISPATCHING, PROPOSALS, RESERVED, SUITE};
 use crate::tally::Outcome;
 
 /// The deposit rule, in one place: the deposit goes back to the proposer
 /// unless the tally failed quorum or was vetoed by vote; then it stays in
 /// the DAO treasury. A passed proposal refunds whether it is executed, fails
 /// to execute or is vetoed by the guardian. Returns the refund message, if any.
+/// Called once per proposal, by the action that ends it.
 fn settle_deposit(
-    storage: &dyn Storage,
+    storage: &mut dyn Storage,
     proposal: &mut Proposal,
     outcome: Outcome,
 ) -> Result<Option<CosmosMsg>, ContractError> {
-    if proposal.deposit.is_zero() || proposal.deposit_refunded || !outcome.refunds_deposit() {
+    if proposal.deposit.is_zero() || proposal.deposit_refunded {
+        return Ok(None);
+    }
+    // Settled either way: refunded, or now part of the treasury.
+    release(storage, proposal.deposit)?;
+    if !outcome.refunds_deposit() {
         return Ok(None);
     }
     proposal.deposit_refunded = true;
@@ -104,10 +111,38 @@ pub fn dispatch(
     }
     DISPATCHING.remove(deps.storage);
     let proposal = load_proposal(deps.storage, proposal_id)?;
+    let check_reserves = WasmMsg::Execute {
+        contract_addr: env.contract.address.to_string(),
+        msg: to_json_binary(&ExecuteMsg::CheckReserves {})?,
+        funds: vec![],
+    };
     Ok(Response::new()
         .add_messages(proposal.msgs)
+        .add_message(check_reserves)
         .add_attribute("action", "dispatch")
         .add_attribute("proposal_id", proposal_id.to_string()))
+}
+
+/// Fails unless the DAO's suite-token balance covers what it holds for others.
+pub fn check_reserves(deps: Deps, env: Env) -> Result<Response, ContractError> {
+    let token = SUITE.load(deps.storage)?.token;
+    let balance: BalanceResponse = deps.querier.query_wasm_smart(
+        token,
+        &Cw20QueryMsg::Balance {
+            address: env.contract.address.into_string(),
+        },
+    )?;
+    let reserved = RESERVED.load(deps.storage)?;
+    if balance.balance < reserved {
+        return Err(ContractError::ReservesSpent {
+            balance: balance.balance,
+            reserved,
+        });
+    }
+    Ok(Response::new()
+        .add_attribute("action", "check_reserves")
+        .add_attribute("reserved", reserved)
+        .add_attribute("balance", balance.balance))
 }
 
 /// The guardian, while a passed proposal waits for its timelock. The deposit

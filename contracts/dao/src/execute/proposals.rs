@@ -5,6 +5,7 @@ use depin_interface::dao::{ProposalStatus, ProposeMsg, Tally};
 use depin_interface::validation::{validate_text, MAX_DESCRIPTION_LEN, MAX_LABEL_LEN};
 
 use crate::error::ContractError;
+use crate::execute::reserve;
 use crate::state::{Proposal, Rules, CONFIG, PROPOSALS, PROPOSAL_COUNT, STAKES, TOTAL_STAKE};
 
 /// Longest title, in bytes.
@@ -87,6 +88,7 @@ pub fn propose(
         execution_error: None,
     };
     PROPOSALS.save(deps.storage, id, &proposal)?;
+    reserve(deps.storage, deposit)?;
     Ok(Response::new()
         .add_attribute("action", "propose")
         .add_attribute("proposal_id", id.to_string())

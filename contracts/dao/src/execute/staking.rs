@@ -5,7 +5,7 @@ use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw_utils::Expiration;
 
 use crate::error::ContractError;
-use crate::execute::token_transfer;
+use crate::execute::{release, reserve, token_transfer};
 use crate::state::{CLAIMS, CONFIG, STAKES, SUITE, TOTAL_STAKE};
 
 /// Adds `amount` (received through the suite token's `send`) to `staker`'s power.
@@ -28,6 +28,7 @@ pub fn stake(
     let total = TOTAL_STAKE.update(deps.storage, height, |t| -> Result<_, ContractError> {
         Ok(t.unwrap_or_default().checked_add(amount)?)
     })?;
+    reserve(deps.storage, amount)?;
     Ok(Response::new()
         .add_attribute("action", "stake")
         .add_attribute("staker", staker)
@@ -89,6 +90,7 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
             address: info.sender.into_string(),
         });
     }
+    release(deps.storage, amount)?;
     let suite = SUITE.load(deps.storage)?;
     Ok(Response::new()
         .add_message(token_transfer(&suite.token, &info.sender, amount)?)

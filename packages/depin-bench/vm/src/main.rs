@@ -19,14 +19,20 @@ const VM_VERSION: &str = "cosmwasm-vm 2.3.5";
 #[serde(rename_all = "snake_case", tag = "cmd")]
 enum Request {
     /// Checks, compiles and pins a wasm file; answers its checksum and size.
-    Load { path: PathBuf },
+    Load {
+        path: PathBuf,
+    },
     /// A contract `id` running the wasm with `checksum`, with empty storage.
-    Contract { id: String, checksum: String },
+    Contract {
+        id: String,
+        checksum: String,
+    },
     /// The response the querier gives to `msg` sent to `contract`.
     Answer {
         contract: String,
         msg: Value,
-        response: Value,
+        /// base64
+        response: cosmwasm_std::Binary,
     },
     /// One entry point call, metered.
     Call {
@@ -36,8 +42,14 @@ enum Request {
         info: Option<Value>,
         msg: Value,
     },
-    Export { id: String, path: PathBuf },
-    Import { id: String, path: PathBuf },
+    Export {
+        id: String,
+        path: PathBuf,
+    },
+    Import {
+        id: String,
+        path: PathBuf,
+    },
 }
 
 fn handle(vm: &mut vm::Vm, request: Request) -> Result<Value> {
@@ -71,7 +83,9 @@ fn handle(vm: &mut vm::Vm, request: Request) -> Result<Value> {
 }
 
 fn main() -> Result<()> {
-    let prefix = std::env::args().nth(1).unwrap_or_else(|| "wasm".to_string());
+    let prefix = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "wasm".to_string());
     let mut vm = vm::Vm::new(Box::leak(prefix.into_boxed_str()))?;
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();

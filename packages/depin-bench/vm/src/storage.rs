@@ -182,8 +182,14 @@ mod tests {
             let id = s.scan(Some(b"b"), Some(b"d"), order).0.unwrap();
             std::iter::from_fn(|| s.next(id).0.unwrap().map(|(k, _)| k)).collect::<Vec<_>>()
         };
-        assert_eq!(keys(&mut s, Order::Ascending), vec![b"b".to_vec(), b"c".to_vec()]);
-        assert_eq!(keys(&mut s, Order::Descending), vec![b"c".to_vec(), b"b".to_vec()]);
+        assert_eq!(
+            keys(&mut s, Order::Ascending),
+            vec![b"b".to_vec(), b"c".to_vec()]
+        );
+        assert_eq!(
+            keys(&mut s, Order::Descending),
+            vec![b"c".to_vec(), b"b".to_vec()]
+        );
         let gas = s.take_gas();
         assert_eq!(gas.iter_steps, 6);
         assert_eq!(gas.gas, 6 * 30 + 4 * 3 * 34);

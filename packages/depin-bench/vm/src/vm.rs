@@ -7,13 +7,11 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::{anyhow, bail, Context, Result};
-use cosmwasm_std::{
-    to_json_binary, Binary, ContractResult, SystemError, SystemResult, WasmQuery,
-};
+use cosmwasm_std::{Binary, ContractResult, SystemError, SystemResult, WasmQuery};
 use cosmwasm_vm::testing::{MockApi, MockQuerier};
 use cosmwasm_vm::{
-    call_execute_raw, call_instantiate_raw, call_query_raw, call_reply_raw, capabilities_from_csv, Backend,
-    Cache, CacheOptions, Checksum, InstanceOptions, Size,
+    call_execute_raw, call_instantiate_raw, call_query_raw, call_reply_raw, capabilities_from_csv,
+    Backend, Cache, CacheOptions, Checksum, InstanceOptions, Size,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -26,9 +24,9 @@ const GAS_LIMIT: u64 = 1_000_000_000_000_000;
 const CAPABILITIES: &str =
     "iterator,staking,stargate,cosmwasm_1_1,cosmwasm_1_2,cosmwasm_1_3,cosmwasm_1_4,cosmwasm_2_0,cosmwasm_2_1,cosmwasm_2_2";
 
-type Backend_ = Backend<MockApi, GasStorage, MockQuerier>;
-/// `(contract address, query message)` → the response the real contract gives.
-type Answers = Rc<RefCell<HashMap<(String, Value), Value>>>;
+type VmBackend = Backend<MockApi, GasStorage, MockQuerier>;
+/// `(contract address, query message)` → the bytes the real contract answers.
+type Answers = Rc<RefCell<HashMap<(String, Value), Binary>>>;
 
 struct Contract {
     checksum: Checksum,
@@ -93,7 +91,7 @@ impl Vm {
             .insert(id.to_string(), Contract { checksum, storage });
     }
 
-    pub fn answer(&mut self, contract: String, msg: Value, response: Value) {
+    pub fn answer(&mut self, contract: String, msg: Value, response: Binary) {
         self.answers.borrow_mut().insert((contract, msg), response);
     }
 
@@ -104,12 +102,11 @@ impl Vm {
             WasmQuery::Smart { contract_addr, msg } => {
                 let parsed: Value = serde_json::from_slice(msg).unwrap_or(Value::Null);
                 match answers.borrow().get(&(contract_addr.clone(), parsed)) {
-                    Some(response) => match to_json_binary(response) {
-                        Ok(bin) => SystemResult::Ok(ContractResult::Ok(bin)),
-                        Err(e) => SystemResult::Ok(ContractResult::Err(e.to_string())),
-                    },
+                    Some(response) => SystemResult::Ok(ContractResult::Ok(response.clone())),
                     None => SystemResult::Err(SystemError::InvalidRequest {
-                        error: format!("depin-bench has no answer for this query to {contract_addr}"),
+                        error: format!(
+                            "depin-bench has no answer for this query to {contract_addr}"
+                        ),
                         request: Binary::from(msg.as_slice()),
                     }),
                 }
@@ -136,7 +133,7 @@ impl Vm {
             .ok_or_else(|| anyhow!("no contract {id}"))?;
         let mut storage = std::mem::take(&mut contract.storage);
         storage.take_gas();
-        let backend: Backend_ = Backend {
+        let backend: VmBackend = Backend {
             api: self.api,
             storage,
             querier,
@@ -174,7 +171,10 @@ impl Vm {
 
     /// Writes a contract's storage as `([u32 BE len][key][u32 BE len][value])*`.
     pub fn export(&self, id: &str, path: &Path) -> Result<usize> {
-        let contract = self.contracts.get(id).ok_or_else(|| anyhow!("no contract {id}"))?;
+        let contract = self
+            .contracts
+            .get(id)
+            .ok_or_else(|| anyhow!("no contract {id}"))?;
         let mut out = Vec::new();
         for (k, v) in &contract.storage.data {
             for part in [k, v] {

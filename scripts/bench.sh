@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Gas benchmark of the built contracts: runs every main operation of
+# artifacts/*.wasm in cosmwasm-vm 2.3.5 with 10, 1,000 and 100,000 providers,
+# leases, stakers and proposals in state, against cw20-base 2.0.0, and writes
+# BENCHMARKS.md. Fails if an operation's cost grows more than 10 % with the
+# network, or if anything cannot be built or run.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+BASELINE_DIR="$ROOT/target/bench-artifacts"
+
+# True when $1 is missing or any file under the other paths is newer.
+stale() {
+  local stamp=$1
+  shift
+  [[ ! -f "$stamp" ]] || [[ -n "$(find "$@" -type f -newer "$stamp" -print -quit)" ]]
+}
+
+rebuild=0
+stale artifacts/checksums.txt Cargo.toml Cargo.lock contracts packages/depin-interface scripts/build.sh && rebuild=1
+while read -r crate; do
+  [[ -f "artifacts/$crate.wasm" ]] || rebuild=1
+done < <(contract_crates)
+if ((rebuild)); then
+  step "artifacts/ missing or older than the sources: scripts/build.sh"
+  "$ROOT/scripts/build.sh" || die "the wasm build failed"
+fi
+
+if stale "$BASELINE_DIR/checksums.txt" Cargo.lock packages/cw20-base-baseline scripts/build.sh; then
+  step "cw20-base 2.0.0 baseline through the same pipeline (scripts/build.sh cw20-base-baseline)"
+  ARTIFACTS_DIR="$BASELINE_DIR" "$ROOT/scripts/build.sh" cw20-base-baseline \
+    || die "the cw20-base baseline build failed"
+fi
+
+step "VM runner (cosmwasm-vm 2.3.5, its own lockfile)"
+cargo build --release --locked --quiet --manifest-path packages/depin-bench/vm/Cargo.toml \
+  --target-dir "$TARGET" || die "cannot build the VM runner packages/depin-bench/vm"
+
+step "cargo run --release -p depin-bench"
+cargo run --release --quiet -p depin-bench -- \
+  --runner "$TARGET/release/depin-bench-vm" \
+  --artifacts "$ROOT/artifacts" \
+  --baseline "$BASELINE_DIR/cw20-base-baseline.wasm" \
+  --out "$ROOT/BENCHMARKS.md" \
+  || die "the benchmark failed (see above); BENCHMARKS.md shows the figures when it got that far"
+step "BENCHMARKS.md written"
