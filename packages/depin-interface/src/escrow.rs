@@ -115,7 +115,7 @@ pub struct EscrowConfigUpdate {
     pub dao: Option<String>,
     pub registry: Option<String>,
     pub treasury: Option<String>,
-    /// Applies to charges reported and accrual settled from now on.
+    /// Applies to charges reported, accrual settled and receipts redeemed from now on.
     pub fee_bps: Option<u16>,
     /// Applies to leases opened from now on.
     pub dispute_window: Option<u64>,

@@ -2,7 +2,7 @@
 //! holder's balances, a snapshot of all chain state, the typed-error check and
 //! the suite's accounting invariants.
 
-use cosmwasm_std::{Addr, Order, Storage, Uint128};
+use cosmwasm_std::{from_json, Addr, Coin, Order, Storage, Uint128};
 use cw_multi_test::error::AnyError;
 use depin_interface::escrow::LeaseResponse;
 use depin_interface::{token, Denom};
@@ -41,7 +41,10 @@ pub fn typed_error(err: &AnyError) -> Option<ErrorSource> {
         (carries::<Registry>(err), ErrorSource::Registry),
         (carries::<Dao>(err), ErrorSource::Dao),
         (carries::<Token>(err), ErrorSource::Token),
-        (carries::<cw20_base::ContractError>(err), ErrorSource::Cw20Base),
+        (
+            carries::<cw20_base::ContractError>(err),
+            ErrorSource::Cw20Base,
+        ),
         (carries::<cosmwasm_std::StdError>(err), ErrorSource::Std),
         (carries::<cw_utils::PaymentError>(err), ErrorSource::Payment),
     ]
@@ -98,10 +101,59 @@ impl Suite {
 
     /// The sum of `denom` held by [`Suite::holders`].
     pub fn native_total(&self, denom: &str, extra: &[Addr]) -> u128 {
-        self.holders(extra)
-            .iter()
-            .map(|addr| self.native_balance(addr, denom))
+        self.native_totals(extra)
+            .into_iter()
+            .filter(|(d, _)| d == denom)
+            .map(|(_, amount)| amount)
             .sum()
+    }
+
+    /// Every native denom held by [`Suite::holders`], summed. Reads the
+    /// bank's whole balance table and panics if anyone else holds funds
+    /// (money paid to an address nobody controls would show up here).
+    pub fn native_totals(&self, extra: &[Addr]) -> Vec<(String, u128)> {
+        let holders = self.holders(extra);
+        let mut totals: Vec<(String, u128)> = vec![];
+        for (addr, coins) in self.bank_balances() {
+            if coins.iter().all(|c| c.amount.is_zero()) {
+                continue;
+            }
+            assert!(
+                holders.contains(&addr),
+                "native funds at an unknown address {addr}: {coins:?}"
+            );
+            for coin in coins {
+                match totals.iter_mut().find(|(d, _)| *d == coin.denom) {
+                    Some((_, total)) => *total += coin.amount.u128(),
+                    None => totals.push((coin.denom, coin.amount.u128())),
+                }
+            }
+        }
+        totals
+    }
+
+    /// cw-multi-test's bank table: every address with its coins.
+    pub fn bank_balances(&self) -> Vec<(Addr, Vec<Coin>)> {
+        // The bank module's `balances` map, under its own namespace.
+        const PREFIX: &[u8] = b"\x00\x08balances";
+        let bank = self.app.prefixed_storage(b"bank");
+        let end = [PREFIX, &[0xff]].concat();
+        bank.range(Some(PREFIX), Some(&end), Order::Ascending)
+            .map(|(key, value)| {
+                let addr = String::from_utf8(key[PREFIX.len()..].to_vec()).expect("utf-8 address");
+                let coins: Vec<Coin> = from_json(&value).expect("a balance");
+                (Addr::unchecked(addr), coins)
+            })
+            .collect()
+    }
+
+    /// Native coins `addr` holds.
+    pub fn native_coins(&self, addr: &Addr) -> Vec<Coin> {
+        self.bank_balances()
+            .into_iter()
+            .find(|(a, _)| a == addr)
+            .map(|(_, coins)| coins)
+            .unwrap_or_default()
     }
 
     /// Every key and value in storage.
@@ -112,13 +164,13 @@ impl Suite {
             .collect()
     }
 
-    /// Every lease of every consumer in `consumers` (all pages).
-    pub fn all_leases_of(&self, consumers: &[Addr]) -> Vec<LeaseResponse> {
+    /// Every lease of every provider in `providers` (all pages).
+    pub fn all_leases_of(&self, providers: &[Addr]) -> Vec<LeaseResponse> {
         let mut all = vec![];
-        for consumer in consumers {
+        for provider in providers {
             let mut start_after = None;
             loop {
-                let page = self.leases_by_consumer(consumer, start_after, Some(100));
+                let page = self.leases_by_provider(provider, start_after, Some(100));
                 let Some(last) = page.last() else { break };
                 start_after = Some(last.lease_id);
                 all.extend(page);
@@ -127,12 +179,12 @@ impl Suite {
         all
     }
 
-    /// What the escrow owes on the leases of `consumers`, per denom, after
+    /// What the escrow owes on the leases of `providers`, per denom, after
     /// checking each lease's own identity
     /// `deposited = paid + reserved + available + refunded`.
-    pub fn escrow_book(&self, consumers: &[Addr]) -> EscrowBook {
+    pub fn escrow_book(&self, providers: &[Addr]) -> EscrowBook {
         let mut book = EscrowBook::default();
-        for lease in self.all_leases_of(consumers) {
+        for lease in self.all_leases_of(providers) {
             assert_eq!(
                 lease.deposited,
                 lease.paid + lease.reserved + lease.available + lease.refunded,
@@ -155,32 +207,21 @@ impl Suite {
         book
     }
 
-    /// Every account the token knows, with its balance (all pages).
-    pub fn token_accounts(&self) -> Vec<(String, u128)> {
-        let mut out = vec![];
-        let mut start_after: Option<String> = None;
-        loop {
-            let page: cw20::AllAccountsResponse = self
-                .app
-                .wrap()
-                .query_wasm_smart(
-                    &self.token,
-                    &token::QueryMsg::AllAccounts {
-                        start_after: start_after.clone(),
-                        limit: Some(30),
-                    },
-                )
-                .expect("all accounts query");
-            let Some(last) = page.accounts.last().cloned() else {
-                break;
-            };
-            for account in page.accounts {
-                let balance = self.token_balance(&Addr::unchecked(&account));
-                out.push((account, balance));
-            }
-            start_after = Some(last);
-        }
-        out
+    /// Every account the token holds a balance for, read straight from
+    /// cw20-base's `balance` map (so no holder can be missed).
+    pub fn token_accounts(&self) -> Vec<(Addr, u128)> {
+        // cw-storage-plus key: 2-byte length, namespace, then the address.
+        const PREFIX: &[u8] = b"\x00\x07balance";
+        let storage = self.app.contract_storage(&self.token);
+        let end = [PREFIX, &[0xff]].concat();
+        storage
+            .range(Some(PREFIX), Some(&end), Order::Ascending)
+            .map(|(key, value)| {
+                let addr = String::from_utf8(key[PREFIX.len()..].to_vec()).expect("utf-8 address");
+                let amount: Uint128 = from_json(&value).expect("a balance");
+                (Addr::unchecked(addr), amount.u128())
+            })
+            .collect()
     }
 
     /// The token's cap (None: uncapped).
@@ -195,50 +236,46 @@ impl Suite {
 
     /// Checks the suite's accounting invariants and panics with the broken
     /// rule's name:
-    /// - native funds are conserved: `holders(extra)` hold `native_supply` of
-    ///   each native denom (`(denom, total)` pairs);
-    /// - the escrow holds exactly what the leases of `consumers` still owe
+    /// - native funds are conserved: [`Suite::holders`]`(extra)` hold exactly
+    ///   `native_supply` (`(denom, total)` pairs) and nothing else;
+    /// - the escrow holds exactly what the leases of `providers` still owe
     ///   (`available + reserved`), per denom;
     /// - the registry holds exactly the bonded stake plus pending claims, and
-    ///   its totals are the sum over `providers`;
-    /// - the token's supply is the sum of all balances and never exceeds the cap;
-    /// - the DAO's total staked power is the sum of `stakers`' power.
+    ///   its totals are the sums over `providers`;
+    /// - the token's supply is the sum of all balances, never exceeds the
+    ///   cap, and is the initial supply plus the rewards minted;
+    /// - the DAO's total power is the sum of `stakers`' power.
     pub fn assert_invariants(
         &self,
         native_supply: &[(&str, u128)],
-        consumers: &[Addr],
         providers: &[Addr],
         stakers: &[Addr],
         extra: &[Addr],
     ) {
-        for (denom, total) in native_supply {
-            assert_eq!(
-                self.native_total(denom, extra),
-                *total,
-                "native {denom} is conserved"
-            );
-        }
+        let mut held = self.native_totals(extra);
+        held.sort();
+        let mut expected: Vec<(String, u128)> = native_supply
+            .iter()
+            .map(|(d, t)| (d.to_string(), *t))
+            .collect();
+        expected.sort();
+        assert_eq!(held, expected, "native funds are conserved");
 
-        let book = self.escrow_book(consumers);
+        let book = self.escrow_book(providers);
+        let escrow_native = self.native_coins(&self.escrow);
+        let escrow_pay: u128 = escrow_native
+            .iter()
+            .filter(|c| c.denom == PAY_DENOM)
+            .map(|c| c.amount.u128())
+            .sum();
         assert_eq!(
-            self.native_balance(&self.escrow, PAY_DENOM),
-            book.native,
+            escrow_pay, book.native,
             "the escrow holds exactly what its {PAY_DENOM} leases owe"
         );
-        assert_eq!(
-            self.token_balance(&self.escrow),
-            book.cw20,
-            "the escrow holds exactly what its suite-token leases owe"
+        assert!(
+            escrow_native.iter().all(|c| c.denom == PAY_DENOM),
+            "the escrow holds only {PAY_DENOM}: {escrow_native:?}"
         );
-        for (denom, _) in native_supply {
-            if *denom != PAY_DENOM {
-                assert_eq!(
-                    self.native_balance(&self.escrow, denom),
-                    0,
-                    "the escrow holds no {denom}"
-                );
-            }
-        }
 
         let stats = self.registry_stats();
         let (mut bonded, mut unbonding) = (Uint128::zero(), Uint128::zero());
@@ -253,18 +290,29 @@ impl Suite {
             stats.total_unbonding, unbonding,
             "registry total_unbonding = Σ unbonding"
         );
-        let held = if self.params.cw20_stake {
+        let registry_stake = if self.params.cw20_stake {
             self.token_balance(&self.registry)
         } else {
             self.native_balance(&self.registry, STAKE_DENOM)
         };
         assert_eq!(
-            held,
+            registry_stake,
             (bonded + unbonding).u128(),
             "the registry holds exactly the bonded stake plus pending claims"
         );
 
         let accounts = self.token_accounts();
+        let balance_of = |addr: &Addr| {
+            accounts
+                .iter()
+                .find(|(a, _)| a == addr)
+                .map_or(0, |(_, b)| *b)
+        };
+        assert_eq!(
+            balance_of(&self.escrow),
+            book.cw20,
+            "the escrow holds exactly what its suite-token leases owe"
+        );
         let supply = self.token_supply();
         let sum: u128 = accounts.iter().map(|(_, b)| b).sum();
         assert_eq!(supply, sum, "token supply = Σ balances");

@@ -8,8 +8,8 @@
 //! `floor(amount × 250 / 10 000)`.
 
 use cosmwasm_std::{
-    coins, from_json, to_json_binary, to_json_vec, Addr, Binary, CosmosMsg, Decimal, Deps,
-    DepsMut, Empty, Env, MessageInfo, QueryRequest, Reply, Response, StdError, StdResult, SubMsg,
+    coins, from_json, to_json_binary, to_json_vec, Addr, Binary, CosmosMsg, Decimal, Deps, DepsMut,
+    Empty, Env, MessageInfo, QueryRequest, Reply, Response, StdError, StdResult, SubMsg,
     SubMsgResult, Uint128, WasmMsg, WasmQuery,
 };
 use cw20::Cw20ReceiveMsg;
@@ -354,7 +354,11 @@ fn double_vote_by_moving_stake() {
             ..Default::default()
         }),
     );
-    let id = Suite::proposal_id(&suite.propose(&m0, "raise the fee", vec![fee_update]).unwrap());
+    let id = Suite::proposal_id(
+        &suite
+            .propose(&m0, "raise the fee", vec![fee_update])
+            .unwrap(),
+    );
     assert_eq!(suite.proposal(id).total_power.u128(), 200_000);
     suite.advance(5);
 
@@ -460,15 +464,19 @@ fn withdraw_before_slash() {
     let period = suite.params.unbonding_period;
     suite.advance(period);
     suite.claim_unbonded(&provider).unwrap();
+    assert_eq!(suite.native_balance(&provider, STAKE_DENOM), before + 4_500);
     assert_eq!(
-        suite.native_balance(&provider, STAKE_DENOM),
-        before + 4_500
+        suite.native_balance(&suite.registry.clone(), STAKE_DENOM),
+        0
     );
-    assert_eq!(suite.native_balance(&suite.registry.clone(), STAKE_DENOM), 0);
     // The voided charge went back to the deposit; nothing was paid.
     let lease = suite.lease(lease_id);
     assert_eq!(
-        (lease.paid.u128(), lease.available.u128(), lease.reserved.u128()),
+        (
+            lease.paid.u128(),
+            lease.available.u128(),
+            lease.reserved.u128()
+        ),
         (0, 50_000, 0)
     );
 }
@@ -579,10 +587,7 @@ fn report_after_close() {
     suite.settle(&attacker, lease_b).unwrap();
     let lease = suite.lease(lease_b);
     assert_eq!(lease.state, LeaseState::Closed);
-    assert_eq!(
-        (lease.paid.u128(), lease.refunded.u128()),
-        (1_000, 9_000)
-    );
+    assert_eq!((lease.paid.u128(), lease.refunded.u128()), (1_000, 9_000));
     refused(&mut suite, ErrorSource::Escrow, |s| {
         s.report_usage(&provider, lease_b, 1)
     });
@@ -754,11 +759,13 @@ mod malicious {
                 let settle = settle_msg(&state, lease_id)?;
                 let escrow_addr = state.escrow.clone();
                 save(deps, &state)?;
-                Ok(Response::new().add_message(settle).add_message(WasmMsg::Execute {
-                    contract_addr: escrow_addr,
-                    msg: to_json_binary(&escrow::ExecuteMsg::CloseLease { lease_id })?,
-                    funds: vec![],
-                }))
+                Ok(Response::new()
+                    .add_message(settle)
+                    .add_message(WasmMsg::Execute {
+                        contract_addr: escrow_addr,
+                        msg: to_json_binary(&escrow::ExecuteMsg::CloseLease { lease_id })?,
+                        funds: vec![],
+                    }))
             }
         }
     }
@@ -899,7 +906,11 @@ fn malicious_provider_cannot_reenter_escrow_when_paid() {
         assert!(second.contains("nothing to settle"), "{second}");
         let lease = suite.lease(lease_id);
         assert_eq!(
-            (lease.paid.u128(), lease.available.u128(), lease.reserved.u128()),
+            (
+                lease.paid.u128(),
+                lease.available.u128(),
+                lease.reserved.u128()
+            ),
             (1_000, 9_000, 0)
         );
     }
@@ -911,7 +922,10 @@ fn malicious_provider_cannot_reenter_escrow_when_paid() {
         dao_native + fee(1_000)
     );
     assert_eq!(suite.token_balance(&dao_addr), dao_tokens + fee(1_000));
-    assert_eq!(suite.native_balance(&suite.escrow.clone(), PAY_DENOM), 9_000);
+    assert_eq!(
+        suite.native_balance(&suite.escrow.clone(), PAY_DENOM),
+        9_000
+    );
     assert_eq!(suite.token_balance(&suite.escrow.clone()), 9_000);
 
     // Its hook, called by anyone but a token it was paid in, re-enters
@@ -1120,7 +1134,9 @@ fn oversized_and_deeply_nested_messages() {
                 err.root_cause()
             );
             assert!(
-                err.root_cause().to_string().starts_with("Error parsing into type"),
+                err.root_cause()
+                    .to_string()
+                    .starts_with("Error parsing into type"),
                 "{target}: {}",
                 err.root_cause()
             );

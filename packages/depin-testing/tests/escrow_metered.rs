@@ -256,7 +256,15 @@ fn settle_pays_even_when_the_registry_rejects_record_usage() {
     suite.advance(3_600);
     let anyone = suite.actors.attacker.clone();
     let res = suite.settle(&anyone, lease_id).unwrap();
-    assert!(attribute(&res, "record_usage_error").is_some());
+    let failure = res
+        .events
+        .iter()
+        .find(|e| e.attributes.iter().any(|a| a.key == "record_usage_error"))
+        .expect("the reply records the failure");
+    assert!(failure
+        .attributes
+        .iter()
+        .any(|a| a.key == "lease_id" && a.value == lease_id.to_string()));
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
         provider_start + 7_000 - 175

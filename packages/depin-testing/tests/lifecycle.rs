@@ -161,11 +161,15 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     let pool1 = 300_000; // era 1 (epochs 2, 3): halved
     let usage0 = 400_000;
     let usage2 = 200_000;
-    let p0_epoch0 =
-        stake_share(P0_STAKE, pool0, 2 * U, 128_000) + stake_share(27_000, pool0, E - 2 * U, 125_000);
-    let p1_epoch0 =
-        stake_share(P1_STAKE, pool0, 2 * U, 128_000) + stake_share(P1_STAKE, pool0, E - 2 * U, 125_000);
-    assert_eq!(p0_epoch0 + p1_epoch0, pool0, "epoch 0 streams exactly its pool");
+    let p0_epoch0 = stake_share(P0_STAKE, pool0, 2 * U, 128_000)
+        + stake_share(27_000, pool0, E - 2 * U, 125_000);
+    let p1_epoch0 = stake_share(P1_STAKE, pool0, 2 * U, 128_000)
+        + stake_share(P1_STAKE, pool0, E - 2 * U, 125_000);
+    assert_eq!(
+        p0_epoch0 + p1_epoch0,
+        pool0,
+        "epoch 0 streams exactly its pool"
+    );
     // Epoch-0 usage: provider 0 earned 5 000 + 10 000, provider 1 34 560.
     let weight0 = 5_000 + 10_000 + streamed_0;
 
@@ -211,10 +215,7 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     assert_eq!(suite.lease(receipts).state, LeaseState::Closing);
     let lease = suite.lease(metered);
     assert_eq!(lease.state, LeaseState::Closed);
-    assert_eq!(
-        (lease.paid.u128(), lease.refunded.u128()),
-        (30_000, 70_000)
-    );
+    assert_eq!((lease.paid.u128(), lease.refunded.u128()), (30_000, 70_000));
 
     // ── t = 3E + 2U (epoch 3): provider 0 claims across the halving ──
     at(&mut suite, genesis, 3 * E + 2 * U);
@@ -258,7 +259,11 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
         n - 30_000 - streamed_0 - streamed_1,
         "consumer 0 paid 30 000 metered and the stream"
     );
-    assert_eq!(native(&suite, &c1), n - 5_000, "consumer 1 paid one receipt");
+    assert_eq!(
+        native(&suite, &c1),
+        n - 5_000,
+        "consumer 1 paid one receipt"
+    );
     assert_eq!(
         native(&suite, &p0),
         n + 5_000 - fee_receipt + 10_000 - fee_metered_0 + 20_000 - fee_metered_2
@@ -298,6 +303,15 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     assert_eq!(
         suite.registry_stats().rewards_minted.u128(),
         p0_claim_1 + p0_claim_2 + p1_rewards
+    );
+    // And the suite-wide accounting holds: nothing outside the actors and
+    // contracts holds funds, escrow and registry hold exactly what they owe.
+    let actors = suite.actors.clone();
+    suite.assert_invariants(
+        &[(PAY_DENOM, 12 * n), (STAKE_DENOM, 12 * n)],
+        &actors.providers,
+        &actors.members,
+        &[],
     );
     // The numbers, spelled out once.
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, StdError, StdResult, Uint128};
 use depin_interface::escrow::{BillingMode, LeaseState, OpenLeaseMsg};
-use depin_interface::registry::{self, ProviderResponse, ProviderStatus};
+use depin_interface::registry::{self, Price, ProviderStatus};
 use depin_interface::Denom;
 
 use crate::book::{accrue, nothing_pending};
@@ -121,14 +121,25 @@ pub fn open(
         .add_attribute("price_per_unit", price_per_unit))
 }
 
-/// The provider's price in `denom`, read from the registry; the provider must be active.
+/// The part of the registry's `ProviderResponse` the escrow reads. The other
+/// fields are skipped while parsing: a full `ProviderResponse` parser pushes
+/// one wasm function past the VM's limit of 100 locals, and this way new
+/// fields in the registry's answer never break the escrow.
+#[derive(serde::Deserialize)]
+struct ProviderListing {
+    status: ProviderStatus,
+    prices: Vec<Price>,
+}
+
+/// The provider's price in `denom`, read from the registry's
+/// `provider {address}` answer; the provider must be active.
 fn listed_price(
     deps: cosmwasm_std::Deps,
     registry_addr: &Addr,
     provider: &Addr,
     denom: &Denom,
 ) -> Result<Uint128, ContractError> {
-    let record: ProviderResponse = deps
+    let record: ProviderListing = deps
         .querier
         .query_wasm_smart(
             registry_addr,

@@ -59,7 +59,7 @@ fn handle(vm: &mut vm::Vm, request: Request) -> Result<Value> {
             json!({ "checksum": checksum.to_hex(), "size": size })
         }
         Request::Contract { id, checksum } => {
-            vm.add_contract(&id, cosmwasm_vm::Checksum::from_hex(&checksum)?);
+            vm.add_contract(&id, cosmwasm_std::Checksum::from_hex(&checksum)?);
             json!({})
         }
         Request::Answer {

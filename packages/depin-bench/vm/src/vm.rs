@@ -11,7 +11,7 @@ use cosmwasm_std::{Binary, ContractResult, SystemError, SystemResult, WasmQuery}
 use cosmwasm_vm::testing::{MockApi, MockQuerier};
 use cosmwasm_vm::{
     call_execute_raw, call_instantiate_raw, call_query_raw, call_reply_raw, capabilities_from_csv,
-    Backend, Cache, CacheOptions, Checksum, InstanceOptions, Size,
+    Backend, Cache, CacheOptions, InstanceOptions, Size,
 };
 use serde::Serialize;
 use serde_json::Value;
