@@ -18,11 +18,6 @@ pub const REGISTRY_LABEL: &str = "depin-provider-registry";
 pub const ESCROW_LABEL: &str = "depin-billing-escrow";
 
 /// Native funds sent along stay in the DAO: they seed the treasury.
-///
-/// Not inlined: inlined into the wasm entry point together with the message
-/// deserialization, it made one function with more than the 100 locals
-/// CosmWasm's static validation allows.
-#[inline(never)]
 pub fn bootstrap(
     deps: DepsMut,
     env: Env,

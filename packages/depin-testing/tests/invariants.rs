@@ -52,6 +52,9 @@ const PROVIDERS: usize = 3;
 const CONSUMERS: usize = 2;
 const MEMBERS: usize = 3;
 
+/// Proposal index meaning "the newest proposal".
+const LAST: usize = usize::MAX;
+
 /// Price per unit in the suite token (cw20 leases).
 const TOKEN_PRICE: u128 = 7;
 
@@ -242,6 +245,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => (m.clone(), 0usize..4, 0u8..4)
             .prop_map(|(m, proposal, vote)| Action::Vote { m, proposal, vote }),
         2 => (0usize..4).prop_map(|proposal| Action::Execute { proposal }),
+        2 => (0u8..4, 0u64..12_000).prop_map(|(kind, value)| Action::Govern { kind, value }),
         5 => prop_oneof![
             1u64..600,
             Just(3_601u64),
@@ -398,8 +402,11 @@ impl World {
         self.lease(i).map_or(i as u64 + 1, |l| l.id)
     }
 
+    /// The `i`-th proposal ([`LAST`]: the newest), or one that does not exist.
     fn proposal_id(&self, i: usize) -> u64 {
-        if self.proposals.is_empty() {
+        if i == LAST {
+            self.proposals.last().copied().unwrap_or(1)
+        } else if self.proposals.is_empty() {
             i as u64 + 1
         } else {
             self.proposals[i % self.proposals.len()]
@@ -707,6 +714,7 @@ impl World {
                 let id = self.proposal_id(proposal);
                 self.suite.execute_proposal(&attacker, id)
             }
+            Action::Govern { .. } => unreachable!("expanded by `steps`"),
             Action::Advance { seconds } => {
                 s.advance(seconds);
                 return (Ok(AppResponse::default()), false);
@@ -929,11 +937,36 @@ fn sign(suite: &Suite, key: &SigningKey, lease_id: u64, units: u128) -> Binary {
     Binary::from(&signature.to_bytes()[..])
 }
 
+/// The transactions an action runs as.
+fn steps(action: &Action) -> Vec<Action> {
+    match action {
+        Action::Govern { kind, value } => {
+            let mut steps = vec![Action::Propose {
+                m: 0,
+                kind: *kind,
+                value: *value,
+            }];
+            steps.extend((0..MEMBERS).map(|m| Action::Vote {
+                m,
+                proposal: LAST,
+                vote: 0,
+            }));
+            steps.push(Action::Advance {
+                seconds: 86_400 + 1,
+            });
+            steps.push(Action::Execute { proposal: LAST });
+            steps
+        }
+        other => vec![other.clone()],
+    }
+}
+
 /// Runs one sequence, checking every invariant after every step.
 fn run_sequence(actions: Vec<Action>) -> Result<(), TestCaseError> {
     let mut world = World::new();
     world.assert_invariants();
-    for (step, action) in actions.iter().enumerate() {
+    for (step, action) in actions.iter().flat_map(steps).enumerate() {
+        let action = &action;
         let before = world.suite.state_snapshot();
         let (result, must_fail) = world.apply(action);
         if std::env::var("INVARIANTS_STATS").is_ok() {

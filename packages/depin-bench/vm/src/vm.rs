@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::{anyhow, bail, Context, Result};
-use cosmwasm_std::{Binary, ContractResult, SystemError, SystemResult, WasmQuery};
+use cosmwasm_std::{Binary, Checksum, ContractResult, SystemError, SystemResult, WasmQuery};
 use cosmwasm_vm::testing::{MockApi, MockQuerier};
 use cosmwasm_vm::{
     call_execute_raw, call_instantiate_raw, call_query_raw, call_reply_raw, capabilities_from_csv,
