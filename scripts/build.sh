@@ -36,9 +36,14 @@ for crate in "${CRATES[@]}"; do
   name="${crate//-/_}"
   raw="$CARGO_TARGET_DIR/$WASM_TARGET/release/$name.wasm"
   [[ -f "$raw" ]] || die "$raw was not built"
-  # rustc >= 1.87 emits bulk-memory (memory.copy/fill) and sign-ext, which
-  # CosmWasm 2.x rejects: lower both, then optimize for size.
-  "$WASM_OPT" -Os --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering --signext-lowering --strip-debug --strip-producers \
+  # rustc >= 1.87 emits bulk-memory (memory.copy/fill), sign-ext and
+  # non-trapping float-to-int, which CosmWasm 2.x rejects: lower them, then
+  # optimize for size. -Os alone inlines every single-caller function, which
+  # merges nested message parsing into entry points with more than the 100
+  # locals per function the VM accepts; capping that inlining keeps them apart.
+  "$WASM_OPT" -Os --one-caller-inline-max-function-size 500 \
+    --llvm-memory-copy-fill-lowering --llvm-nontrapping-fptoint-lowering --signext-lowering \
+    --strip-debug --strip-producers \
     "$raw" -o "$OUT/$crate.wasm" || die "wasm-opt failed on $crate"
 done
 

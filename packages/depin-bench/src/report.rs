@@ -159,7 +159,7 @@ impl Report<'_> {
         let size = |name: &str| self.codes.iter().find(|c| c.name == name).map(|c| c.size);
         let _ = writeln!(w, "\n## Reward token against cw20-base 2.0.0\n");
         let _ = writeln!(w, "cw20-base 2.0.0 from crates.io, built by the same pipeline (`scripts/build.sh`: cargo release build, the same `wasm-opt` flags, cosmwasm-check), given the same messages and state (N = {}). Target: ratio at most 1.00.\n", num(n));
-        let _ = writeln!(w, "| operation | reward token SDK gas | cw20-base SDK gas | ratio | reward token VM gas | cw20-base VM gas |\n|---|---:|---:|---:|---:|---:|");
+        let _ = writeln!(w, "| operation | reward token SDK gas | cw20-base SDK gas | ratio | reward token VM gas | cw20-base VM gas | VM gas ratio |\n|---|---:|---:|---:|---:|---:|---:|");
         for op in ["transfer", "send", "mint"] {
             if let (Some(ours), Some(base)) = (find(TOKEN, op), find(BASELINE, op)) {
                 let ratio = ours.sdk() as f64 / base.sdk().max(1) as f64;

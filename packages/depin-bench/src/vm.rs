@@ -31,7 +31,6 @@ pub struct StorageGas {
     pub writes: u64,
     pub deletes: u64,
     pub iter_steps: u64,
-    pub bytes_written: u64,
 }
 
 /// The cost of one entry point call.

@@ -244,7 +244,8 @@ impl Suite {
     ///   its totals are the sums over `providers`;
     /// - the token's supply is the sum of all balances, never exceeds the
     ///   cap, and is the initial supply plus the rewards minted;
-    /// - the DAO's total power is the sum of `stakers`' power.
+    /// - the DAO's total power is the sum of `stakers`' power, and the DAO
+    ///   holds at least that many suite tokens.
     pub fn assert_invariants(
         &self,
         native_supply: &[(&str, u128)],
@@ -326,10 +327,12 @@ impl Suite {
         );
 
         let staked: u128 = stakers.iter().map(|s| self.voting_power(s, None)).sum();
-        assert_eq!(
-            self.total_power(None),
-            staked,
-            "DAO total staked = Σ stakes"
+        let total = self.total_power(None);
+        assert_eq!(total, staked, "DAO total staked = Σ stakes");
+        assert!(
+            balance_of(&self.dao) >= total,
+            "the DAO holds every staked token ({} < {total})",
+            balance_of(&self.dao)
         );
     }
 

@@ -26,7 +26,7 @@ pub struct Actors {
     pub arbiter: Addr,
     pub guardian: Addr,
     pub attacker: Addr,
-    /// Deploys the suite (and, until the DAO bootstraps it, acts as the DAO).
+    /// Instantiates the DAO (which creates the rest) and test contracts.
     pub deployer: Addr,
 }
 
