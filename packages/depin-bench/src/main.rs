@@ -4,6 +4,12 @@
 //! Usage: depin-bench [--runner PATH] [--artifacts DIR] [--baseline WASM]
 //!                    [--out FILE] [--sizes 10,1000,100000]
 
+// Built without a contract (a feature off), its helpers go unused.
+#![cfg_attr(
+    not(all(feature = "registry", feature = "escrow", feature = "dao")),
+    allow(dead_code)
+)]
+
 mod chain;
 mod ops;
 mod report;
@@ -59,7 +65,10 @@ fn parse_args() -> Result<Args> {
     Ok(args)
 }
 
-#[cfg_attr(all(feature = "registry", feature = "escrow", feature = "dao"), allow(dead_code))]
+#[cfg_attr(
+    all(feature = "registry", feature = "escrow", feature = "dao"),
+    allow(dead_code)
+)]
 const OFF: &str = "its crate was left out of this build (depin-bench feature off)";
 
 type Scenario = fn(&mut World, &Code) -> Result<()>;

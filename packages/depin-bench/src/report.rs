@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::ops::{Figure, BASELINE, TOKEN};
+use crate::ops::{Figure, BASELINE, SCENARIOS, TOKEN};
 use crate::vm::{Code, Gas, GAS_MULTIPLIER};
 
 /// The largest allowed ratio of an operation's biggest to smallest figure.
@@ -48,16 +48,18 @@ pub fn rows(figures: &[Figure]) -> Vec<Row> {
     rows
 }
 
+/// `1234567` → `1,234,567`.
 fn num(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
+    let digits = n.to_string();
+    let mut groups = Vec::new();
+    let mut end = digits.len();
+    while end > 3 {
+        groups.push(&digits[end - 3..end]);
+        end -= 3;
     }
-    out
+    groups.push(&digits[..end]);
+    groups.reverse();
+    groups.join(",")
 }
 
 pub struct Report<'a> {
@@ -138,6 +140,10 @@ impl Report<'_> {
                 s.iter_steps
             );
         }
+        let _ = writeln!(w, "\nWhat each operation runs on:\n");
+        for (contract, text) in SCENARIOS {
+            let _ = writeln!(w, "- `{contract}`: {text}");
+        }
         self.baseline(w, largest);
         if !self.pending.is_empty() {
             let _ = writeln!(w, "\n## Not measured\n");
@@ -182,5 +188,19 @@ impl Report<'_> {
                 ours as f64 / base.max(1) as f64
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_thousands_separators() {
+        assert_eq!(num(0), "0");
+        assert_eq!(num(999), "999");
+        assert_eq!(num(1_000), "1,000");
+        assert_eq!(num(140_000), "140,000");
+        assert_eq!(num(22_855_985), "22,855,985");
     }
 }

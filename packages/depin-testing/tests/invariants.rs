@@ -1,20 +1,21 @@
 //! Random action sequences against the whole suite, with the accounting
 //! invariants checked after every step.
 //!
-//! Each case builds a fresh suite and runs up to [`MAX_ACTIONS`] random
-//! actions: every provider, consumer, member and DAO action, time jumps (past
-//! dispute windows, epochs, halvings, unbonding periods), and attacks by the
-//! attacker (wrong senders, forged hooks, forged funds and receipts). After
-//! every step:
+//! Each case builds a fresh suite (two providers registered, members staked)
+//! and runs up to [`MAX_ACTIONS`] random actions: every provider, consumer,
+//! member and DAO action (amounts sometimes `u128::MAX`), whole governance
+//! rounds, time jumps (past dispute windows, epochs, halvings, unbonding
+//! periods, the token cap), and attacks by the attacker (wrong senders, forged
+//! hooks, forged funds and receipts). After every transaction:
 //! - no action panicked, and every failure is a typed error;
 //! - a failed action (every attack must fail) changed no state at all: the
 //!   whole chain storage is byte-for-byte what it was;
-//! - native funds are conserved; the escrow holds exactly what its leases
-//!   still owe (available + reserved) per denom; the registry holds exactly
-//!   the bonded stake plus pending claims; the token's supply is the sum of
-//!   balances, within the cap, and the initial supply plus rewards minted;
-//!   the DAO's total power is the sum of stakes
-//!   ([`Suite::assert_invariants`]).
+//! - native funds are conserved and held only by actors and contracts; the
+//!   escrow holds exactly what its leases still owe (available + reserved)
+//!   per denom; the registry holds exactly the bonded stake plus pending
+//!   claims; the token's supply is the sum of balances, within the cap, and
+//!   the initial supply plus rewards minted; the DAO's total power is the sum
+//!   of stakes, all held by the DAO ([`Suite::assert_invariants`]).
 //!
 //! The runner's seed is fixed, so every run tries the same cases; proptest
 //! shrinks a failing sequence to a minimal one. More cases:
@@ -636,7 +637,7 @@ impl World {
                     .key
                     .clone()
                     .unwrap_or_else(|| self.consumer_keys[0].clone());
-                let cumulative = l.signed + units;
+                let cumulative = l.signed.saturating_add(units);
                 let signature = sign(&self.suite, &key, l.id, cumulative);
                 let res = self
                     .suite
@@ -911,7 +912,7 @@ impl World {
                     let sig = sign(&self.suite, &self.attacker_key, 1, units);
                     return self.suite.redeem_receipt(&provider, 1, units, sig);
                 };
-                let cumulative = l.signed + units;
+                let cumulative = l.signed.saturating_add(units);
                 let sig = sign(&self.suite, &self.attacker_key, l.id, cumulative);
                 self.suite
                     .redeem_receipt(&l.provider, l.id, cumulative, sig)

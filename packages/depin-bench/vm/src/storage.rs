@@ -178,6 +178,7 @@ mod tests {
         for k in [b"a", b"b", b"c", b"d"] {
             s.set(k, b"").0.unwrap();
         }
+        s.take_gas();
         let keys = |s: &mut GasStorage, order| {
             let id = s.scan(Some(b"b"), Some(b"d"), order).0.unwrap();
             std::iter::from_fn(|| s.next(id).0.unwrap().map(|(k, _)| k)).collect::<Vec<_>>()

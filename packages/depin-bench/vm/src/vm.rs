@@ -126,6 +126,11 @@ impl Vm {
         info: Option<&Value>,
         msg: &Value,
     ) -> Result<CallResult> {
+        if matches!(entry, "instantiate" | "execute") != info.is_some()
+            || !matches!(entry, "instantiate" | "execute" | "query" | "reply")
+        {
+            bail!("unsupported call: {entry} (instantiate and execute take info, query and reply do not)");
+        }
         let querier = self.querier();
         let contract = self
             .contracts
@@ -153,7 +158,7 @@ impl Vm {
             ("execute", Some(info)) => call_execute_raw(&mut instance, &env, &info, &msg),
             ("query", None) => call_query_raw(&mut instance, &env, &msg),
             ("reply", None) => call_reply_raw(&mut instance, &env, &msg),
-            _ => bail!("unsupported call: {entry} (instantiate and execute take info, query and reply do not)"),
+            _ => unreachable!("checked above"),
         };
         let report = instance.create_gas_report();
         let mut backend = instance

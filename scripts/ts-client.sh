@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The TypeScript client (packages/ts-client): installs its pinned packages
+# (npm ci, skipped while node_modules matches package-lock.json), regenerates
+# the client from schema/ with @cosmwasm/ts-codegen and fails if the committed
+# src/generated/ differs, typechecks with tsc and runs its tests (node's test
+# runner; the receipt signer against the Rust test vectors).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PKG="$ROOT/packages/ts-client"
+cd "$PKG"
+
+command -v npm >/dev/null || die "node and npm are required for packages/ts-client"
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+stamp="node_modules/.depin-lock-sha256"
+if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
+  step "packages/ts-client: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci in packages/ts-client failed"
+  echo "$lock_sum" >"$stamp"
+fi
+
+step "packages/ts-client: ts-codegen from schema/ (freshness of src/generated/)"
+fresh="$(mktemp -d)"
+trap 'rm -rf "$fresh"' EXIT
+node scripts/codegen.mjs --out "$fresh/generated" >/dev/null || die "ts-codegen failed"
+if ! diff -ru src/generated "$fresh/generated"; then
+  die "packages/ts-client/src/generated is stale: run 'cd packages/ts-client && npm run codegen' and commit it"
+fi
+
+step "packages/ts-client: tsc (typecheck and build)"
+rm -rf dist
+npx --no-install tsc -p tsconfig.json || die "tsc found type errors in packages/ts-client"
+
+step "packages/ts-client: node --test"
+node --test --test-reporter=tap dist/test/*.test.js || die "packages/ts-client tests failed"

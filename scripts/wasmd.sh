@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the wasmd node binary from Go modules (no binary downloads) and caches
+# it. Prints the binary's path as its last line of stdout.
+#
+# wasmd's go.mod has `replace` directives, so `go install ...@version` refuses
+# it: the module source is taken from the Go module cache (`go mod download`),
+# copied somewhere writable and built as the main module, as its Makefile does
+# (`-mod=readonly -tags netgo -trimpath`, ledger off). Its wasmvm Go module ships
+# the prebuilt libwasmvm that cgo links.
+#
+#   scripts/wasmd.sh            build once (cached), print the binary's path
+#   WASMD_CACHE=<dir>           cache directory (default $ROOT/.tools/wasmd)
+#   WASMD_VERSION=<vX.Y.Z>      another wasmd release (default below)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# v0.60.8 is the newest v0.60 patch on the Go module proxy; it links
+# github.com/CosmWasm/wasmvm/v2 v2.3.4 (the VM line of cosmwasm-check 2.3.x)
+# and cosmos-sdk v0.53.6.
+WASMD_VERSION="${WASMD_VERSION:-v0.60.8}"
+WASMVM_EXPECTED="${WASMVM_EXPECTED:-v2.3.4}"
+WASMD_CACHE="${WASMD_CACHE:-$ROOT/.tools/wasmd}"
+# The one change to wasmd's pinned dependencies: its bytedance/sonic v1.14.2
+# builds only with Go < 1.26 (internal/rt: undefined GoMapIterator); v1.15.5
+# supports Go 1.17 to 1.27. Applied on every Go version so the build is the same.
+SONIC_VERSION="v1.15.5"
+SRC="$WASMD_CACHE/src-$WASMD_VERSION-sonic-$SONIC_VERSION"
+BIN_DIR="$WASMD_CACHE/$WASMD_VERSION/bin"
+WASMD="$BIN_DIR/wasmd"
+
+# True when $WASMD runs and reports the wanted version and wasmvm.
+binary_ok() {
+  [[ -x "$WASMD" ]] || return 1
+  local long
+  long="$("$WASMD" version --long 2>/dev/null)" || return 1
+  grep -qx "version: ${WASMD_VERSION#v}" <<<"$long" || return 1
+  grep -q "github.com/CosmWasm/wasmvm/v2@$WASMVM_EXPECTED" <<<"$long" || return 1
+}
+
+if binary_ok; then
+  echo "==> wasmd $WASMD_VERSION cached" >&2
+  echo "$WASMD"
+  exit 0
+fi
+
+command -v go >/dev/null || die "go is required to build wasmd $WASMD_VERSION"
+command -v gcc >/dev/null || command -v cc >/dev/null || die "a C compiler is required (cgo links libwasmvm)"
+# The machine's Go is newer than wasmd's toolchain line; never fetch another.
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+
+start=$SECONDS
+step "wasmd $WASMD_VERSION: module source (go mod download)" >&2
+mod_json="$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "github.com/CosmWasm/wasmd@$WASMD_VERSION")" \
+  || die "go mod download github.com/CosmWasm/wasmd@$WASMD_VERSION failed: $mod_json"
+mod_dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$mod_json")"
+[[ -n "$mod_dir" && -f "$mod_dir/go.mod" ]] || die "go mod download gave no module directory for wasmd $WASMD_VERSION"
+
+if [[ ! -f "$SRC/.complete" ]]; then
+  rm -rf "$SRC"
+  mkdir -p "$WASMD_CACHE"
+  cp -r "$mod_dir" "$SRC.tmp" || die "cannot copy the wasmd source to $SRC"
+  chmod -R u+w "$SRC.tmp"
+  (cd "$SRC.tmp" && go get "github.com/bytedance/sonic@$SONIC_VERSION") >&2 \
+    || die "cannot move wasmd $WASMD_VERSION to github.com/bytedance/sonic $SONIC_VERSION (go get)"
+  mv "$SRC.tmp" "$SRC"
+  touch "$SRC/.complete"
+fi
+
+wasmvm_mod="$(cd "$SRC" && go list -m -f '{{.Version}}' github.com/CosmWasm/wasmvm/v2)" \
+  || die "cannot resolve wasmd $WASMD_VERSION's dependencies (go list -m in $SRC)"
+[[ "$wasmvm_mod" == "$WASMVM_EXPECTED" ]] \
+  || die "wasmd $WASMD_VERSION requires wasmvm $wasmvm_mod, expected $WASMVM_EXPECTED"
+
+step "wasmd $WASMD_VERSION: go build ./cmd/wasmd (cgo, wasmvm $wasmvm_mod; several minutes once)" >&2
+ldflags="-X github.com/cosmos/cosmos-sdk/version.Name=wasm \
+-X github.com/cosmos/cosmos-sdk/version.AppName=wasmd \
+-X github.com/cosmos/cosmos-sdk/version.Version=${WASMD_VERSION#v} \
+-X github.com/CosmWasm/wasmd/app.Bech32Prefix=wasm \
+-X github.com/cosmos/cosmos-sdk/version.BuildTags=netgo"
+mkdir -p "$BIN_DIR"
+(cd "$SRC" && CGO_ENABLED=1 nice -n 19 go build -mod=readonly -tags netgo -trimpath \
+  -ldflags "$ldflags" -o "$WASMD.tmp" ./cmd/wasmd) >&2 \
+  || die "go build of wasmd $WASMD_VERSION failed (see above)"
+mv "$WASMD.tmp" "$WASMD"
+
+binary_ok || die "the built $WASMD does not run or does not report wasmd $WASMD_VERSION with wasmvm $WASMVM_EXPECTED"
+"$WASMD" version --long 2>/dev/null | grep -E '^(name|version|go): |wasmvm' >&2 || true
+step "wasmd $WASMD_VERSION built in $((SECONDS - start)) s" >&2
+echo "$WASMD"
