@@ -4,6 +4,9 @@
 # the client from schema/ with @cosmwasm/ts-codegen and fails if the committed
 # src/generated/ differs, typechecks with tsc and runs its tests (node's test
 # runner; the receipt signer against the Rust test vectors).
+#
+#   scripts/ts-client.sh          all of the above
+#   scripts/ts-client.sh build    npm ci when needed + tsc into packages/ts-client/dist (for scripts/deploy.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PKG="$ROOT/packages/ts-client"
@@ -16,6 +19,11 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
   step "packages/ts-client: npm ci"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci in packages/ts-client failed"
   echo "$lock_sum" >"$stamp"
+fi
+
+if [[ "${1:-}" == "build" ]]; then
+  npx --no-install tsc -p tsconfig.json || die "tsc found type errors in packages/ts-client"
+  exit 0
 fi
 
 step "packages/ts-client: ts-codegen from schema/ (freshness of src/generated/)"

@@ -6,7 +6,7 @@
 // generated/baseClient.ts). A CosmJS CosmWasmClient serves queries as is; a
 // CosmJS SigningCosmWasmClient is wrapped by `cosmjsSigner` (its fee is not
 // optional). The helpers below make that a compile-time fact.
-import type { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
+import type { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import type { ICosmWasmClient, ISigningCosmWasmClient } from "./generated/baseClient";
 import { BillingEscrowClient, BillingEscrowQueryClient } from "./generated/BillingEscrow.client";
 import { DaoClient, DaoQueryClient } from "./generated/Dao.client";

@@ -1,0 +1,185 @@
+// Deploys the suite to the devnet of scripts/devnet.sh: uploads the four
+// artifacts/*.wasm, instantiates the whole suite through the DAO in one
+// transaction, runs a short demo through the generated clients (a provider
+// registers, a consumer opens a receipts lease and signs a receipt off chain
+// with the TypeScript signer, the provider redeems it, a member stakes in the
+// DAO), prints the addresses and writes them, with every transaction's real
+// gas_used, to a JSON file.
+//
+//   node dist/scripts/deploy.js [--out <file>] [--no-demo]
+//   (default out: .tools/devnet/deployment.json in the repository)
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { Sha256 } from "@cosmjs/crypto";
+import { toBase64, toUtf8 } from "@cosmjs/encoding";
+import { connectActors, devnetConfig, GasLog, REPO_ROOT } from "./devnet";
+import { receiptPublicKey, signReceipt, suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
+import type { InstantiateMsg as DaoInstantiateMsg } from "../src/generated/Dao.types";
+
+const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const config = devnetConfig();
+  const out = resolve(arg("--out") ?? resolve(REPO_ROOT, ".tools/devnet/deployment.json"));
+  const artifacts = resolve(arg("--artifacts") ?? resolve(REPO_ROOT, "artifacts"));
+  const gas = new GasLog();
+  const started = Date.now();
+
+  const actors = await connectActors(config, ["deployer", "provider1", "consumer1", "member1", "arbiter"]);
+  const { deployer, provider1, consumer1, member1, arbiter } = actors;
+  const chainId = await deployer.client.getChainId();
+  if (chainId !== config.chainId) throw new Error(`the node at ${config.rpc} runs chain ${chainId}, expected ${config.chainId}`);
+  console.log(`chain ${chainId} at ${config.rpc}, height ${await deployer.client.getHeight()}`);
+
+  console.log("upload");
+  const codeIds: Record<string, number> = {};
+  for (const name of CONTRACTS) {
+    const wasm = readFileSync(resolve(artifacts, `${name}.wasm`));
+    const result = gas.add(`upload ${name}`, await deployer.client.upload(deployer.address, wasm, "auto", name));
+    codeIds[name] = result.codeId;
+  }
+
+  console.log("instantiate the suite through the DAO (one transaction)");
+  const instantiate: DaoInstantiateMsg = {
+    config: {
+      voting_period: 60,
+      threshold: "0.5",
+      quorum: "0.2",
+      veto_threshold: "0.334",
+      proposal_deposit: "0",
+      unstaking_period: 60,
+      timelock: 0,
+      guardian: null,
+    },
+    suite: {
+      token_code_id: codeIds["depin-reward-token"],
+      registry_code_id: codeIds["depin-provider-registry"],
+      escrow_code_id: codeIds["depin-billing-escrow"],
+      token: {
+        name: "DePIN Reward",
+        symbol: "DPIN",
+        decimals: 6,
+        initial_balances: [{ address: member1.address, amount: "1000000000" }],
+        cap: "1000000000000000",
+      },
+      registry: {
+        stake_denom: { native: "ustake" },
+        min_stake: "1000000",
+        unbonding_period: 60,
+        max_slash: "0.5",
+        oracles: [arbiter.address],
+        rewards: {
+          epoch_seconds: 60,
+          emission_per_epoch: "1000000",
+          halving_epochs: 0,
+          usage_share: "0.5",
+          usage_weights: [{ denom: { native: "uusdc" }, weight: "1" }],
+        },
+      },
+      escrow: {
+        fee_bps: 100,
+        dispute_window: 30,
+        accepted_denoms: [{ native: "uusdc" }],
+        arbiters: [arbiter.address],
+      },
+    },
+  };
+  const dao = gas.add(
+    "instantiate depin-dao (whole suite)",
+    await deployer.client.instantiate(deployer.address, codeIds["depin-dao"], instantiate, "depin-dao", "auto", {
+      admin: deployer.address,
+    }),
+  );
+  const suite = await suiteQueryClients(deployer.client, {
+    dao: dao.contractAddress,
+    rewardToken: "",
+    providerRegistry: "",
+    billingEscrow: "",
+  }).dao.suite();
+  const addresses: SuiteAddresses = {
+    dao: dao.contractAddress,
+    rewardToken: suite.token,
+    providerRegistry: suite.registry,
+    billingEscrow: suite.escrow,
+  };
+  console.log(JSON.stringify(addresses, null, 2));
+
+  const demo: Record<string, unknown> = {};
+  if (!process.argv.includes("--no-demo")) {
+    console.log("demo");
+    const p = suiteClients(provider1.client, provider1.address, addresses);
+    const c = suiteClients(consumer1.client, consumer1.address, addresses);
+    const m = suiteClients(member1.client, member1.address, addresses);
+    const q = suiteQueryClients(deployer.client, addresses);
+
+    gas.add(
+      "registry register (stake 5 STAKE)",
+      await p.providerRegistry.register(
+        {
+          service: "storage",
+          endpoint: "https://provider1.example",
+          region: "eu-west",
+          capacity: { amount: "1000", unit: "GiB" },
+          prices: [{ denom: { native: "uusdc" }, per_unit: "10" }],
+        },
+        "auto",
+        undefined,
+        [{ denom: "ustake", amount: "5000000" }],
+      ),
+    );
+    gas.add("registry heartbeat", await p.providerRegistry.heartbeat());
+
+    // The consumer's receipt key: a fixed test key (local devnet only).
+    const receiptKey = new Sha256(toUtf8("depin devnet receipt key")).digest();
+    const opened = gas.add(
+      "escrow open_lease (receipts, 1 USDC)",
+      await c.billingEscrow.openLease(
+        { provider: provider1.address, billing: { receipts: { consumer_pubkey: toBase64(receiptPublicKey(receiptKey)) } } },
+        "auto",
+        undefined,
+        [{ denom: "uusdc", amount: "1000000" }],
+      ),
+    );
+    const leaseId = Number(
+      opened.events.flatMap((e: { attributes: { key: string; value: string }[] }) => e.attributes).find((a: { key: string }) => a.key === "lease_id")
+        ?.value,
+    );
+    if (!Number.isSafeInteger(leaseId)) throw new Error("open_lease emitted no lease_id attribute");
+    const signature = signReceipt(receiptKey, chainId, addresses.billingEscrow, leaseId, 1000n);
+    gas.add(
+      "escrow redeem_receipt (1000 units)",
+      await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "1000", signature: toBase64(signature) }),
+    );
+    gas.add(
+      "dao stake (cw20 send 100 DPIN)",
+      await m.rewardToken.send({ contract: addresses.dao, amount: "100000000", msg: toBase64(toUtf8(JSON.stringify({ stake: {} }))) }),
+    );
+    demo.lease = await q.billingEscrow.lease({ leaseId });
+    demo.provider = await q.providerRegistry.provider({ address: provider1.address });
+    demo.dao_stats = await q.dao.totalPower({});
+    console.log(JSON.stringify(demo, null, 2));
+  }
+
+  const deployment = {
+    chain_id: chainId,
+    rpc: config.rpc,
+    code_ids: codeIds,
+    addresses,
+    accounts: Object.fromEntries(Object.values(actors).map((a) => [a.name, a.address])),
+    gas: gas.records,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(deployment, null, 2) + "\n");
+  console.log(`deployment written to ${out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  for (const client of Object.values(actors)) client.client.disconnect();
+}
+
+main().catch((err) => {
+  console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+// Connections to the local devnet of scripts/devnet.sh: its RPC, chain id, gas
+// price and the funded test accounts of scripts/devnet-accounts.json.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SigningCosmWasmClient, CosmWasmClient } from "@cosmjs/cosmwasm";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { GasPrice } from "@cosmjs/stargate";
+
+/** The repository root (this file runs from packages/ts-client/dist/scripts/). */
+export const REPO_ROOT = resolve(__dirname, "../../../..");
+
+export interface DevnetConfig {
+  rpc: string;
+  chainId: string;
+  gasPrice: string;
+  accountsFile: string;
+}
+
+export function devnetConfig(): DevnetConfig {
+  return {
+    rpc: process.env.DEVNET_RPC ?? `http://127.0.0.1:${process.env.DEVNET_RPC_PORT ?? "26657"}`,
+    chainId: process.env.DEVNET_CHAIN_ID ?? "testing",
+    gasPrice: process.env.DEVNET_GAS_PRICE ?? "0.025ustake",
+    accountsFile: process.env.DEVNET_ACCOUNTS ?? resolve(REPO_ROOT, "scripts/devnet-accounts.json"),
+  };
+}
+
+export interface Actor {
+  name: string;
+  address: string;
+  client: SigningCosmWasmClient;
+}
+
+/** A signing client for each named devnet account. */
+export async function connectActors(config: DevnetConfig, names: string[]): Promise<Record<string, Actor>> {
+  const accounts: { name: string; mnemonic: string }[] = JSON.parse(readFileSync(config.accountsFile, "utf8")).accounts;
+  const actors: Record<string, Actor> = {};
+  for (const name of names) {
+    const account = accounts.find((a) => a.name === name);
+    if (!account) throw new Error(`no devnet account ${name} in ${config.accountsFile}`);
+    const wallet = await DirectSecp256k1HdWallet.fromMnemonic(account.mnemonic, { prefix: "wasm" });
+    const [{ address }] = await wallet.getAccounts();
+    const client = await SigningCosmWasmClient.connectWithSigner(config.rpc, wallet, {
+      gasPrice: GasPrice.fromString(config.gasPrice),
+    });
+    actors[name] = { name, address, client };
+  }
+  return actors;
+}
+
+export async function queryClient(config: DevnetConfig): Promise<CosmWasmClient> {
+  return CosmWasmClient.connect(config.rpc);
+}
+
+/** One transaction's gas, as the chain reported it. */
+export interface GasRecord {
+  step: string;
+  txHash: string;
+  height: number;
+  gasWanted: number;
+  gasUsed: number;
+}
+
+export class GasLog {
+  readonly records: GasRecord[] = [];
+  /** Records a CosmJS result (ExecuteResult, UploadResult, InstantiateResult, DeliverTxResponse). */
+  add<T extends { transactionHash: string; height: number; gasUsed: bigint | number; gasWanted: bigint | number }>(step: string, result: T): T {
+    this.records.push({
+      step,
+      txHash: result.transactionHash,
+      height: result.height,
+      gasWanted: Number(result.gasWanted),
+      gasUsed: Number(result.gasUsed),
+    });
+    console.log(`  ${step}: gas_used ${result.gasUsed} (wanted ${result.gasWanted}) tx ${result.transactionHash.slice(0, 12)}… height ${result.height}`);
+    return result;
+  }
+}
