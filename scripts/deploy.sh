@@ -7,7 +7,7 @@
 # prints the addresses and writes them to .tools/devnet/deployment.json. The
 # chain keeps running: stop it with `scripts/devnet.sh stop`.
 #
-#   scripts/deploy.sh [--no-demo] [--out <file>]
+#   scripts/deploy.sh [--no-demo] [--out <file>] [--salt <text>]  (passed to deploy.ts)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"

@@ -137,12 +137,12 @@ cmd_start() {
   toml_set "$app" grpc address "\"127.0.0.1:$GRPC_PORT\""
 
   step "devnet: starting wasmd on 127.0.0.1:$RPC_PORT (log ${LOG_FILE#"$ROOT"/})"
-  nohup "${W[@]}" start >"$LOG_FILE" 2>&1 </dev/null &
+  nohup "${W[@]}" start --log_no_color >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
   local h=""
   for _ in $(seq 1 150); do
     running_pid >/dev/null || { tail -20 "$LOG_FILE" >&2; rm -f "$PID_FILE"; die "wasmd exited during start-up (log above)"; }
-    h="$(height)"
+    h="$(height || true)"
     [[ -n "$h" && "$h" -ge 2 ]] && break
     sleep 0.2
   done
@@ -153,7 +153,7 @@ cmd_start() {
 cmd_status() {
   local pid
   if pid="$(running_pid)"; then
-    echo "running: pid $pid, chain $CHAIN_ID, rpc $RPC, height $(height)"
+    echo "running: pid $pid, chain $CHAIN_ID, rpc $RPC, height $(height || true)"
   else
     echo "not running"
     return 1

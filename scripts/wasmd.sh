@@ -9,7 +9,8 @@
 # the prebuilt libwasmvm that cgo links.
 #
 #   scripts/wasmd.sh            build once (cached), print the binary's path
-#   WASMD_CACHE=<dir>           cache directory (default $ROOT/.tools/wasmd)
+#   WASMD_CACHE=<dir>           cache directory (default ~/.cache/depin/wasmd: outside the
+#                               checkout, so CI's fresh clones reuse it)
 #   WASMD_VERSION=<vX.Y.Z>      another wasmd release (default below)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -19,7 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # and cosmos-sdk v0.53.6.
 WASMD_VERSION="${WASMD_VERSION:-v0.60.8}"
 WASMVM_EXPECTED="${WASMVM_EXPECTED:-v2.3.4}"
-WASMD_CACHE="${WASMD_CACHE:-$ROOT/.tools/wasmd}"
+WASMD_CACHE="${WASMD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/depin/wasmd}"
 # The one change to wasmd's pinned dependencies: its bytedance/sonic v1.14.2
 # builds only with Go < 1.26 (internal/rt: undefined GoMapIterator); v1.15.5
 # supports Go 1.17 to 1.27. Applied on every Go version so the build is the same.

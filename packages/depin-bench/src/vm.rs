@@ -57,7 +57,8 @@ struct CallReply {
 
 pub struct Vm {
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once closed (the runner then exits and cleans up).
+    stdin: Option<ChildStdin>,
     stdout: BufReader<ChildStdout>,
     /// The VM crate and version the runner links.
     pub version: String,
@@ -82,7 +83,7 @@ impl Vm {
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         let mut vm = Vm {
             child,
-            stdin,
+            stdin: Some(stdin),
             stdout,
             version: String::new(),
             tmp,
@@ -106,8 +107,12 @@ impl Vm {
     }
 
     fn request(&mut self, request: Value) -> Result<Value> {
-        writeln!(self.stdin, "{request}")?;
-        self.stdin.flush()?;
+        let stdin = self
+            .stdin
+            .as_mut()
+            .context("the VM runner's input is closed")?;
+        writeln!(stdin, "{request}")?;
+        stdin.flush()?;
         self.read_reply()
     }
 
@@ -233,7 +238,8 @@ impl Vm {
 
 impl Drop for Vm {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // End of input: the runner returns and removes its module cache.
+        drop(self.stdin.take());
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.tmp);
     }

@@ -6,12 +6,13 @@
 // DAO), prints the addresses and writes them, with every transaction's real
 // gas_used, to a JSON file.
 //
-//   node dist/scripts/deploy.js [--out <file>] [--no-demo]
+//   node dist/scripts/deploy.js [--out <file>] [--artifacts <dir>] [--salt <text>] [--no-demo]
 //   (default out: .tools/devnet/deployment.json in the repository)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { instantiate2Address } from "@cosmjs/cosmwasm";
 import { Sha256 } from "@cosmjs/crypto";
-import { toBase64, toUtf8 } from "@cosmjs/encoding";
+import { fromHex, toBase64, toUtf8 } from "@cosmjs/encoding";
 import { connectActors, devnetConfig, GasLog, REPO_ROOT } from "./devnet";
 import { receiptPublicKey, signReceipt, suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
 import type { InstantiateMsg as DaoInstantiateMsg } from "../src/generated/Dao.types";
@@ -38,10 +39,12 @@ async function main(): Promise<void> {
 
   console.log("upload");
   const codeIds: Record<string, number> = {};
+  const checksums: Record<string, string> = {};
   for (const name of CONTRACTS) {
     const wasm = readFileSync(resolve(artifacts, `${name}.wasm`));
     const result = gas.add(`upload ${name}`, await deployer.client.upload(deployer.address, wasm, "auto", name));
     codeIds[name] = result.codeId;
+    checksums[name] = result.checksum;
   }
 
   console.log("instantiate the suite through the DAO (one transaction)");
@@ -89,12 +92,18 @@ async function main(): Promise<void> {
       },
     },
   };
+  // instantiate2 gives the DAO's address in advance, so the DAO is its own
+  // wasm admin from the start (migrations go through proposals).
+  // A fixed salt gives the same addresses on every fresh devnet; --salt for another deployment on one chain.
+  const salt = toUtf8(arg("--salt") ?? "depin-dao");
+  const daoAddress = instantiate2Address(fromHex(checksums["depin-dao"]), deployer.address, salt, "wasm");
   const dao = gas.add(
     "instantiate depin-dao (whole suite)",
-    await deployer.client.instantiate(deployer.address, codeIds["depin-dao"], instantiate, "depin-dao", "auto", {
-      admin: deployer.address,
+    await deployer.client.instantiate2(deployer.address, codeIds["depin-dao"], salt, instantiate, "depin-dao", "auto", {
+      admin: daoAddress,
     }),
   );
+  if (dao.contractAddress !== daoAddress) throw new Error(`the DAO is at ${dao.contractAddress}, predicted ${daoAddress}`);
   const suite = await suiteQueryClients(deployer.client, {
     dao: dao.contractAddress,
     rewardToken: "",
@@ -108,6 +117,11 @@ async function main(): Promise<void> {
     billingEscrow: suite.escrow,
   };
   console.log(JSON.stringify(addresses, null, 2));
+  const admins: Record<string, string | undefined> = {};
+  for (const [name, address] of Object.entries(addresses)) {
+    admins[name] = (await deployer.client.getContract(address)).admin;
+    if (admins[name] !== addresses.dao) throw new Error(`${name}'s wasm admin is ${admins[name]}, not the DAO`);
+  }
 
   const demo: Record<string, unknown> = {};
   if (!process.argv.includes("--no-demo")) {
@@ -161,7 +175,7 @@ async function main(): Promise<void> {
     );
     demo.lease = await q.billingEscrow.lease({ leaseId });
     demo.provider = await q.providerRegistry.provider({ address: provider1.address });
-    demo.dao_stats = await q.dao.totalPower({});
+    demo.dao_total_power = await q.dao.totalPower({});
     console.log(JSON.stringify(demo, null, 2));
   }
 
@@ -169,6 +183,7 @@ async function main(): Promise<void> {
     chain_id: chainId,
     rpc: config.rpc,
     code_ids: codeIds,
+    checksums,
     addresses,
     accounts: Object.fromEntries(Object.values(actors).map((a) => [a.name, a.address])),
     gas: gas.records,

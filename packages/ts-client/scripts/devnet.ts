@@ -42,6 +42,8 @@ export async function connectActors(config: DevnetConfig, names: string[]): Prom
     const [{ address }] = await wallet.getAccounts();
     const client = await SigningCosmWasmClient.connectWithSigner(config.rpc, wallet, {
       gasPrice: GasPrice.fromString(config.gasPrice),
+      // Blocks come every ~0.2 s on the devnet; CosmJS polls every 3 s by default.
+      broadcastPollIntervalMs: 200,
     });
     actors[name] = { name, address, client };
   }
