@@ -36,6 +36,8 @@ binary_ok() {
   long="$("$WASMD" version --long 2>/dev/null)" || return 1
   grep -qx "version: ${WASMD_VERSION#v}" <<<"$long" || return 1
   grep -q "github.com/CosmWasm/wasmvm/v2@$WASMVM_EXPECTED" <<<"$long" || return 1
+  # The libwasmvm it actually loads (cgo, from the wasmvm Go module).
+  [[ "$("$WASMD" query wasm libwasmvm-version 2>/dev/null)" == "${WASMVM_EXPECTED#v}" ]] || return 1
 }
 
 if binary_ok; then
@@ -51,13 +53,15 @@ export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
 
 start=$SECONDS
 step "wasmd $WASMD_VERSION: module source (go mod download)" >&2
-mod_json="$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "github.com/CosmWasm/wasmd@$WASMD_VERSION")" \
+mkdir -p "$WASMD_CACHE"
+# (Run outside any module: the cache directory holds no go.mod.)
+mod_json="$(cd "$WASMD_CACHE" && go mod download -json "github.com/CosmWasm/wasmd@$WASMD_VERSION")" \
   || die "go mod download github.com/CosmWasm/wasmd@$WASMD_VERSION failed: $mod_json"
 mod_dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$mod_json")"
 [[ -n "$mod_dir" && -f "$mod_dir/go.mod" ]] || die "go mod download gave no module directory for wasmd $WASMD_VERSION"
 
 if [[ ! -f "$SRC/.complete" ]]; then
-  rm -rf "$SRC"
+  rm -rf "$SRC" "$SRC.tmp"
   mkdir -p "$WASMD_CACHE"
   cp -r "$mod_dir" "$SRC.tmp" || die "cannot copy the wasmd source to $SRC"
   chmod -R u+w "$SRC.tmp"
@@ -86,5 +90,6 @@ mv "$WASMD.tmp" "$WASMD"
 
 binary_ok || die "the built $WASMD does not run or does not report wasmd $WASMD_VERSION with wasmvm $WASMVM_EXPECTED"
 "$WASMD" version --long 2>/dev/null | grep -E '^(name|version|go): |wasmvm' >&2 || true
+echo "libwasmvm: $("$WASMD" query wasm libwasmvm-version 2>/dev/null)" >&2
 step "wasmd $WASMD_VERSION built in $((SECONDS - start)) s" >&2
 echo "$WASMD"

@@ -197,6 +197,16 @@ pub fn providers<'a>() -> IndexedMap<&'a Addr, Provider, ProviderIndexes<'a>> {
     IndexedMap::new(NS_PROVIDERS, indexes)
 }
 
+/// The primary records of [`providers`], under the same namespace. A save that
+/// leaves every index key (service, region, status) unchanged, such as a stake
+/// change, writes here and skips rewriting the seven index entries.
+pub const PROVIDER_RECORDS: Map<&Addr, Provider> = Map::new(NS_PROVIDERS);
+
+/// True when `a` and `b` sit under the same key in every provider index.
+pub fn same_index_keys(a: &Provider, b: &Provider) -> bool {
+    a.service == b.service && a.region == b.region && a.status.kind() == b.status.kind()
+}
+
 pub const CONFIG: Item<Config> = Item::new(NS_CONFIG);
 pub const GLOBAL: Item<Global> = Item::new(NS_GLOBAL);
 pub const REPUTATION: Map<&Addr, Reputation> = Map::new(NS_REPUTATION);

@@ -3,7 +3,7 @@
 
 use cosmwasm_std::{Addr, Uint128};
 use cw_multi_test::error::AnyError;
-use depin_interface::registry::{Service, StatusFilter};
+use depin_interface::registry::{ProvidersResponse, QueryMsg, Service, StatusFilter};
 use depin_provider_registry::ContractError;
 use depin_testing::registry::register_msg;
 use depin_testing::{Suite, SuiteBuilder};
@@ -169,4 +169,64 @@ fn heartbeat_update_and_attest_build_reputation() {
             .unwrap_err()),
         ContractError::Validation(_)
     ));
+}
+
+#[test]
+fn stake_changes_show_through_every_index_and_status_changes_move_entries() {
+    let mut s = suite();
+    let p = s.provider(0);
+    s.register_with(&p, register_msg(Service::Gpu, "ap"), MIN + 500)
+        .unwrap();
+    // Bond and unbond keep service, region and status: the record is rewritten
+    // in place, and every index still serves the new stake.
+    s.bond(&p, 250).unwrap();
+    s.unbond(&p, 100).unwrap();
+    let stake_via = |s: &Suite, sv: Option<Service>, r: Option<&str>, t: Option<StatusFilter>| {
+        let res: ProvidersResponse = s
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &s.registry,
+                &QueryMsg::Providers {
+                    service: sv,
+                    region: r.map(Into::into),
+                    status: t,
+                    start_after: None,
+                    limit: None,
+                },
+            )
+            .unwrap();
+        res.providers
+            .iter()
+            .map(|r| r.stake.u128())
+            .collect::<Vec<_>>()
+    };
+    let expected = vec![MIN + 500 + 250 - 100];
+    let active = Some(StatusFilter::Active);
+    assert_eq!(stake_via(&s, None, None, active), expected);
+    assert_eq!(stake_via(&s, Some(Service::Gpu), None, None), expected);
+    assert_eq!(stake_via(&s, None, Some("ap"), active), expected);
+    assert_eq!(
+        stake_via(&s, Some(Service::Gpu), Some("ap"), active),
+        expected
+    );
+
+    // Falling below min_stake moves it to `inactive` in every status index.
+    s.unbond(&p, 651).unwrap();
+    assert_eq!(stake_via(&s, None, None, active), Vec::<u128>::new());
+    assert_eq!(
+        stake_via(
+            &s,
+            Some(Service::Gpu),
+            Some("ap"),
+            Some(StatusFilter::Inactive)
+        ),
+        vec![MIN - 1]
+    );
+    s.bond(&p, 1).unwrap();
+    assert_eq!(stake_via(&s, Some(Service::Gpu), None, active), vec![MIN]);
+    assert_eq!(
+        stake_via(&s, None, None, Some(StatusFilter::Inactive)),
+        Vec::<u128>::new()
+    );
 }

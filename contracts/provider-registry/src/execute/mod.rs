@@ -17,7 +17,8 @@ use depin_interface::Denom;
 use crate::error::ContractError;
 use crate::rewards::{stake_reward, usage_reward, Schedule};
 use crate::state::{
-    providers, Config, Global, Provider, ProviderRewards, GLOBAL, REWARDS, USAGE_TOTALS,
+    providers, same_index_keys, Config, Global, Provider, ProviderRewards, GLOBAL,
+    PROVIDER_RECORDS, REWARDS, USAGE_TOTALS,
 };
 
 pub fn schedule(cfg: &Config) -> Schedule {
@@ -146,7 +147,10 @@ pub fn commit(
 
     GLOBAL.save(storage, &global)?;
     REWARDS.save(storage, addr, &pr)?;
-    providers().replace(storage, addr, Some(&new), old)?;
+    match old {
+        Some(old) if same_index_keys(old, &new) => PROVIDER_RECORDS.save(storage, addr, &new)?,
+        _ => providers().replace(storage, addr, Some(&new), old)?,
+    }
     Ok(new)
 }
 
