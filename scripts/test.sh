@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, every Rust test, the wasm build
-# with cosmwasm-check, and schema freshness. Fails on the first failure.
+# with cosmwasm-check, schema freshness, the gas benchmark and the TypeScript
+# client's checks. Fails on the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -26,5 +27,11 @@ step "wasm build + cosmwasm-check"
 
 step "schema freshness"
 "$ROOT/scripts/schema.sh" --check || die "schema/ is stale"
+
+step "gas benchmark on the built wasm (fails if any cost grows > 10 % with the network)"
+"$ROOT/scripts/bench.sh" || die "the gas benchmark failed"
+
+step "TypeScript client: codegen freshness, tsc, receipt vectors"
+"$ROOT/scripts/ts-client.sh" || die "the TypeScript client checks failed"
 
 step "all checks passed"
