@@ -34,6 +34,13 @@ pub enum ContractError {
     #[error("{field} must be greater than zero")]
     ZeroDuration { field: &'static str },
 
+    #[error("{field} is {value} seconds; the limit is {max}")]
+    DurationTooLong {
+        field: &'static str,
+        value: u64,
+        max: u64,
+    },
+
     #[error("code id of the {contract} must not be zero")]
     ZeroCodeId { contract: &'static str },
 

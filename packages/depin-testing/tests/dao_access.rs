@@ -94,6 +94,28 @@ fn update_config_validates_like_instantiate() {
                 field: "unstaking_period",
             },
         ),
+        (
+            DaoConfigUpdate {
+                voting_period: Some(u64::MAX),
+                ..Default::default()
+            },
+            ContractError::DurationTooLong {
+                field: "voting_period",
+                value: u64::MAX,
+                max: 10 * 365 * 86_400,
+            },
+        ),
+        (
+            DaoConfigUpdate {
+                timelock: Some(10 * 365 * 86_400 + 1),
+                ..Default::default()
+            },
+            ContractError::DurationTooLong {
+                field: "timelock",
+                value: 10 * 365 * 86_400 + 1,
+                max: 10 * 365 * 86_400,
+            },
+        ),
     ];
     for (update, expected) in cases {
         let err = suite.update_dao_config(&dao, update).unwrap_err();

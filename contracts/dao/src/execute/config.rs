@@ -14,15 +14,31 @@ fn positive_fraction(field: &'static str, value: Decimal) -> Result<(), Contract
     Ok(())
 }
 
+/// Longest voting period, unstaking period or timelock: 10 years. Keeps
+/// timestamp arithmetic (`plus_seconds`) far from overflow.
+pub const MAX_DURATION: u64 = 10 * 365 * 86_400;
+
 fn positive_duration(field: &'static str, value: u64) -> Result<(), ContractError> {
     if value == 0 {
         return Err(ContractError::ZeroDuration { field });
+    }
+    bounded_duration(field, value)
+}
+
+fn bounded_duration(field: &'static str, value: u64) -> Result<(), ContractError> {
+    if value > MAX_DURATION {
+        return Err(ContractError::DurationTooLong {
+            field,
+            value,
+            max: MAX_DURATION,
+        });
     }
     Ok(())
 }
 
 /// Checks every rule on a config: threshold, quorum and veto threshold in
-/// (0, 1], voting and unstaking periods above zero (the timelock may be 0),
+/// (0, 1], voting and unstaking periods above zero (the timelock may be 0), every
+/// duration at most [`MAX_DURATION`],
 /// the guardian a valid address.
 pub fn validate_config(
     api: &dyn Api,
@@ -49,6 +65,7 @@ fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     positive_fraction("veto_threshold", config.veto_threshold)?;
     positive_duration("voting_period", config.voting_period)?;
     positive_duration("unstaking_period", config.unstaking_period)?;
+    bounded_duration("timelock", config.timelock)?;
     Ok(())
 }
 
