@@ -89,9 +89,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             consumer,
             start_after,
             limit,
-        } => to_json_binary(&query::leases_by_consumer(
+        } => to_json_binary(&query::leases_by(
             deps,
             env,
+            query::Party::Consumer,
             consumer,
             start_after,
             limit,
@@ -100,9 +101,10 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             provider,
             start_after,
             limit,
-        } => to_json_binary(&query::leases_by_provider(
+        } => to_json_binary(&query::leases_by(
             deps,
             env,
+            query::Party::Provider,
             provider,
             start_after,
             limit,

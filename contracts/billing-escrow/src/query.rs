@@ -76,40 +76,30 @@ fn lease_response(lease_id: u64, mut lease: Lease, now: Timestamp) -> StdResult<
     })
 }
 
-pub fn leases_by_consumer(
-    deps: Deps,
-    env: Env,
-    consumer: String,
-    start_after: Option<u64>,
-    limit: Option<u32>,
-) -> StdResult<LeasesResponse> {
-    let consumer = deps.api.addr_validate(&consumer)?;
-    let page = leases()
-        .idx
-        .consumer
-        .prefix(consumer)
-        .range(
-            deps.storage,
-            start_after.map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(page_limit(limit));
-    collect_leases(page, env.block.time)
+/// Which party's index `leases_by` pages through.
+pub enum Party {
+    Consumer,
+    Provider,
 }
 
-pub fn leases_by_provider(
+/// `leases_by_consumer` / `leases_by_provider`: one page of a party's index,
+/// in lease-id order.
+pub fn leases_by(
     deps: Deps,
     env: Env,
-    provider: String,
+    party: Party,
+    address: String,
     start_after: Option<u64>,
     limit: Option<u32>,
 ) -> StdResult<LeasesResponse> {
-    let provider = deps.api.addr_validate(&provider)?;
-    let page = leases()
-        .idx
-        .provider
-        .prefix(provider)
+    let address = deps.api.addr_validate(&address)?;
+    let leases = leases();
+    let index = match party {
+        Party::Consumer => &leases.idx.consumer,
+        Party::Provider => &leases.idx.provider,
+    };
+    let page = index
+        .prefix(address)
         .range(
             deps.storage,
             start_after.map(Bound::exclusive),
