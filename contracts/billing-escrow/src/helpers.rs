@@ -1,8 +1,6 @@
 //! Lease loading, state checks and the messages that move money.
 
-use cosmwasm_std::{
-    to_json_binary, Addr, BankMsg, Coin, CosmosMsg, Storage, SubMsg, Uint128, WasmMsg,
-};
+use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Storage, SubMsg, Uint128, WasmMsg};
 use depin_interface::escrow::LeaseState;
 use depin_interface::registry;
 use depin_interface::{Denom, UncheckedDenom, UncheckedDenomAmount};
@@ -90,22 +88,7 @@ pub fn transfer(
     if amount.is_zero() {
         return Ok(None);
     }
-    Ok(Some(match denom {
-        Denom::Native(denom) => BankMsg::Send {
-            to_address: to.to_string(),
-            amount: vec![Coin::new(amount, denom.clone())],
-        }
-        .into(),
-        Denom::Cw20(token) => WasmMsg::Execute {
-            contract_addr: token.to_string(),
-            msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer {
-                recipient: to.to_string(),
-                amount,
-            })?,
-            funds: vec![],
-        }
-        .into(),
-    }))
+    Ok(Some(denom.transfer_msg(to, amount)?))
 }
 
 /// The messages paying `due` on a lease: the fee to the treasury, the rest to

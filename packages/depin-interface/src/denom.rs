@@ -1,7 +1,9 @@
 //! Denominations: a native bank denom or a cw20 token contract.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Api, Uint128};
+use cosmwasm_std::{
+    to_json_binary, Addr, Api, BankMsg, Coin, CosmosMsg, StdResult, Uint128, WasmMsg,
+};
 
 use crate::validation::ValidationError;
 
@@ -69,6 +71,27 @@ impl Denom {
 
     pub fn is_native(&self) -> bool {
         matches!(self, Denom::Native(_))
+    }
+
+    /// The message paying `amount` of this denom to `to`: a bank send, or a
+    /// cw20 `transfer` (never `send`, so the recipient runs no hook).
+    pub fn transfer_msg(&self, to: &Addr, amount: Uint128) -> StdResult<CosmosMsg> {
+        Ok(match self {
+            Denom::Native(denom) => BankMsg::Send {
+                to_address: to.to_string(),
+                amount: vec![Coin::new(amount, denom.clone())],
+            }
+            .into(),
+            Denom::Cw20(token) => WasmMsg::Execute {
+                contract_addr: token.to_string(),
+                msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer {
+                    recipient: to.to_string(),
+                    amount,
+                })?,
+                funds: vec![],
+            }
+            .into(),
+        })
     }
 }
 
@@ -145,6 +168,35 @@ mod tests {
         assert!(UncheckedDenom::Cw20("not an address".into())
             .into_checked(&api)
             .is_err());
+    }
+
+    #[test]
+    fn transfers_are_bank_sends_or_cw20_transfers() {
+        let api = MockApi::default();
+        let (to, token) = (api.addr_make("to"), api.addr_make("token"));
+        assert_eq!(
+            Denom::Native("uusdc".into())
+                .transfer_msg(&to, Uint128::new(5))
+                .unwrap(),
+            CosmosMsg::Bank(BankMsg::Send {
+                to_address: to.to_string(),
+                amount: vec![Coin::new(5u128, "uusdc")],
+            })
+        );
+        assert_eq!(
+            Denom::Cw20(token.clone())
+                .transfer_msg(&to, Uint128::new(7))
+                .unwrap(),
+            CosmosMsg::Wasm(WasmMsg::Execute {
+                contract_addr: token.to_string(),
+                msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer {
+                    recipient: to.to_string(),
+                    amount: Uint128::new(7),
+                })
+                .unwrap(),
+                funds: vec![],
+            })
+        );
     }
 
     #[test]

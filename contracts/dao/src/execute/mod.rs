@@ -7,8 +7,8 @@ pub mod receive;
 pub mod staking;
 pub mod voting;
 
-use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, StdResult, Storage, Uint128, WasmMsg};
-use cw20::Cw20ExecuteMsg;
+use cosmwasm_std::{Addr, CosmosMsg, StdResult, Storage, Uint128};
+use depin_interface::Denom;
 
 use crate::error::ContractError;
 use crate::state::RESERVED;
@@ -30,13 +30,5 @@ pub fn release(storage: &mut dyn Storage, amount: Uint128) -> Result<(), Contrac
 
 /// A cw20 transfer of `amount` suite tokens from the DAO to `recipient`.
 pub fn token_transfer(token: &Addr, recipient: &Addr, amount: Uint128) -> StdResult<CosmosMsg> {
-    Ok(WasmMsg::Execute {
-        contract_addr: token.to_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Transfer {
-            recipient: recipient.to_string(),
-            amount,
-        })?,
-        funds: vec![],
-    }
-    .into())
+    Denom::Cw20(token.clone()).transfer_msg(recipient, amount)
 }

@@ -7,10 +7,7 @@ pub mod rewards;
 pub mod slashing;
 pub mod stake;
 
-use cosmwasm_std::{
-    coins, to_json_binary, Addr, BankMsg, CosmosMsg, MessageInfo, StdResult, Storage, Timestamp,
-    Uint128, WasmMsg,
-};
+use cosmwasm_std::{Addr, MessageInfo, StdResult, Storage, Timestamp, Uint128};
 use depin_interface::registry::ProviderStatus;
 use depin_interface::Denom;
 
@@ -163,24 +160,4 @@ pub fn native_stake(cfg: &Config, info: &MessageInfo) -> Result<Uint128, Contrac
             how: "with a cw20 send to the registry",
         }),
     }
-}
-
-/// A transfer of `amount` of the stake denom to `to`.
-pub fn pay_stake(cfg: &Config, to: &Addr, amount: Uint128) -> StdResult<CosmosMsg> {
-    Ok(match &cfg.stake_denom {
-        Denom::Native(denom) => BankMsg::Send {
-            to_address: to.to_string(),
-            amount: coins(amount.u128(), denom),
-        }
-        .into(),
-        Denom::Cw20(token) => WasmMsg::Execute {
-            contract_addr: token.to_string(),
-            msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer {
-                recipient: to.to_string(),
-                amount,
-            })?,
-            funds: vec![],
-        }
-        .into(),
-    })
 }

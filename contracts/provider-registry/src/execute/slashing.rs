@@ -5,7 +5,7 @@ use cw_utils::nonpayable;
 use depin_interface::registry::ProviderStatus;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
 
-use super::{commit, load_provider, pay_stake};
+use super::{commit, load_provider};
 use crate::error::ContractError;
 use crate::state::{CLAIMS, CONFIG, MAX_PERIOD, REPUTATION};
 
@@ -105,7 +105,7 @@ pub fn slash(
     let total = bonded_cut.checked_add(claims_cut)?;
     let mut response = Response::new();
     if !total.is_zero() {
-        response = response.add_message(pay_stake(&cfg, &cfg.dao, total)?);
+        response = response.add_message(cfg.stake_denom.transfer_msg(&cfg.dao, total)?);
     }
     Ok(response
         .add_attribute("action", "slash")

@@ -9,7 +9,7 @@ use cw_utils::{nonpayable, Expiration};
 use depin_interface::registry::{ProviderStatus, ReceiveMsg};
 use depin_interface::Denom;
 
-use super::{commit, load_provider, pay_stake, provider};
+use super::{commit, load_provider, provider};
 use crate::error::ContractError;
 use crate::state::{CLAIMS, CONFIG, MAX_CLAIMS};
 
@@ -167,7 +167,7 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
         new,
     )?;
     Ok(Response::new()
-        .add_message(pay_stake(&cfg, &info.sender, amount)?)
+        .add_message(cfg.stake_denom.transfer_msg(&info.sender, amount)?)
         .add_attribute("action", "claim")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount))
