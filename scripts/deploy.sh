@@ -29,7 +29,7 @@ scripts/ts-client.sh build || die "cannot build packages/ts-client"
 
 scripts/devnet.sh start || die "cannot start the devnet"
 eval "$(scripts/devnet.sh env)"
-export DEVNET_RPC DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
+export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
 
 step "deploy (packages/ts-client/scripts/deploy.ts)"
 if ! node packages/ts-client/dist/scripts/deploy.js "$@"; then

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# End-to-end tests on a real chain: a fresh devnet and deployment
+# End-to-end tests on a real chain: a fresh devnet and deployment with the demo
 # (scripts/deploy.sh), then packages/ts-client/e2e/*.e2e.ts through node's
-# test runner, then the devnet is stopped whatever happened. Each
-# transaction's gas_used goes to .tools/devnet/deployment.json (deployment
-# and demo) and .tools/devnet/e2e-gas.json (tests).
+# test runner (the files run side by side; each signs with its own accounts),
+# then CHAIN_GAS.md is rewritten from every transaction's gas_used, and the
+# devnet is stopped whatever happened.
+#
+#   scripts/e2e.sh [deploy.sh options]
+#   E2E_ONLY="metered governance"   runs only those e2e files
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -11,6 +14,19 @@ cd "$ROOT"
 trap 'scripts/devnet.sh stop >/dev/null 2>&1 || true' EXIT
 scripts/deploy.sh "$@" || die "the deployment failed (see above)"
 eval "$(scripts/devnet.sh env)"
-export DEVNET_RPC DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
-step "e2e: node --test packages/ts-client/dist/e2e"
-node --test --test-reporter=tap packages/ts-client/dist/e2e/*.e2e.js || die "end-to-end tests failed"
+export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
+
+files=()
+if [[ -n "${E2E_ONLY:-}" ]]; then
+  for name in $E2E_ONLY; do files+=("packages/ts-client/dist/e2e/$name.e2e.js"); done
+else
+  files=(packages/ts-client/dist/e2e/*.e2e.js)
+fi
+rm -rf "$DEVNET_DIR/e2e-gas"
+step "e2e: node --test ${files[*]#packages/ts-client/dist/}"
+node --test --test-concurrency="${#files[@]}" --test-reporter=tap "${files[@]}" || die "end-to-end tests failed"
+
+if [[ -z "${E2E_ONLY:-}" ]]; then
+  step "CHAIN_GAS.md: gas_used of every deployment, demo and e2e transaction"
+  node packages/ts-client/dist/scripts/gas-table.js --out CHAIN_GAS.md || die "cannot write CHAIN_GAS.md"
+fi

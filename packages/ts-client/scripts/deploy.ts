@@ -7,7 +7,7 @@
 // gas_used, to a JSON file.
 //
 //   node dist/scripts/deploy.js [--out <file>] [--artifacts <dir>] [--salt <text>] [--no-demo]
-//   (default out: .tools/devnet/deployment.json in the repository)
+//   (default out: $DEVNET_DIR/deployment.json, .tools/devnet/ in the repository)
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { instantiate2Address } from "@cosmjs/cosmwasm";
@@ -26,13 +26,13 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const config = devnetConfig();
-  const out = resolve(arg("--out") ?? resolve(REPO_ROOT, ".tools/devnet/deployment.json"));
+  const out = resolve(arg("--out") ?? resolve(config.dir, "deployment.json"));
   const artifacts = resolve(arg("--artifacts") ?? resolve(REPO_ROOT, "artifacts"));
   const gas = new GasLog();
   const started = Date.now();
 
-  const actors = await connectActors(config, ["deployer", "provider1", "consumer1", "member1", "arbiter"]);
-  const { deployer, provider1, consumer1, member1, arbiter } = actors;
+  const actors = await connectActors(config, ["deployer", "provider1", "consumer1", "member1", "member2", "member3", "arbiter"]);
+  const { deployer, provider1, consumer1, member1, member2, member3, arbiter } = actors;
   const chainId = await deployer.client.getChainId();
   if (chainId !== config.chainId) throw new Error(`the node at ${config.rpc} runs chain ${chainId}, expected ${config.chainId}`);
   console.log(`chain ${chainId} at ${config.rpc}, height ${await deployer.client.getHeight()}`);
@@ -49,13 +49,15 @@ async function main(): Promise<void> {
 
   console.log("instantiate the suite through the DAO (one transaction)");
   const instantiate: DaoInstantiateMsg = {
+    // Short periods so the demo and the end-to-end tests see votes, epochs,
+    // dispute windows and unbonding end within seconds (blocks come every ~0.2 s).
     config: {
-      voting_period: 60,
+      voting_period: 30,
       threshold: "0.5",
       quorum: "0.2",
       veto_threshold: "0.334",
       proposal_deposit: "0",
-      unstaking_period: 60,
+      unstaking_period: 10,
       timelock: 0,
       guardian: null,
     },
@@ -67,17 +69,21 @@ async function main(): Promise<void> {
         name: "DePIN Reward",
         symbol: "DPIN",
         decimals: 6,
-        initial_balances: [{ address: member1.address, amount: "1000000000" }],
+        initial_balances: [
+          { address: member1.address, amount: "1000000000" },
+          { address: member2.address, amount: "600000000" },
+          { address: member3.address, amount: "400000000" },
+        ],
         cap: "1000000000000000",
       },
       registry: {
         stake_denom: { native: "ustake" },
         min_stake: "1000000",
-        unbonding_period: 60,
+        unbonding_period: 10,
         max_slash: "0.5",
         oracles: [arbiter.address],
         rewards: {
-          epoch_seconds: 60,
+          epoch_seconds: 5,
           emission_per_epoch: "1000000",
           halving_epochs: 0,
           usage_share: "0.5",
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
       },
       escrow: {
         fee_bps: 100,
-        dispute_window: 30,
+        dispute_window: 8,
         accepted_denoms: [{ native: "uusdc" }],
         arbiters: [arbiter.address],
       },

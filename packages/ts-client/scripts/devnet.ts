@@ -11,6 +11,8 @@ export const REPO_ROOT = resolve(__dirname, "../../../..");
 
 export interface DevnetConfig {
   rpc: string;
+  /** Where scripts/devnet.sh keeps the node and the deployment and gas files. */
+  dir: string;
   chainId: string;
   gasPrice: string;
   accountsFile: string;
@@ -19,6 +21,7 @@ export interface DevnetConfig {
 export function devnetConfig(): DevnetConfig {
   return {
     rpc: process.env.DEVNET_RPC ?? `http://127.0.0.1:${process.env.DEVNET_RPC_PORT ?? "26657"}`,
+    dir: process.env.DEVNET_DIR ?? resolve(REPO_ROOT, ".tools/devnet"),
     chainId: process.env.DEVNET_CHAIN_ID ?? "testing",
     gasPrice: process.env.DEVNET_GAS_PRICE ?? "0.025ustake",
     accountsFile: process.env.DEVNET_ACCOUNTS ?? resolve(REPO_ROOT, "scripts/devnet-accounts.json"),

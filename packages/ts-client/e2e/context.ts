@@ -1,0 +1,115 @@
+// What every end-to-end test file shares: the deployment written by
+// scripts/deploy.ts, signing clients for the devnet accounts a file uses (each
+// file uses its own accounts, so files can run side by side without nonce
+// clashes), chain-time waits, balance reads, and a gas log written to
+// $DEVNET_DIR/e2e-gas/<file>.json for the committed gas table (CHAIN_GAS.md).
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { Actor, connectActors, devnetConfig, DevnetConfig, GasLog } from "../scripts/devnet";
+import { suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
+
+/** A transaction result's events, as CosmJS returns them. */
+export interface HasEvents {
+  events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
+}
+
+export interface E2eContext {
+  config: DevnetConfig;
+  chainId: string;
+  addresses: SuiteAddresses;
+  actors: Record<string, Actor>;
+  /** A client for reads that are not contract queries (balances, blocks). */
+  chain: SigningCosmWasmClient;
+  /** Query clients for the whole suite. */
+  q: ReturnType<typeof suiteQueryClients>;
+  /** Signing clients for the whole suite, acting as the named account. */
+  as(name: string): ReturnType<typeof suiteClients>;
+  /** Records each transaction's gas_used under this file's name. */
+  gas: GasLog;
+  /** Writes the gas log and disconnects (call from `after`). */
+  close(): void;
+}
+
+/** Connects the named accounts to the deployed suite; `file` names the gas log. */
+export async function connect(file: string, names: string[]): Promise<E2eContext> {
+  const config = devnetConfig();
+  const deploymentFile = process.env.DEVNET_DEPLOYMENT ?? resolve(config.dir, "deployment.json");
+  const deployment = JSON.parse(readFileSync(deploymentFile, "utf8"));
+  const addresses: SuiteAddresses = deployment.addresses;
+  const actors = await connectActors(config, names);
+  const any = Object.values(actors)[0];
+  const gas = new GasLog();
+  return {
+    config,
+    chainId: deployment.chain_id,
+    addresses,
+    actors,
+    chain: any.client,
+    q: suiteQueryClients(any.client, addresses),
+    as(name) {
+      const actor = actors[name];
+      if (!actor) throw new Error(`${file} did not connect account ${name}`);
+      return suiteClients(actor.client, actor.address, addresses);
+    },
+    gas,
+    close() {
+      for (const a of Object.values(actors)) a.client.disconnect();
+      const dir = resolve(config.dir, "e2e-gas");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(resolve(dir, `${file}.json`), JSON.stringify(gas.records, null, 2) + "\n");
+    },
+  };
+}
+
+/** The first value of attribute `key` among a transaction's events (optionally of one event type, e.g. "wasm"). */
+export function attribute(result: HasEvents, key: string, type?: string): string {
+  const found = result.events
+    .filter((e) => type === undefined || e.type === type)
+    .flatMap((e) => e.attributes)
+    .find((a) => a.key === key);
+  if (!found) throw new Error(`no ${key} attribute in the transaction's events`);
+  return found.value;
+}
+
+/** A bank balance as a bigint. */
+export async function bankBalance(client: CosmWasmClient | SigningCosmWasmClient, address: string, denom: string): Promise<bigint> {
+  return BigInt((await client.getBalance(address, denom)).amount);
+}
+
+/** The chain's latest block time in seconds (the contracts' `env.block.time`). */
+export async function chainSeconds(client: CosmWasmClient | SigningCosmWasmClient): Promise<number> {
+  const block = await client.getBlock();
+  return Math.floor(Date.parse(block.header.time) / 1000);
+}
+
+/**
+ * Waits until a block with time ≥ `seconds` (Unix seconds) is committed, so
+ * the next transaction executes at or after it. Gives up after `timeoutMs`.
+ */
+export async function waitForChainTime(
+  client: CosmWasmClient | SigningCosmWasmClient,
+  seconds: number,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await chainSeconds(client)) < seconds) {
+    if (Date.now() > deadline) throw new Error(`the chain did not reach time ${seconds} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A contract timestamp (nanoseconds as a string) in Unix seconds. */
+export function timestampSeconds(nanos: string): number {
+  return Number(BigInt(nanos) / 1_000_000_000n);
+}
+
+/** Asserts that a transaction fails and that the chain's error names the contract error. */
+export async function rejectsWith(tx: Promise<unknown>, error: RegExp): Promise<void> {
+  await assert.rejects(tx, (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    assert.match(message, error);
+    return true;
+  });
+}
