@@ -6,14 +6,11 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import type { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { Actor, connectActors, devnetConfig, DevnetConfig, GasLog } from "../scripts/devnet";
+export { attribute, bankBalance, chainSeconds, waitForChainTime } from "../scripts/devnet";
+export type { HasEvents } from "../scripts/devnet";
 import { suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
-
-/** A transaction result's events, as CosmJS returns them. */
-export interface HasEvents {
-  events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
-}
 
 export interface E2eContext {
   config: DevnetConfig;
@@ -61,43 +58,6 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
       writeFileSync(resolve(dir, `${file}.json`), JSON.stringify(gas.records, null, 2) + "\n");
     },
   };
-}
-
-/** The first value of attribute `key` among a transaction's events (optionally of one event type, e.g. "wasm"). */
-export function attribute(result: HasEvents, key: string, type?: string): string {
-  const found = result.events
-    .filter((e) => type === undefined || e.type === type)
-    .flatMap((e) => e.attributes)
-    .find((a) => a.key === key);
-  if (!found) throw new Error(`no ${key} attribute in the transaction's events`);
-  return found.value;
-}
-
-/** A bank balance as a bigint. */
-export async function bankBalance(client: CosmWasmClient | SigningCosmWasmClient, address: string, denom: string): Promise<bigint> {
-  return BigInt((await client.getBalance(address, denom)).amount);
-}
-
-/** The chain's latest block time in seconds (the contracts' `env.block.time`). */
-export async function chainSeconds(client: CosmWasmClient | SigningCosmWasmClient): Promise<number> {
-  const block = await client.getBlock();
-  return Math.floor(Date.parse(block.header.time) / 1000);
-}
-
-/**
- * Waits until a block with time ≥ `seconds` (Unix seconds) is committed, so
- * the next transaction executes at or after it. Gives up after `timeoutMs`.
- */
-export async function waitForChainTime(
-  client: CosmWasmClient | SigningCosmWasmClient,
-  seconds: number,
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await chainSeconds(client)) < seconds) {
-    if (Date.now() > deadline) throw new Error(`the chain did not reach time ${seconds} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** A contract timestamp (nanoseconds as a string) in Unix seconds. */

@@ -1,9 +1,8 @@
 // Deploys the suite to the devnet of scripts/devnet.sh: uploads the four
 // artifacts/*.wasm, instantiates the whole suite through the DAO in one
-// transaction, runs a short demo through the generated clients (a provider
-// registers, a consumer opens a receipts lease and signs a receipt off chain
-// with the TypeScript signer, the provider redeems it, a member stakes in the
-// DAO), prints the addresses and writes them, with every transaction's real
+// transaction, runs the demo of scripts/demo.ts (registration, a receipts and a
+// metered lease paid and settled, a reward claim, a fee change voted through),
+// prints the addresses and writes them, with every transaction's real
 // gas_used, to a JSON file.
 //
 //   node dist/scripts/deploy.js [--out <file>] [--artifacts <dir>] [--salt <text>] [--no-demo]
@@ -11,10 +10,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { instantiate2Address } from "@cosmjs/cosmwasm";
-import { Sha256 } from "@cosmjs/crypto";
-import { fromHex, toBase64, toUtf8 } from "@cosmjs/encoding";
+import { fromHex, toUtf8 } from "@cosmjs/encoding";
 import { connectActors, devnetConfig, GasLog, REPO_ROOT } from "./devnet";
-import { receiptPublicKey, signReceipt, suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
+import { suiteQueryClients, SuiteAddresses } from "../src";
+import { runDemo } from "./demo";
 import type { InstantiateMsg as DaoInstantiateMsg } from "../src/generated/Dao.types";
 
 const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   const actors = await connectActors(config, ["deployer", "provider1", "consumer1", "member1", "member2", "member3", "arbiter"]);
-  const { deployer, provider1, consumer1, member1, member2, member3, arbiter } = actors;
+  const { deployer, member1, member2, member3, arbiter } = actors;
   const chainId = await deployer.client.getChainId();
   if (chainId !== config.chainId) throw new Error(`the node at ${config.rpc} runs chain ${chainId}, expected ${config.chainId}`);
   console.log(`chain ${chainId} at ${config.rpc}, height ${await deployer.client.getHeight()}`);
@@ -129,60 +128,10 @@ async function main(): Promise<void> {
     if (admins[name] !== addresses.dao) throw new Error(`${name}'s wasm admin is ${admins[name]}, not the DAO`);
   }
 
-  const demo: Record<string, unknown> = {};
+  let demo: Record<string, unknown> = {};
   if (!process.argv.includes("--no-demo")) {
     console.log("demo");
-    const p = suiteClients(provider1.client, provider1.address, addresses);
-    const c = suiteClients(consumer1.client, consumer1.address, addresses);
-    const m = suiteClients(member1.client, member1.address, addresses);
-    const q = suiteQueryClients(deployer.client, addresses);
-
-    gas.add(
-      "registry register (stake 5 STAKE)",
-      await p.providerRegistry.register(
-        {
-          service: "storage",
-          endpoint: "https://provider1.example",
-          region: "eu-west",
-          capacity: { amount: "1000", unit: "GiB" },
-          prices: [{ denom: { native: "uusdc" }, per_unit: "10" }],
-        },
-        "auto",
-        undefined,
-        [{ denom: "ustake", amount: "5000000" }],
-      ),
-    );
-    gas.add("registry heartbeat", await p.providerRegistry.heartbeat());
-
-    // The consumer's receipt key: a fixed test key (local devnet only).
-    const receiptKey = new Sha256(toUtf8("depin devnet receipt key")).digest();
-    const opened = gas.add(
-      "escrow open_lease (receipts, 1 USDC)",
-      await c.billingEscrow.openLease(
-        { provider: provider1.address, billing: { receipts: { consumer_pubkey: toBase64(receiptPublicKey(receiptKey)) } } },
-        "auto",
-        undefined,
-        [{ denom: "uusdc", amount: "1000000" }],
-      ),
-    );
-    const leaseId = Number(
-      opened.events.flatMap((e: { attributes: { key: string; value: string }[] }) => e.attributes).find((a: { key: string }) => a.key === "lease_id")
-        ?.value,
-    );
-    if (!Number.isSafeInteger(leaseId)) throw new Error("open_lease emitted no lease_id attribute");
-    const signature = signReceipt(receiptKey, chainId, addresses.billingEscrow, leaseId, 1000n);
-    gas.add(
-      "escrow redeem_receipt (1000 units)",
-      await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "1000", signature: toBase64(signature) }),
-    );
-    gas.add(
-      "dao stake (cw20 send 100 DPIN)",
-      await m.rewardToken.send({ contract: addresses.dao, amount: "100000000", msg: toBase64(toUtf8(JSON.stringify({ stake: {} }))) }),
-    );
-    demo.lease = await q.billingEscrow.lease({ leaseId });
-    demo.provider = await q.providerRegistry.provider({ address: provider1.address });
-    demo.dao_total_power = await q.dao.totalPower({});
-    console.log(JSON.stringify(demo, null, 2));
+    demo = await runDemo(actors, addresses, chainId, gas);
   }
 
   const deployment = {
@@ -192,6 +141,7 @@ async function main(): Promise<void> {
     checksums,
     addresses,
     accounts: Object.fromEntries(Object.values(actors).map((a) => [a.name, a.address])),
+    demo,
     gas: gas.records,
   };
   mkdirSync(dirname(out), { recursive: true });

@@ -81,3 +81,49 @@ export class GasLog {
     return result;
   }
 }
+
+/** A transaction result's events, as CosmJS returns them. */
+export interface HasEvents {
+  events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[];
+}
+
+/**
+ * The first value of attribute `key` in a transaction's events of `type`:
+ * by default the contracts' own `wasm` events (the SDK's fee and transfer
+ * events carry keys such as `amount` too).
+ */
+export function attribute(result: HasEvents, key: string, type = "wasm"): string {
+  const found = result.events
+    .filter((e) => e.type === type)
+    .flatMap((e) => e.attributes)
+    .find((a) => a.key === key);
+  if (!found) throw new Error(`no ${key} attribute in the transaction's ${type} events`);
+  return found.value;
+}
+
+/** A bank balance as a bigint. */
+export async function bankBalance(client: CosmWasmClient | SigningCosmWasmClient, address: string, denom: string): Promise<bigint> {
+  return BigInt((await client.getBalance(address, denom)).amount);
+}
+
+/** The chain's latest block time in seconds (the contracts' `env.block.time`). */
+export async function chainSeconds(client: CosmWasmClient | SigningCosmWasmClient): Promise<number> {
+  const block = await client.getBlock();
+  return Math.floor(Date.parse(block.header.time) / 1000);
+}
+
+/**
+ * Waits until a block with time ≥ `seconds` (Unix seconds) is committed, so
+ * the next transaction executes at or after it. Gives up after `timeoutMs`.
+ */
+export async function waitForChainTime(
+  client: CosmWasmClient | SigningCosmWasmClient,
+  seconds: number,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await chainSeconds(client)) < seconds) {
+    if (Date.now() > deadline) throw new Error(`the chain did not reach time ${seconds} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,151 @@
+// The deploy script's demo: one short story through the generated clients on
+// the freshly deployed suite, printed as it happens and checked as it goes.
+//   1. a provider registers with stake and heartbeats;
+//   2. a consumer opens a receipts lease, signs a receipt in TypeScript, and
+//      the provider redeems it (paid at once);
+//   3. a consumer opens a metered lease, the provider reports usage, the
+//      dispute window passes and the usage is settled (provider paid, fee to
+//      the DAO treasury, usage recorded for rewards);
+//   4. once the usage's reward epoch ends, the provider claims its rewards;
+//   5. members stake in the DAO and vote a protocol fee change through.
+import { Sha256 } from "@cosmjs/crypto";
+import { toBase64, toUtf8 } from "@cosmjs/encoding";
+import { receiptPublicKey, signReceipt, suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
+import { Actor, attribute, bankBalance, chainSeconds, GasLog, waitForChainTime } from "./devnet";
+
+const STAKE = "ustake";
+const USDC = "uusdc";
+
+function expect(condition: boolean, what: string): void {
+  if (!condition) throw new Error(`demo check failed: ${what}`);
+}
+
+export async function runDemo(
+  actors: Record<"provider1" | "consumer1" | "member1" | "member2", Actor>,
+  addresses: SuiteAddresses,
+  chainId: string,
+  gas: GasLog,
+): Promise<Record<string, unknown>> {
+  const { provider1, consumer1, member1, member2 } = actors;
+  const p = suiteClients(provider1.client, provider1.address, addresses);
+  const c = suiteClients(consumer1.client, consumer1.address, addresses);
+  const q = suiteQueryClients(provider1.client, addresses);
+  const story = (line: string) => console.log(`  · ${line}`);
+
+  // 1. Registration with stake.
+  gas.add(
+    "registry register (native stake)",
+    await p.providerRegistry.register(
+      {
+        service: "storage",
+        endpoint: "https://provider1.example",
+        region: "eu-west",
+        capacity: { amount: "1000", unit: "GiB" },
+        prices: [{ denom: { native: USDC }, per_unit: "10" }],
+      },
+      "auto",
+      undefined,
+      [{ denom: STAKE, amount: "5000000" }],
+    ),
+  );
+  gas.add("registry heartbeat", await p.providerRegistry.heartbeat());
+  const registered = await q.providerRegistry.provider({ address: provider1.address });
+  expect(registered.status === "active" && registered.stake === "5000000", "provider1 is active with 5 STAKE");
+  story(`provider1 registered storage in eu-west at 10 uusdc/GiB with 5 STAKE bonded`);
+
+  // 2. A receipts lease: the consumer signs cumulative usage off chain.
+  const receiptKey = new Sha256(toUtf8("depin devnet receipt key")).digest();
+  const receipts = gas.add(
+    "escrow open_lease (receipts)",
+    await c.billingEscrow.openLease(
+      { provider: provider1.address, billing: { receipts: { consumer_pubkey: toBase64(receiptPublicKey(receiptKey)) } } },
+      "auto",
+      undefined,
+      [{ denom: USDC, amount: "1000000" }],
+    ),
+  );
+  const receiptsLease = Number(attribute(receipts, "lease_id"));
+  const signature = signReceipt(receiptKey, chainId, addresses.billingEscrow, receiptsLease, 1000n);
+  const beforeReceipt = await bankBalance(provider1.client, provider1.address, USDC);
+  gas.add(
+    "escrow redeem_receipt",
+    await p.billingEscrow.redeemReceipt({ leaseId: receiptsLease, cumulativeUnits: "1000", signature: toBase64(signature) }),
+  );
+  const paidByReceipt = (await bankBalance(provider1.client, provider1.address, USDC)) - beforeReceipt;
+  // 1000 units × 10 = 10000 uusdc, less the 1 % protocol fee.
+  expect(paidByReceipt === 9900n, `the receipt paid the provider 9900 uusdc (got ${paidByReceipt})`);
+  story(`consumer1 opened receipts lease ${receiptsLease} with 1 USDC; a receipt for 1000 GiB signed in TypeScript paid provider1 ${paidByReceipt} uusdc`);
+
+  // 3. A metered lease: reported usage becomes payable after the dispute window.
+  const metered = gas.add(
+    "escrow open_lease (metered)",
+    await c.billingEscrow.openLease({ provider: provider1.address, billing: { metered: {} } }, "auto", undefined, [
+      { denom: USDC, amount: "2000000" },
+    ]),
+  );
+  const meteredLease = Number(attribute(metered, "lease_id"));
+  gas.add("escrow report_usage", await p.billingEscrow.reportUsage({ leaseId: meteredLease, units: "5000" }));
+  const [charge] = (await q.billingEscrow.charges({ leaseId: meteredLease })).charges;
+  story(`consumer1 opened metered lease ${meteredLease} with 2 USDC; provider1 reported 5000 GiB (charge ${charge.amount} uusdc, disputable for 8 s)`);
+  await waitForChainTime(provider1.client, Number(BigInt(charge.disputable_until) / 1_000_000_000n) + 1);
+  const treasuryBefore = await bankBalance(provider1.client, addresses.dao, USDC);
+  const providerBefore = await bankBalance(provider1.client, provider1.address, USDC);
+  const settled = gas.add("escrow settle (metered)", await c.billingEscrow.settle({ leaseId: meteredLease }));
+  const providerPaid = (await bankBalance(provider1.client, provider1.address, USDC)) - providerBefore;
+  const fee = (await bankBalance(provider1.client, addresses.dao, USDC)) - treasuryBefore;
+  expect(providerPaid === 49500n && fee === 500n, `settlement paid 49500 + 500 fee (got ${providerPaid} + ${fee})`);
+  const usageEpoch = Number(attribute(settled, "epoch"));
+  story(`the dispute window passed; settlement paid provider1 ${providerPaid} uusdc and the DAO treasury a ${fee} uusdc fee`);
+
+  // 4. Rewards: stake rewards stream every second; the usage pool of the
+  // settlement's epoch is shared once that epoch has ended.
+  const registryConfig = await q.providerRegistry.config();
+  const epochEnd = Number(BigInt(registryConfig.genesis_time) / 1_000_000_000n) + (usageEpoch + 1) * registryConfig.epoch_seconds;
+  await waitForChainTime(provider1.client, epochEnd + 1);
+  const tokenBefore = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance);
+  const claimed = gas.add("registry claim_rewards", await p.providerRegistry.claimRewards());
+  const minted = BigInt(attribute(claimed, "amount"));
+  const tokenGain = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance) - tokenBefore;
+  expect(minted > 0n && tokenGain === minted, `claim_rewards minted ${minted} DPIN units to provider1 (balance +${tokenGain})`);
+  story(`provider1 claimed ${minted} DPIN units (stake rewards since registration plus the usage share of epoch ${usageEpoch})`);
+
+  // 5. Governance: member1 and member2 stake 100 DPIN each, member1 proposes
+  // raising the protocol fee to 2 %. One yes is half the power, which does not
+  // decide; the second makes every outcome of the rest a pass, so the
+  // proposal passes before its voting period ends and anyone executes it.
+  const m1 = suiteClients(member1.client, member1.address, addresses);
+  const m2 = suiteClients(member2.client, member2.address, addresses);
+  const stakeMsg = toBase64(toUtf8(JSON.stringify({ stake: {} })));
+  gas.add("dao stake (cw20 send)", await m1.rewardToken.send({ contract: addresses.dao, amount: "100000000", msg: stakeMsg }));
+  gas.add("dao stake (cw20 send)", await m2.rewardToken.send({ contract: addresses.dao, amount: "100000000", msg: stakeMsg }));
+  const proposed = gas.add(
+    "dao propose (1 message)",
+    await m1.dao.propose({
+      title: "Raise the protocol fee to 2 %",
+      description: "The treasury funds network operations; 200 bps on every payment.",
+      msgs: [{ wasm: { execute: { contract_addr: addresses.billingEscrow, msg: toBase64(toUtf8(JSON.stringify({ update_config: { fee_bps: 200 } }))), funds: [] } } }],
+    }),
+  );
+  const proposalId = Number(attribute(proposed, "proposal_id"));
+  gas.add("dao vote (yes)", await m1.dao.vote({ proposalId, vote: "yes" }));
+  expect((await q.dao.proposal({ proposalId })).status === "open", `proposal ${proposalId} is still open after one yes of two`);
+  gas.add("dao vote (yes, decides)", await m2.dao.vote({ proposalId, vote: "yes" }));
+  const passed = await q.dao.proposal({ proposalId });
+  expect(passed.status === "passed", `proposal ${proposalId} passed (status ${passed.status})`);
+  gas.add("dao execute (escrow update_config)", await m2.dao.execute({ proposalId }));
+  const escrowConfig = await q.billingEscrow.config();
+  expect(escrowConfig.fee_bps === 200, `the escrow fee is 200 bps (got ${escrowConfig.fee_bps})`);
+  story(
+    `member1 and member2 staked 100 DPIN each; proposal ${proposalId} "${passed.title}" passed ${passed.tally.yes} yes of ${passed.total_power} and was executed: the escrow fee is now ${escrowConfig.fee_bps} bps`,
+  );
+
+  return {
+    provider: await q.providerRegistry.provider({ address: provider1.address }),
+    receipts_lease: await q.billingEscrow.lease({ leaseId: receiptsLease }),
+    metered_lease: await q.billingEscrow.lease({ leaseId: meteredLease }),
+    rewards_claimed: minted.toString(),
+    proposal: await q.dao.proposal({ proposalId }),
+    escrow_fee_bps: escrowConfig.fee_bps,
+    finished_at_chain_time: await chainSeconds(provider1.client),
+  };
+}
