@@ -81,8 +81,9 @@ describe("receipts lease on chain", () => {
       await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "100", signature: toBase64(signature) }),
     );
     const after = await bankBalance(t.chain, t.actors.provider2.address, "uusdc");
-    // 100 units × 7 = 700, less the 1 % fee (fee_bps 100) = 693.
-    assert.equal(after - before, 693n);
+    // 100 units × 7 = 700, less the protocol fee (the demo voted it to 200 bps).
+    const feeBps = BigInt((await t.q.billingEscrow.config()).fee_bps);
+    assert.equal(after - before, 700n - (700n * feeBps) / 10_000n);
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.paid, "700");
   });
