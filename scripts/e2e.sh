@@ -28,5 +28,7 @@ node --test --test-concurrency="${#files[@]}" --test-reporter=tap "${files[@]}" 
 
 if [[ -z "${E2E_ONLY:-}" ]]; then
   step "CHAIN_GAS.md: gas_used of every deployment, demo and e2e transaction"
-  node packages/ts-client/dist/scripts/gas-table.js --out CHAIN_GAS.md || die "cannot write CHAIN_GAS.md"
+  wasmd_version="$("$(scripts/wasmd.sh)" version 2>&1 | head -1)"
+  node packages/ts-client/dist/scripts/gas-table.js --out CHAIN_GAS.md --wasmd "wasmd ${wasmd_version} (wasmvm 2.3.4)" \
+    || die "cannot write CHAIN_GAS.md"
 fi

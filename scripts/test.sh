@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, every Rust test, the wasm build
-# with cosmwasm-check, schema freshness, the gas benchmark and the TypeScript
-# client's checks. Fails on the first failure.
+# with cosmwasm-check, schema freshness, the gas benchmark, the TypeScript
+# client's checks, and the end-to-end tests on a fresh local wasmd chain
+# (built once from Go modules and cached), which is stopped afterwards.
+# Fails on the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -33,5 +35,10 @@ step "gas benchmark on the built wasm (fails if any cost grows > 10 % with the n
 
 step "TypeScript client: codegen freshness, tsc, receipt vectors"
 "$ROOT/scripts/ts-client.sh" || die "the TypeScript client checks failed"
+
+step "end-to-end on a fresh wasmd devnet (deploy + demo + e2e tests, CHAIN_GAS.md)"
+# Its own node directory and ports, so a devnet started by scripts/deploy.sh keeps running.
+DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=36657 DEVNET_P2P_PORT=36656 \
+  DEVNET_GRPC_PORT=39090 DEVNET_API_PORT=31317 "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed"
 
 step "all checks passed"

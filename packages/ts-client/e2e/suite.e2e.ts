@@ -40,7 +40,7 @@ describe("receipts lease on chain", () => {
   it("a provider registers with native stake", async () => {
     const p = t.as("provider2");
     t.gas.add(
-      "registry register",
+      "registry register (native stake)",
       await p.providerRegistry.register(
         {
           service: "bandwidth",
