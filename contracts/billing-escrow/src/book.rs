@@ -153,7 +153,7 @@ pub fn apply_settlement(
 }
 
 /// True when no charge is in its window or disputed, nothing is reserved,
-/// and any grace period for final receipts is over.
+/// and the provider's grace for final usage or receipts is over.
 pub fn nothing_pending(lease: &Lease, now: Timestamp) -> bool {
     let disputes = match &lease.book {
         Book::Metered(book) => book.open_disputes,

@@ -1,6 +1,6 @@
 //! Lease loading, state checks and the messages that move money.
 
-use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Storage, SubMsg, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, Storage, SubMsg, Timestamp, Uint128, WasmMsg};
 use depin_interface::escrow::LeaseState;
 use depin_interface::registry;
 use depin_interface::{Denom, UncheckedDenom, UncheckedDenomAmount};
@@ -34,6 +34,27 @@ pub fn require_state(
     action: &'static str,
 ) -> Result<(), ContractError> {
     if states.contains(&lease.state) {
+        Ok(())
+    } else {
+        Err(ContractError::WrongState {
+            lease_id,
+            state: lease.state,
+            action,
+        })
+    }
+}
+
+/// Fails unless the lease is open, or `closing` within the provider's grace
+/// after the consumer closed it (`close_after`), when the provider may still
+/// bill the service it delivered up to the close.
+pub fn require_billable(
+    lease_id: u64,
+    lease: &Lease,
+    now: Timestamp,
+    action: &'static str,
+) -> Result<(), ContractError> {
+    let in_grace = lease.state == LeaseState::Closing && lease.close_after.is_some_and(|t| now < t);
+    if lease.state == LeaseState::Open || in_grace {
         Ok(())
     } else {
         Err(ContractError::WrongState {

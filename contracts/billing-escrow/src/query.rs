@@ -73,6 +73,7 @@ fn lease_response(lease_id: u64, mut lease: Lease, now: Timestamp) -> StdResult<
         started_at: lease.started_at,
         closed_at: lease.closed_at,
         last_settled_at: lease.last_settled_at,
+        close_after: lease.close_after,
     })
 }
 

@@ -86,8 +86,9 @@ pub struct Lease {
     pub started_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     pub last_settled_at: Option<Timestamp>,
-    /// A `closing` receipts lease completes its close from here on (the
-    /// provider's grace to redeem its last receipts after the consumer closes).
+    /// A `closing` metered or receipts lease completes its close from here on
+    /// (the provider's grace to report final usage or redeem its last receipts
+    /// after the consumer closes).
     pub close_after: Option<Timestamp>,
     pub book: Book,
 }

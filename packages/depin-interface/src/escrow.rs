@@ -63,7 +63,8 @@ pub enum ExecuteMsg {
     AcceptLease { lease_id: u64 },
     /// Anyone adds native funds to an open (or pending) lease.
     TopUp { lease_id: u64 },
-    /// The provider of a metered lease reports delivered units.
+    /// The provider of a metered lease reports delivered units (also during the
+    /// dispute window after the consumer closes the lease).
     ReportUsage { lease_id: u64, units: Uint128 },
     /// The provider of a receipts lease redeems the consumer's latest receipt.
     RedeemReceipt {
@@ -93,8 +94,9 @@ pub enum ExecuteMsg {
     Settle { lease_id: u64 },
     /// Consumer or provider: stops accrual, settles, refunds the rest once no charge is pending
     /// (otherwise the lease is `closing` until a later `settle`). A pending streaming
-    /// lease is refunded whole. When the consumer closes a receipts lease, the provider
-    /// may still redeem receipts for the lease's dispute window.
+    /// lease is refunded whole. When the consumer closes a metered or receipts lease, the
+    /// provider may still report its final usage or redeem receipts for the lease's
+    /// dispute window (the lease is `closing` until then).
     CloseLease { lease_id: u64 },
     /// The DAO only; every field optional.
     UpdateConfig(EscrowConfigUpdate),
@@ -208,6 +210,10 @@ pub struct LeaseResponse {
     pub started_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     pub last_settled_at: Option<Timestamp>,
+    /// Set while a metered or receipts lease the consumer closed is `closing`:
+    /// the provider may report final usage or redeem receipts until then, and
+    /// the close completes (by `settle`) from then on.
+    pub close_after: Option<Timestamp>,
 }
 
 #[cw_serde]

@@ -559,9 +559,20 @@ fn report_after_close() {
     let consumer = suite.consumer(0);
     let consumer_before = suite.native_balance(&consumer, PAY_DENOM);
 
-    // A: closed with nothing pending → closed at once, everything refunded.
+    // A: closed by the consumer with nothing pending → `closing` for the
+    // provider's final-usage grace (the dispute window); once it is over,
+    // `settle` completes the close, everything is refunded and a report is
+    // refused.
+    let window = suite.params.dispute_window;
     let lease_a = open_metered(&mut suite, &consumer, &provider, 10_000);
     suite.close_lease(&consumer, lease_a).unwrap();
+    assert_eq!(suite.lease(lease_a).state, LeaseState::Closing);
+    suite.advance(window);
+    refused(&mut suite, ErrorSource::Escrow, |s| {
+        s.report_usage(&provider, lease_a, 100)
+    });
+    let attacker = suite.actors.attacker.clone();
+    suite.settle(&attacker, lease_a).unwrap();
     assert_eq!(suite.lease(lease_a).state, LeaseState::Closed);
     let err = refused(&mut suite, ErrorSource::Escrow, |s| {
         s.report_usage(&provider, lease_a, 100)
@@ -579,9 +590,7 @@ fn report_after_close() {
         s.report_usage(&provider, lease_b, 100)
     });
     // After the window, settling pays the one charge and refunds the rest.
-    let window = suite.params.dispute_window;
     suite.advance(window + 1);
-    let attacker = suite.actors.attacker.clone();
     suite.settle(&attacker, lease_b).unwrap();
     let lease = suite.lease(lease_b);
     assert_eq!(lease.state, LeaseState::Closed);

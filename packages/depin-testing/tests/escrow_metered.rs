@@ -101,7 +101,8 @@ fn metered_charge_is_paid_after_the_window_and_the_rest_refunded() {
     let record = registry_provider(&suite, &provider);
     assert_eq!(record.reputation.usage_units, Uint128::new(1_000));
 
-    suite.close_lease(&consumer, lease_id).unwrap();
+    // The provider closes: nothing is pending, so the rest is refunded at once.
+    suite.close_lease(&provider, lease_id).unwrap();
     let lease = suite.lease(lease_id);
     assert_eq!(lease.state, LeaseState::Closed);
     assert_eq!(lease.refunded.u128(), DEPOSIT - 7_000);
@@ -113,6 +114,82 @@ fn metered_charge_is_paid_after_the_window_and_the_rest_refunded() {
 }
 
 #[test]
+fn the_provider_may_report_final_usage_within_the_window_after_the_consumer_closes() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, provider) = (suite.consumer(0), suite.provider(0));
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    let window = suite.lease(lease_id).dispute_window;
+    // Nothing reported yet: a consumer close must not escape the last period's bill.
+    let res = suite.close_lease(&consumer, lease_id).unwrap();
+    assert_eq!(attribute(&res, "state").as_deref(), Some("closing"));
+    assert_eq!(attribute(&res, "refunded"), None);
+    let closed_at = suite.app.block_info().time;
+    assert_eq!(
+        suite.lease(lease_id).close_after,
+        Some(closed_at.plus_seconds(window))
+    );
+    assert!(matches!(
+        escrow_error(suite.top_up(&consumer, lease_id, 10)),
+        ContractError::WrongState { .. }
+    ));
+    suite.advance(window - 1);
+    suite.report_usage(&provider, lease_id, 300).unwrap();
+    let anyone = suite.actors.attacker.clone();
+    // The grace is over, but the final charge is still in its own window.
+    suite.advance(1);
+    assert!(matches!(
+        escrow_error(suite.report_usage(&provider, lease_id, 1)),
+        ContractError::WrongState {
+            state: LeaseState::Closing,
+            ..
+        }
+    ));
+    assert_eq!(
+        escrow_error(suite.settle(&anyone, lease_id)),
+        ContractError::NothingToSettle { lease_id }
+    );
+    // The final charge waits out its own window, where the consumer may dispute it.
+    let charge = suite.charges(lease_id, None, None)[0].clone();
+    assert_eq!(charge.status, ChargeStatus::Pending);
+    suite.advance(window);
+    suite.settle(&anyone, lease_id).unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!(lease.state, LeaseState::Closed);
+    assert_eq!(lease.close_after, None);
+    assert_eq!(
+        (lease.paid.u128(), lease.refunded.u128()),
+        (2_100, DEPOSIT - 2_100)
+    );
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 2_100 - fee(2_100, 250)
+    );
+    assert_eq!(
+        suite.native_balance(&consumer, PAY_DENOM),
+        INITIAL_NATIVE - 2_100
+    );
+}
+
+#[test]
+fn a_consumer_close_with_nothing_reported_refunds_everything_after_the_grace() {
+    let (mut suite, lease_id) = setup();
+    let consumer = suite.consumer(0);
+    let window = suite.lease(lease_id).dispute_window;
+    suite.close_lease(&consumer, lease_id).unwrap();
+    let anyone = suite.actors.attacker.clone();
+    assert_eq!(
+        escrow_error(suite.settle(&anyone, lease_id)),
+        ContractError::NothingToSettle { lease_id }
+    );
+    suite.advance(window);
+    let res = suite.settle(&anyone, lease_id).unwrap();
+    assert_eq!(attribute(&res, "state").as_deref(), Some("closed"));
+    let lease = suite.lease(lease_id);
+    assert_eq!((lease.paid.u128(), lease.refunded.u128()), (0, DEPOSIT));
+    assert_eq!(suite.native_balance(&consumer, PAY_DENOM), INITIAL_NATIVE);
+}
+
+#[test]
 fn close_with_a_charge_in_its_window_waits_for_settle() {
     let (mut suite, lease_id) = setup();
     let (consumer, provider) = (suite.consumer(0), suite.provider(0));
@@ -120,11 +197,6 @@ fn close_with_a_charge_in_its_window_waits_for_settle() {
     let res = suite.close_lease(&consumer, lease_id).unwrap();
     assert_eq!(attribute(&res, "state").as_deref(), Some("closing"));
     assert_eq!(suite.lease(lease_id).state, LeaseState::Closing);
-    // No new usage on a closing lease.
-    assert!(matches!(
-        escrow_error(suite.report_usage(&provider, lease_id, 1)),
-        ContractError::WrongState { .. }
-    ));
     assert!(matches!(
         escrow_error(suite.top_up(&consumer, lease_id, 10)),
         ContractError::WrongState { .. }

@@ -209,16 +209,21 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     suite.report_usage(&p0, metered, 2_000).unwrap();
     at(&mut suite, genesis, 2 * E + 5 * U);
     suite.close_lease(&c0, metered).unwrap();
-    // Closed by the consumer, a receipts lease gives the provider one more
-    // dispute window to redeem its last receipts before the refund.
+    // Closed by the consumer, a metered or receipts lease gives the provider
+    // one more dispute window to report its final usage or redeem its last
+    // receipts before the refund. The matured charge is paid at the close.
     suite.close_lease(&c1, receipts).unwrap();
     assert_eq!(suite.lease(receipts).state, LeaseState::Closing);
     let lease = suite.lease(metered);
-    assert_eq!(lease.state, LeaseState::Closed);
-    assert_eq!((lease.paid.u128(), lease.refunded.u128()), (30_000, 70_000));
+    assert_eq!(lease.state, LeaseState::Closing);
+    assert_eq!((lease.paid.u128(), lease.refunded.u128()), (30_000, 0));
 
     // ── t = 3E + 2U (epoch 3): provider 0 claims across the halving ──
     at(&mut suite, genesis, 3 * E + 2 * U);
+    suite.settle(&keeper, metered).unwrap();
+    let lease = suite.lease(metered);
+    assert_eq!(lease.state, LeaseState::Closed);
+    assert_eq!((lease.paid.u128(), lease.refunded.u128()), (30_000, 70_000));
     suite.settle(&keeper, receipts).unwrap();
     let lease = suite.lease(receipts);
     assert_eq!(lease.state, LeaseState::Closed);

@@ -3,7 +3,8 @@
 // reports become two charges; the consumer disputes the second, the arbiter
 // voids it and slashes the provider through the registry; the first is
 // settled after its dispute window with the protocol fee to the DAO treasury;
-// the consumer closes the lease and gets the rest back. Gas is paid in ustake,
+// the consumer closes the lease, the provider still bills its final usage in
+// the grace that follows, and settlement completes the close with the refund. Gas is paid in ustake,
 // so every uusdc balance below moves by exactly what the contracts pay.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -180,13 +181,37 @@ describe("metered lease with a dispute on chain", () => {
     await rejectsWith(t.as("consumer3").billingEscrow.settle({ leaseId }), /nothing to settle on lease \d+/);
   });
 
-  it("the consumer closes the lease and gets everything not paid back", async () => {
-    const before = await bankBalance(t.chain, t.actors.consumer3.address, USDC);
-    t.gas.add("escrow close_lease (consumer, metered)", await t.as("consumer3").billingEscrow.closeLease({ leaseId }));
-    assert.equal((await bankBalance(t.chain, t.actors.consumer3.address, USDC)) - before, DEPOSIT - firstCharge.amount);
-    const lease = await t.q.billingEscrow.lease({ leaseId });
+  it("after the consumer closes, the provider still bills its final usage within the grace", async () => {
+    const consumerBefore = await bankBalance(t.chain, t.actors.consumer3.address, USDC);
+    const closed = t.gas.add("escrow close_lease (consumer, metered)", await t.as("consumer3").billingEscrow.closeLease({ leaseId }));
+    assert.equal(attribute(closed, "state"), "closing");
+    let lease = await t.q.billingEscrow.lease({ leaseId });
+    assert.equal(lease.state, "closing");
+    assert.ok(lease.close_after, "a closing lease shows when the provider's grace ends");
+    const graceEnds = timestampSeconds(lease.close_after);
+    // Nothing is refunded while the provider may still report.
+    assert.equal(await bankBalance(t.chain, t.actors.consumer3.address, USDC), consumerBefore);
+    await rejectsWith(t.as("consumer3").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: USDC, amount: "1" }]), /is Closing/);
+
+    t.gas.add("escrow report_usage (final, in the grace)", await t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "500" }));
+    const final = (await t.q.billingEscrow.charges({ leaseId })).charges.at(-1);
+    assert.ok(final);
+    assert.equal(final.amount, "2000");
+    await waitForChainTime(t.chain, Math.max(graceEnds, timestampSeconds(final.disputable_until)) + 1);
+    await rejectsWith(t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "1" }), /lease \d+ is Closing; report_usage is not possible/);
+
+    const providerBefore = await bankBalance(t.chain, t.actors.provider3.address, USDC);
+    const settled = t.gas.add("escrow settle (completes the close)", await t.as("arbiter").billingEscrow.settle({ leaseId }));
+    assert.equal(attribute(settled, "state"), "closed");
+    const fee = (2000n * BigInt(final.fee_bps)) / 10_000n;
+    assert.equal((await bankBalance(t.chain, t.actors.provider3.address, USDC)) - providerBefore, 2000n - fee);
+    const refund = DEPOSIT - firstCharge.amount - 2000n;
+    assert.equal((await bankBalance(t.chain, t.actors.consumer3.address, USDC)) - consumerBefore, refund);
+    lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.state, "closed");
-    assert.equal(lease.refunded, (DEPOSIT - firstCharge.amount).toString());
+    assert.equal(lease.paid, (firstCharge.amount + 2000n).toString());
+    assert.equal(lease.refunded, refund.toString());
+    assert.equal(lease.close_after, null);
     await rejectsWith(t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "1" }), /lease \d+ is Closed/);
   });
 });

@@ -244,8 +244,10 @@ pub fn top_up(
 /// (otherwise the lease is `closing` and a later `settle` completes it).
 ///
 /// A pending streaming lease is refunded whole (the provider declining it,
-/// or the consumer withdrawing). When the consumer closes a receipts lease the
-/// provider keeps the lease's dispute window to redeem its last receipts.
+/// or the consumer withdrawing). When the consumer closes a metered or receipts
+/// lease, the provider keeps the lease's dispute window to report its final
+/// usage or redeem its last receipts: otherwise a consumer could close just
+/// before each report and never pay for the last period it used.
 pub fn close(
     deps: DepsMut,
     env: Env,
@@ -266,7 +268,7 @@ pub fn close(
     let config = CONFIG.load(deps.storage)?;
     let (due, mut msgs) = settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
     lease.state = LeaseState::Closing;
-    if matches!(lease.book, Book::Receipts(_))
+    if matches!(lease.book, Book::Metered(_) | Book::Receipts(_))
         && info.sender == lease.consumer
         && lease.dispute_window > 0
     {

@@ -8,12 +8,16 @@ use depin_interface::registry;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
 
 use crate::error::ContractError;
-use crate::helpers::{load_lease, require_provider, require_state, save_lease, wrong_mode};
+use crate::helpers::{
+    load_lease, require_billable, require_provider, require_state, save_lease, wrong_mode,
+};
 use crate::state::{Book, Charge, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
 use crate::sums::{priced, Sums};
 
 /// The provider reports `units`: a charge of `units × price_per_unit`, with the
 /// fee in force now fixed on it, payable once the lease's dispute window ends.
+/// After the consumer closes the lease the provider keeps the lease's dispute
+/// window to report its final usage.
 pub fn report_usage(
     deps: DepsMut,
     env: Env,
@@ -23,7 +27,7 @@ pub fn report_usage(
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
     require_provider(lease_id, &lease, &info.sender, "report usage")?;
-    require_state(lease_id, &lease, &[LeaseState::Open], "report_usage")?;
+    require_billable(lease_id, &lease, env.block.time, "report_usage")?;
     if units.is_zero() {
         return Err(ContractError::ZeroUnits {});
     }

@@ -1,11 +1,12 @@
 //! Receipts leases: the provider redeems receipts signed off chain by the consumer.
 
 use cosmwasm_std::{Binary, DepsMut, Env, MessageInfo, Response, Uint128};
-use depin_interface::escrow::LeaseState;
 use depin_interface::receipt::receipt_digest;
 
 use crate::error::ContractError;
-use crate::helpers::{load_lease, payout, require_provider, save_lease, wrong_mode};
+use crate::helpers::{
+    load_lease, payout, require_billable, require_provider, save_lease, wrong_mode,
+};
 use crate::state::{Book, CONFIG};
 use crate::sums::priced;
 
@@ -26,14 +27,7 @@ pub fn redeem(
     let mut lease = load_lease(deps.storage, lease_id)?;
     require_provider(lease_id, &lease, &info.sender, "redeem receipts")?;
     let now = env.block.time;
-    let in_grace = lease.state == LeaseState::Closing && lease.close_after.is_some_and(|t| now < t);
-    if lease.state != LeaseState::Open && !in_grace {
-        return Err(ContractError::WrongState {
-            lease_id,
-            state: lease.state,
-            action: "redeem_receipt",
-        });
-    }
+    require_billable(lease_id, &lease, now, "redeem_receipt")?;
     let price = lease.price_per_unit;
     let available = lease.available;
     let Book::Receipts(book) = &mut lease.book else {

@@ -165,6 +165,7 @@ export type LeaseState = ("open" | "closed") | "pending" | "closing";
 export interface LeaseResponse {
   available: Uint128;
   billing: BillingMode;
+  close_after?: Timestamp | null;
   closed_at?: Timestamp | null;
   consumer: Addr;
   denom: Denom;

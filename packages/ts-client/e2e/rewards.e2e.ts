@@ -1,0 +1,283 @@
+// End-to-end tests of provider rewards against the devnet deployment: stake
+// rewards streamed per second and minted in DPIN by `claim_rewards`, the usage
+// share an epoch pays for revenue settled through the escrow, unbonding, and
+// access control (accounts provider4 and consumer4). Other files run beside
+// this one and move totals (stake, usage, the DAO's fees), so those are read
+// and compared by difference; provider4's own numbers are exact.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import {
+  attribute,
+  bankBalance,
+  chainSeconds,
+  connect,
+  E2eContext,
+  HasEvents,
+  rejectsWith,
+  timestampSeconds,
+  waitForChainTime,
+} from "./context";
+
+let t: E2eContext;
+let provider: string;
+let consumer: string;
+let leaseId: number;
+
+/** A fixed fee, so that ustake balance deltas are exact (0.025 ustake per unit of gas, the node's minimum). */
+const FEE = { amount: [{ denom: "ustake", amount: "25000" }], gas: "1000000" };
+const STAKE = 3_000_000n;
+/** Leaves 0.5 STAKE bonded, below min_stake (1 STAKE): provider4 becomes inactive and stops earning stake rewards. */
+const UNBOND = 2_500_000n;
+const PRICE = 5n;
+const UNITS = 1000n;
+
+before(async () => {
+  t = await connect("rewards", ["provider4", "consumer4"]);
+  provider = t.actors.provider4.address;
+  consumer = t.actors.consumer4.address;
+});
+
+after(() => t?.close());
+
+/** The attributes of the first wasm event `contract` emitted with `action`. */
+function wasmEvent(result: HasEvents, contract: string, action: string): Record<string, string> {
+  for (const event of result.events.filter((e) => e.type === "wasm")) {
+    const attrs = Object.fromEntries(event.attributes.map((a) => [a.key, a.value]));
+    if (attrs._contract_address === contract && attrs.action === action) return attrs;
+  }
+  throw new Error(`no ${action} event of ${contract} in the transaction`);
+}
+
+async function dpin(address: string): Promise<bigint> {
+  return BigInt((await t.q.rewardToken.balance({ address })).balance);
+}
+
+async function pending(): Promise<bigint> {
+  return BigInt((await t.q.providerRegistry.pendingRewards({ address: provider })).pending_rewards);
+}
+
+async function blockSeconds(height: number): Promise<number> {
+  return Math.floor(Date.parse((await t.chain.getBlock(height)).header.time) / 1000);
+}
+
+/** `amount × decimal`, rounded down (a cosmwasm Decimal has 18 decimals). */
+function mulDecimal(amount: bigint, decimal: string): bigint {
+  const [whole, fraction = ""] = decimal.split(".");
+  return (amount * BigInt(whole + fraction.padEnd(18, "0"))) / 10n ** 18n;
+}
+
+describe("stake rewards on chain", () => {
+  it("provider4 registers with native stake; its balance drops by the stake plus the fee", async () => {
+    const before = await bankBalance(t.chain, provider, "ustake");
+    const result = t.gas.add(
+      "registry register (3 STAKE, fixed fee)",
+      await t.as("provider4").providerRegistry.register(
+        {
+          service: "compute",
+          endpoint: "https://provider4.example",
+          region: "ap-south",
+          capacity: { amount: "64", unit: "vCPU" },
+          prices: [{ denom: { native: "uusdc" }, per_unit: PRICE.toString() }],
+        },
+        FEE,
+        undefined,
+        [{ denom: "ustake", amount: STAKE.toString() }],
+      ),
+    );
+    assert.equal(wasmEvent(result, t.addresses.providerRegistry, "register").stake, STAKE.toString());
+    assert.equal(before - (await bankBalance(t.chain, provider, "ustake")), STAKE + 25_000n);
+    const record = await t.q.providerRegistry.provider({ address: provider });
+    assert.equal(record.status, "active");
+    assert.equal(record.stake, STAKE.toString());
+    assert.equal(record.unbonding, "0");
+  });
+
+  it("a heartbeat is recorded in the provider's reputation", async () => {
+    t.gas.add("registry heartbeat", await t.as("provider4").providerRegistry.heartbeat());
+    const { reputation } = await t.q.providerRegistry.provider({ address: provider });
+    assert.equal(reputation.heartbeats, 1);
+    assert.ok(reputation.last_heartbeat);
+  });
+
+  it("pending rewards grow as chain time passes", async () => {
+    const first = await pending();
+    await waitForChainTime(t.chain, (await chainSeconds(t.chain)) + 2);
+    assert.ok((await pending()) > first, "stake rewards stream every second");
+  });
+
+  let claimed: { height: number };
+  it("claim_rewards mints the pending rewards in DPIN", async () => {
+    const before = await dpin(provider);
+    const expected = await pending();
+    const result = t.gas.add("registry claim_rewards (stake only)", await t.as("provider4").providerRegistry.claimRewards());
+    const event = wasmEvent(result, t.addresses.providerRegistry, "claim_rewards");
+    const minted = BigInt(event.amount);
+    assert.equal(event.forfeited, "0");
+    assert.ok(minted >= expected, `minted ${minted} ≥ pending ${expected} read one block earlier`);
+    assert.equal((await dpin(provider)) - before, minted);
+    claimed = { height: result.height };
+  });
+
+  it("an immediate second claim mints only what accrued since, or fails with nothing to claim", async () => {
+    // Rewards accrue per whole second of block time: within the same second there is nothing.
+    const config = await t.q.providerRegistry.config();
+    const emission = BigInt(config.emission_per_epoch);
+    const stakePerSecond = (emission - mulDecimal(emission, config.usage_share)) / BigInt(config.epoch_seconds);
+    const before = await dpin(provider);
+    const second = await t.as("provider4").providerRegistry.claimRewards().catch((err: Error) => err);
+    if (second instanceof Error) {
+      assert.match(second.message, /no rewards to claim/);
+      return;
+    }
+    const minted = BigInt(wasmEvent(second, t.addresses.providerRegistry, "claim_rewards").amount);
+    const seconds = BigInt((await blockSeconds(second.height)) - (await blockSeconds(claimed.height)));
+    assert.ok(minted > 0n && minted <= stakePerSecond * seconds, `${minted} minted over ${seconds} s`);
+    assert.equal((await dpin(provider)) - before, minted);
+  });
+});
+
+describe("usage rewards from a settled metered lease", () => {
+  let amount: bigint;
+  let fee: bigint;
+  let disputableUntil: number;
+
+  it("consumer4 opens a metered lease and provider4 reports usage", async () => {
+    const { fee_bps } = await t.q.billingEscrow.config();
+    const opened = t.gas.add(
+      "escrow open_lease (metered)",
+      await t.as("consumer4").billingEscrow.openLease({ provider, billing: { metered: {} } }, "auto", undefined, [
+        { denom: "uusdc", amount: "100000" },
+      ]),
+    );
+    leaseId = Number(attribute(opened, "lease_id"));
+    const reported = t.gas.add(
+      "escrow report_usage (1000 units)",
+      await t.as("provider4").billingEscrow.reportUsage({ leaseId, units: UNITS.toString() }),
+    );
+    const event = wasmEvent(reported, t.addresses.billingEscrow, "report_usage");
+    amount = UNITS * PRICE;
+    fee = (amount * BigInt(fee_bps)) / 10_000n;
+    assert.equal(event.amount, amount.toString());
+    assert.equal(event.fee, fee.toString(), `the fee in force (${fee_bps} bps) is fixed on the charge`);
+    disputableUntil = Number(event.disputable_until);
+  });
+
+  it("settling inside the dispute window finds nothing to settle", async () => {
+    await rejectsWith(t.as("consumer4").billingEscrow.settle({ leaseId }), new RegExp(`nothing to settle on lease ${leaseId}\\b`));
+  });
+
+  let usageEpoch: number;
+  let beforeEpochEnd: bigint;
+  let releaseAt: number;
+  let genesis: number;
+  let epochSeconds: number;
+  it("after the window one transaction settles (the provider paid less the fee, the fee to the DAO) and unbonds", async () => {
+    const config = await t.q.providerRegistry.config();
+    genesis = timestampSeconds(config.genesis_time);
+    epochSeconds = config.epoch_seconds;
+    // Settle at the start of an epoch, and unbond in the same transaction (so
+    // in the same epoch): the usage counts while provider4 is active, then
+    // provider4 stops earning stake rewards, so the epoch's usage share is the
+    // only change left in its pending rewards.
+    const epochStart = genesis + Math.ceil((disputableUntil - genesis) / epochSeconds) * epochSeconds;
+    await waitForChainTime(t.chain, epochStart);
+    const usdcBefore = await bankBalance(t.chain, provider, "uusdc");
+    const usageBefore = (await t.q.providerRegistry.provider({ address: provider })).reputation;
+    const result = t.gas.add(
+      "escrow settle + registry unbond (one tx)",
+      await t.actors.provider4.client.executeMultiple(
+        provider,
+        [
+          { contractAddress: t.addresses.billingEscrow, msg: { settle: { lease_id: leaseId } } },
+          { contractAddress: t.addresses.providerRegistry, msg: { unbond: { amount: UNBOND.toString() } } },
+        ],
+        "auto",
+      ),
+    );
+    const stats = await t.q.providerRegistry.stats();
+    beforeEpochEnd = await pending();
+    const statsAfter = await t.q.providerRegistry.stats();
+
+    const settled = wasmEvent(result, t.addresses.billingEscrow, "settle");
+    assert.deepEqual([settled.amount, settled.fee, settled.provider_amount], [amount, fee, amount - fee].map(String));
+    assert.equal((await bankBalance(t.chain, provider, "uusdc")) - usdcBefore, amount - fee);
+    const toTreasury = result.events
+      .filter((e) => e.type === "transfer")
+      .map((e) => Object.fromEntries(e.attributes.map((a) => [a.key, a.value])))
+      .find((a) => a.sender === t.addresses.billingEscrow && a.recipient === t.addresses.dao);
+    assert.equal(toTreasury?.amount, `${fee}uusdc`, "the fee goes to the treasury, the DAO");
+    // The escrow reports the gross revenue; uusdc weighs 1.
+    const recorded = wasmEvent(result, t.addresses.providerRegistry, "record_usage");
+    assert.equal(recorded.weighted_revenue, amount.toString());
+    usageEpoch = Number(recorded.epoch);
+    const unbond = wasmEvent(result, t.addresses.providerRegistry, "unbond");
+    releaseAt = Number(unbond.release_at);
+    assert.equal(releaseAt, (await blockSeconds(result.height)) + config.unbonding_period);
+
+    const record = await t.q.providerRegistry.provider({ address: provider });
+    assert.equal(record.status, "inactive");
+    assert.equal(record.stake, (STAKE - UNBOND).toString());
+    assert.equal(record.unbonding, UNBOND.toString());
+    assert.equal(BigInt(record.reputation.usage_units) - BigInt(usageBefore.usage_units), UNITS);
+    assert.equal(record.reputation.leases_settled - usageBefore.leases_settled, 1);
+    assert.equal((await t.q.billingEscrow.lease({ leaseId })).paid, amount.toString());
+    // The pending rewards above were read while the usage epoch was still running.
+    assert.deepEqual([stats.current_epoch, statsAfter.current_epoch], [usageEpoch, usageEpoch]);
+  });
+
+  it("the unbonded stake cannot be claimed before the unbonding period", async () => {
+    await rejectsWith(t.as("provider4").providerRegistry.claim(), /no claim has matured yet/);
+  });
+
+  it("once the usage epoch ends, the pending rewards grow by its usage share, and the claim mints exactly them", async () => {
+    const config = await t.q.providerRegistry.config();
+    const pool = mulDecimal(BigInt(config.emission_per_epoch), config.usage_share);
+    await waitForChainTime(t.chain, genesis + (usageEpoch + 1) * epochSeconds);
+    const total = await pending();
+    const usageShare = total - beforeEpochEnd;
+    // floor(pool × provider4's weight / the epoch's total weight): the whole
+    // pool if no other provider settled usage in that epoch.
+    assert.ok(usageShare > 0n && usageShare <= pool, `usage share ${usageShare} of the epoch's pool ${pool}`);
+    assert.equal(await pending(), total, "an inactive provider earns no stake rewards");
+
+    const before = await dpin(provider);
+    const result = t.gas.add("registry claim_rewards (stake + usage)", await t.as("provider4").providerRegistry.claimRewards());
+    assert.equal(wasmEvent(result, t.addresses.providerRegistry, "claim_rewards").amount, total.toString());
+    assert.equal((await dpin(provider)) - before, total);
+    await rejectsWith(t.as("provider4").providerRegistry.claimRewards(), /no rewards to claim/);
+  });
+
+  it("the unbonded stake is paid back after the unbonding period, to the unit", async () => {
+    // release_at is reported in whole seconds, the claim matures at the exact block time + unbonding_period.
+    await waitForChainTime(t.chain, releaseAt + 1);
+    const before = await bankBalance(t.chain, provider, "ustake");
+    const result = t.gas.add("registry claim (unbonded stake)", await t.as("provider4").providerRegistry.claim(FEE));
+    assert.equal(wasmEvent(result, t.addresses.providerRegistry, "claim").amount, UNBOND.toString());
+    assert.equal((await bankBalance(t.chain, provider, "ustake")) - before, UNBOND - 25_000n);
+    const record = await t.q.providerRegistry.provider({ address: provider });
+    assert.equal(record.unbonding, "0");
+    assert.deepEqual((await t.q.providerRegistry.claims({ address: provider })).claims, []);
+  });
+});
+
+describe("registry access control on chain", () => {
+  it("a non-provider can neither claim rewards nor heartbeat", async () => {
+    const notProvider = new RegExp(`${consumer} is not a registered provider`);
+    await rejectsWith(t.as("consumer4").providerRegistry.claimRewards(), notProvider);
+    await rejectsWith(t.as("consumer4").providerRegistry.heartbeat(), notProvider);
+  });
+
+  it("only the billing escrow records usage", async () => {
+    await rejectsWith(
+      t.as("consumer4").providerRegistry.recordUsage({ provider, units: "1", revenue: [{ denom: { native: "uusdc" }, amount: "1" }] }),
+      new RegExp(`unauthorized: ${consumer} may not record_usage`),
+    );
+  });
+
+  it("only the lease's provider reports usage", async () => {
+    await rejectsWith(
+      t.as("consumer4").billingEscrow.reportUsage({ leaseId, units: "1" }),
+      new RegExp(`only the provider of lease ${leaseId} may report usage`),
+    );
+  });
+});
