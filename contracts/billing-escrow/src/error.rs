@@ -57,6 +57,13 @@ pub enum ContractError {
     #[error("cw20 hook from {sender}, which is not an accepted cw20 denom")]
     UnacceptedCw20 { sender: Addr },
 
+    #[error("{field} has {len} entries; the limit is {max}")]
+    TooManyEntries {
+        field: &'static str,
+        len: usize,
+        max: usize,
+    },
+
     #[error("lease {lease_id} is paid in {expected}, not {got}")]
     WrongDenom {
         lease_id: u64,

@@ -13,6 +13,11 @@ pub const MAX_FEE_BPS: u16 = 10_000;
 /// Longest dispute window: one year (seconds).
 pub const MAX_DISPUTE_WINDOW: u64 = 366 * 86_400;
 
+/// At most this many accepted denoms and arbiters: the config holding them is
+/// loaded by every escrow call, so its size must stay bounded.
+pub const MAX_ACCEPTED_DENOMS: usize = 16;
+pub const MAX_ARBITERS: usize = 32;
+
 #[cw_serde]
 pub struct InstantiateMsg {
     pub dao: String,

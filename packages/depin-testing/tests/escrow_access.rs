@@ -7,7 +7,8 @@ use cw_multi_test::Executor;
 use cw_utils::PaymentError;
 use depin_billing_escrow::ContractError;
 use depin_interface::escrow::{
-    BillingMode, EscrowConfigUpdate, ExecuteMsg, LeaseState, OpenLeaseMsg, ReceiveMsg, MAX_FEE_BPS,
+    BillingMode, EscrowConfigUpdate, ExecuteMsg, LeaseState, OpenLeaseMsg, ReceiveMsg,
+    MAX_ACCEPTED_DENOMS, MAX_ARBITERS, MAX_FEE_BPS,
 };
 use depin_interface::registry;
 use depin_interface::{Denom, UncheckedDenom};
@@ -101,6 +102,70 @@ fn only_the_dao_updates_the_config() {
     assert_eq!(
         config.accepted_denoms,
         vec![Denom::Cw20(suite.token.clone())]
+    );
+}
+
+#[test]
+fn the_arbiter_and_denom_lists_are_capped() {
+    let (mut suite, _) = setup();
+    let dao = suite.dao.clone();
+    let arbiters = suite.escrow_config().arbiters.len();
+    let fresh = |n: usize, suite: &Suite| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                suite
+                    .app
+                    .api()
+                    .addr_make(&format!("arbiter{i}"))
+                    .to_string()
+            })
+            .collect()
+    };
+    let one_too_many = fresh(MAX_ARBITERS - arbiters + 1, &suite);
+    assert_eq!(
+        escrow_error(suite.update_escrow_config(
+            &dao,
+            EscrowConfigUpdate {
+                add_arbiters: Some(one_too_many.clone()),
+                ..Default::default()
+            }
+        )),
+        ContractError::TooManyEntries {
+            field: "arbiters",
+            len: MAX_ARBITERS + 1,
+            max: MAX_ARBITERS
+        }
+    );
+    // Removing one in the same update keeps the list at the cap.
+    suite
+        .update_escrow_config(
+            &dao,
+            EscrowConfigUpdate {
+                add_arbiters: Some(one_too_many),
+                remove_arbiters: Some(vec![suite.actors.arbiter.to_string()]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(suite.escrow_config().arbiters.len(), MAX_ARBITERS);
+
+    let denoms = suite.escrow_config().accepted_denoms.len();
+    let too_many_denoms = (0..=MAX_ACCEPTED_DENOMS - denoms)
+        .map(|i| UncheckedDenom::Native(format!("ufoo{i}")))
+        .collect();
+    assert_eq!(
+        escrow_error(suite.update_escrow_config(
+            &dao,
+            EscrowConfigUpdate {
+                add_denoms: Some(too_many_denoms),
+                ..Default::default()
+            }
+        )),
+        ContractError::TooManyEntries {
+            field: "accepted_denoms",
+            len: MAX_ACCEPTED_DENOMS + 1,
+            max: MAX_ACCEPTED_DENOMS
+        }
     );
 }
 

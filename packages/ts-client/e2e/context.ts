@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { Actor, connectActors, devnetConfig, DevnetConfig, GasLog } from "../scripts/devnet";
+import { waitForChainTime } from "../scripts/devnet";
 export { attribute, bankBalance, chainSeconds, waitForChainTime } from "../scripts/devnet";
 export type { HasEvents } from "../scripts/devnet";
 import { suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
@@ -63,6 +64,15 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
 /** A contract timestamp (nanoseconds as a string) in Unix seconds. */
 export function timestampSeconds(nanos: string): number {
   return Number(BigInt(nanos) / 1_000_000_000n);
+}
+
+/**
+ * Waits until a block at or after a contract timestamp (nanoseconds, as
+ * queries and the `release_at` / `voting_ends_at` attributes give it) is
+ * committed, so the next transaction executes at or after that instant.
+ */
+export async function waitForTimestamp(client: SigningCosmWasmClient, nanos: string): Promise<void> {
+  await waitForChainTime(client, Number((BigInt(nanos) + 999_999_999n) / 1_000_000_000n));
 }
 
 /** Asserts that a transaction fails and that the chain's error names the contract error. */

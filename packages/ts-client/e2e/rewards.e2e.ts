@@ -16,6 +16,7 @@ import {
   rejectsWith,
   timestampSeconds,
   waitForChainTime,
+  waitForTimestamp,
 } from "./context";
 
 let t: E2eContext;
@@ -168,7 +169,7 @@ describe("usage rewards from a settled metered lease", () => {
 
   let usageEpoch: number;
   let beforeEpochEnd: bigint;
-  let releaseAt: number;
+  let releaseAt: string;
   let genesis: number;
   let epochSeconds: number;
   it("after the window one transaction settles (the provider paid less the fee, the fee to the DAO) and unbonds", async () => {
@@ -211,8 +212,11 @@ describe("usage rewards from a settled metered lease", () => {
     assert.equal(recorded.weighted_revenue, amount.toString());
     usageEpoch = Number(recorded.epoch);
     const unbond = wasmEvent(result, t.addresses.providerRegistry, "unbond");
-    releaseAt = Number(unbond.release_at);
-    assert.equal(releaseAt, (await blockSeconds(result.height)) + config.unbonding_period);
+    releaseAt = unbond.release_at;
+    // The event gives the claim's exact release time, as the claims query does.
+    const { claims } = await t.q.providerRegistry.claims({ address: provider });
+    assert.deepEqual(claims, [{ amount: UNBOND.toString(), release_at: { at_time: releaseAt } }]);
+    assert.equal(timestampSeconds(releaseAt), (await blockSeconds(result.height)) + config.unbonding_period);
 
     const record = await t.q.providerRegistry.provider({ address: provider });
     assert.equal(record.status, "inactive");
@@ -248,8 +252,7 @@ describe("usage rewards from a settled metered lease", () => {
   });
 
   it("the unbonded stake is paid back after the unbonding period, to the unit", async () => {
-    // release_at is reported in whole seconds, the claim matures at the exact block time + unbonding_period.
-    await waitForChainTime(t.chain, releaseAt + 1);
+    await waitForTimestamp(t.chain, releaseAt);
     const before = await bankBalance(t.chain, provider, "ustake");
     const result = t.gas.add("registry claim (unbonded stake)", await t.as("provider4").providerRegistry.claim(FEE));
     assert.equal(wasmEvent(result, t.addresses.providerRegistry, "claim").amount, UNBOND.toString());

@@ -2,7 +2,8 @@
 
 use cosmwasm_std::{Addr, Api, DepsMut, MessageInfo, Response};
 use depin_interface::escrow::{
-    EscrowConfigUpdate, InstantiateMsg, MAX_DISPUTE_WINDOW, MAX_FEE_BPS,
+    EscrowConfigUpdate, InstantiateMsg, MAX_ACCEPTED_DENOMS, MAX_ARBITERS, MAX_DISPUTE_WINDOW,
+    MAX_FEE_BPS,
 };
 use depin_interface::{Denom, UncheckedDenom};
 
@@ -32,6 +33,7 @@ pub fn instantiate(deps: DepsMut, msg: InstantiateMsg) -> Result<Response, Contr
         &mut config.arbiters,
         msg.arbiters.unwrap_or_default(),
     )?;
+    check_list_sizes(&config)?;
     CONFIG.save(deps.storage, &config)?;
     LEASE_COUNT.save(deps.storage, &0)?;
     Ok(Response::new()
@@ -90,6 +92,7 @@ pub fn update_config(
         let arbiter = api.addr_validate(&arbiter)?;
         config.arbiters.retain(|a| *a != arbiter);
     }
+    check_list_sizes(&config)?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new()
         .add_attribute("action", "update_config")
@@ -98,6 +101,23 @@ pub fn update_config(
         .add_attribute("treasury", config.treasury)
         .add_attribute("fee_bps", config.fee_bps.to_string())
         .add_attribute("dispute_window", config.dispute_window.to_string()))
+}
+
+/// The config is loaded by every call: its lists stay bounded.
+fn check_list_sizes(config: &Config) -> Result<(), ContractError> {
+    for (field, len, max) in [
+        (
+            "accepted_denoms",
+            config.accepted_denoms.len(),
+            MAX_ACCEPTED_DENOMS,
+        ),
+        ("arbiters", config.arbiters.len(), MAX_ARBITERS),
+    ] {
+        if len > max {
+            return Err(ContractError::TooManyEntries { field, len, max });
+        }
+    }
+    Ok(())
 }
 
 fn validate_fee(fee_bps: u16) -> Result<(), ContractError> {

@@ -97,6 +97,6 @@ pub fn propose(
         .add_attribute("total_power", total_power)
         .add_attribute(
             "voting_ends_at",
-            proposal.voting_ends_at.seconds().to_string(),
+            proposal.voting_ends_at.nanos().to_string(),
         ))
 }

@@ -79,7 +79,7 @@ pub fn unstake(
         .add_attribute("amount", amount)
         .add_attribute("staked", left)
         .add_attribute("total_staked", total)
-        .add_attribute("release_at", release_at.seconds().to_string()))
+        .add_attribute("release_at", release_at.nanos().to_string()))
 }
 
 /// Pays every matured claim of the sender with one cw20 transfer.

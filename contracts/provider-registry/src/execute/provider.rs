@@ -218,7 +218,7 @@ pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response
         .add_attribute("action", "deregister")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
-        .add_attribute("release_at", release_at.seconds().to_string()))
+        .add_attribute("release_at", release_at.nanos().to_string()))
 }
 
 pub fn attest(

@@ -130,7 +130,7 @@ pub fn unbond(
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
         .add_attribute("stake", new.stake)
-        .add_attribute("release_at", release_at.seconds().to_string()))
+        .add_attribute("release_at", release_at.nanos().to_string()))
 }
 
 /// Pays every matured claim of the sender.
