@@ -41,6 +41,9 @@ pub enum ContractError {
         max: u64,
     },
 
+    #[error("a guardian can veto only during a timelock: set a timelock above 0 or no guardian")]
+    GuardianWithoutTimelock {},
+
     #[error("code id of the {contract} must not be zero")]
     ZeroCodeId { contract: &'static str },
 

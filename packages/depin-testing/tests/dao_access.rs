@@ -116,21 +116,31 @@ fn update_config_validates_like_instantiate() {
                 max: 10 * 365 * 86_400,
             },
         ),
+        (
+            // The suite has a guardian: without a timelock it could never veto.
+            DaoConfigUpdate {
+                timelock: Some(0),
+                ..Default::default()
+            },
+            ContractError::GuardianWithoutTimelock {},
+        ),
     ];
     for (update, expected) in cases {
         let err = suite.update_dao_config(&dao, update).unwrap_err();
         assert_eq!(contract_error(err), expected);
     }
-    // Removing the guardian leaves nobody able to veto.
+    // Removing the guardian leaves nobody able to veto; then no timelock is fine.
     suite
         .update_dao_config(
             &dao,
             DaoConfigUpdate {
                 remove_guardian: Some(true),
+                timelock: Some(0),
                 ..Default::default()
             },
         )
         .unwrap();
+    assert_eq!(suite.dao_config().timelock, 0);
     let guardian = suite.actors.guardian.clone();
     assert_eq!(
         contract_error(suite.veto_proposal(&guardian, 1).unwrap_err()),

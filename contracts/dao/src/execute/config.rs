@@ -37,7 +37,8 @@ fn bounded_duration(field: &'static str, value: u64) -> Result<(), ContractError
 }
 
 /// Checks every rule on a config: threshold, quorum and veto threshold in
-/// (0, 1], voting and unstaking periods above zero (the timelock may be 0), every
+/// (0, 1], voting and unstaking periods above zero (the timelock may be 0, but
+/// not with a guardian, who vetoes only during the timelock), every
 /// duration at most [`MAX_DURATION`],
 /// the guardian a valid address.
 pub fn validate_config(
@@ -66,6 +67,10 @@ fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     positive_duration("voting_period", config.voting_period)?;
     positive_duration("unstaking_period", config.unstaking_period)?;
     bounded_duration("timelock", config.timelock)?;
+    // A guardian with no timelock would look like a safeguard and be none.
+    if config.guardian.is_some() && config.timelock == 0 {
+        return Err(ContractError::GuardianWithoutTimelock {});
+    }
     Ok(())
 }
 
