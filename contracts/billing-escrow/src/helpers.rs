@@ -54,15 +54,10 @@ pub fn require_billable(
     action: &'static str,
 ) -> Result<(), ContractError> {
     let in_grace = lease.state == LeaseState::Closing && lease.close_after.is_some_and(|t| now < t);
-    if lease.state == LeaseState::Open || in_grace {
-        Ok(())
-    } else {
-        Err(ContractError::WrongState {
-            lease_id,
-            state: lease.state,
-            action,
-        })
+    if in_grace {
+        return Ok(());
     }
+    require_state(lease_id, lease, &[LeaseState::Open], action)
 }
 
 pub fn require_provider(
