@@ -17,6 +17,8 @@ export interface E2eContext {
   config: DevnetConfig;
   chainId: string;
   addresses: SuiteAddresses;
+  /** Code ids of the uploaded artifacts, by crate name (e.g. "depin-billing-escrow"). */
+  codeIds: Record<string, number>;
   actors: Record<string, Actor>;
   /** A client for reads that are not contract queries (balances, blocks). */
   chain: SigningCosmWasmClient;
@@ -43,6 +45,7 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
     config,
     chainId: deployment.chain_id,
     addresses,
+    codeIds: deployment.code_ids,
     actors,
     chain: any.client,
     q: suiteQueryClients(any.client, addresses),

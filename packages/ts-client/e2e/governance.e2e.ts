@@ -2,7 +2,8 @@
 // (accounts member1, member2, member3): staking DPIN through the token's
 // `send`, a proposal voted yes/no/abstain that passes and is executed with
 // its effects on chain, a proposal that is rejected, voting power read at the
-// proposal's start height, typed errors, and unstaking. The demo before this
+// proposal's start height, typed errors, unstaking, and the DAO as the suite's
+// wasm admin (migrations only through proposals). The demo before this
 // file may stake, propose and vote, so powers, proposal ids and balances are
 // read first and compared by difference.
 import assert from "node:assert/strict";
@@ -225,5 +226,56 @@ describe("unstaking, a rejected proposal and snapshot voting power", () => {
     assert.equal(attribute(result, "amount", "wasm"), unstaked.toString());
     assert.equal((await dpin(m3)) - before, unstaked);
     assert.deepEqual((await t.q.dao.claims({ address: m3 })).claims, []);
+  });
+});
+
+describe("the DAO is the suite's wasm admin: migrations go through proposals", () => {
+  const migrateEscrow = (codeId: number): CosmosMsgForEmpty => ({
+    wasm: { migrate: { contract_addr: t.addresses.billingEscrow, new_code_id: codeId, msg: toBase64(toUtf8("{}")) } },
+  });
+
+  /** member2 proposes `msgs`; members vote yes until it passes (member2's power alone may decide it). */
+  async function passProposal(title: string, msgs: CosmosMsgForEmpty[]): Promise<number> {
+    const result = t.gas.add("dao propose (wasm migrate)", await t.as("member2").dao.propose({ title, description: "e2e", msgs }));
+    const proposalId = Number(attribute(result, "proposal_id"));
+    const { start_height } = await t.q.dao.proposal({ proposalId });
+    for (const [member, address] of [["member2", m2], ["member1", m1], ["member3", m3]] as const) {
+      if ((await t.q.dao.proposal({ proposalId })).status !== "open") break;
+      if ((await power(address, start_height)) > 0n) await vote(member, proposalId, "yes", "dao vote (yes, migration)");
+    }
+    assert.equal(await finalStatus(proposalId), "passed");
+    return proposalId;
+  }
+
+  it("a wallet cannot migrate a suite contract: wasmd checks the admin, the DAO", async () => {
+    await rejectsWith(
+      t.actors.member1.client.migrate(m1, t.addresses.billingEscrow, t.codeIds["depin-billing-escrow"], {}, "auto"),
+      /unauthorized/,
+    );
+  });
+
+  it("a migration to another contract's code fails inside the proposal, which is marked execution_failed", async () => {
+    const history = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
+    const proposalId = await passProposal("Migrate the escrow to the registry's code", [migrateEscrow(t.codeIds["depin-provider-registry"])]);
+    t.gas.add("dao execute (failing migration)", await t.as("member1").dao.execute({ proposalId }));
+    const p = await t.q.dao.proposal({ proposalId });
+    assert.equal(p.status, "execution_failed");
+    assert.match(p.execution_error ?? "", /cannot migrate from contract/);
+    assert.deepEqual(await t.chain.getContractCodeHistory(t.addresses.billingEscrow), history);
+  });
+
+  it("a migration to the escrow's own code executes; the DAO stays admin and the escrow keeps its state", async () => {
+    const config = await t.q.billingEscrow.config();
+    const before = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
+    const escrowCode = t.codeIds["depin-billing-escrow"];
+    const proposalId = await passProposal("Migrate the escrow (same code)", [migrateEscrow(escrowCode)]);
+    t.gas.add("dao execute (escrow migration)", await t.as("member3").dao.execute({ proposalId }));
+    assert.equal((await t.q.dao.proposal({ proposalId })).status, "executed");
+    const history = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
+    assert.equal(history.length, before.length + 1);
+    assert.deepEqual([history.at(-1)?.operation, history.at(-1)?.codeId], ["Migrate", escrowCode]);
+    const contract = await t.chain.getContract(t.addresses.billingEscrow);
+    assert.equal(contract.admin, t.addresses.dao);
+    assert.deepEqual(await t.q.billingEscrow.config(), config);
   });
 });
