@@ -1,12 +1,12 @@
-// End-to-end tests of the suite's wiring and of a receipts lease with a
-// receipt signed in TypeScript, against the devnet deployment (scripts/e2e.sh
+// End-to-end tests of the suite's wiring, of a receipts lease with a receipt
+// signed in TypeScript and of a streaming lease, against the devnet deployment (scripts/e2e.sh
 // starts a fresh chain, deploys, runs every e2e file and stops the node).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Sha256 } from "@cosmjs/crypto";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "../src";
-import { attribute, bankBalance, connect, E2eContext, rejectsWith } from "./context";
+import { attribute, bankBalance, chainSeconds, connect, E2eContext, rejectsWith, timestampSeconds, waitForChainTime } from "./context";
 
 let t: E2eContext;
 
@@ -117,5 +117,70 @@ describe("receipts lease on chain", () => {
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.state, "closed");
     assert.equal(lease.refunded, "69300");
+  });
+});
+
+describe("streaming lease on chain", () => {
+  const RATE = 3n;
+  const DEPOSIT = 1_000n;
+  let leaseId: number;
+  let consumerStart: bigint;
+  let feeBps: bigint;
+
+  /** The whole seconds of the block a transaction was included in (accrual counts whole seconds). */
+  async function blockSeconds(height: number): Promise<number> {
+    return Math.floor(Date.parse((await t.chain.getBlock(height)).header.time) / 1000);
+  }
+
+  it("a consumer offers a rate; the lease is pending and streams nothing until the provider accepts", async () => {
+    feeBps = BigInt((await t.q.billingEscrow.config()).fee_bps);
+    consumerStart = await bankBalance(t.chain, t.actors.consumer2.address, "uusdc");
+    const opened = t.gas.add(
+      "escrow open_lease (streaming)",
+      await t.as("consumer2").billingEscrow.openLease(
+        { provider: t.actors.provider2.address, billing: { streaming: { rate_per_second: RATE.toString() } } },
+        "auto",
+        undefined,
+        [{ denom: "uusdc", amount: DEPOSIT.toString() }],
+      ),
+    );
+    leaseId = Number(attribute(opened, "lease_id"));
+    const pending = await t.q.billingEscrow.lease({ leaseId });
+    assert.deepEqual([pending.state, pending.units, pending.available], ["pending", "0", DEPOSIT.toString()]);
+    await rejectsWith(t.as("consumer2").billingEscrow.acceptLease({ leaseId }), /only the provider of lease \d+ may/);
+    const accepted = t.gas.add("escrow accept_lease", await t.as("provider2").billingEscrow.acceptLease({ leaseId }));
+    const lease = await t.q.billingEscrow.lease({ leaseId });
+    assert.equal(lease.state, "open");
+    assert.ok(lease.started_at);
+    assert.equal(timestampSeconds(lease.started_at), await blockSeconds(accepted.height));
+  });
+
+  it("settle pays the rate for every whole second since the start, less the fee", async () => {
+    const startedAt = timestampSeconds((await t.q.billingEscrow.lease({ leaseId })).started_at ?? "0");
+    await waitForChainTime(t.chain, (await chainSeconds(t.chain)) + 3);
+    const providerBefore = await bankBalance(t.chain, t.actors.provider2.address, "uusdc");
+    const settled = t.gas.add("escrow settle (streaming)", await t.as("deployer").billingEscrow.settle({ leaseId }));
+    const seconds = BigInt((await blockSeconds(settled.height)) - startedAt);
+    const amount = RATE * seconds;
+    assert.ok(seconds >= 3n);
+    assert.deepEqual([attribute(settled, "units"), attribute(settled, "amount")], [seconds.toString(), amount.toString()]);
+    const fee = (amount * feeBps) / 10_000n;
+    assert.equal((await bankBalance(t.chain, t.actors.provider2.address, "uusdc")) - providerBefore, amount - fee);
+    const lease = await t.q.billingEscrow.lease({ leaseId });
+    assert.equal(lease.paid, amount.toString());
+    assert.equal(lease.units, seconds.toString());
+  });
+
+  it("anyone tops the deposit up; the consumer closes and gets back everything not streamed", async () => {
+    t.gas.add("escrow top_up", await t.as("deployer").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: "uusdc", amount: "500" }]));
+    assert.equal((await t.q.billingEscrow.lease({ leaseId })).deposited, (DEPOSIT + 500n).toString());
+    t.gas.add("escrow close_lease (consumer, streaming)", await t.as("consumer2").billingEscrow.closeLease({ leaseId }));
+    const lease = await t.q.billingEscrow.lease({ leaseId });
+    assert.equal(lease.state, "closed");
+    assert.equal(BigInt(lease.paid) + BigInt(lease.refunded), DEPOSIT + 500n);
+    assert.equal(BigInt(lease.paid), RATE * BigInt(lease.units));
+    // The consumer paid the deposit and got the refund; the deployer's top-up is part of that refund.
+    assert.equal((await bankBalance(t.chain, t.actors.consumer2.address, "uusdc")) - consumerStart, BigInt(lease.refunded) - DEPOSIT);
+    await rejectsWith(t.as("consumer2").billingEscrow.settle({ leaseId }), /lease \d+ is Closed/);
   });
 });
