@@ -5,7 +5,8 @@
 # then CHAIN_GAS.md is rewritten from every transaction's gas_used, and the
 # devnet is stopped whatever happened.
 #
-#   scripts/e2e.sh [deploy.sh options]
+#   scripts/e2e.sh [deploy.sh options]   (not --no-demo: the tests build on the
+#                                         demo's state, e.g. the treasury's fees)
 #   E2E_ONLY="metered governance"   runs only those e2e files
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
