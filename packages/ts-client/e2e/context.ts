@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
-import { Actor, connectActors, devnetConfig, DevnetConfig, GasLog } from "../scripts/devnet";
-import { waitForChainTime } from "../scripts/devnet";
+import { Actor, connectActors, devnetConfig, DevnetConfig, GasLog, HasEvents, waitForChainTime } from "../scripts/devnet";
+import { suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
+
 export { attribute, bankBalance, chainSeconds, waitForChainTime } from "../scripts/devnet";
 export type { HasEvents } from "../scripts/devnet";
-import { suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
 
 export interface E2eContext {
   config: DevnetConfig;
@@ -22,6 +22,8 @@ export interface E2eContext {
   actors: Record<string, Actor>;
   /** A client for reads that are not contract queries (balances, blocks). */
   chain: SigningCosmWasmClient;
+  /** The suite token (DPIN) balance of `address`. */
+  tokenBalance(address: string): Promise<bigint>;
   /** Query clients for the whole suite. */
   q: ReturnType<typeof suiteQueryClients>;
   /** Signing clients for the whole suite, acting as the named account. */
@@ -41,6 +43,7 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
   const actors = await connectActors(config, names);
   const any = Object.values(actors)[0];
   const gas = new GasLog();
+  const q = suiteQueryClients(any.client, addresses);
   return {
     config,
     chainId: deployment.chain_id,
@@ -48,7 +51,10 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
     codeIds: deployment.code_ids,
     actors,
     chain: any.client,
-    q: suiteQueryClients(any.client, addresses),
+    q,
+    async tokenBalance(address) {
+      return BigInt((await q.rewardToken.balance({ address })).balance);
+    },
     as(name) {
       const actor = actors[name];
       if (!actor) throw new Error(`${file} did not connect account ${name}`);
@@ -85,4 +91,17 @@ export async function rejectsWith(tx: Promise<unknown>, error: RegExp): Promise<
     assert.match(message, error);
     return true;
   });
+}
+
+/** The amount of `denom` a transaction's bank transfers moved from `sender` to `recipient`. */
+export function transferredTo(result: HasEvents, sender: string, recipient: string, denom: string): bigint {
+  let total = 0n;
+  for (const event of result.events.filter((e) => e.type === "transfer")) {
+    const get = (key: string) => event.attributes.find((a) => a.key === key)?.value;
+    if (get("sender") !== sender || get("recipient") !== recipient) continue;
+    for (const coin of (get("amount") ?? "").split(",")) {
+      if (coin.endsWith(denom)) total += BigInt(coin.slice(0, -denom.length));
+    }
+  }
+  return total;
 }

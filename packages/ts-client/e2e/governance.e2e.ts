@@ -28,10 +28,6 @@ before(async () => {
 
 after(() => t?.close());
 
-async function dpin(address: string): Promise<bigint> {
-  return BigInt((await t.q.rewardToken.balance({ address })).balance);
-}
-
 async function power(address: string, height?: number): Promise<bigint> {
   return BigInt((await t.q.dao.votingPower({ address, height })).power);
 }
@@ -69,7 +65,7 @@ describe("staking DPIN in the DAO", () => {
   it("members stake through the token's send; their power and the total grow by exactly that", async () => {
     const members = { member1: m1, member2: m2, member3: m3 };
     const powersBefore = await Promise.all(Object.values(members).map((a) => power(a)));
-    const balancesBefore = await Promise.all(Object.values(members).map((a) => dpin(a)));
+    const balancesBefore = await Promise.all(Object.values(members).map((a) => t.tokenBalance(a)));
     const totalBefore = await totalPower();
     const needed = [staked.member1, staked.member2 + LATE, staked.member3 + LATE];
     balancesBefore.forEach((balance, i) => assert.ok(balance >= needed[i], `member${i + 1} holds ${balance} DPIN units`));
@@ -80,7 +76,7 @@ describe("staking DPIN in the DAO", () => {
     const amounts = Object.values(staked);
     for (const [i, address] of Object.values(members).entries()) {
       assert.equal((await power(address)) - powersBefore[i], amounts[i]);
-      assert.equal(balancesBefore[i] - (await dpin(address)), amounts[i]);
+      assert.equal(balancesBefore[i] - (await t.tokenBalance(address)), amounts[i]);
     }
     assert.equal((await totalPower()) - totalBefore, amounts.reduce((s, a) => s + a));
   });
@@ -221,10 +217,10 @@ describe("unstaking, a rejected proposal and snapshot voting power", () => {
 
   it("after the unstaking period member3's claim pays the unstaked DPIN back exactly", async () => {
     await waitForTimestamp(t.chain, releaseAt);
-    const before = await dpin(m3);
+    const before = await t.tokenBalance(m3);
     const result = t.gas.add("dao claim (unstaked DPIN)", await t.as("member3").dao.claim());
     assert.equal(attribute(result, "amount", "wasm"), unstaked.toString());
-    assert.equal((await dpin(m3)) - before, unstaked);
+    assert.equal((await t.tokenBalance(m3)) - before, unstaked);
     assert.deepEqual((await t.q.dao.claims({ address: m3 })).claims, []);
   });
 });

@@ -8,7 +8,7 @@
 // so every uusdc balance below moves by exactly what the contracts pay.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { attribute, bankBalance, connect, E2eContext, HasEvents, rejectsWith, timestampSeconds, waitForChainTime } from "./context";
+import { attribute, bankBalance, chainSeconds, connect, E2eContext, rejectsWith, timestampSeconds, transferredTo, waitForChainTime } from "./context";
 
 const USDC = "uusdc";
 const STAKE = "ustake";
@@ -22,19 +22,6 @@ before(async () => {
 });
 
 after(() => t?.close());
-
-/** The uusdc a transaction's bank transfers moved to `recipient`. */
-function transferredTo(result: HasEvents, recipient: string): bigint {
-  let total = 0n;
-  for (const event of result.events.filter((e) => e.type === "transfer")) {
-    const get = (key: string) => event.attributes.find((a) => a.key === key)?.value;
-    if (get("recipient") !== recipient) continue;
-    for (const coin of (get("amount") ?? "").split(",")) {
-      if (coin.endsWith(USDC)) total += BigInt(coin.slice(0, -USDC.length));
-    }
-  }
-  return total;
-}
 
 describe("metered lease with a dispute on chain", () => {
   let leaseId: number;
@@ -160,7 +147,7 @@ describe("metered lease with a dispute on chain", () => {
   });
 
   it("nothing settles before the first charge's dispute window ends; then it pays provider and treasury", async () => {
-    const now = Math.floor(Date.parse((await t.chain.getBlock()).header.time) / 1000);
+    const now = await chainSeconds(t.chain);
     if (now < firstCharge.disputableUntil) {
       await rejectsWith(t.as("consumer3").billingEscrow.settle({ leaseId }), /nothing to settle on lease \d+/);
     }
@@ -171,7 +158,7 @@ describe("metered lease with a dispute on chain", () => {
     const fee = (firstCharge.amount * feeBps) / 10_000n;
     assert.equal((await bankBalance(t.chain, t.actors.provider3.address, USDC)) - providerBefore, firstCharge.amount - fee);
     // Other files pay fees to the treasury at the same time: read this transaction's own transfer to it.
-    assert.equal(transferredTo(result, t.addresses.dao), fee);
+    assert.equal(transferredTo(result, t.addresses.billingEscrow, t.addresses.dao, USDC), fee);
     const provider = await t.q.providerRegistry.provider({ address: t.actors.provider3.address });
     assert.equal(provider.reputation.usage_units, "1000");
     assert.deepEqual(provider.reputation.revenue, [{ denom: { native: USDC }, amount: firstCharge.amount.toString() }]);

@@ -15,6 +15,7 @@ import {
   HasEvents,
   rejectsWith,
   timestampSeconds,
+  transferredTo,
   waitForChainTime,
   waitForTimestamp,
 } from "./context";
@@ -49,16 +50,8 @@ function wasmEvent(result: HasEvents, contract: string, action: string): Record<
   throw new Error(`no ${action} event of ${contract} in the transaction`);
 }
 
-async function dpin(address: string): Promise<bigint> {
-  return BigInt((await t.q.rewardToken.balance({ address })).balance);
-}
-
 async function pending(): Promise<bigint> {
   return BigInt((await t.q.providerRegistry.pendingRewards({ address: provider })).pending_rewards);
-}
-
-async function blockSeconds(height: number): Promise<number> {
-  return Math.floor(Date.parse((await t.chain.getBlock(height)).header.time) / 1000);
 }
 
 /** `amount × decimal`, rounded down (a cosmwasm Decimal has 18 decimals). */
@@ -108,14 +101,14 @@ describe("stake rewards on chain", () => {
 
   let claimed: { height: number };
   it("claim_rewards mints the pending rewards in DPIN", async () => {
-    const before = await dpin(provider);
+    const before = await t.tokenBalance(provider);
     const expected = await pending();
     const result = t.gas.add("registry claim_rewards (stake only)", await t.as("provider4").providerRegistry.claimRewards());
     const event = wasmEvent(result, t.addresses.providerRegistry, "claim_rewards");
     const minted = BigInt(event.amount);
     assert.equal(event.forfeited, "0");
     assert.ok(minted >= expected, `minted ${minted} ≥ pending ${expected} read one block earlier`);
-    assert.equal((await dpin(provider)) - before, minted);
+    assert.equal((await t.tokenBalance(provider)) - before, minted);
     claimed = { height: result.height };
   });
 
@@ -124,16 +117,16 @@ describe("stake rewards on chain", () => {
     const config = await t.q.providerRegistry.config();
     const emission = BigInt(config.emission_per_epoch);
     const stakePerSecond = (emission - mulDecimal(emission, config.usage_share)) / BigInt(config.epoch_seconds);
-    const before = await dpin(provider);
+    const before = await t.tokenBalance(provider);
     const second = await t.as("provider4").providerRegistry.claimRewards().catch((err: Error) => err);
     if (second instanceof Error) {
       assert.match(second.message, /no rewards to claim/);
       return;
     }
     const minted = BigInt(wasmEvent(second, t.addresses.providerRegistry, "claim_rewards").amount);
-    const seconds = BigInt((await blockSeconds(second.height)) - (await blockSeconds(claimed.height)));
+    const seconds = BigInt((await chainSeconds(t.chain, second.height)) - (await chainSeconds(t.chain, claimed.height)));
     assert.ok(minted > 0n && minted <= stakePerSecond * seconds, `${minted} minted over ${seconds} s`);
-    assert.equal((await dpin(provider)) - before, minted);
+    assert.equal((await t.tokenBalance(provider)) - before, minted);
   });
 });
 
@@ -202,11 +195,7 @@ describe("usage rewards from a settled metered lease", () => {
     const settled = wasmEvent(result, t.addresses.billingEscrow, "settle");
     assert.deepEqual([settled.amount, settled.fee, settled.provider_amount], [amount, fee, amount - fee].map(String));
     assert.equal((await bankBalance(t.chain, provider, "uusdc")) - usdcBefore, amount - fee);
-    const toTreasury = result.events
-      .filter((e) => e.type === "transfer")
-      .map((e) => Object.fromEntries(e.attributes.map((a) => [a.key, a.value])))
-      .find((a) => a.sender === t.addresses.billingEscrow && a.recipient === t.addresses.dao);
-    assert.equal(toTreasury?.amount, `${fee}uusdc`, "the fee goes to the treasury, the DAO");
+    assert.equal(transferredTo(result, t.addresses.billingEscrow, t.addresses.dao, "uusdc"), fee, "the fee goes to the treasury, the DAO");
     // The escrow reports the gross revenue; uusdc weighs 1.
     const recorded = wasmEvent(result, t.addresses.providerRegistry, "record_usage");
     assert.equal(recorded.weighted_revenue, amount.toString());
@@ -216,7 +205,7 @@ describe("usage rewards from a settled metered lease", () => {
     // The event gives the claim's exact release time, as the claims query does.
     const { claims } = await t.q.providerRegistry.claims({ address: provider });
     assert.deepEqual(claims, [{ amount: UNBOND.toString(), release_at: { at_time: releaseAt } }]);
-    assert.equal(timestampSeconds(releaseAt), (await blockSeconds(result.height)) + config.unbonding_period);
+    assert.equal(timestampSeconds(releaseAt), (await chainSeconds(t.chain, result.height)) + config.unbonding_period);
 
     const record = await t.q.providerRegistry.provider({ address: provider });
     assert.equal(record.status, "inactive");
@@ -244,10 +233,10 @@ describe("usage rewards from a settled metered lease", () => {
     assert.ok(usageShare > 0n && usageShare <= pool, `usage share ${usageShare} of the epoch's pool ${pool}`);
     assert.equal(await pending(), total, "an inactive provider earns no stake rewards");
 
-    const before = await dpin(provider);
+    const before = await t.tokenBalance(provider);
     const result = t.gas.add("registry claim_rewards (stake + usage)", await t.as("provider4").providerRegistry.claimRewards());
     assert.equal(wasmEvent(result, t.addresses.providerRegistry, "claim_rewards").amount, total.toString());
-    assert.equal((await dpin(provider)) - before, total);
+    assert.equal((await t.tokenBalance(provider)) - before, total);
     await rejectsWith(t.as("provider4").providerRegistry.claimRewards(), /no rewards to claim/);
   });
 

@@ -127,11 +127,6 @@ describe("streaming lease on chain", () => {
   let consumerStart: bigint;
   let feeBps: bigint;
 
-  /** The whole seconds of the block a transaction was included in (accrual counts whole seconds). */
-  async function blockSeconds(height: number): Promise<number> {
-    return Math.floor(Date.parse((await t.chain.getBlock(height)).header.time) / 1000);
-  }
-
   it("a consumer offers a rate; the lease is pending and streams nothing until the provider accepts", async () => {
     feeBps = BigInt((await t.q.billingEscrow.config()).fee_bps);
     consumerStart = await bankBalance(t.chain, t.actors.consumer2.address, "uusdc");
@@ -152,7 +147,7 @@ describe("streaming lease on chain", () => {
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.state, "open");
     assert.ok(lease.started_at);
-    assert.equal(timestampSeconds(lease.started_at), await blockSeconds(accepted.height));
+    assert.equal(timestampSeconds(lease.started_at), await chainSeconds(t.chain, accepted.height));
   });
 
   it("settle pays the rate for every whole second since the start, less the fee", async () => {
@@ -160,7 +155,7 @@ describe("streaming lease on chain", () => {
     await waitForChainTime(t.chain, (await chainSeconds(t.chain)) + 3);
     const providerBefore = await bankBalance(t.chain, t.actors.provider2.address, "uusdc");
     const settled = t.gas.add("escrow settle (streaming)", await t.as("deployer").billingEscrow.settle({ leaseId }));
-    const seconds = BigInt((await blockSeconds(settled.height)) - startedAt);
+    const seconds = BigInt((await chainSeconds(t.chain, settled.height)) - startedAt);
     const amount = RATE * seconds;
     assert.ok(seconds >= 3n);
     assert.deepEqual([attribute(settled, "units"), attribute(settled, "amount")], [seconds.toString(), amount.toString()]);

@@ -106,9 +106,9 @@ export async function bankBalance(client: CosmWasmClient | SigningCosmWasmClient
   return BigInt((await client.getBalance(address, denom)).amount);
 }
 
-/** The chain's latest block time in seconds (the contracts' `env.block.time`). */
-export async function chainSeconds(client: CosmWasmClient | SigningCosmWasmClient): Promise<number> {
-  const block = await client.getBlock();
+/** A block's time in whole seconds (the contracts' `env.block.time`): the latest block, or the one at `height`. */
+export async function chainSeconds(client: CosmWasmClient | SigningCosmWasmClient, height?: number): Promise<number> {
+  const block = await client.getBlock(height);
   return Math.floor(Date.parse(block.header.time) / 1000);
 }
 
