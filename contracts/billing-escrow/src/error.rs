@@ -1,5 +1,5 @@
 use cosmwasm_std::{
-    Addr, CheckedMultiplyRatioError, OverflowError, StdError, Uint128, VerificationError,
+    Addr, CheckedMultiplyFractionError, OverflowError, StdError, Uint128, VerificationError,
 };
 use cw_utils::PaymentError;
 use depin_interface::escrow::LeaseState;
@@ -28,7 +28,7 @@ pub enum ContractError {
     Overflow(#[from] OverflowError),
 
     #[error("{0}")]
-    MultiplyRatio(#[from] CheckedMultiplyRatioError),
+    MultiplyFraction(#[from] CheckedMultiplyFractionError),
 
     #[error("only the DAO may {action}")]
     NotDao { action: &'static str },
@@ -126,6 +126,13 @@ pub enum ContractError {
     ExceedsAvailable {
         lease_id: u64,
         amount: Uint128,
+        available: Uint128,
+    },
+
+    #[error("one unit at {price_per_unit} exceeds the {available} available on lease {lease_id}; a top-up makes the rest of the receipt redeemable")]
+    UnitExceedsAvailable {
+        lease_id: u64,
+        price_per_unit: Uint128,
         available: Uint128,
     },
 

@@ -110,8 +110,10 @@ pub fn transfer(
 /// The messages paying `due` on a lease: the fee to the treasury, the rest to
 /// the provider, then `record_usage` to the registry as a `reply_on_error`
 /// submessage (its failure is recorded by the reply and never blocks the payment).
-/// The revenue reported is the gross amount the consumer paid (fee included),
-/// so a fee change does not shift the registry's usage weights.
+/// `revenue` is the gross amount the consumer paid (fee included), so a fee
+/// change does not shift the provider's reputation; `fees` is the fee the
+/// treasury received on this very payment (empty when it is zero), which the
+/// registry weighs usage rewards by.
 pub fn payout(
     lease_id: u64,
     lease: &Lease,
@@ -126,24 +128,39 @@ pub fn payout(
     if let Some(msg) = transfer(&lease.denom, &lease.provider, due.provider_amount()?)? {
         msgs.push(SubMsg::new(msg));
     }
+    let in_denom = |amount: Uint128| UncheckedDenomAmount {
+        denom: UncheckedDenom::from(lease.denom.clone()),
+        amount,
+    };
     let record = registry::ExecuteMsg::RecordUsage {
         provider: lease.provider.to_string(),
         units: due.units,
-        revenue: vec![UncheckedDenomAmount {
-            denom: UncheckedDenom::from(lease.denom.clone()),
-            amount: due.amount,
-        }],
+        revenue: vec![in_denom(due.amount)],
+        fees: if due.fee.is_zero() {
+            vec![]
+        } else {
+            vec![in_denom(due.fee)]
+        },
     };
     msgs.push(
         SubMsg::reply_on_error(
-            WasmMsg::Execute {
-                contract_addr: registry_addr.to_string(),
-                msg: to_json_binary(&record)?,
-                funds: vec![],
-            },
+            registry_execute(registry_addr, &record)?,
             REPLY_RECORD_USAGE,
         )
         .with_payload(lease_id.to_be_bytes().to_vec()),
     );
     Ok(msgs)
+}
+
+/// `msg` to the registry, without funds.
+pub fn registry_execute(
+    registry_addr: &Addr,
+    msg: &registry::ExecuteMsg,
+) -> Result<CosmosMsg, ContractError> {
+    Ok(WasmMsg::Execute {
+        contract_addr: registry_addr.to_string(),
+        msg: to_json_binary(msg)?,
+        funds: vec![],
+    }
+    .into())
 }

@@ -64,7 +64,9 @@ pub struct StreamingBook {
 pub struct ReceiptsBook {
     /// 33-byte compressed secp256k1 key of the consumer.
     pub consumer_pubkey: Binary,
-    /// The highest `cumulative_units` redeemed (0 = none).
+    /// Units paid so far (0 = none): a receipt pays only the part of its
+    /// `cumulative_units` above this, and a receipt the funds covered only in
+    /// part leaves it below the receipt's `cumulative_units`.
     pub redeemed_units: Uint128,
 }
 
@@ -102,6 +104,11 @@ pub struct Dispute {
     /// `MeteredBook::settle_count` when the dispute was upheld: the charge is
     /// paid once the count has moved past it.
     pub upheld_at_settle: u64,
+    /// The registry told `dispute_opened` (it holds the provider's stake);
+    /// its release goes there. `None` for disputes opened before registries
+    /// held stake for disputes, which have nothing to release.
+    #[serde(default)]
+    pub held_by: Option<Addr>,
 }
 
 #[cw_serde]
@@ -109,7 +116,7 @@ pub struct Charge {
     pub units: Uint128,
     pub amount: Uint128,
     pub fee_bps: u16,
-    /// `floor(amount × fee_bps / 10000)`, fixed when reported.
+    /// `ceil(amount × fee_bps / 10000)` (rounded up), fixed when reported.
     pub fee: Uint128,
     pub created_at: Timestamp,
     /// Seconds; the charge can be disputed strictly before, is payable from here on.

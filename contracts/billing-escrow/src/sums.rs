@@ -1,7 +1,7 @@
 //! Pure arithmetic: running sums, the fee split and streaming accrual.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{OverflowError, Uint128};
+use cosmwasm_std::{OverflowError, StdError, Uint128};
 
 use crate::error::ContractError;
 
@@ -48,15 +48,36 @@ impl Sums {
     }
 }
 
-/// The protocol fee on `amount`: `floor(amount × fee_bps / 10000)`, rounded
-/// down so the provider's share is never short and the escrow stays solvent.
+/// The protocol fee on `amount`: `ceil(amount × fee_bps / 10000)`, rounded
+/// up. Every charge, redemption and streaming settle takes its fee here, so
+/// splitting a bill into many small payments can only raise the treasury's
+/// fee (never below the fee of the sum), and the provider never gets more
+/// than `amount − exact fee`. With `fee_bps ≤ 10000` the fee never exceeds
+/// `amount`, so the escrow stays solvent.
 pub fn fee_of(amount: Uint128, fee_bps: u16) -> Result<Uint128, ContractError> {
-    Ok(amount.checked_multiply_ratio(u128::from(fee_bps), BPS_DENOMINATOR)?)
+    Ok(amount.checked_mul_ceil((Uint128::from(fee_bps), Uint128::new(BPS_DENOMINATOR)))?)
 }
 
 /// Sums of one charge or payment of `amount` for `units` at `fee_bps`.
 pub fn priced(amount: Uint128, units: Uint128, fee_bps: u16) -> Result<Sums, ContractError> {
     Ok(Sums::new(amount, fee_of(amount, fee_bps)?, units))
+}
+
+/// Whole units of `owed` that `available` pays at `price` each, and their
+/// cost: `units = min(owed, floor(available / price))` (every owed unit when
+/// the price is zero), `amount = units × price`. A partial payment leaves the
+/// rest owed; it never pays a fraction of a unit.
+pub fn covered_units(
+    owed: Uint128,
+    price: Uint128,
+    available: Uint128,
+) -> Result<(Uint128, Uint128), ContractError> {
+    if price.is_zero() {
+        return Ok((owed, Uint128::zero()));
+    }
+    let affordable = available.checked_div(price).map_err(StdError::from)?;
+    let units = owed.min(affordable);
+    Ok((units, units.checked_mul(price)?))
 }
 
 /// Streaming accrual over `elapsed` seconds at `rate` per second, never past
@@ -70,9 +91,7 @@ pub fn stream_accrual(
     if rate.is_zero() {
         return Ok((Uint128::zero(), Uint128::zero()));
     }
-    let affordable = available
-        .checked_div(rate)
-        .map_err(cosmwasm_std::StdError::from)?;
+    let affordable = available.checked_div(rate).map_err(StdError::from)?;
     let seconds = Uint128::from(elapsed).min(affordable);
     Ok((seconds, seconds.checked_mul(rate)?))
 }
@@ -82,13 +101,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fee_rounds_down() {
-        assert_eq!(fee_of(Uint128::new(999), 250).unwrap(), Uint128::new(24));
+    fn fee_rounds_up() {
+        // ceil(999 × 250 / 10000) = ceil(24.975) = 25.
+        assert_eq!(fee_of(Uint128::new(999), 250).unwrap(), Uint128::new(25));
         assert_eq!(fee_of(Uint128::new(1_000), 250).unwrap(), Uint128::new(25));
-        assert_eq!(fee_of(Uint128::new(39), 250).unwrap(), Uint128::zero());
+        // ceil(39 × 250 / 10000) = ceil(0.975) = 1.
+        assert_eq!(fee_of(Uint128::new(39), 250).unwrap(), Uint128::one());
+        assert_eq!(fee_of(Uint128::new(1), 1).unwrap(), Uint128::one());
+        assert_eq!(fee_of(Uint128::zero(), 250).unwrap(), Uint128::zero());
         assert_eq!(fee_of(Uint128::new(7), 10_000).unwrap(), Uint128::new(7));
         assert_eq!(fee_of(Uint128::MAX, 10_000).unwrap(), Uint128::MAX);
         assert_eq!(fee_of(Uint128::MAX, 0).unwrap(), Uint128::zero());
+    }
+
+    #[test]
+    fn splitting_never_lowers_the_fee() {
+        // n payments of `part` pay at least the fee of their sum rounded down.
+        for (part, n, bps) in [(30u128, 100u128, 250u16), (7, 1_000, 250), (1, 10, 1)] {
+            let split = fee_of(Uint128::new(part), bps).unwrap().u128() * n;
+            let floor_of_sum = part * n * u128::from(bps) / 10_000;
+            assert!(split >= floor_of_sum, "{part} × {n} at {bps}");
+        }
+        // 100 × 30 at 250 bps: 1 each, 100 in all (the sum's exact fee is 75).
+        assert_eq!(fee_of(Uint128::new(30), 250).unwrap(), Uint128::one());
+    }
+
+    #[test]
+    fn a_payment_covers_whole_units_only() {
+        let (owed, price) = (Uint128::new(143), Uint128::new(7));
+        // floor(1000 / 7) = 142 units, 994.
+        assert_eq!(
+            covered_units(owed, price, Uint128::new(1_000)).unwrap(),
+            (Uint128::new(142), Uint128::new(994))
+        );
+        assert_eq!(
+            covered_units(owed, price, Uint128::new(1_001)).unwrap(),
+            (owed, Uint128::new(1_001))
+        );
+        assert_eq!(
+            covered_units(owed, price, Uint128::new(6)).unwrap(),
+            (Uint128::zero(), Uint128::zero())
+        );
+        assert_eq!(
+            covered_units(owed, Uint128::zero(), Uint128::zero()).unwrap(),
+            (owed, Uint128::zero())
+        );
+        assert_eq!(
+            covered_units(Uint128::MAX, Uint128::one(), Uint128::MAX).unwrap(),
+            (Uint128::MAX, Uint128::MAX)
+        );
     }
 
     #[test]

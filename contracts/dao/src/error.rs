@@ -5,6 +5,33 @@ use depin_interface::migration::MigrationError;
 use depin_interface::ValidationError;
 use thiserror::Error;
 
+/// Why `propose` (and `execute`, for proposals stored before a rule existed)
+/// refuses one of a proposal's messages: it could reach the funds the DAO
+/// holds for others, whatever the votes.
+#[derive(Error, Debug, PartialEq)]
+pub enum MessageRefusal {
+    #[error(
+        "a `{kind}` message cannot be inspected (an authz grant, a MsgMigrateContract or a \
+         MsgUpdateAdmin inside it would bypass every rule)"
+    )]
+    Uninspectable { kind: String },
+
+    #[error(
+        "an allowance on the suite token: a standing allowance could later be spent from \
+         members' stake"
+    )]
+    StandingAllowance {},
+
+    #[error(
+        "{action} of the suite token, which is immutable: a token migration could rewrite any \
+         holder's balance"
+    )]
+    ImmutableToken { action: &'static str },
+
+    #[error("contract address {address:?} is not a valid, normalized address")]
+    InvalidAddress { address: String },
+}
+
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
     #[error("{0}")]
@@ -30,6 +57,37 @@ pub enum ContractError {
 
     #[error("{field} is {value}; it must be above 0 and at most 1")]
     FractionOutOfRange { field: &'static str, value: Decimal },
+
+    #[error(
+        "threshold is {value}: yes > threshold × votes could never hold, so nothing would pass \
+         (not even a proposal lowering it); it must be below 1"
+    )]
+    UnreachableThreshold { value: Decimal },
+
+    #[error(
+        "the registry's unbonding_period is {unbonding_period} s; it must be at least the escrow's \
+         dispute_window {dispute_window} s + the DAO's voting_period {voting_period} s + timelock \
+         {timelock} s = {required} s, or a slash could never reach the stake"
+    )]
+    UnbondingTooShort {
+        unbonding_period: u64,
+        dispute_window: u64,
+        voting_period: u64,
+        timelock: u64,
+        required: u64,
+    },
+
+    #[error(
+        "the registry emits {emission_per_epoch} per epoch with no halving and the token has no \
+         cap: emission would be unbounded; set halving_epochs above 0 or a cap"
+    )]
+    UnboundedEmission { emission_per_epoch: Uint128 },
+
+    #[error("message {index} of the proposal is refused: {reason}")]
+    MessageRefused {
+        index: usize,
+        reason: MessageRefusal,
+    },
 
     #[error("{field} must be greater than zero")]
     ZeroDuration { field: &'static str },

@@ -8,7 +8,7 @@ use depin_interface::token;
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION};
 use crate::error::ContractError;
-use crate::execute::config::validate_config;
+use crate::execute::config::{check_emission, check_unbonding, validate_config};
 use crate::reply::REPLY_TOKEN;
 use crate::state::{Bootstrap, BOOTSTRAP, CONFIG, PROPOSAL_COUNT, RESERVED, TOTAL_STAKE};
 
@@ -25,6 +25,18 @@ pub fn bootstrap(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     let config = validate_config(deps.api, msg.config)?;
+    // The DAO knows all three contracts' parameters: refuse a suite that
+    // could never slash a leaving provider or would mint without end.
+    check_unbonding(
+        msg.suite.registry.unbonding_period,
+        msg.suite.escrow.dispute_window,
+        &config,
+    )?;
+    check_emission(
+        msg.suite.registry.rewards.emission_per_epoch,
+        msg.suite.registry.rewards.halving_epochs,
+        msg.suite.token.cap,
+    )?;
     let SuiteInstantiate {
         token_code_id,
         registry_code_id,
@@ -67,13 +79,16 @@ pub fn bootstrap(
         decimals: token_params.decimals,
         initial_balances: token_params.initial_balances,
         mint: Some(token::MinterResponse {
-            minter: dao.clone(),
+            minter: dao,
             cap: token_params.cap,
         }),
         marketing: token_params.marketing,
     };
+    // No wasm admin: the token is immutable. A token migration could rewrite
+    // any holder's balance, so nobody may upgrade it; a new token is a new
+    // deployment holders opt into.
     let instantiate_token = WasmMsg::Instantiate {
-        admin: Some(dao),
+        admin: None,
         code_id: token_code_id,
         msg: to_json_binary(&token_msg)?,
         funds: vec![],

@@ -9,6 +9,7 @@ mod instantiate;
 mod proposal;
 mod query;
 mod reply;
+pub mod rules;
 pub mod state;
 pub mod tally;
 

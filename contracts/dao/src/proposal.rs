@@ -1,11 +1,31 @@
 //! A proposal's status, computed from its stored state, tally and the time.
 
-use cosmwasm_std::{Storage, Timestamp};
+use cosmwasm_std::{StdResult, Storage, Timestamp};
 use depin_interface::dao::{ProposalResponse, ProposalStatus};
 
 use crate::error::ContractError;
-use crate::state::{Proposal, PROPOSALS};
+use crate::rules;
+use crate::state::{Proposal, CONFIG, PROPOSALS, UNSTAKING_FLOOR};
 use crate::tally::{self, Outcome};
+
+/// What an upgrade's exit window depends on, read when it is computed (not
+/// when the proposal was created), so a later change of the unstaking period
+/// applies to every pending upgrade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExitWindow {
+    pub unstaking_period: u64,
+    /// See [`UNSTAKING_FLOOR`].
+    pub floor: Option<Timestamp>,
+}
+
+impl ExitWindow {
+    pub fn load(storage: &dyn Storage) -> StdResult<Self> {
+        Ok(ExitWindow {
+            unstaking_period: CONFIG.load(storage)?.unstaking_period,
+            floor: UNSTAKING_FLOOR.may_load(storage)?,
+        })
+    }
+}
 
 impl Proposal {
     /// The tally's verdict, once final: decided early by a vote, or voting ended.
@@ -22,10 +42,30 @@ impl Proposal {
         self.decided_at.unwrap_or(self.voting_ends_at)
     }
 
-    /// Passing time + timelock, for a proposal whose tally passed.
-    pub fn executable_at(&self, now: Timestamp) -> Option<Timestamp> {
+    /// Carries a wasm `migrate` or `update_admin` (of any contract).
+    pub fn is_upgrade(&self) -> bool {
+        self.msgs.iter().any(rules::is_upgrade)
+    }
+
+    /// For a proposal whose tally passed: passing time + timelock; for an
+    /// upgrade, also no earlier than `voting_ends_at + unstaking_period` and
+    /// the unstaking floor. A member who starts leaving at any time before
+    /// voting ends (its vote still counts: power is read at the start height)
+    /// has its claim matured before the upgrade can execute.
+    pub fn executable_at(&self, now: Timestamp, exit: &ExitWindow) -> Option<Timestamp> {
         match self.final_outcome(now) {
-            Some(Outcome::Passed) => Some(self.decided_time().plus_seconds(self.rules.timelock)),
+            Some(Outcome::Passed) => {
+                let timelock_over = self.decided_time().plus_seconds(self.rules.timelock);
+                if !self.is_upgrade() {
+                    return Some(timelock_over);
+                }
+                let window_over = self.voting_ends_at.plus_seconds(exit.unstaking_period);
+                Some(
+                    timelock_over
+                        .max(window_over)
+                        .max(exit.floor.unwrap_or_default()),
+                )
+            }
             _ => None,
         }
     }
@@ -44,7 +84,7 @@ impl Proposal {
         }
     }
 
-    pub fn to_response(&self, now: Timestamp) -> ProposalResponse {
+    pub fn to_response(&self, now: Timestamp, exit: &ExitWindow) -> ProposalResponse {
         ProposalResponse {
             id: self.id,
             title: self.title.clone(),
@@ -55,7 +95,8 @@ impl Proposal {
             start_height: self.start_height,
             start_time: self.start_time,
             voting_ends_at: self.voting_ends_at,
-            executable_at: self.executable_at(now),
+            executable_at: self.executable_at(now, exit),
+            upgrade: self.is_upgrade(),
             total_power: self.total_power,
             tally: self.tally.clone(),
             deposit: self.deposit,

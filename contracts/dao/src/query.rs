@@ -8,6 +8,7 @@ use depin_interface::dao::{
 };
 use depin_interface::pagination::page_limit;
 
+use crate::proposal::ExitWindow;
 use crate::state::{CLAIMS, CONFIG, PROPOSALS, STAKES, SUITE, TOTAL_STAKE, VOTES};
 
 pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
@@ -25,9 +26,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             let proposal = PROPOSALS
                 .may_load(deps.storage, proposal_id)?
                 .ok_or_else(|| StdError::not_found(format!("proposal {proposal_id}")))?;
-            to_json_binary(&proposal.to_response(env.block.time))
+            let exit = ExitWindow::load(deps.storage)?;
+            to_json_binary(&proposal.to_response(env.block.time, &exit))
         }
         QueryMsg::Proposals { start_after, limit } => {
+            let exit = ExitWindow::load(deps.storage)?;
             let proposals = PROPOSALS
                 .range(
                     deps.storage,
@@ -36,7 +39,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
                     Order::Ascending,
                 )
                 .take(page_limit(limit))
-                .map(|item| item.map(|(_, p)| p.to_response(env.block.time)))
+                .map(|item| item.map(|(_, p)| p.to_response(env.block.time, &exit)))
                 .collect::<StdResult<_>>()?;
             to_json_binary(&ProposalsResponse { proposals })
         }

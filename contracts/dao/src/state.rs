@@ -47,6 +47,11 @@ pub const RESERVED: Item<Uint128> = Item::new("rs");
 /// Unstaked tokens waiting for `unstaking_period`.
 pub const CLAIMS: Claims = Claims::new("cl");
 
+/// No upgrade executes before this time. `update_config` raises it to
+/// `now + old unstaking_period` whenever it lowers the unstaking period, so
+/// every claim made under the longer period matures before any upgrade.
+pub const UNSTAKING_FLOOR: Item<Timestamp> = Item::new("uf");
+
 /// The voting rules a proposal was created under; later config changes never
 /// apply to it.
 #[cw_serde]
@@ -96,8 +101,8 @@ pub const DISPATCHING: Item<u64> = Item::new("dx");
 
 /// Every namespace above (snapshot changelogs and checkpoints included).
 pub const NAMESPACES: &[&str] = &[
-    "cfg", "suite", "boot", "st", "st_c", "st_l", "ts", "ts_c", "ts_l", "rs", "cl", "p", "pc", "v",
-    "dx",
+    "cfg", "suite", "boot", "st", "st_c", "st_l", "ts", "ts_c", "ts_l", "rs", "cl", "uf", "p",
+    "pc", "v", "dx",
 ];
 
 #[cfg(test)]

@@ -93,13 +93,15 @@ fn setup() -> Env_ {
             registry: RegistryParams {
                 stake_denom: None,
                 min_stake: Uint128::new(1),
-                unbonding_period: 1,
+                // dispute window 1 + voting 100 + timelock 20.
+                unbonding_period: 121,
                 max_slash: Decimal::percent(10),
                 oracles: vec![],
                 rewards: RewardParams {
                     epoch_seconds: 1,
                     emission_per_epoch: Uint128::new(1),
-                    halving_epochs: 0,
+                    // No cap: emission must halve.
+                    halving_epochs: 1,
                     usage_share: Decimal::zero(),
                     usage_weights: vec![],
                 },

@@ -84,7 +84,14 @@ pub fn execute(
             provider,
             units,
             revenue,
-        } => rewards::record_usage(deps, env, info, provider, units, revenue),
+            fees,
+        } => rewards::record_usage(deps, env, info, provider, units, revenue, fees),
+        ExecuteMsg::Refresh { provider } => {
+            nonpayable(&info)?;
+            provider::refresh(deps, env, provider)
+        }
+        ExecuteMsg::DisputeOpened { provider } => slashing::dispute(deps, info, provider, true),
+        ExecuteMsg::DisputeResolved { provider } => slashing::dispute(deps, info, provider, false),
         ExecuteMsg::Slash {
             provider,
             fraction,

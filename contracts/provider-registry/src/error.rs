@@ -103,4 +103,16 @@ pub enum ContractError {
 
     #[error("{field} must be greater than zero")]
     MustBePositive { field: &'static str },
+
+    #[error("stake cannot be withdrawn while {open_disputes} dispute(s) on the provider's charges are open")]
+    StakeHeldByDisputes { open_disputes: u32 },
+
+    #[error("{provider} has no open dispute to resolve")]
+    NoOpenDispute { provider: String },
+
+    #[error("emission_per_epoch {emission_per_epoch} is above {max}, the most this schedule's reward arithmetic can carry")]
+    EmissionTooLarge {
+        emission_per_epoch: Uint128,
+        max: Uint128,
+    },
 }

@@ -9,7 +9,7 @@ use depin_interface::registry::{
     StatsResponse, StatusFilter,
 };
 
-use crate::execute::{advance_global, current_epoch, settle};
+use crate::execute::{accrue, advance_global, current_epoch, effective_status};
 use crate::state::{
     providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION, REWARDS,
 };
@@ -34,14 +34,20 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
     })
 }
 
-/// The global state brought up to `now` (not saved).
+/// The global state brought up to `now` (not saved); a failed advance
+/// reads as forfeited, as in `commit`.
 fn global_now(deps: Deps, cfg: &Config, now: Timestamp) -> StdResult<Global> {
     let mut global = GLOBAL.load(deps.storage)?;
-    advance_global(cfg, &mut global, now)?;
+    if advance_global(cfg, &mut global, now).is_err() {
+        global.last_update = now;
+    }
     Ok(global)
 }
 
-/// Exactly what `claim_rewards` would settle now (before the token cap).
+/// Exactly what the next settlement would move into `accrued` now (before
+/// the token cap), and the open-dispute count. Reward arithmetic that fails
+/// reads as its forfeiture, as `commit` would apply it, so the query itself
+/// never fails on it.
 fn pending(
     deps: Deps,
     cfg: &Config,
@@ -49,17 +55,18 @@ fn pending(
     now: Timestamp,
     addr: &Addr,
     provider: &Provider,
-) -> StdResult<Uint128> {
+) -> StdResult<(Uint128, u32)> {
+    let mut global = global.clone();
     let mut pr = REWARDS.may_load(deps.storage, addr)?.unwrap_or_default();
-    settle(
+    accrue(
         deps.storage,
         cfg,
-        global,
+        &mut global,
         &mut pr,
         provider.active_stake(),
         now,
     )?;
-    Ok(pr.accrued)
+    Ok((pr.accrued, pr.open_disputes))
 }
 
 fn response(
@@ -70,7 +77,8 @@ fn response(
     address: Addr,
     p: Provider,
 ) -> StdResult<ProviderResponse> {
-    let pending_rewards = pending(deps, cfg, global, now, &address, &p)?;
+    let (pending_rewards, open_disputes) = pending(deps, cfg, global, now, &address, &p)?;
+    let status = effective_status(&p, cfg.min_stake);
     let reputation = REPUTATION
         .may_load(deps.storage, &address)?
         .unwrap_or_default();
@@ -81,12 +89,13 @@ fn response(
         capacity: p.capacity,
         prices: p.prices,
         metadata_uri: p.metadata_uri,
-        status: p.status,
+        status,
         stake: p.stake,
         unbonding: p.unbonding,
         registered_at: p.registered_at,
         reputation,
         pending_rewards,
+        open_disputes,
         address,
     })
 }
@@ -163,7 +172,7 @@ pub fn pending_rewards(deps: Deps, env: Env, address: String) -> StdResult<Pendi
     let pending_rewards = match providers().may_load(deps.storage, &addr)? {
         Some(p) => {
             let global = global_now(deps, &cfg, env.block.time)?;
-            pending(deps, &cfg, &global, env.block.time, &addr, &p)?
+            pending(deps, &cfg, &global, env.block.time, &addr, &p)?.0
         }
         None => Uint128::zero(),
     };

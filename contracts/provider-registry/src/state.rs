@@ -3,7 +3,7 @@
 //! `pub` so a benchmark harness can seed state directly.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Decimal256, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128, Uint256};
 use cw_controllers::Claim;
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use depin_interface::registry::{
@@ -15,7 +15,7 @@ use depin_interface::Denom;
 pub const MAX_CLAIMS: usize = 16;
 /// Most prices one provider may list.
 pub const MAX_PRICES: usize = 16;
-/// Most entries in one `record_usage` revenue list.
+/// Most entries in one `record_usage` revenue or fees list.
 pub const MAX_REVENUE_ENTRIES: usize = 16;
 /// Most distinct denoms kept in one provider's revenue reputation.
 pub const MAX_REVENUE_DENOMS: usize = 32;
@@ -81,9 +81,14 @@ pub struct Config {
 /// Registry-wide totals and the stake-reward accumulator.
 #[cw_serde]
 pub struct Global {
-    /// Stake-part rewards per unit of active stake since genesis, rounded down
-    /// at every update (so the sum paid never exceeds what was emitted).
-    pub reward_per_stake: Decimal256,
+    /// Stake-part rewards per unit of active stake since genesis, × 10^38
+    /// (`rewards::SCALE`), rounded down at every update with the
+    /// remainder kept in `reward_carry`, so any number of updates gives the
+    /// same value as one (and the sum paid never exceeds what was emitted).
+    pub reward_per_stake: Uint256,
+    /// The remainder of the last accumulator division, carried into the next
+    /// (`rewards::Accumulator::carry`).
+    pub reward_carry: Uint256,
     /// When `reward_per_stake` was last brought up to date.
     pub last_update: Timestamp,
     /// Bonded stake of `active` providers: the accumulator's denominator.
@@ -128,13 +133,21 @@ impl Provider {
 #[derive(Default)]
 pub struct ProviderRewards {
     /// `Global::reward_per_stake` when this provider was last settled.
-    pub index: Decimal256,
+    pub index: Uint256,
+    /// The part of its stake rewards below one token (× 10^38) not paid into
+    /// `accrued` yet: carried, so repeated settlements lose nothing.
+    pub fraction: Uint128,
     /// Settled, unclaimed rewards.
     pub accrued: Uint128,
     /// The one epoch whose usage is not yet converted into rewards.
     pub usage_epoch: u64,
-    /// Weighted revenue recorded in `usage_epoch` while active.
+    /// Weighted protocol fees recorded in `usage_epoch` while active.
     pub usage_weight: Uint128,
+    /// Disputes on this provider's charges the billing escrow has not
+    /// resolved yet; while above 0 its stake claims cannot be paid out. Kept
+    /// here because `claim` (through `commit`) and the provider query load
+    /// this record anyway.
+    pub open_disputes: u32,
 }
 
 pub struct ProviderIndexes<'a> {
@@ -211,7 +224,7 @@ pub const CONFIG: Item<Config> = Item::new(NS_CONFIG);
 pub const GLOBAL: Item<Global> = Item::new(NS_GLOBAL);
 pub const REPUTATION: Map<&Addr, Reputation> = Map::new(NS_REPUTATION);
 pub const REWARDS: Map<&Addr, ProviderRewards> = Map::new(NS_REWARDS);
-/// Total weighted revenue recorded per epoch (the usage part's denominator).
+/// Total weighted fees recorded per epoch (the usage part's denominator).
 pub const USAGE_TOTALS: Map<u64, Uint128> = Map::new(NS_USAGE_TOTALS);
 /// Pending unbonding claims per provider, at most [`MAX_CLAIMS`] each. Kept
 /// here rather than in `cw_controllers::Claims` so `slash` can cut them.

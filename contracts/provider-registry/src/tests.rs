@@ -3,16 +3,18 @@
 
 use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
 use cosmwasm_std::testing::{MockQuerier, MockStorage};
-use cosmwasm_std::{coins, from_json, Addr, Decimal, Env, OwnedDeps, Uint128};
+use cosmwasm_std::{
+    coins, from_json, Addr, Decimal, Env, OwnedDeps, Response, StdResult, Uint128, Uint256,
+};
 use depin_interface::registry::{
     Capacity, ExecuteMsg, InstantiateMsg, Price, ProviderResponse, ProviderStatus, QueryMsg,
-    RegisterMsg, RewardParams, Service, StatsResponse, UsageWeight,
+    RegisterMsg, RegistryConfigUpdate, RewardParams, Service, StatsResponse, UsageWeight,
 };
 use depin_interface::UncheckedDenom;
 
 use crate::contract::{execute, instantiate, query};
 use crate::error::ContractError;
-use crate::state::NAMESPACES;
+use crate::state::{GLOBAL, NAMESPACES, REWARDS};
 
 type Deps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
 
@@ -304,4 +306,328 @@ fn claims_pay_only_matured_amounts() {
         ),
         Err(ContractError::NothingToClaim {})
     );
+}
+
+fn exec(
+    deps: &mut Deps,
+    env: &Env,
+    who: &Addr,
+    msg: ExecuteMsg,
+) -> Result<Response, ContractError> {
+    execute(deps.as_mut(), env.clone(), message_info(who, &[]), msg)
+}
+
+fn attr<'a>(res: &'a Response, key: &str) -> Option<&'a str> {
+    res.attributes
+        .iter()
+        .find(|a| a.key == key)
+        .map(|a| a.value.as_str())
+}
+
+fn stats(deps: &Deps, env: &Env) -> StatsResponse {
+    from_json(query(deps.as_ref(), env.clone(), QueryMsg::Stats {}).unwrap()).unwrap()
+}
+
+#[test]
+fn zero_unbonding_and_oversized_emission_are_refused() {
+    let mut deps = mock_dependencies();
+    let dao = deps.api.addr_make("dao");
+    let mut msg = InstantiateMsg {
+        dao: dao.to_string(),
+        reward_token: None,
+        billing_escrow: None,
+        stake_denom: UncheckedDenom::Native("ustake".into()),
+        min_stake: Uint128::new(MIN),
+        unbonding_period: 0,
+        max_slash: Decimal::percent(10),
+        oracles: vec![],
+        rewards: RewardParams {
+            epoch_seconds: EPOCH,
+            emission_per_epoch: Uint128::new(1),
+            halving_epochs: 0,
+            usage_share: Decimal::percent(40),
+            usage_weights: vec![],
+        },
+    };
+    let info = message_info(&dao, &[]);
+    assert_eq!(
+        instantiate(deps.as_mut(), mock_env(), info.clone(), msg.clone()),
+        Err(ContractError::MustBePositive {
+            field: "unbonding_period"
+        })
+    );
+    msg.unbonding_period = 50;
+    // No halving: the bound is u128::MAX over the epochs of 10 years,
+    // 315_360_000 / 100 = 3_153_600 epochs, rounded down.
+    let max = Uint128::new(u128::MAX / 3_153_600);
+    msg.rewards.emission_per_epoch = max + Uint128::one();
+    assert_eq!(
+        instantiate(deps.as_mut(), mock_env(), info.clone(), msg.clone()),
+        Err(ContractError::EmissionTooLarge {
+            emission_per_epoch: max + Uint128::one(),
+            max
+        })
+    );
+    // Halving every 10 epochs: the whole schedule emits < E × 20.
+    msg.rewards.halving_epochs = 10;
+    let max = Uint128::new(u128::MAX / 20);
+    msg.rewards.emission_per_epoch = max + Uint128::one();
+    assert_eq!(
+        instantiate(deps.as_mut(), mock_env(), info.clone(), msg.clone()),
+        Err(ContractError::EmissionTooLarge {
+            emission_per_epoch: max + Uint128::one(),
+            max
+        })
+    );
+    msg.rewards.emission_per_epoch = max;
+    instantiate(deps.as_mut(), mock_env(), info.clone(), msg).unwrap();
+    assert_eq!(
+        exec(
+            &mut deps,
+            &mock_env(),
+            &dao,
+            ExecuteMsg::UpdateConfig(RegistryConfigUpdate {
+                unbonding_period: Some(0),
+                ..Default::default()
+            })
+        ),
+        Err(ContractError::MustBePositive {
+            field: "unbonding_period"
+        })
+    );
+}
+
+/// A reward record no real schedule reaches (`accrued` at `u128::MAX`):
+/// settling overflows. Stake must still move, and the accrual is forfeited.
+#[test]
+fn stake_moves_when_the_provider_accrual_overflows() {
+    let (mut deps, mut env, _) = setup();
+    let p = deps.api.addr_make("p");
+    register(&mut deps, &env, &p, 3_000).unwrap();
+    REWARDS
+        .update(&mut deps.storage, &p, |pr| -> StdResult<_> {
+            let mut pr = pr.unwrap_or_default();
+            pr.accrued = Uint128::MAX;
+            Ok(pr)
+        })
+        .unwrap();
+    env.block.time = env.block.time.plus_seconds(10);
+    // 10 s of the 600_000 stake part per 100 s: 60_000 would overflow `accrued`.
+    let res = exec(
+        &mut deps,
+        &env,
+        &p,
+        ExecuteMsg::Unbond {
+            amount: Uint128::new(1_000),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        attr(&res, "rewards_forfeited"),
+        Some("provider accrual: Overflow: Cannot Add with given operands")
+    );
+    let rec = provider(&deps, &env, &p);
+    assert_eq!((rec.stake.u128(), rec.unbonding.u128()), (2_000, 1_000));
+    assert_eq!(rec.pending_rewards, Uint128::MAX);
+    let st = stats(&deps, &env);
+    assert_eq!(
+        (st.total_stake.u128(), st.total_unbonding.u128()),
+        (2_000, 1_000)
+    );
+    env.block.time = env.block.time.plus_seconds(20);
+    let res = exec(&mut deps, &env, &p, ExecuteMsg::Deregister {}).unwrap();
+    assert!(attr(&res, "rewards_forfeited").is_some());
+    env.block.time = env.block.time.plus_seconds(50);
+    let res = exec(&mut deps, &env, &p, ExecuteMsg::Claim {}).unwrap();
+    assert_eq!(attr(&res, "amount"), Some("3000"));
+    let st = stats(&deps, &env);
+    assert_eq!((st.total_stake.u128(), st.total_unbonding.u128()), (0, 0));
+}
+
+/// An accumulator crafted one step from `Uint256::MAX`: advancing it
+/// overflows. The span's stake emission is forfeited and stake still moves.
+#[test]
+fn stake_moves_when_the_accumulator_overflows() {
+    let (mut deps, mut env, _) = setup();
+    let p = deps.api.addr_make("p");
+    register(&mut deps, &env, &p, 2_000).unwrap();
+    GLOBAL
+        .update(&mut deps.storage, |mut g| -> StdResult<_> {
+            g.reward_per_stake = Uint256::MAX;
+            Ok(g)
+        })
+        .unwrap();
+    REWARDS
+        .update(&mut deps.storage, &p, |pr| -> StdResult<_> {
+            let mut pr = pr.unwrap_or_default();
+            pr.index = Uint256::MAX;
+            Ok(pr)
+        })
+        .unwrap();
+    env.block.time = env.block.time.plus_seconds(10);
+    // The query reads the forfeiture instead of failing.
+    assert_eq!(provider(&deps, &env, &p).pending_rewards, Uint128::zero());
+    let res = exec(
+        &mut deps,
+        &env,
+        &p,
+        ExecuteMsg::Unbond {
+            amount: Uint128::new(1_500),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        attr(&res, "rewards_forfeited"),
+        Some("stake emission: Overflow: Cannot Add with given operands")
+    );
+    let g = GLOBAL.load(&deps.storage).unwrap();
+    assert_eq!(g.last_update, env.block.time);
+    assert_eq!(g.reward_per_stake, Uint256::MAX);
+    // Below min_stake now: inactive, no longer in the accumulator's denominator.
+    assert_eq!(g.total_active_stake, Uint128::zero());
+    env.block.time = env.block.time.plus_seconds(50);
+    let res = exec(&mut deps, &env, &p, ExecuteMsg::Claim {}).unwrap();
+    assert_eq!(attr(&res, "amount"), Some("1500"));
+    assert_eq!(attr(&res, "rewards_forfeited"), None);
+}
+
+#[test]
+fn refresh_applies_the_current_min_stake_both_ways() {
+    let (mut deps, mut env, dao) = setup();
+    let p = deps.api.addr_make("p");
+    let anyone = deps.api.addr_make("anyone");
+    register(&mut deps, &env, &p, 1_500).unwrap();
+    let raise = |min: u128| {
+        ExecuteMsg::UpdateConfig(RegistryConfigUpdate {
+            min_stake: Some(Uint128::new(min)),
+            ..Default::default()
+        })
+    };
+    exec(&mut deps, &env, &dao, raise(2_000)).unwrap();
+    // The query reads the effective status at once; the stored one still earns.
+    assert_eq!(provider(&deps, &env, &p).status, ProviderStatus::Inactive);
+    env.block.time = env.block.time.plus_seconds(EPOCH);
+    // Alone and still counted active for the whole epoch: the 600_000 stake part.
+    assert_eq!(provider(&deps, &env, &p).pending_rewards.u128(), 600_000);
+    let res = exec(
+        &mut deps,
+        &env,
+        &anyone,
+        ExecuteMsg::Refresh {
+            provider: p.to_string(),
+        },
+    )
+    .unwrap();
+    assert_eq!(attr(&res, "status"), Some("inactive"));
+    assert_eq!(stats(&deps, &env).active_providers, 0);
+    env.block.time = env.block.time.plus_seconds(EPOCH);
+    assert_eq!(provider(&deps, &env, &p).pending_rewards.u128(), 600_000);
+    // Lowered again: refresh makes it active.
+    exec(&mut deps, &env, &dao, raise(1_000)).unwrap();
+    let res = exec(
+        &mut deps,
+        &env,
+        &anyone,
+        ExecuteMsg::Refresh {
+            provider: p.to_string(),
+        },
+    )
+    .unwrap();
+    assert_eq!(attr(&res, "status"), Some("active"));
+    assert_eq!(stats(&deps, &env).active_providers, 1);
+    // Funds attached or an unknown provider: typed errors.
+    assert!(matches!(
+        execute(
+            deps.as_mut(),
+            env.clone(),
+            message_info(&anyone, &coins(1, "ustake")),
+            ExecuteMsg::Refresh {
+                provider: p.to_string()
+            },
+        ),
+        Err(ContractError::Payment(_))
+    ));
+    assert_eq!(
+        exec(
+            &mut deps,
+            &env,
+            &anyone,
+            ExecuteMsg::Refresh {
+                provider: anyone.to_string()
+            }
+        ),
+        Err(ContractError::ProviderNotFound {
+            address: anyone.to_string()
+        })
+    );
+}
+
+#[test]
+fn open_disputes_hold_matured_claims() {
+    let (mut deps, mut env, dao) = setup();
+    let escrow = deps.api.addr_make("escrow");
+    exec(
+        &mut deps,
+        &env,
+        &dao,
+        ExecuteMsg::UpdateConfig(RegistryConfigUpdate {
+            billing_escrow: Some(escrow.to_string()),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let p = deps.api.addr_make("p");
+    register(&mut deps, &env, &p, 2_000).unwrap();
+    let opened = ExecuteMsg::DisputeOpened {
+        provider: p.to_string(),
+    };
+    let resolved = ExecuteMsg::DisputeResolved {
+        provider: p.to_string(),
+    };
+    assert_eq!(
+        exec(&mut deps, &env, &p, opened.clone()),
+        Err(ContractError::Unauthorized {
+            sender: p.to_string(),
+            action: "dispute_opened"
+        })
+    );
+    assert_eq!(
+        exec(&mut deps, &env, &dao, resolved.clone()),
+        Err(ContractError::Unauthorized {
+            sender: dao.to_string(),
+            action: "dispute_resolved"
+        })
+    );
+    assert_eq!(
+        exec(&mut deps, &env, &escrow, resolved.clone()),
+        Err(ContractError::NoOpenDispute {
+            provider: p.to_string()
+        })
+    );
+    exec(&mut deps, &env, &escrow, opened.clone()).unwrap();
+    exec(&mut deps, &env, &escrow, opened).unwrap();
+    assert_eq!(provider(&deps, &env, &p).open_disputes, 2);
+    exec(
+        &mut deps,
+        &env,
+        &p,
+        ExecuteMsg::Unbond {
+            amount: Uint128::new(500),
+        },
+    )
+    .unwrap();
+    env.block.time = env.block.time.plus_seconds(50);
+    assert_eq!(
+        exec(&mut deps, &env, &p, ExecuteMsg::Claim {}),
+        Err(ContractError::StakeHeldByDisputes { open_disputes: 2 })
+    );
+    exec(&mut deps, &env, &escrow, resolved.clone()).unwrap();
+    assert_eq!(
+        exec(&mut deps, &env, &p, ExecuteMsg::Claim {}),
+        Err(ContractError::StakeHeldByDisputes { open_disputes: 1 })
+    );
+    let res = exec(&mut deps, &env, &escrow, resolved).unwrap();
+    assert_eq!(attr(&res, "open_disputes"), Some("0"));
+    let res = exec(&mut deps, &env, &p, ExecuteMsg::Claim {}).unwrap();
+    assert_eq!(attr(&res, "amount"), Some("500"));
 }

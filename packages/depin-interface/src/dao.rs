@@ -244,8 +244,14 @@ pub struct ProposalResponse {
     pub start_height: u64,
     pub start_time: Timestamp,
     pub voting_ends_at: Timestamp,
-    /// Set when the proposal passed: `execute` is allowed from here on.
+    /// Set when the proposal passed: `execute` is allowed from here on (the
+    /// end of the timelock; for an `upgrade`, also of the exit window).
     pub executable_at: Option<Timestamp>,
+    /// The proposal carries a wasm `migrate` or `update_admin`: it is
+    /// executable only once `voting_ends_at + unstaking_period` (read now) and
+    /// the unstaking floor have passed, so every member who started leaving
+    /// before voting ended has claimed first. The guardian may veto until then.
+    pub upgrade: bool,
     pub total_power: Uint128,
     pub tally: Tally,
     pub deposit: Uint128,

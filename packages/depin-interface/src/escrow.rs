@@ -24,9 +24,11 @@ pub struct InstantiateMsg {
     pub registry: String,
     /// Receives the protocol fee; defaults to the DAO.
     pub treasury: Option<String>,
-    /// Protocol fee in basis points (≤ 10000); `fee = floor(amount × fee_bps / 10000)`.
-    /// A metered charge keeps the rate in force when it was reported; streaming
-    /// accrual and receipt redemptions pay the rate in force when paid.
+    /// Protocol fee in basis points (≤ 10000); `fee = ceil(amount × fee_bps / 10000)`,
+    /// rounded up on every charge, redemption and streaming settle, so splitting a
+    /// bill never lowers the fee. A metered charge keeps the rate in force when it
+    /// was reported; streaming accrual and receipt redemptions pay the rate in force
+    /// when paid.
     pub fee_bps: u16,
     /// Seconds a consumer has to dispute a metered charge (≤ [`MAX_DISPUTE_WINDOW`]).
     /// Each lease keeps the window in force when it opened. On a receipts lease it
@@ -71,14 +73,18 @@ pub enum ExecuteMsg {
     /// The provider of a metered lease reports delivered units (also during the
     /// dispute window after the consumer closes the lease).
     ReportUsage { lease_id: u64, units: Uint128 },
-    /// The provider of a receipts lease redeems the consumer's latest receipt.
+    /// The provider of a receipts lease redeems the consumer's latest receipt:
+    /// the units above those already redeemed, up to what the lease's free funds
+    /// cover in whole units. The rest of the same receipt can be redeemed after a
+    /// top-up; it fails only when not one unit is payable.
     RedeemReceipt {
         lease_id: u64,
         cumulative_units: Uint128,
         /// 64-byte secp256k1 signature (r ‖ s) over [`crate::receipt::receipt_digest`].
         signature: Binary,
     },
-    /// The consumer disputes a charge within the dispute window.
+    /// The consumer disputes a charge within the dispute window. The registry
+    /// holds the provider's stake (`dispute_opened`) until it is resolved.
     Dispute {
         lease_id: u64,
         charge_id: u64,
@@ -86,6 +92,7 @@ pub enum ExecuteMsg {
     },
     /// The DAO or an arbiter: `uphold` makes the charge payable, otherwise it
     /// returns to the deposit and `slash_fraction` asks the registry to slash.
+    /// Then `dispute_resolved` releases the stake the dispute held.
     ResolveDispute {
         lease_id: u64,
         charge_id: u64,
@@ -93,9 +100,10 @@ pub enum ExecuteMsg {
         slash_fraction: Option<Decimal>,
     },
     /// Anyone: pays everything due to the provider and the treasury, reports it
-    /// to the registry (`record_usage`, revenue = the gross amount paid), and
-    /// completes the close of a `closing` lease once nothing is pending. Fails
-    /// with `NothingToSettle` when there is nothing to do.
+    /// to the registry (`record_usage`, revenue = the gross amount paid, fees =
+    /// the fee the treasury received), and completes the close of a `closing`
+    /// lease once nothing is pending. Fails with `NothingToSettle` when there is
+    /// nothing to do.
     Settle { lease_id: u64 },
     /// Consumer or provider: stops accrual, settles, refunds the rest once no charge is pending
     /// (otherwise the lease is `closing` until a later `settle`). A pending streaming

@@ -130,12 +130,26 @@ pub enum ExecuteMsg {
         score: Option<u8>,
         capacity: Option<Capacity>,
     },
-    /// Billing escrow only: usage settled for a provider.
+    /// Billing escrow only: usage settled for a provider. `revenue` is the
+    /// gross the consumer paid (reputation); `fees` is the protocol fee the
+    /// network received on it, which is what usage rewards are weighed by.
     RecordUsage {
         provider: String,
         units: Uint128,
         revenue: Vec<UncheckedDenomAmount>,
+        #[serde(default)]
+        fees: Vec<UncheckedDenomAmount>,
     },
+    /// Anyone: applies the current `min_stake` to one provider (O(1)), so a
+    /// raised minimum reaches providers that never touch their stake.
+    Refresh { provider: String },
+    /// Billing escrow only: a charge of `provider` was disputed. Until every
+    /// open dispute is resolved the provider's stake (bonded and in claims)
+    /// cannot be withdrawn, so a voided charge can still slash it.
+    DisputeOpened { provider: String },
+    /// Billing escrow only: one of `provider`'s open disputes was resolved
+    /// (after the slash, if any).
+    DisputeResolved { provider: String },
     /// The DAO (any fraction) or the billing escrow (up to `max_slash`).
     Slash {
         provider: String,
@@ -292,6 +306,8 @@ pub struct ProviderResponse {
     pub capacity: Capacity,
     pub prices: Vec<Price>,
     pub metadata_uri: Option<String>,
+    /// The effective status: an `active` provider whose bonded stake is below
+    /// the current `min_stake` reads `inactive` even before anyone `refresh`es it.
     pub status: ProviderStatus,
     /// Bonded stake (earns rewards, backs leases, can be slashed).
     pub stake: Uint128,
@@ -300,6 +316,9 @@ pub struct ProviderResponse {
     pub registered_at: Timestamp,
     pub reputation: Reputation,
     pub pending_rewards: Uint128,
+    /// Disputes on this provider's charges not resolved yet; while above 0
+    /// its stake claims cannot be withdrawn.
+    pub open_disputes: u32,
 }
 
 #[cw_serde]

@@ -37,7 +37,7 @@ pub fn register_msg(service: Service, region: &str) -> RegisterMsg {
     }
 }
 
-/// `amount` in the native pay denom, as `record_usage` revenue.
+/// `amount` in the native pay denom, as `record_usage` revenue or fees.
 pub fn pay_revenue(amount: u128) -> Vec<UncheckedDenomAmount> {
     vec![UncheckedDenomAmount {
         denom: UncheckedDenom::Native(PAY_DENOM.into()),
@@ -158,6 +158,7 @@ impl Suite {
         )
     }
 
+    /// `record_usage` with no protocol fee: reputation only, no usage weight.
     pub fn record_usage(
         &mut self,
         sender: &Addr,
@@ -165,15 +166,73 @@ impl Suite {
         units: u128,
         revenue: Vec<UncheckedDenomAmount>,
     ) -> AnyResult<AppResponse> {
+        self.record_usage_with_fees(sender, provider, units, revenue, vec![])
+    }
+
+    /// `record_usage` as the escrow sends it: gross `revenue` (reputation) and
+    /// the protocol `fees` usage rewards are weighed by.
+    pub fn record_usage_with_fees(
+        &mut self,
+        sender: &Addr,
+        provider: &Addr,
+        units: u128,
+        revenue: Vec<UncheckedDenomAmount>,
+        fees: Vec<UncheckedDenomAmount>,
+    ) -> AnyResult<AppResponse> {
         self.registry_execute(
             sender,
             &ExecuteMsg::RecordUsage {
                 provider: provider.to_string(),
                 units: Uint128::new(units),
                 revenue,
+                fees,
             },
             &[],
         )
+    }
+
+    /// Anyone: applies the current `min_stake` to `provider`.
+    pub fn refresh(&mut self, sender: &Addr, provider: &Addr) -> AnyResult<AppResponse> {
+        self.registry_execute(
+            sender,
+            &ExecuteMsg::Refresh {
+                provider: provider.to_string(),
+            },
+            &[],
+        )
+    }
+
+    /// The escrow's `dispute_opened` for `provider`, sent by `sender`.
+    pub fn dispute_opened(&mut self, sender: &Addr, provider: &Addr) -> AnyResult<AppResponse> {
+        self.registry_execute(
+            sender,
+            &ExecuteMsg::DisputeOpened {
+                provider: provider.to_string(),
+            },
+            &[],
+        )
+    }
+
+    /// The escrow's `dispute_resolved` for `provider`, sent by `sender`.
+    pub fn dispute_resolved(&mut self, sender: &Addr, provider: &Addr) -> AnyResult<AppResponse> {
+        self.registry_execute(
+            sender,
+            &ExecuteMsg::DisputeResolved {
+                provider: provider.to_string(),
+            },
+            &[],
+        )
+    }
+
+    /// Replaces `addr`'s native balances with `amount` of `ustake` (for stakes
+    /// larger than the actors' initial funds, such as an 18-decimal whale).
+    pub fn set_stake_balance(&mut self, addr: &Addr, amount: u128) {
+        self.app.init_modules(|router, _, storage| {
+            router
+                .bank
+                .init_balance(storage, addr, coins(amount, STAKE_DENOM))
+                .expect("setting a native balance")
+        });
     }
 
     pub fn slash(

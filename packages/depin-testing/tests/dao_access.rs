@@ -117,6 +117,43 @@ fn update_config_validates_like_instantiate() {
             },
         ),
         (
+            DaoConfigUpdate {
+                threshold: Some(Decimal::one()),
+                ..Default::default()
+            },
+            ContractError::UnreachableThreshold {
+                value: Decimal::one(),
+            },
+        ),
+        (
+            // The registry unbonds in 7 days: dispute window 3 600 s + a vote
+            // of 6 days + a timelock of 1 day exceed it.
+            DaoConfigUpdate {
+                voting_period: Some(6 * 86_400),
+                ..Default::default()
+            },
+            ContractError::UnbondingTooShort {
+                unbonding_period: 7 * 86_400,
+                dispute_window: 3_600,
+                voting_period: 6 * 86_400,
+                timelock: 86_400,
+                required: 3_600 + 7 * 86_400,
+            },
+        ),
+        (
+            DaoConfigUpdate {
+                timelock: Some(4 * 86_400),
+                ..Default::default()
+            },
+            ContractError::UnbondingTooShort {
+                unbonding_period: 7 * 86_400,
+                dispute_window: 3_600,
+                voting_period: 3 * 86_400,
+                timelock: 4 * 86_400,
+                required: 3_600 + 7 * 86_400,
+            },
+        ),
+        (
             // The suite has a guardian: without a timelock it could never veto.
             DaoConfigUpdate {
                 timelock: Some(0),
@@ -129,6 +166,16 @@ fn update_config_validates_like_instantiate() {
         let err = suite.update_dao_config(&dao, update).unwrap_err();
         assert_eq!(contract_error(err), expected);
     }
+    // Within the unbonding period, a longer vote is fine: 3 600 + 5 + 1 days ≤ 7 days.
+    suite
+        .update_dao_config(
+            &dao,
+            DaoConfigUpdate {
+                voting_period: Some(5 * 86_400),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     // Removing the guardian leaves nobody able to veto; then no timelock is fine.
     suite
         .update_dao_config(

@@ -24,10 +24,17 @@ fn one_instantiate_creates_the_suite_owned_and_administered_by_the_dao() {
             suite.escrow.clone()
         )
     );
-    for contract in [&suite.token, &suite.registry, &suite.escrow] {
+    for contract in [&suite.registry, &suite.escrow] {
         let info = suite.app.wrap().query_wasm_contract_info(contract).unwrap();
         assert_eq!(info.admin, Some(suite.dao.clone()), "admin of {contract}");
     }
+    // The token is immutable: no wasm admin at all.
+    let info = suite
+        .app
+        .wrap()
+        .query_wasm_contract_info(&suite.token)
+        .unwrap();
+    assert_eq!(info.admin, None);
     let minter: token::MinterResponse = suite
         .app
         .wrap()
@@ -175,6 +182,13 @@ fn config_out_of_range_is_refused_before_anything_is_created() {
             Box::new(|m| m.suite.escrow_code_id = 0),
             ContractError::ZeroCodeId { contract: "escrow" },
         ),
+        (
+            // A unanimous yes could never pass: yes > 1 × votes never holds.
+            Box::new(|m| m.config.threshold = Decimal::one()),
+            ContractError::UnreachableThreshold {
+                value: Decimal::one(),
+            },
+        ),
     ];
     for (change, expected) in cases {
         let err = instantiate_error(change);
@@ -185,4 +199,57 @@ fn config_out_of_range_is_refused_before_anything_is_created() {
         err.downcast_ref::<ContractError>(),
         Some(ContractError::Std(_))
     ));
+}
+
+/// The suite's defaults: dispute window 3 600 s, voting 3 days, timelock 1 day.
+const SLASH_PATH: u64 = 3_600 + 3 * 86_400 + 86_400;
+
+#[test]
+fn an_unbonding_period_shorter_than_dispute_vote_and_timelock_is_refused() {
+    for unbonding_period in [0, 1, SLASH_PATH - 1] {
+        let err = instantiate_error(|m| m.suite.registry.unbonding_period = unbonding_period);
+        assert_eq!(
+            err.downcast_ref::<ContractError>(),
+            Some(&ContractError::UnbondingTooShort {
+                unbonding_period,
+                dispute_window: 3_600,
+                voting_period: 3 * 86_400,
+                timelock: 86_400,
+                required: SLASH_PATH,
+            })
+        );
+    }
+    // Exactly the slash path is enough.
+    let mut suite = SuiteBuilder::new().build();
+    let mut msg = dao_instantiate_msg(&suite.codes, &suite.actors, &suite.params);
+    msg.suite.registry.unbonding_period = SLASH_PATH;
+    let (code, deployer) = (suite.codes.dao, suite.actors.deployer.clone());
+    suite
+        .app
+        .instantiate_contract(code, deployer, &msg, &[], "dao-2", None)
+        .unwrap();
+}
+
+#[test]
+fn emission_without_halving_or_cap_is_refused() {
+    let err = instantiate_error(|m| {
+        m.suite.registry.rewards.halving_epochs = 0;
+        m.suite.token.cap = None;
+    });
+    assert_eq!(
+        err.downcast_ref::<ContractError>(),
+        Some(&ContractError::UnboundedEmission {
+            emission_per_epoch: Uint128::new(1_000_000),
+        })
+    );
+    // Either bound is enough: a cap (the default), or halving without a cap.
+    let mut suite = SuiteBuilder::new().build();
+    let mut msg = dao_instantiate_msg(&suite.codes, &suite.actors, &suite.params);
+    msg.suite.registry.rewards.halving_epochs = 2;
+    msg.suite.token.cap = None;
+    let (code, deployer) = (suite.codes.dao, suite.actors.deployer.clone());
+    suite
+        .app
+        .instantiate_contract(code, deployer, &msg, &[], "dao-2", None)
+        .unwrap();
 }

@@ -205,13 +205,9 @@ fn the_dao_spends_treasury_funds_by_proposal() {
 }
 
 #[test]
-fn the_dao_migrates_every_contract_to_a_new_code_id_by_proposal() {
+fn the_dao_migrates_registry_escrow_and_itself_by_proposal_after_the_exit_window() {
     let mut suite = SuiteBuilder::new().build();
     let new_codes = [
-        (
-            suite.token.clone(),
-            suite.app.store_code(contracts::reward_token()),
-        ),
         (
             suite.registry.clone(),
             suite.app.store_code(contracts::provider_registry()),
@@ -233,8 +229,19 @@ fn the_dao_migrates_every_contract_to_a_new_code_id_by_proposal() {
             .into()
         })
         .collect();
+    let proposed_at = suite.app.block_info().time.plus_seconds(5);
+    // `pass_proposal` waits until `executable_at`: for an upgrade, the end of
+    // voting (3 days) + the unstaking period (14 days), beyond the timelock.
     let id = suite.pass_proposal(msgs);
     assert_executed(&suite, id);
+    let p = suite.proposal(id);
+    assert!(p.upgrade);
+    assert_eq!(p.voting_ends_at, proposed_at.plus_seconds(3 * 86_400));
+    assert_eq!(
+        p.executable_at,
+        Some(p.voting_ends_at.plus_seconds(14 * 86_400))
+    );
+    assert_eq!(suite.app.block_info().time, p.executable_at.unwrap());
     for (contract, code_id) in new_codes {
         let info = suite
             .app
@@ -246,6 +253,48 @@ fn the_dao_migrates_every_contract_to_a_new_code_id_by_proposal() {
     }
     // Still working after the upgrade.
     assert_eq!(suite.dao_config().proposal_deposit.u128(), 1_000);
+}
+
+#[test]
+fn the_token_cannot_be_migrated_even_by_a_unanimous_dao() {
+    let mut suite = SuiteBuilder::new().build();
+    let code_id = suite.app.store_code(contracts::reward_token());
+    let token_addr = suite.token.clone();
+    suite.stake_members();
+    let proposer = suite.member(0);
+    let err = suite
+        .propose(
+            &proposer,
+            "migrate the token",
+            vec![WasmMsg::Migrate {
+                contract_addr: token_addr.to_string(),
+                new_code_id: code_id,
+                msg: to_json_binary(&token::MigrateMsg {}).unwrap(),
+            }
+            .into()],
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.downcast::<depin_dao::ContractError>().unwrap(),
+        depin_dao::ContractError::MessageRefused {
+            index: 0,
+            reason: depin_dao::error::MessageRefusal::ImmutableToken {
+                action: "a migration"
+            },
+        }
+    );
+    // And no admin could do it outside governance either.
+    let dao_addr = suite.dao.clone();
+    assert!(suite
+        .app
+        .migrate_contract(dao_addr, token_addr.clone(), &token::MigrateMsg {}, code_id)
+        .is_err());
+    let info = suite
+        .app
+        .wrap()
+        .query_wasm_contract_info(&token_addr)
+        .unwrap();
+    assert_eq!(info.admin, None);
 }
 
 #[test]

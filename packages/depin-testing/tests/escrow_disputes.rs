@@ -14,7 +14,7 @@ const DEPOSIT: u128 = 100_000;
 const WINDOW: u64 = 3_600;
 
 /// Lease 1 with two charges: #1 of 1000 units (7000, fee 175) and
-/// #2 of 100 units (700, fee floor(700 × 250 / 10000) = 17).
+/// #2 of 100 units (700, fee ceil(700 × 250 / 10000) = ceil(17.5) = 18).
 fn setup() -> (Suite, u64) {
     let mut suite = SuiteBuilder::new().build();
     let (provider, consumer) = (suite.provider(0), suite.consumer(0));
@@ -62,7 +62,7 @@ fn an_upheld_dispute_is_paid_by_the_next_settle() {
     suite.settle(&anyone, lease_id).unwrap();
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 700 - 17
+        provider_start + 700 - 18
     );
     let arbiter = suite.actors.arbiter.clone();
     suite
@@ -76,9 +76,9 @@ fn an_upheld_dispute_is_paid_by_the_next_settle() {
     suite.settle(&anyone, lease_id).unwrap();
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 7_700 - 175 - 17
+        provider_start + 7_700 - 175 - 18
     );
-    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 175 + 17);
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 175 + 18);
     assert_eq!(
         suite.charges(lease_id, None, None)[0].status,
         ChargeStatus::Paid
@@ -126,7 +126,7 @@ fn a_voided_dispute_returns_the_charge_to_the_deposit() {
     assert_eq!(lease.state, LeaseState::Closed);
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 700 - 17
+        provider_start + 700 - 18
     );
     assert_eq!(
         suite.native_balance(&consumer, PAY_DENOM),
@@ -230,4 +230,110 @@ fn disputes_follow_the_window_and_the_rules() {
             now: opened + WINDOW
         }
     );
+}
+
+/// Provider 1 registered with 10 000 ustake (price 10), a metered lease with
+/// one charge of 100 units (1 000) that the consumer disputes at once.
+const STAKE: u128 = 10_000;
+
+fn staked_dispute() -> (Suite, u64) {
+    let mut suite = SuiteBuilder::new().build();
+    let (provider, consumer) = (suite.provider(1), suite.consumer(0));
+    suite.register(&provider, STAKE).unwrap();
+    let res = suite
+        .open_lease(&consumer, &provider, BillingMode::Metered {}, DEPOSIT)
+        .unwrap();
+    let lease_id = lease_id_of(&res);
+    suite.report_usage(&provider, lease_id, 100).unwrap();
+    suite
+        .dispute(&consumer, lease_id, 1, "never delivered")
+        .unwrap();
+    assert_eq!(suite.provider_info(&provider).open_disputes, 1);
+    (suite, lease_id)
+}
+
+#[test]
+fn a_disputed_provider_cannot_take_its_stake_out_before_the_resolution() {
+    let (mut suite, lease_id) = staked_dispute();
+    let (provider, dao) = (suite.provider(1), suite.dao.clone());
+    // Seeing the dispute, the provider leaves: everything unbonds.
+    suite.deregister(&provider).unwrap();
+    assert_eq!(suite.provider_info(&provider).stake.u128(), 0);
+    // Long after the unbonding period the claim is still held.
+    let period = suite.params.unbonding_period;
+    suite.advance(period + 86_400);
+    let provider_stake = suite.native_balance(&provider, STAKE_DENOM);
+    assert!(suite.claim_unbonded(&provider).is_err());
+    assert_eq!(suite.native_balance(&provider, STAKE_DENOM), provider_stake);
+    // The arbiter voids the charge with a 10 % slash (the escrow's max): the
+    // held claim is cut by floor(10 000 × 10 %) = 1 000, sent to the DAO.
+    let dao_stake = suite.native_balance(&dao, STAKE_DENOM);
+    let arbiter = suite.actors.arbiter.clone();
+    suite
+        .resolve_dispute(&arbiter, lease_id, 1, false, Some(Decimal::percent(10)))
+        .unwrap();
+    let slashed = STAKE / 10;
+    assert_eq!(slashed, 1_000);
+    assert_eq!(suite.native_balance(&dao, STAKE_DENOM), dao_stake + slashed);
+    assert_eq!(suite.provider_info(&provider).open_disputes, 0);
+    // Released: the provider claims the rest, 9 000.
+    suite.claim_unbonded(&provider).unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, STAKE_DENOM),
+        provider_stake + STAKE - slashed
+    );
+    assert_eq!(
+        suite.native_balance(&suite.registry.clone(), STAKE_DENOM),
+        0
+    );
+    // The voided charge went back to the deposit.
+    assert_eq!(suite.lease(lease_id).available.u128(), DEPOSIT);
+}
+
+#[test]
+fn a_dispute_resolved_within_the_unbonding_period_slashes_the_claim_and_releases_it() {
+    let (mut suite, lease_id) = staked_dispute();
+    let (provider, dao) = (suite.provider(1), suite.dao.clone());
+    suite.unbond(&provider, STAKE).unwrap();
+    let period = suite.params.unbonding_period;
+    suite.advance(period / 2);
+    let dao_stake = suite.native_balance(&dao, STAKE_DENOM);
+    let arbiter = suite.actors.arbiter.clone();
+    suite
+        .resolve_dispute(&arbiter, lease_id, 1, false, Some(Decimal::percent(10)))
+        .unwrap();
+    // floor(10 000 × 10 %) = 1 000 to the DAO; the claim keeps 9 000.
+    assert_eq!(suite.native_balance(&dao, STAKE_DENOM), dao_stake + 1_000);
+    let record = suite.provider_info(&provider);
+    assert_eq!((record.unbonding.u128(), record.open_disputes), (9_000, 0));
+    // The claim matures on its own schedule, then pays the rest.
+    let provider_stake = suite.native_balance(&provider, STAKE_DENOM);
+    suite.advance(period - period / 2);
+    suite.claim_unbonded(&provider).unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, STAKE_DENOM),
+        provider_stake + 9_000
+    );
+}
+
+#[test]
+fn an_upheld_dispute_releases_the_stake_without_a_slash() {
+    let (mut suite, lease_id) = staked_dispute();
+    let (provider, dao) = (suite.provider(1), suite.dao.clone());
+    suite.unbond(&provider, STAKE).unwrap();
+    suite.advance(suite.params.unbonding_period);
+    assert!(suite.claim_unbonded(&provider).is_err());
+    let dao_stake = suite.native_balance(&dao, STAKE_DENOM);
+    let arbiter = suite.actors.arbiter.clone();
+    suite
+        .resolve_dispute(&arbiter, lease_id, 1, true, None)
+        .unwrap();
+    assert_eq!(suite.provider_info(&provider).open_disputes, 0);
+    let provider_stake = suite.native_balance(&provider, STAKE_DENOM);
+    suite.claim_unbonded(&provider).unwrap();
+    assert_eq!(
+        suite.native_balance(&provider, STAKE_DENOM),
+        provider_stake + STAKE
+    );
+    assert_eq!(suite.native_balance(&dao, STAKE_DENOM), dao_stake);
 }

@@ -14,9 +14,9 @@ use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
 const PRICE: u128 = 7;
 const DEPOSIT: u128 = 100_000;
 
-/// fee_bps = 250 (suite default): fee = floor(amount × 250 / 10000).
+/// fee_bps = 250 (suite default): fee = ceil(amount × bps / 10000), rounded up.
 fn fee(amount: u128, bps: u128) -> u128 {
-    amount * bps / 10_000
+    (amount * bps).div_ceil(10_000)
 }
 
 fn setup() -> (Suite, u64) {
@@ -60,7 +60,7 @@ fn metered_charge_is_paid_after_the_window_and_the_rest_refunded() {
     assert_eq!(lease.price_per_unit, Uint128::new(PRICE));
     assert_eq!(lease.dispute_window, 3_600);
 
-    // 1000 units at 7 = 7000, fee floor(7000 × 250 / 10000) = 175.
+    // 1000 units at 7 = 7000, fee ceil(7000 × 250 / 10000) = 175 (exact).
     let res = suite.report_usage(&provider, lease_id, 1_000).unwrap();
     assert_eq!(attribute(&res, "charge_id").as_deref(), Some("1"));
     let lease = suite.lease(lease_id);
@@ -293,9 +293,9 @@ fn a_dao_fee_change_does_not_alter_charges_already_reported() {
     suite.advance(3_600);
     let anyone = suite.actors.attacker.clone();
     suite.settle(&anyone, lease_id).unwrap();
-    // floor(7000 × 250 / 10000) = 175, floor(6993 × 1000 / 10000) = 699.
+    // ceil(7000 × 250 / 10000) = 175, ceil(6993 × 1000 / 10000) = ceil(699.3) = 700.
     let fees = fee(7_000, 250) + fee(6_993, 1_000);
-    assert_eq!(fees, 175 + 699);
+    assert_eq!(fees, 175 + 700);
     assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + fees);
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
@@ -369,10 +369,10 @@ fn settle_pays_even_when_the_provider_has_deregistered() {
     suite.advance(3_600);
     let anyone = suite.actors.attacker.clone();
     suite.settle(&anyone, lease_id).unwrap();
-    // 70, fee floor(70 × 250 / 10000) = 1.
+    // 70, fee ceil(70 × 250 / 10000) = ceil(1.75) = 2.
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 70 - 1
+        provider_start + 70 - 2
     );
 }
 
@@ -449,7 +449,7 @@ fn a_cw20_lease_is_opened_by_send_and_pays_in_the_token() {
         escrow_error(suite.top_up(&consumer, lease_id, 5)),
         ContractError::WrongDenom { .. }
     ));
-    // 1000 units × 3 = 3000, fee floor(3000 × 250 / 10000) = 75.
+    // 1000 units × 3 = 3000, fee ceil(3000 × 250 / 10000) = 75 (exact).
     suite.report_usage(&provider, lease_id, 1_000).unwrap();
     suite.advance(3_600);
     suite.close_lease(&provider, lease_id).unwrap();

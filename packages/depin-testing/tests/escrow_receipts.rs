@@ -82,7 +82,7 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
     let (provider, dao) = (suite.provider(0), suite.dao.clone());
     let provider_start = suite.native_balance(&provider, PAY_DENOM);
     let dao_start = suite.native_balance(&dao, PAY_DENOM);
-    // 100 units × 7 = 700; fee floor(700 × 250 / 10000) = 17.
+    // 100 units × 7 = 700; fee ceil(700 × 250 / 10000) = ceil(17.5) = 18.
     let signature = sign(&suite, &key, lease_id, 100);
     let res = suite
         .redeem_receipt(&provider, lease_id, 100, signature)
@@ -90,19 +90,19 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
     assert_eq!(attribute(&res, "amount").as_deref(), Some("700"));
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 683
+        provider_start + 682
     );
-    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 17);
-    // 250 cumulative: 150 more units = 1050; fee floor(1050 × 250 / 10000) = 26.
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 18);
+    // 250 cumulative: 150 more units = 1050; fee ceil(1050 × 250 / 10000) = ceil(26.25) = 27.
     let signature = sign(&suite, &key, lease_id, 250);
     suite
         .redeem_receipt(&provider, lease_id, 250, signature)
         .unwrap();
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 683 + 1_024
+        provider_start + 682 + 1_023
     );
-    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 17 + 26);
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 18 + 27);
     let lease = suite.lease(lease_id);
     assert_eq!(
         (
@@ -222,29 +222,86 @@ fn malformed_signatures_and_keys_get_typed_errors() {
 }
 
 #[test]
-fn a_receipt_beyond_the_deposit_is_rejected() {
+fn a_receipt_beyond_the_deposit_pays_the_whole_units_it_covers_and_the_rest_after_a_top_up() {
     let mut suite = SuiteBuilder::new().build();
-    let provider = suite.provider(0);
+    let (consumer, provider, dao) = (suite.consumer(0), suite.provider(0), suite.dao.clone());
     suite
         .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
         .unwrap();
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    let dao_start = suite.native_balance(&dao, PAY_DENOM);
     let key = key(1);
     let lease_id = open(&mut suite, &key, 1_000);
-    // 143 units × 7 = 1001 > 1000.
+    // 143 units × 7 = 1001, one unit over the 1000 deposited: the deposit
+    // covers floor(1000 / 7) = 142 units (994); one unit stays outstanding.
     let signature = sign(&suite, &key, lease_id, 143);
+    let res = suite
+        .redeem_receipt(&provider, lease_id, 143, signature.clone())
+        .unwrap();
+    assert_eq!(attribute(&res, "units").as_deref(), Some("142"));
+    assert_eq!(attribute(&res, "units_outstanding").as_deref(), Some("1"));
+    assert_eq!(attribute(&res, "redeemed_units").as_deref(), Some("142"));
+    assert_eq!(attribute(&res, "amount").as_deref(), Some("994"));
+    // Fee ceil(994 × 250 / 10000) = ceil(24.85) = 25.
     assert_eq!(
-        escrow_error(suite.redeem_receipt(&provider, lease_id, 143, signature)),
-        ContractError::ExceedsAvailable {
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 994 - 25
+    );
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 25);
+    let lease = suite.lease(lease_id);
+    assert_eq!(
+        (
+            lease.paid.u128(),
+            lease.available.u128(),
+            lease.units.u128()
+        ),
+        (994, 6, 142)
+    );
+    // The 6 left do not pay one unit of 7: refused, nothing moves.
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 143, signature.clone())),
+        ContractError::UnitExceedsAvailable {
             lease_id,
-            amount: Uint128::new(1_001),
-            available: Uint128::new(1_000)
+            price_per_unit: Uint128::new(PRICE),
+            available: Uint128::new(6)
         }
     );
-    let signature = sign(&suite, &key, lease_id, 142);
-    suite
-        .redeem_receipt(&provider, lease_id, 142, signature)
+    // After a top-up of 100 (106 available) the SAME signature pays the last unit: 7, fee ceil(0.175) = 1.
+    suite.top_up(&consumer, lease_id, 100).unwrap();
+    let res = suite
+        .redeem_receipt(&provider, lease_id, 143, signature.clone())
         .unwrap();
-    assert_eq!(suite.lease(lease_id).available.u128(), 6);
+    assert_eq!(attribute(&res, "units").as_deref(), Some("1"));
+    assert_eq!(attribute(&res, "units_outstanding").as_deref(), Some("0"));
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 994 - 25 + 7 - 1
+    );
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 25 + 1);
+    // Fully redeemed: a replay is refused.
+    assert_eq!(
+        escrow_error(suite.redeem_receipt(&provider, lease_id, 143, signature)),
+        ContractError::ReceiptNotIncreasing {
+            cumulative_units: Uint128::new(143),
+            redeemed: Uint128::new(143)
+        }
+    );
+    // The consumer closes; after the provider's grace the rest is refunded:
+    // 1000 + 100 deposited − 1001 paid = 99.
+    suite.close_lease(&consumer, lease_id).unwrap();
+    suite.advance(WINDOW);
+    let anyone = suite.actors.attacker.clone();
+    suite.settle(&anyone, lease_id).unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!(lease.state, LeaseState::Closed);
+    assert_eq!(
+        (lease.paid.u128(), lease.refunded.u128(), lease.units.u128()),
+        (1_001, 99, 143)
+    );
+    assert_eq!(
+        suite.native_balance(&consumer, PAY_DENOM),
+        INITIAL_NATIVE - 1_001
+    );
 }
 
 #[test]
@@ -280,9 +337,10 @@ fn the_provider_may_redeem_final_receipts_within_the_window_after_the_consumer_c
     suite
         .redeem_receipt(&provider, lease_id, 100, signature)
         .unwrap();
+    // 700, fee ceil(17.5) = 18.
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 683
+        provider_start + 700 - 18
     );
     let anyone = suite.actors.attacker.clone();
     // The grace has not ended yet: nothing to do.

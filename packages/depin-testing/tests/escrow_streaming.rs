@@ -50,7 +50,7 @@ fn a_streaming_lease_accrues_only_after_the_provider_accepts() {
     assert_eq!(lease.state, LeaseState::Open);
     assert!(lease.started_at.is_some());
     suite.advance(100);
-    // 100 s × 5 = 500; fee floor(500 × 250 / 10000) = 12.
+    // 100 s × 5 = 500; fee ceil(500 × 250 / 10000) = ceil(12.5) = 13.
     let lease = suite.lease(lease_id);
     assert_eq!(
         (lease.reserved.u128(), lease.available.u128()),
@@ -59,16 +59,16 @@ fn a_streaming_lease_accrues_only_after_the_provider_accepts() {
     let due = suite.settleable(lease_id);
     assert_eq!(
         (due.amount.u128(), due.fee.u128(), due.units.u128()),
-        (500, 12, 100)
+        (500, 13, 100)
     );
     let anyone = suite.actors.attacker.clone();
     suite.settle(&anyone, lease_id).unwrap();
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 488
+        provider_start + 487
     );
-    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 12);
-    // The consumer closes 40 s later: 200 more (fee 5), the rest refunded.
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 13);
+    // The consumer closes 40 s later: 200 more (fee ceil(5) = 5), the rest refunded.
     suite.advance(40);
     let res = suite.close_lease(&consumer, lease_id).unwrap();
     assert_eq!(attribute(&res, "state").as_deref(), Some("closed"));
@@ -79,9 +79,9 @@ fn a_streaming_lease_accrues_only_after_the_provider_accepts() {
     );
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 488 + 195
+        provider_start + 487 + 195
     );
-    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 17);
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 13 + 5);
     assert_eq!(
         suite.native_balance(&consumer, PAY_DENOM),
         INITIAL_NATIVE - 700
@@ -116,7 +116,7 @@ fn a_used_up_deposit_stops_accrual_and_can_be_settled_and_closed() {
         ContractError::NothingToSettle { lease_id }
     );
     suite.close_lease(&provider, lease_id).unwrap();
-    // fee floor(1000 × 250 / 10000) = 25.
+    // fee ceil(1000 × 250 / 10000) = 25 (exact).
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
         provider_start + 975
@@ -191,7 +191,7 @@ fn streaming_accrual_pays_the_fee_in_force_when_settled() {
         .unwrap();
     let anyone = suite.actors.attacker.clone();
     suite.settle(&anyone, lease_id).unwrap();
-    // 500 at 1000 bps = 50.
+    // 500 at 1000 bps: ceil(50) = 50 (exact).
     assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 50);
 }
 

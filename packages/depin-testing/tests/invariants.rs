@@ -6,7 +6,10 @@
 //! member and DAO action (amounts sometimes `u128::MAX`), whole governance
 //! rounds, time jumps (past dispute windows, epochs, halvings, unbonding
 //! periods, the token cap), and attacks by the attacker (wrong senders, forged
-//! hooks, forged funds and receipts). After every transaction:
+//! hooks, forged funds and receipts, and proposals that would reach members'
+//! funds: an allowance on the suite token, a token admin change or
+//! migration, an `any` message; and upgrades of the DAO, registry and escrow,
+//! voted by a majority and executed when possible). After every transaction:
 //! - no action panicked, and every failure is a typed error;
 //! - a failed action (every attack must fail) changed no state at all: the
 //!   whole chain storage is byte-for-byte what it was;
@@ -15,7 +18,12 @@
 //!   per denom; the registry holds exactly the bonded stake plus pending
 //!   claims; the token's supply is the sum of balances, within the cap, and
 //!   the initial supply plus rewards minted; the DAO's total power is the sum
-//!   of stakes, all held by the DAO ([`Suite::assert_invariants`]).
+//!   of stakes, all held by the DAO ([`Suite::assert_invariants`]); the DAO
+//!   holds every token it reserves for others (stake, claims, deposits);
+//! - an upgrade never executed before `voting_ends_at + unstaking_period`.
+//!
+//! At the end of every sequence each member unstakes everything, waits the
+//! unstaking period and claims: every claim pays in full.
 //!
 //! The runner's seed is fixed, so every run tries the same cases; proptest
 //! shrinks a failing sequence to a minimal one. More cases:
@@ -58,6 +66,11 @@ const LAST: usize = usize::MAX;
 
 /// Price per unit in the suite token (cw20 leases).
 const TOKEN_PRICE: u128 = 7;
+
+/// Kinds of proposal [`World::proposal_msgs`] writes.
+const PROPOSAL_KINDS: u8 = 7;
+/// Kinds the DAO must refuse at `propose`.
+const REFUSED_KINDS: [u8; 2] = [4, 5];
 
 #[derive(Clone, Debug)]
 enum Action {
@@ -160,6 +173,8 @@ enum Action {
     ClaimUnstaked {
         m: usize,
     },
+    /// Kinds 4 and 5 (an allowance, a token admin change or migration) must
+    /// be refused; kind 6 is an upgrade that waits out the exit window.
     Propose {
         m: usize,
         kind: u8,
@@ -188,22 +203,65 @@ enum Action {
 /// Actions that must fail, whatever the state.
 #[derive(Clone, Debug)]
 enum Attack {
-    SlashAsAttacker { p: usize },
-    RecordUsage { p: usize },
-    ResolveAsAttacker { lease: usize, charge: usize },
-    ReportAsAttacker { lease: usize },
-    CloseAsAttacker { lease: usize },
-    SettleWithFunds { lease: usize },
-    ForgedHook { target: u8, amount: u128 },
-    ForgedFunds { p: usize },
-    TopUpWrongDenom { lease: usize },
-    UpdateConfig { target: u8 },
-    Mint { amount: u128 },
-    Dispatch { proposal: usize },
-    VoteWithoutStake { proposal: usize },
-    ForgedReceipt { lease: usize, units: u128 },
-    StealTokens { m: usize, amount: u128 },
+    SlashAsAttacker {
+        p: usize,
+    },
+    RecordUsage {
+        p: usize,
+    },
+    ResolveAsAttacker {
+        lease: usize,
+        charge: usize,
+    },
+    ReportAsAttacker {
+        lease: usize,
+    },
+    CloseAsAttacker {
+        lease: usize,
+    },
+    SettleWithFunds {
+        lease: usize,
+    },
+    ForgedHook {
+        target: u8,
+        amount: u128,
+    },
+    ForgedFunds {
+        p: usize,
+    },
+    TopUpWrongDenom {
+        lease: usize,
+    },
+    UpdateConfig {
+        target: u8,
+    },
+    Mint {
+        amount: u128,
+    },
+    Dispatch {
+        proposal: usize,
+    },
+    VoteWithoutStake {
+        proposal: usize,
+    },
+    ForgedReceipt {
+        lease: usize,
+        units: u128,
+    },
+    StealTokens {
+        m: usize,
+        amount: u128,
+    },
     ClaimOthersRewards,
+    /// Spends an allowance on the DAO's tokens (none may ever exist).
+    SpendDaoAllowance {
+        amount: u128,
+    },
+    /// A member proposes an authz grant as an `any` or `stargate` message.
+    ProposeUninspectable {
+        m: usize,
+        stargate: bool,
+    },
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -247,12 +305,12 @@ fn action() -> impl Strategy<Value = Action> {
         2 => (m.clone(), 0u128..200_000).prop_map(|(m, amount)| Action::Stake { m, amount }),
         1 => (m.clone(), 0u128..60_000).prop_map(|(m, amount)| Action::Unstake { m, amount }),
         1 => m.clone().prop_map(|m| Action::ClaimUnstaked { m }),
-        2 => (m.clone(), 0u8..4, 0u64..12_000)
+        2 => (m.clone(), 0u8..PROPOSAL_KINDS, 0u64..12_000)
             .prop_map(|(m, kind, value)| Action::Propose { m, kind, value }),
         3 => (m.clone(), 0usize..4, 0u8..4)
             .prop_map(|(m, proposal, vote)| Action::Vote { m, proposal, vote }),
         2 => (0usize..4).prop_map(|proposal| Action::Execute { proposal }),
-        2 => (0u8..4, 0u64..12_000).prop_map(|(kind, value)| Action::Govern { kind, value }),
+        2 => (0u8..PROPOSAL_KINDS, 0u64..12_000).prop_map(|(kind, value)| Action::Govern { kind, value }),
         5 => prop_oneof![
             1u64..600,
             Just(3_601u64),
@@ -305,6 +363,9 @@ fn attack() -> impl Strategy<Value = Attack> {
             .prop_map(|(lease, units)| Attack::ForgedReceipt { lease, units }),
         (0..MEMBERS, 1u128..1_000).prop_map(|(m, amount)| Attack::StealTokens { m, amount }),
         Just(Attack::ClaimOthersRewards),
+        (1u128..1_000_000).prop_map(|amount| Attack::SpendDaoAllowance { amount }),
+        (0..MEMBERS, any::<bool>())
+            .prop_map(|(m, stargate)| Attack::ProposeUninspectable { m, stargate }),
     ]
 }
 
@@ -389,6 +450,66 @@ impl World {
             &self.stakers,
             &[],
         );
+        // What the DAO holds for others: stake + unpaid claims + open deposits.
+        let reserved: Uint128 = self
+            .suite
+            .app
+            .wrap()
+            .query_wasm_raw(&self.suite.dao, b"rs".to_vec())
+            .unwrap()
+            .map(|raw| cosmwasm_std::from_json(raw).unwrap())
+            .unwrap_or_default();
+        let claims: u128 = self
+            .suite
+            .actors
+            .members
+            .iter()
+            .flat_map(|m| self.suite.dao_claims(m).claims)
+            .map(|c| c.amount.u128())
+            .sum();
+        let staked = self.suite.total_power(None);
+        assert!(
+            reserved.u128() >= staked + claims,
+            "the DAO reserves every stake and claim ({reserved} < {staked} + {claims})"
+        );
+        let dao_balance = self.suite.token_balance(&self.suite.dao);
+        assert!(
+            dao_balance >= reserved.u128(),
+            "the DAO holds every token it reserves ({dao_balance} < {reserved})"
+        );
+    }
+
+    /// Every member leaves: unstakes all, waits the unstaking period, claims.
+    /// Each claim must pay exactly what the member had staked or claimed.
+    fn everyone_leaves(&mut self) -> Result<(), TestCaseError> {
+        let s = &mut self.suite;
+        let members = s.actors.members.clone();
+        let mut owed = vec![];
+        for member in &members {
+            let staked = s.voting_power(member, None);
+            if staked > 0 {
+                s.unstake(member, staked).unwrap();
+            }
+            let claims: u128 = s
+                .dao_claims(member)
+                .claims
+                .iter()
+                .map(|c| c.amount.u128())
+                .sum();
+            owed.push((member.clone(), claims, s.token_balance(member)));
+        }
+        let unstaking = s.dao_config().unstaking_period;
+        s.advance(unstaking + 1);
+        for (member, claims, before) in owed {
+            if claims == 0 {
+                continue;
+            }
+            let res = s.claim_unstaked(&member);
+            prop_assert!(res.is_ok(), "{member} could not claim {claims}: {res:?}");
+            prop_assert_eq!(s.token_balance(&member), before + claims);
+        }
+        self.assert_invariants();
+        Ok(())
     }
 
     fn lease(&self, i: usize) -> Option<Lease> {
@@ -508,6 +629,51 @@ impl World {
                 amount: coins(u128::from(value) + 1, PAY_DENOM),
             }
             .into()],
+            // An allowance for the attacker on the DAO's tokens: refused.
+            4 => vec![wasm(
+                &s.token,
+                to_json_binary(&token::ExecuteMsg::IncreaseAllowance {
+                    spender: s.actors.attacker.to_string(),
+                    amount: Uint128::new(u128::from(value) + 1),
+                    expires: None,
+                })
+                .unwrap(),
+            )],
+            // The token's admin or code: refused (the token is immutable).
+            5 => vec![match value % 3 {
+                0 => WasmMsg::UpdateAdmin {
+                    contract_addr: s.token.to_string(),
+                    admin: s.actors.attacker.to_string(),
+                },
+                1 => WasmMsg::Migrate {
+                    contract_addr: s.token.to_string(),
+                    new_code_id: s.codes.token,
+                    msg: to_json_binary(&token::MigrateMsg {}).unwrap(),
+                },
+                _ => WasmMsg::ClearAdmin {
+                    contract_addr: s.token.to_string(),
+                },
+            }
+            .into()],
+            // An upgrade (same code, or the DAO's admin to itself): accepted,
+            // executable only after the exit window.
+            6 => {
+                let migrate = |contract: &Addr, new_code_id: u64| WasmMsg::Migrate {
+                    contract_addr: contract.to_string(),
+                    new_code_id,
+                    msg: to_json_binary(&dao::MigrateMsg {}).unwrap(),
+                };
+                vec![match value % 4 {
+                    0 => migrate(&s.dao, s.codes.dao),
+                    1 => WasmMsg::UpdateAdmin {
+                        contract_addr: s.dao.to_string(),
+                        admin: s.dao.to_string(),
+                    },
+                    2 => migrate(&s.registry, s.codes.registry),
+                    _ => migrate(&s.escrow, s.codes.escrow),
+                }
+                .into()]
+            }
             // Spending members' stake: the DAO's reserve check refuses it.
             _ => vec![wasm(
                 &s.token,
@@ -718,7 +884,7 @@ impl World {
                 if let Ok(res) = &res {
                     self.proposals.push(Suite::proposal_id(res));
                 }
-                res
+                return (res, REFUSED_KINDS.contains(&kind));
             }
             Action::Vote { m, proposal, vote } => {
                 let member = s.member(m);
@@ -728,7 +894,22 @@ impl World {
             }
             Action::Execute { proposal } => {
                 let id = self.proposal_id(proposal);
-                self.suite.execute_proposal(&attacker, id)
+                let res = self.suite.execute_proposal(&attacker, id);
+                if res.is_ok() {
+                    // An upgrade runs only after every member who started
+                    // leaving before voting ended could claim.
+                    let p = self.suite.proposal(id);
+                    let unstaking = self.suite.dao_config().unstaking_period;
+                    let now = self.suite.app.block_info().time;
+                    assert!(
+                        !p.upgrade || now >= p.voting_ends_at.plus_seconds(unstaking),
+                        "upgrade {id} executed at {now}, inside its exit window"
+                    );
+                    if stats() && p.upgrade {
+                        eprintln!("STAT UpgradeExecuted {:?}", p.status);
+                    }
+                }
+                res
             }
             Action::Govern { .. } => unreachable!("expanded by `steps`"),
             Action::Advance { seconds } => {
@@ -932,6 +1113,35 @@ impl World {
             }
             // The attacker is no provider: nothing accrued to it.
             Attack::ClaimOthersRewards => self.suite.claim_rewards(&attacker),
+            Attack::SpendDaoAllowance { amount } => self.suite.app.execute_contract(
+                attacker.clone(),
+                token_addr,
+                &token::ExecuteMsg::TransferFrom {
+                    owner: dao_addr.to_string(),
+                    recipient: attacker.to_string(),
+                    amount: Uint128::new(amount),
+                },
+                &[],
+            ),
+            Attack::ProposeUninspectable { m, stargate } => {
+                // Written as JSON: this build's `CosmosMsg` has neither variant.
+                let kind = if stargate { "stargate" } else { "any" };
+                let hook = format!(
+                    r#"{{"propose":{{"title":"grant","description":"authz","msgs":[{{"{kind}":{{"type_url":"/cosmos.authz.v1beta1.MsgGrant","value":"CgdhdHRhY2tlcg=="}}}}]}}}}"#
+                );
+                let member = self.suite.member(m);
+                let deposit = self.suite.dao_config().proposal_deposit;
+                self.suite.app.execute_contract(
+                    member,
+                    token_addr,
+                    &token::ExecuteMsg::Send {
+                        contract: dao_addr.to_string(),
+                        amount: deposit,
+                        msg: Binary::from(hook.into_bytes()),
+                    },
+                    &[],
+                )
+            }
         }
     }
 }
@@ -1007,6 +1217,7 @@ fn run_sequence(actions: Vec<Action>) -> Result<(), TestCaseError> {
         }
         world.assert_invariants();
     }
+    world.everyone_leaves()?;
     if stats() {
         eprintln!(
             "SUPPLY {} of cap {:?}",

@@ -11,9 +11,11 @@
 //! the total is 125 000 = 5⁶; every registry action happens at a multiple of
 //! U = 3 456 s. So the reward-per-stake accumulator
 //! `stake_pool × seconds / (total × E)` is always a finite decimal (no
-//! 18-decimal rounding) and each provider's share an integer. The usage
-//! shares are `floor(pool × weight / total_weight)` (rounded down, as the
-//! registry does).
+//! 18-decimal rounding) and each provider's share an integer. Usage is
+//! weighed by the protocol fee each provider's payments carried (every fee
+//! `ceil(amount × bps / 10 000)`, exact here); the usage shares are
+//! `min(floor(pool × weight / total_weight), weight)` (rounded down and capped
+//! at the provider's own weighted fee, as the registry does).
 
 use cosmwasm_std::{to_json_binary, Addr, Binary, CosmosMsg, Decimal, Uint128, WasmMsg};
 use depin_interface::dao::ProposalStatus;
@@ -33,9 +35,10 @@ const P0_STAKE: u128 = 30_000;
 const P1_STAKE: u128 = 98_000;
 const RATE: u128 = 5;
 
-/// `floor(amount × bps / 10 000)`.
+/// `ceil(amount × bps / 10 000)`, the escrow's fee (rounded up); every
+/// amount here is a multiple of 40, so each fee is exact.
 fn fee(amount: u128, bps: u128) -> u128 {
-    amount * bps / 10_000
+    (amount * bps).div_ceil(10_000)
 }
 
 /// `stake × stake_pool × seconds / (total × E)`, asserted exact.
@@ -46,9 +49,11 @@ fn stake_share(stake: u128, pool: u128, seconds: u64, total: u128) -> u128 {
     num / den
 }
 
-/// `floor(pool × weight / total)`.
+/// `min(floor(pool × weight / total), weight)`: the registry's pro-rata
+/// usage reward, capped at the provider's own weighted fee `weight` (usage
+/// weight 1 per uusdc of fee).
 fn usage_share(pool: u128, weight: u128, total: u128) -> u128 {
-    pool * weight / total
+    (pool * weight / total).min(weight)
 }
 
 /// Moves the block time to `genesis + t` (never backwards), one block later.
@@ -160,6 +165,7 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     let pool0 = 600_000; // era 0: 60 % of 1 000 000
     let pool1 = 300_000; // era 1 (epochs 2, 3): halved
     let usage0 = 400_000;
+    let usage1 = 400_000; // era 0 still
     let usage2 = 200_000;
     let p0_epoch0 = stake_share(P0_STAKE, pool0, 2 * U, 128_000)
         + stake_share(27_000, pool0, E - 2 * U, 125_000);
@@ -170,14 +176,17 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
         pool0,
         "epoch 0 streams exactly its pool"
     );
-    // Epoch-0 usage: provider 0 earned 5 000 + 10 000, provider 1 34 560.
-    let weight0 = 5_000 + 10_000 + streamed_0;
+    // Epoch-0 usage is weighed by the fee the network received: provider 0
+    // earned 5 000 + 10 000 (fees 125 + 250), provider 1 34 560 (fee 864).
+    let p0_fees_0 = fee(5_000, 250) + fee(10_000, 250);
+    let weight0 = p0_fees_0 + fee(streamed_0, 250);
+    assert_eq!((p0_fees_0, weight0), (375, 1_239));
 
     // ── t = E + 2U (epoch 1): provider 0 claims across the epoch boundary ──
     at(&mut suite, genesis, E + 2 * U);
     let p0_claim_1 = p0_epoch0
         + stake_share(27_000, pool0, 2 * U, 125_000)
-        + usage_share(usage0, 15_000, weight0);
+        + usage_share(usage0, p0_fees_0, weight0);
     assert_eq!(suite.pending_rewards(&p0), p0_claim_1);
     suite.claim_rewards(&p0).unwrap();
     // The consumer closes the streaming lease: E more seconds streamed.
@@ -230,7 +239,7 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     assert_eq!((lease.paid.u128(), lease.refunded.u128()), (5_000, 15_000));
     let p0_claim_2 = stake_share(27_000, pool0, E - 2 * U, 125_000)
         + stake_share(27_000, pool1, E + 2 * U, 125_000)
-        + usage_share(usage2, 20_000, 20_000);
+        + usage_share(usage2, fee(20_000, 500), fee(20_000, 500));
     assert_eq!(suite.pending_rewards(&p0), p0_claim_2);
     suite.claim_rewards(&p0).unwrap();
 
@@ -239,8 +248,9 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     let p1_rewards = p1_epoch0
         + stake_share(P1_STAKE, pool0, E, 125_000)
         + stake_share(P1_STAKE, pool1, E + 2 * U, 125_000)
-        + usage_share(usage0, streamed_0, weight0)
-        + usage0; // epoch 1's whole usage pool: provider 1 alone recorded usage
+        + usage_share(usage0, fee(streamed_0, 250), weight0)
+        // Epoch 1: provider 1 alone recorded usage (432 000, fee 10 800).
+        + usage_share(usage1, fee(streamed_1, 250), fee(streamed_1, 250));
     assert_eq!(suite.pending_rewards(&p1), p1_rewards);
     suite.claim_rewards(&p1).unwrap();
     assert_eq!(suite.pending_rewards(&p1), 0);
@@ -322,9 +332,9 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     assert_eq!(
         (p0_claim_1, p0_claim_2, p1_rewards),
         (
-            11_250 + 119_232 + 10_368 + 121_065,
-            119_232 + 69_984 + 200_000,
-            36_750 + 432_768 + 470_400 + 254_016 + 278_934 + 400_000
+            11_250 + 119_232 + 10_368 + 375,
+            119_232 + 69_984 + 1_000,
+            36_750 + 432_768 + 470_400 + 254_016 + 864 + 10_800
         )
     );
 }

@@ -56,6 +56,20 @@ fn privileged(p: &Addr) -> Vec<(ExecuteMsg, Vec<&'static str>)> {
                 provider: p.to_string(),
                 units: Uint128::new(1),
                 revenue: pay_revenue(1),
+                fees: pay_revenue(1),
+            },
+            vec!["escrow"],
+        ),
+        (
+            ExecuteMsg::DisputeOpened {
+                provider: p.to_string(),
+            },
+            vec!["escrow"],
+        ),
+        // After the one the escrow opened above.
+        (
+            ExecuteMsg::DisputeResolved {
+                provider: p.to_string(),
             },
             vec!["escrow"],
         ),
@@ -277,6 +291,7 @@ fn an_uppercase_twin_of_a_provider_address_is_rejected() {
                 provider: upper,
                 units: Uint128::one(),
                 revenue: vec![],
+                fees: vec![],
             },
             &[],
         )
@@ -286,7 +301,7 @@ fn an_uppercase_twin_of_a_provider_address_is_rejected() {
 }
 
 #[test]
-fn record_usage_bounds_its_revenue_list() {
+fn record_usage_bounds_its_revenue_and_fee_lists() {
     let mut s = SuiteBuilder::default().build();
     let p = s.provider(0);
     s.register(&p, 1_000).unwrap();
@@ -300,6 +315,18 @@ fn record_usage_bounds_its_revenue_list() {
             ..
         }
     ));
+    let fees = (0..17).flat_map(|_| pay_revenue(1)).collect();
+    let e = s
+        .record_usage_with_fees(&escrow, &p, 1, pay_revenue(1), fees)
+        .unwrap_err();
+    assert_eq!(
+        err(e),
+        ContractError::TooManyEntries {
+            field: "fees",
+            len: 17,
+            max: 16
+        }
+    );
     let stranger = s.provider(1);
     let e = s
         .record_usage(&escrow, &stranger, 1, pay_revenue(1))

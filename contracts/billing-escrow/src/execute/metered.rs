@@ -1,15 +1,14 @@
 //! Metered leases: usage reports become charges the consumer may dispute.
 
-use cosmwasm_std::{
-    to_json_binary, Decimal, DepsMut, Env, MessageInfo, Response, SubMsg, Uint128, WasmMsg,
-};
+use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::escrow::LeaseState;
 use depin_interface::registry;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
 
 use crate::error::ContractError;
 use crate::helpers::{
-    load_lease, require_billable, require_provider, require_state, save_lease, wrong_mode,
+    load_lease, registry_execute, require_billable, require_provider, require_state, save_lease,
+    wrong_mode,
 };
 use crate::state::{Book, Charge, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
 use crate::sums::{priced, Sums};
@@ -84,7 +83,12 @@ pub fn report_usage(
         .add_attribute("disputable_until", matures_at.to_string()))
 }
 
-/// The consumer disputes a charge strictly before it matures.
+/// The consumer disputes a charge strictly before it matures. The registry
+/// is told (`dispute_opened`, a plain message: if it refuses, the dispute
+/// fails), and holds the provider's stake until the dispute is resolved, so
+/// a voided charge can still slash it. Only `resolve_dispute` ends a dispute
+/// (a lease with an open dispute never completes its close), so every
+/// `dispute_opened` is matched by one `dispute_resolved`.
 pub fn dispute(
     deps: DepsMut,
     env: Env,
@@ -133,26 +137,34 @@ pub fn dispute(
         (lease_id, charge.matures_at, charge_id),
         &Sums::new(charge.amount, charge.fee, charge.units),
     )?;
+    let registry_addr = CONFIG.load(deps.storage)?.registry;
     charge.dispute = Some(Dispute {
         reason,
         upheld: None,
         upheld_at_settle: 0,
+        held_by: Some(registry_addr.clone()),
     });
     CHARGES.save(deps.storage, key, &charge)?;
     book.open_disputes = book.open_disputes.saturating_add(1);
     save_lease(deps.storage, lease_id, &lease)?;
+    let opened = registry::ExecuteMsg::DisputeOpened {
+        provider: lease.provider.to_string(),
+    };
     Ok(Response::new()
         .add_attribute("action", "dispute")
         .add_attribute("lease_id", lease_id.to_string())
         .add_attribute("charge_id", charge_id.to_string())
-        .add_attribute("amount", charge.amount))
+        .add_attribute("amount", charge.amount)
+        .add_message(registry_execute(&registry_addr, &opened)?))
 }
 
 /// The DAO or an arbiter resolves a dispute. Upheld: the charge is paid by the
 /// next settle. Voided: its amount returns to `available`, and a positive
 /// `slash_fraction` sends `slash` to the registry as a plain submessage, so a
 /// refused slash (above `max_slash`, unknown provider) reverts the whole
-/// resolution; the resolver can retry without a slash.
+/// resolution; the resolver can retry without a slash. Either way
+/// `dispute_resolved` follows (after the slash), releasing the stake the
+/// dispute held in the registry.
 pub fn resolve_dispute(
     deps: DepsMut,
     info: MessageInfo,
@@ -206,12 +218,15 @@ pub fn resolve_dispute(
                 ),
                 jail_seconds: None,
             };
-            msgs.push(SubMsg::new(WasmMsg::Execute {
-                contract_addr: config.registry.to_string(),
-                msg: to_json_binary(&slash)?,
-                funds: vec![],
-            }));
+            msgs.push(registry_execute(&config.registry, &slash)?);
         }
+    }
+    // Released where it was held (the registry in force when it was opened).
+    if let Some(holder) = &dispute.held_by {
+        let resolved = registry::ExecuteMsg::DisputeResolved {
+            provider: lease.provider.to_string(),
+        };
+        msgs.push(registry_execute(holder, &resolved)?);
     }
     CHARGES.save(deps.storage, key, &charge)?;
     save_lease(deps.storage, lease_id, &lease)?;
@@ -225,5 +240,5 @@ pub fn resolve_dispute(
             "slash_fraction",
             slash_fraction.unwrap_or_default().to_string(),
         )
-        .add_submessages(msgs))
+        .add_messages(msgs))
 }

@@ -8,14 +8,18 @@ use crate::helpers::{
     load_lease, payout, require_billable, require_provider, save_lease, wrong_mode,
 };
 use crate::state::{Book, CONFIG};
-use crate::sums::priced;
+use crate::sums::{covered_units, priced};
 
-/// Pays the increase of `cumulative_units` over the last redeemed value at the
-/// lease price, at once (fee in force now to the treasury, the rest to the
-/// provider, usage recorded in the registry). Only the last redeemed value is
-/// stored, so a receipt can never be paid twice and the cost is flat. The
-/// signature covers chain id, escrow address and lease id, so it is worthless
-/// on any other lease, escrow or chain.
+/// Pays the increase of `cumulative_units` over the units redeemed so far at
+/// the lease price, at once (fee in force now to the treasury, the rest to the
+/// provider, usage recorded in the registry), up to what the lease's free
+/// funds cover in whole units: `min(cumulative_units − redeemed_units,
+/// floor(available / price))`. The redeemed count advances only by the units
+/// paid, so the rest of the same signed receipt stays redeemable after a
+/// top-up; it is refused (`UnitExceedsAvailable`) only when not one unit is
+/// payable. Only the redeemed count is stored, so no unit is ever paid twice
+/// and the cost is flat. The signature covers chain id, escrow address and
+/// lease id, so it is worthless on any other lease, escrow or chain.
 pub fn redeem(
     deps: DepsMut,
     env: Env,
@@ -51,18 +55,20 @@ pub fn redeem(
     {
         return Err(ContractError::InvalidReceiptSignature { lease_id });
     }
-    let units = cumulative_units.checked_sub(book.redeemed_units)?;
-    let amount = units.checked_mul(price)?;
-    if amount > available {
-        return Err(ContractError::ExceedsAvailable {
+    let owed = cumulative_units.checked_sub(book.redeemed_units)?;
+    let (units, amount) = covered_units(owed, price, available)?;
+    if units.is_zero() {
+        return Err(ContractError::UnitExceedsAvailable {
             lease_id,
-            amount,
+            price_per_unit: price,
             available,
         });
     }
     let config = CONFIG.load(deps.storage)?;
     let due = priced(amount, units, config.fee_bps)?;
-    book.redeemed_units = cumulative_units;
+    book.redeemed_units = book.redeemed_units.checked_add(units)?;
+    let redeemed_units = book.redeemed_units;
+    let outstanding = cumulative_units.checked_sub(redeemed_units)?;
     lease.available = lease.available.checked_sub(amount)?;
     lease.paid = lease.paid.checked_add(amount)?;
     lease.units = lease.units.checked_add(units)?;
@@ -74,6 +80,8 @@ pub fn redeem(
         .add_attribute("lease_id", lease_id.to_string())
         .add_attribute("cumulative_units", cumulative_units)
         .add_attribute("units", units)
+        .add_attribute("units_outstanding", outstanding)
+        .add_attribute("redeemed_units", redeemed_units)
         .add_attribute("amount", amount)
         .add_attribute("fee", due.fee)
         .add_attribute("provider_amount", due.provider_amount()?)

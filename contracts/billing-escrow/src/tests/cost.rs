@@ -140,8 +140,8 @@ fn redeem_reads(before: u128) -> u64 {
         redeem(units, sign(&t.env, units)),
     )
     .unwrap();
-    // 10 units × 7 = 70, fee floor(70 × 250 / 10000) = 1.
-    assert_eq!(paid_to(&res, &t.provider), 69);
+    // 10 units × 7 = 70, fee ceil(70 × 250 / 10000) = ceil(1.75) = 2.
+    assert_eq!(paid_to(&res, &t.provider), 68);
     storage.reads.get()
 }
 

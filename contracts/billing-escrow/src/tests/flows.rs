@@ -84,8 +84,9 @@ fn receipts_pubkey_must_be_compressed_secp256k1() {
 fn settling_many_matured_charges_is_one_seek_and_skips_disputes() {
     let mut t = setup();
     let lease_id = t.open(BillingMode::Metered {}, 1_000_000);
-    // 200 charges of 3 units at t0 (21 each, fee floor(21 × 250 / 10000) = 0),
-    // 100 more and one of 1000 units (7000, fee 175) at t0 + 50.
+    // 200 charges of 3 units at t0 (21 each, fee ceil(21 × 250 / 10000) =
+    // ceil(0.525) = 1, 20 to the provider), 100 more and one of 1000 units
+    // (7000, fee 175) at t0 + 50.
     for _ in 0..200 {
         t.report(lease_id, 3).unwrap();
     }
@@ -118,17 +119,20 @@ fn settling_many_matured_charges_is_one_seek_and_skips_disputes() {
     t.advance(WINDOW - 50);
     let due = t.settleable(lease_id);
     assert_eq!(due.amount, Uint128::new(199 * 21));
+    assert_eq!(due.fee, Uint128::new(199));
     assert_eq!(due.units, Uint128::new(199 * 3));
     let res = t
         .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
         .unwrap();
-    assert_eq!(paid_to(&res, &t.provider), 199 * 21);
+    assert_eq!(paid_to(&res, &t.provider), 199 * 20);
+    assert_eq!(paid_to(&res, &t.dao), 199);
     // t0 + 150: the next 100 matured; 301 is disputed.
     t.advance(50);
     let res = t
         .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
         .unwrap();
-    assert_eq!(paid_to(&res, &t.provider), 100 * 21);
+    assert_eq!(paid_to(&res, &t.provider), 100 * 20);
+    assert_eq!(paid_to(&res, &t.dao), 100);
     let lease = t.lease(lease_id);
     assert_eq!(lease.paid, Uint128::new(299 * 21));
     assert_eq!(lease.reserved, Uint128::new(21 + 7_000));
@@ -225,9 +229,9 @@ fn streaming_accrual_stops_at_the_deposit_and_closes() {
     let res = t
         .exec(&provider, &[], ExecuteMsg::CloseLease { lease_id })
         .unwrap();
-    // fee floor(99 × 250 / 10000) = 2.
-    assert_eq!(paid_to(&res, &t.dao), 2);
-    assert_eq!(paid_to(&res, &t.provider), 97);
+    // fee ceil(99 × 250 / 10000) = ceil(2.475) = 3.
+    assert_eq!(paid_to(&res, &t.dao), 3);
+    assert_eq!(paid_to(&res, &t.provider), 96);
     assert_eq!(paid_to(&res, &t.consumer), 1);
     let lease = t.lease(lease_id);
     assert_eq!(lease.state, LeaseState::Closed);

@@ -1,7 +1,10 @@
 //! Unit tests with mock deps and a mock registry.
 
 mod cost;
+mod disputes;
+mod fees;
 mod flows;
+mod receipts;
 
 use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi, MockQuerier};
 use cosmwasm_std::{
@@ -34,6 +37,7 @@ struct T {
     dao: Addr,
     consumer: Addr,
     provider: Addr,
+    registry: Addr,
 }
 
 fn provider_record(address: Addr, status: ProviderStatus) -> ProviderResponse {
@@ -57,6 +61,7 @@ fn provider_record(address: Addr, status: ProviderStatus) -> ProviderResponse {
         registered_at: Timestamp::from_seconds(0),
         reputation: Reputation::default(),
         pending_rewards: Uint128::zero(),
+        open_disputes: 0,
     }
 }
 
@@ -108,6 +113,7 @@ fn setup() -> T {
         dao,
         consumer,
         provider,
+        registry,
     }
 }
 
@@ -207,4 +213,43 @@ fn paid_to(res: &cosmwasm_std::Response, to: &Addr) -> u128 {
             _ => None,
         })
         .sum()
+}
+
+/// The registry messages of `res`, in order, with how each was sent.
+fn registry_msgs(
+    res: &cosmwasm_std::Response,
+    registry: &Addr,
+) -> Vec<(registry::ExecuteMsg, cosmwasm_std::ReplyOn)> {
+    res.messages
+        .iter()
+        .filter_map(|m| match &m.msg {
+            CosmosMsg::Wasm(WasmMsg::Execute {
+                contract_addr, msg, ..
+            }) if contract_addr == registry.as_str() => {
+                Some((from_json(msg).unwrap(), m.reply_on.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `(revenue, fees)` of the one `record_usage` in `res`, in the pay denom.
+fn recorded_usage(res: &cosmwasm_std::Response, registry: &Addr) -> (u128, u128) {
+    let sum = |list: &[depin_interface::UncheckedDenomAmount]| -> u128 {
+        assert!(list
+            .iter()
+            .all(|d| d.denom == UncheckedDenom::Native(PAY.into())));
+        list.iter().map(|d| d.amount.u128()).sum()
+    };
+    let records: Vec<_> = registry_msgs(res, registry)
+        .into_iter()
+        .filter_map(|(msg, _)| match msg {
+            registry::ExecuteMsg::RecordUsage { revenue, fees, .. } => {
+                Some((sum(&revenue), sum(&fees)))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(records.len(), 1, "one record_usage per payment");
+    records[0]
 }

@@ -1,10 +1,12 @@
 //! Config validation and `update_config` (the DAO itself only).
 
-use cosmwasm_std::{Api, Decimal, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{Api, Decimal, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::dao::{DaoConfig, DaoConfigUpdate};
+use depin_interface::{escrow, registry};
+use serde::Deserialize;
 
 use crate::error::ContractError;
-use crate::state::CONFIG;
+use crate::state::{CONFIG, SUITE, UNSTAKING_FLOOR};
 
 /// A fraction in (0, 1].
 fn positive_fraction(field: &'static str, value: Decimal) -> Result<(), ContractError> {
@@ -36,8 +38,8 @@ fn bounded_duration(field: &'static str, value: u64) -> Result<(), ContractError
     Ok(())
 }
 
-/// Checks every rule on a config: threshold, quorum and veto threshold in
-/// (0, 1], voting and unstaking periods above zero (the timelock may be 0, but
+/// Checks every rule on a config: threshold in (0, 1), quorum and veto
+/// threshold in (0, 1], voting and unstaking periods above zero (the timelock may be 0, but
 /// not with a guardian, who vetoes only during the timelock), every
 /// duration at most [`MAX_DURATION`],
 /// the guardian a valid address.
@@ -62,6 +64,12 @@ pub fn validate_config(
 
 fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     positive_fraction("threshold", config.threshold)?;
+    // `yes > 1 × votes` never holds: nothing could pass, not even a fix.
+    if config.threshold == Decimal::one() {
+        return Err(ContractError::UnreachableThreshold {
+            value: config.threshold,
+        });
+    }
     positive_fraction("quorum", config.quorum)?;
     positive_fraction("veto_threshold", config.veto_threshold)?;
     positive_duration("voting_period", config.voting_period)?;
@@ -74,9 +82,76 @@ fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     Ok(())
 }
 
+/// A slash decided on a disputed charge must still find the provider's stake:
+/// the dispute window, then a proposal's vote and timelock, all fit in the
+/// registry's unbonding period (`unbonding_period ≥ dispute_window +
+/// voting_period + timelock`; 0 is refused by the same rule).
+pub fn check_unbonding(
+    unbonding_period: u64,
+    dispute_window: u64,
+    config: &DaoConfig,
+) -> Result<(), ContractError> {
+    let required = dispute_window
+        .checked_add(config.voting_period)
+        .and_then(|s| s.checked_add(config.timelock))
+        .unwrap_or(u64::MAX);
+    if unbonding_period < required {
+        return Err(ContractError::UnbondingTooShort {
+            unbonding_period,
+            dispute_window,
+            voting_period: config.voting_period,
+            timelock: config.timelock,
+            required,
+        });
+    }
+    Ok(())
+}
+
+/// Emission with no halving and no token cap never ends.
+pub fn check_emission(
+    emission_per_epoch: Uint128,
+    halving_epochs: u64,
+    cap: Option<Uint128>,
+) -> Result<(), ContractError> {
+    if halving_epochs == 0 && cap.is_none() && !emission_per_epoch.is_zero() {
+        return Err(ContractError::UnboundedEmission { emission_per_epoch });
+    }
+    Ok(())
+}
+
+/// The one field of the registry's config this check reads (other fields are
+/// ignored, so a registry upgrade that adds some does not break it).
+#[derive(Deserialize)]
+struct RegistryUnbonding {
+    unbonding_period: u64,
+}
+
+/// The one field of the escrow's config this check reads.
+#[derive(Deserialize)]
+struct EscrowDisputeWindow {
+    dispute_window: u64,
+}
+
+/// [`check_unbonding`] against the registry's and the escrow's live configs.
+fn check_unbonding_live(deps: Deps, config: &DaoConfig) -> Result<(), ContractError> {
+    let suite = SUITE.load(deps.storage)?;
+    let registry: RegistryUnbonding = deps
+        .querier
+        .query_wasm_smart(&suite.registry, &registry::QueryMsg::Config {})?;
+    let escrow: EscrowDisputeWindow = deps
+        .querier
+        .query_wasm_smart(&suite.escrow, &escrow::QueryMsg::Config {})?;
+    check_unbonding(registry.unbonding_period, escrow.dispute_window, config)
+}
+
 /// Only the DAO itself (a proposal's message) may change the config. Changes
 /// apply to proposals created afterwards: each proposal keeps the voting rules
-/// and timelock it was created under.
+/// and timelock it was created under; the unstaking period is read when an
+/// upgrade's exit window is computed. Lowering the unstaking period raises the
+/// unstaking floor to `now + old period`, so claims made under the longer
+/// period mature before any upgrade executes. Raising the voting period or
+/// the timelock is refused when the registry's unbonding period would no
+/// longer cover dispute window + vote + timelock.
 pub fn update_config(
     deps: DepsMut,
     env: Env,
@@ -89,7 +164,8 @@ pub fn update_config(
             allowed: "the DAO itself",
         });
     }
-    let mut config = CONFIG.load(deps.storage)?;
+    let old = CONFIG.load(deps.storage)?;
+    let mut config = old.clone();
     if let Some(v) = update.voting_period {
         config.voting_period = v;
     }
@@ -118,6 +194,21 @@ pub fn update_config(
         config.guardian = None;
     }
     check_config(&config)?;
+    if config.voting_period > old.voting_period || config.timelock > old.timelock {
+        check_unbonding_live(deps.as_ref(), &config)?;
+    }
+    let mut response = Response::new().add_attribute("action", "update_config");
+    if config.unstaking_period < old.unstaking_period {
+        let floor = env.block.time.plus_seconds(old.unstaking_period);
+        let raises = match UNSTAKING_FLOOR.may_load(deps.storage)? {
+            Some(current) => current < floor,
+            None => true,
+        };
+        if raises {
+            UNSTAKING_FLOOR.save(deps.storage, &floor)?;
+            response = response.add_attribute("unstaking_floor", floor.nanos().to_string());
+        }
+    }
     CONFIG.save(deps.storage, &config)?;
-    Ok(Response::new().add_attribute("action", "update_config"))
+    Ok(response)
 }

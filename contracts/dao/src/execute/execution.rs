@@ -9,8 +9,9 @@ use depin_interface::dao::{ExecuteMsg, ProposalStatus};
 
 use crate::error::ContractError;
 use crate::execute::{release, token_transfer};
-use crate::proposal::load_proposal;
+use crate::proposal::{load_proposal, ExitWindow};
 use crate::reply::REPLY_EXECUTION_FAILED;
+use crate::rules::check_msgs;
 use crate::state::{Proposal, CONFIG, DISPATCHING, PROPOSALS, RESERVED, SUITE};
 use crate::tally::Outcome;
 
@@ -41,7 +42,9 @@ fn settle_deposit(
     )?))
 }
 
-/// Anyone, once the proposal passed and its timelock is over. The deposit is
+/// Anyone, once the proposal passed and its timelock (for an upgrade, its
+/// exit window) is over. The message rules of `propose` are checked again, for
+/// proposals stored before a rule existed. The deposit is
 /// refunded first, then the proposal's messages go out as ONE submessage to
 /// the DAO itself (`dispatch`), so they succeed or fail together; on failure
 /// the reply marks the proposal `execution_failed` and this call still succeeds.
@@ -64,7 +67,7 @@ pub fn execute(deps: DepsMut, env: Env, proposal_id: u64) -> Result<Response, Co
         }
     }
     let executable_at = proposal
-        .executable_at(now)
+        .executable_at(now, &ExitWindow::load(deps.storage)?)
         .ok_or(ContractError::NotPassed {
             proposal_id,
             status: ProposalStatus::Passed,
@@ -76,6 +79,8 @@ pub fn execute(deps: DepsMut, env: Env, proposal_id: u64) -> Result<Response, Co
             now,
         });
     }
+    let token = SUITE.load(deps.storage)?.token;
+    check_msgs(deps.api, &proposal.msgs, &token)?;
     proposal.status = ProposalStatus::Executed;
     let refund = settle_deposit(deps.storage, &mut proposal, Outcome::Passed)?;
     PROPOSALS.save(deps.storage, proposal_id, &proposal)?;
@@ -145,7 +150,8 @@ pub fn check_reserves(deps: Deps, env: Env) -> Result<Response, ContractError> {
         .add_attribute("balance", balance.balance))
 }
 
-/// The guardian, while a passed proposal waits for its timelock. The deposit
+/// The guardian, while a passed proposal waits for its timelock (for an
+/// upgrade, its whole exit window). The deposit
 /// is refunded: the proposer won the vote.
 pub fn veto(
     deps: DepsMut,
@@ -166,7 +172,9 @@ pub fn veto(
     let mut proposal = load_proposal(deps.storage, proposal_id)?;
     let now = env.block.time;
     let status = proposal.current_status(now);
-    let in_timelock = proposal.executable_at(now).is_some_and(|at| now < at);
+    let in_timelock = proposal
+        .executable_at(now, &ExitWindow::load(deps.storage)?)
+        .is_some_and(|at| now < at);
     if status != ProposalStatus::Passed || !in_timelock {
         return Err(ContractError::NotVetoable {
             proposal_id,

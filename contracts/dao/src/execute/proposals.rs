@@ -6,7 +6,10 @@ use depin_interface::validation::{validate_text, MAX_DESCRIPTION_LEN, MAX_LABEL_
 
 use crate::error::ContractError;
 use crate::execute::reserve;
-use crate::state::{Proposal, Rules, CONFIG, PROPOSALS, PROPOSAL_COUNT, STAKES, TOTAL_STAKE};
+use crate::rules::check_msgs;
+use crate::state::{
+    Proposal, Rules, CONFIG, PROPOSALS, PROPOSAL_COUNT, STAKES, SUITE, TOTAL_STAKE,
+};
 
 /// Longest title, in bytes.
 pub const MAX_TITLE_LEN: usize = MAX_LABEL_LEN;
@@ -30,6 +33,7 @@ pub fn propose_direct(
 /// Creates a proposal. Voting power and total power are read at the start of
 /// the current block (`start_height`), so the proposer needs stake from an
 /// earlier block, and stake added in this block or later never votes on it.
+/// Messages that could reach members' funds are refused (`rules.rs`).
 pub fn propose(
     deps: DepsMut,
     env: Env,
@@ -45,6 +49,10 @@ pub fn propose(
             max: MAX_MSGS,
         });
     }
+    let suite = SUITE
+        .may_load(deps.storage)?
+        .ok_or(ContractError::SuiteNotReady {})?;
+    check_msgs(deps.api, &msg.msgs, &suite.token)?;
     let height = env.block.height;
     let power = STAKES
         .may_load_at_height(deps.storage, &proposer, height)?

@@ -7,6 +7,7 @@ use depin_interface::validation::validate_fraction;
 use depin_interface::UncheckedDenom;
 
 use crate::error::ContractError;
+use crate::rewards::Schedule;
 use crate::state::{Config, Global, CONFIG, GLOBAL, MAX_ORACLES, MAX_PERIOD, MAX_USAGE_WEIGHTS};
 
 fn validate_period(field: &'static str, value: u64) -> Result<(), ContractError> {
@@ -18,6 +19,17 @@ fn validate_period(field: &'static str, value: u64) -> Result<(), ContractError>
         });
     }
     Ok(())
+}
+
+/// Claims must mature some time after `unbond`: with 0 a provider could
+/// withdraw before any dispute or slash can reach its stake.
+fn validate_unbonding(period: u64) -> Result<(), ContractError> {
+    if period == 0 {
+        return Err(ContractError::MustBePositive {
+            field: "unbonding_period",
+        });
+    }
+    validate_period("unbonding_period", period)
 }
 
 fn validate_min_stake(min_stake: Uint128) -> Result<(), ContractError> {
@@ -95,7 +107,7 @@ pub fn instantiate(
     nonpayable(&info)?;
     let api = deps.api;
     validate_min_stake(msg.min_stake)?;
-    validate_period("unbonding_period", msg.unbonding_period)?;
+    validate_unbonding(msg.unbonding_period)?;
     validate_max_slash(msg.max_slash)?;
     let rewards = msg.rewards;
     if rewards.epoch_seconds == 0 {
@@ -105,6 +117,19 @@ pub fn instantiate(
     }
     validate_period("epoch_seconds", rewards.epoch_seconds)?;
     validate_fraction("usage_share", rewards.usage_share)?;
+    let max = Schedule {
+        epoch_seconds: rewards.epoch_seconds,
+        emission_per_epoch: rewards.emission_per_epoch,
+        halving_epochs: rewards.halving_epochs,
+        usage_share: rewards.usage_share,
+    }
+    .max_emission_per_epoch();
+    if rewards.emission_per_epoch > max {
+        return Err(ContractError::EmissionTooLarge {
+            emission_per_epoch: rewards.emission_per_epoch,
+            max,
+        });
+    }
     let mut oracles = vec![];
     add_oracles(api, &mut oracles, msg.oracles)?;
     let cfg = Config {
@@ -128,6 +153,7 @@ pub fn instantiate(
         deps.storage,
         &Global {
             reward_per_stake: Default::default(),
+            reward_carry: Default::default(),
             last_update: env.block.time,
             total_active_stake: Uint128::zero(),
             total_stake: Uint128::zero(),
@@ -145,7 +171,8 @@ pub fn instantiate(
 }
 
 /// The DAO only. A new `min_stake` applies to each provider at its next stake
-/// or status change (re-evaluating every provider would loop over them).
+/// or status change or `refresh` (re-evaluating every provider would loop
+/// over them); queries report the effective status at once.
 pub fn update_config(
     deps: DepsMut,
     info: MessageInfo,
@@ -179,7 +206,7 @@ pub fn update_config(
         response = response.add_attribute("min_stake", min_stake);
     }
     if let Some(period) = update.unbonding_period {
-        validate_period("unbonding_period", period)?;
+        validate_unbonding(period)?;
         cfg.unbonding_period = period;
         response = response.add_attribute("unbonding_period", period.to_string());
     }

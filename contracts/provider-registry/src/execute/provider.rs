@@ -106,7 +106,7 @@ pub fn register(
         unbonding: old.as_ref().map_or(Uint128::zero(), |p| p.unbonding),
         registered_at: env.block.time,
     };
-    let new = commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -114,6 +114,8 @@ pub fn register(
         old.as_ref(),
         new,
     )?;
+    let forfeit = committed.attributes();
+    let new = committed.provider;
     if !REPUTATION.has(deps.storage, &provider_addr) {
         REPUTATION.save(deps.storage, &provider_addr, &Default::default())?;
     }
@@ -123,7 +125,8 @@ pub fn register(
         .add_attribute("service", new.service.key())
         .add_attribute("region", new.region)
         .add_attribute("amount", stake)
-        .add_attribute("stake", new.stake))
+        .add_attribute("stake", new.stake)
+        .add_attributes(forfeit))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -159,7 +162,7 @@ pub fn update_provider(
         validate_metadata(&metadata_uri)?;
         new.metadata_uri = metadata_uri;
     }
-    commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -169,7 +172,34 @@ pub fn update_provider(
     )?;
     Ok(Response::new()
         .add_attribute("action", "update_provider")
-        .add_attribute("provider", info.sender))
+        .add_attribute("provider", info.sender)
+        .add_attributes(committed.attributes()))
+}
+
+/// Anyone: applies the current `min_stake` to `provider` through [`commit`]
+/// (rewards settled first under the old status): an `active` provider below
+/// it becomes `inactive` and stops earning stake rewards, an `inactive` one
+/// at or above it becomes `active`. Jailed and exiting providers keep their
+/// status. O(1).
+pub fn refresh(deps: DepsMut, env: Env, provider: String) -> Result<Response, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let provider_addr = deps.api.addr_validate(&provider)?;
+    let old = load_provider(deps.storage, &provider_addr)?;
+    let committed = commit(
+        deps.storage,
+        &cfg,
+        env.block.time,
+        &provider_addr,
+        Some(&old),
+        old.clone(),
+    )?;
+    Ok(Response::new()
+        .add_attribute("action", "refresh")
+        .add_attribute("provider", provider_addr)
+        .add_attribute("stake", committed.provider.stake)
+        .add_attribute("min_stake", cfg.min_stake)
+        .add_attribute("status", committed.provider.status.kind().key())
+        .add_attributes(committed.attributes()))
 }
 
 pub fn heartbeat(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
@@ -206,7 +236,7 @@ pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response
     new.stake = Uint128::zero();
     new.unbonding = new.unbonding.checked_add(amount)?;
     new.status = ProviderStatus::Exiting;
-    commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -218,7 +248,8 @@ pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response
         .add_attribute("action", "deregister")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
-        .add_attribute("release_at", release_at.nanos().to_string()))
+        .add_attribute("release_at", release_at.nanos().to_string())
+        .add_attributes(committed.attributes()))
 }
 
 pub fn attest(

@@ -8,18 +8,22 @@ use cw_utils::nonpayable;
 use depin_interface::registry::ProviderStatus;
 use depin_interface::{DenomAmount, UncheckedDenomAmount};
 
-use super::{advance_global, current_epoch, load_provider, settle};
+use super::{accrue, advance_global, current_epoch, effective_status, load_provider, settle};
 use crate::error::ContractError;
-use crate::rewards::weighted_revenue;
+use crate::rewards::weighted_fees;
 use crate::state::{
     CONFIG, GLOBAL, MAX_REVENUE_DENOMS, MAX_REVENUE_ENTRIES, REPUTATION, REWARDS, USAGE_TOTALS,
 };
 
-/// Billing escrow only. Reputation (units, revenue per denom, leases
-/// settled) always records; the revenue's weight counts toward the usage part
-/// of the current epoch only while the provider is `active`, like stake
-/// rewards. Converting the provider's previous usage epoch, if it has ended,
-/// is O(1).
+/// Billing escrow only. Reputation (units, gross revenue per denom, leases
+/// settled) always records. Usage rewards are weighed by the protocol `fees`
+/// the network received, `Σ floor(fee × usage weight)` (reward-token units
+/// per fee unit), not by the gross revenue: that weight counts toward the
+/// usage part of the current epoch only while the provider is (effectively)
+/// `active`, like stake rewards, and its reward for the epoch is capped at
+/// that weight (see [`crate::rewards::usage_reward`]). Converting the
+/// provider's previous usage epoch, if it has ended, is O(1).
+#[allow(clippy::too_many_arguments)]
 pub fn record_usage(
     deps: DepsMut,
     env: Env,
@@ -27,6 +31,7 @@ pub fn record_usage(
     provider: String,
     units: Uint128,
     revenue: Vec<UncheckedDenomAmount>,
+    fees: Vec<UncheckedDenomAmount>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
@@ -36,19 +41,24 @@ pub fn record_usage(
             action: "record_usage",
         });
     }
-    if revenue.len() > MAX_REVENUE_ENTRIES {
-        return Err(ContractError::TooManyEntries {
-            field: "revenue",
-            len: revenue.len(),
-            max: MAX_REVENUE_ENTRIES,
-        });
+    for (field, list) in [("revenue", &revenue), ("fees", &fees)] {
+        if list.len() > MAX_REVENUE_ENTRIES {
+            return Err(ContractError::TooManyEntries {
+                field,
+                len: list.len(),
+                max: MAX_REVENUE_ENTRIES,
+            });
+        }
     }
     let provider_addr = deps.api.addr_validate(&provider)?;
     let record = load_provider(deps.storage, &provider_addr)?;
-    let revenue = revenue
-        .into_iter()
-        .map(|r| r.into_checked(deps.api))
-        .collect::<Result<Vec<DenomAmount>, _>>()?;
+    let checked = |list: Vec<UncheckedDenomAmount>| {
+        list.into_iter()
+            .map(|r| r.into_checked(deps.api))
+            .collect::<Result<Vec<DenomAmount>, _>>()
+    };
+    let revenue = checked(revenue)?;
+    let fees = checked(fees)?;
 
     let mut rep = REPUTATION
         .may_load(deps.storage, &provider_addr)?
@@ -70,24 +80,28 @@ pub fn record_usage(
     }
     REPUTATION.save(deps.storage, &provider_addr, &rep)?;
 
-    let weight = weighted_revenue(&revenue, &cfg.usage_weights)?;
-    let counted = record.status == ProviderStatus::Active && !weight.is_zero();
+    let weight = weighted_fees(&fees, &cfg.usage_weights)?;
+    let active = effective_status(&record, cfg.min_stake) == ProviderStatus::Active;
+    let counted = active && !weight.is_zero();
     let epoch = current_epoch(&cfg, env.block.time);
+    let mut response = Response::new();
     if counted {
         let mut global = GLOBAL.load(deps.storage)?;
-        advance_global(&cfg, &mut global, env.block.time)?;
         let mut pr = REWARDS
             .may_load(deps.storage, &provider_addr)?
             .unwrap_or_default();
         // Converts an ended usage epoch; afterwards any weight left is this epoch's.
-        settle(
+        let forfeited = accrue(
             deps.storage,
             &cfg,
-            &global,
+            &mut global,
             &mut pr,
             record.active_stake(),
             env.block.time,
         )?;
+        if let Some(reason) = forfeited {
+            response = response.add_attribute("rewards_forfeited", reason);
+        }
         pr.usage_epoch = epoch;
         pr.usage_weight = pr.usage_weight.checked_add(weight)?;
         USAGE_TOTALS.update(deps.storage, epoch, |t| -> StdResult<_> {
@@ -96,12 +110,12 @@ pub fn record_usage(
         GLOBAL.save(deps.storage, &global)?;
         REWARDS.save(deps.storage, &provider_addr, &pr)?;
     }
-    Ok(Response::new()
+    Ok(response
         .add_attribute("action", "record_usage")
         .add_attribute("provider", provider_addr)
         .add_attribute("units", units)
         .add_attribute(
-            "weighted_revenue",
+            "weighted_fees",
             if counted { weight } else { Uint128::zero() },
         )
         .add_attribute("epoch", epoch.to_string()))

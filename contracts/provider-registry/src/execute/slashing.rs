@@ -1,13 +1,15 @@
-//! `slash` and `unjail`.
+//! `slash`, `unjail`, and the open-dispute count that holds stake for a slash.
 
-use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{
+    Decimal, DepsMut, Env, MessageInfo, OverflowError, OverflowOperation, Response, Uint128,
+};
 use cw_utils::nonpayable;
 use depin_interface::registry::ProviderStatus;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
 
 use super::{commit, load_provider};
 use crate::error::ContractError;
-use crate::state::{CLAIMS, CONFIG, MAX_PERIOD, REPUTATION};
+use crate::state::{CLAIMS, CONFIG, MAX_PERIOD, REPUTATION, REWARDS};
 
 /// Cuts the provider's bonded stake and each pending claim by `fraction`,
 /// each cut rounded down (`floor(amount × fraction)`), and sends exactly the
@@ -84,7 +86,7 @@ pub fn slash(
         }
         new.status = ProviderStatus::Jailed { until };
     }
-    let new = commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -92,6 +94,8 @@ pub fn slash(
         Some(&old),
         new,
     )?;
+    let forfeit = committed.attributes();
+    let new = committed.provider;
 
     let mut rep = REPUTATION
         .may_load(deps.storage, &provider_addr)?
@@ -117,7 +121,8 @@ pub fn slash(
         .add_attribute("amount", total)
         .add_attribute("stake", new.stake)
         .add_attribute("status", new.status.kind().key())
-        .add_attribute("reason", reason))
+        .add_attribute("reason", reason)
+        .add_attributes(forfeit))
 }
 
 pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
@@ -138,7 +143,7 @@ pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Co
     }
     let mut new = old.clone();
     new.status = ProviderStatus::Inactive;
-    let new = commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -149,5 +154,53 @@ pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Co
     Ok(Response::new()
         .add_attribute("action", "unjail")
         .add_attribute("provider", info.sender)
-        .add_attribute("status", new.status.kind().key()))
+        .add_attribute("status", committed.provider.status.kind().key())
+        .add_attributes(committed.attributes()))
+}
+
+/// Billing escrow only: counts one more open dispute on `provider`'s charges
+/// (`action` = `dispute_opened`) or one fewer (`dispute_resolved`). While the
+/// count is above 0, `claim` refuses to pay the provider's stake out, so a
+/// slash after a voided charge still reaches claims that matured during the
+/// dispute. One read and one write of the provider's reward record.
+pub fn dispute(
+    deps: DepsMut,
+    info: MessageInfo,
+    provider: String,
+    opened: bool,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let action = if opened {
+        "dispute_opened"
+    } else {
+        "dispute_resolved"
+    };
+    let cfg = CONFIG.load(deps.storage)?;
+    if cfg.billing_escrow.as_ref() != Some(&info.sender) {
+        return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
+            action,
+        });
+    }
+    let provider_addr = deps.api.addr_validate(&provider)?;
+    load_provider(deps.storage, &provider_addr)?;
+    let mut pr = REWARDS
+        .may_load(deps.storage, &provider_addr)?
+        .unwrap_or_default();
+    pr.open_disputes = if opened {
+        pr.open_disputes
+            .checked_add(1)
+            .ok_or(OverflowError::new(OverflowOperation::Add))?
+    } else {
+        pr.open_disputes
+            .checked_sub(1)
+            .ok_or_else(|| ContractError::NoOpenDispute {
+                provider: provider_addr.to_string(),
+            })?
+    };
+    REWARDS.save(deps.storage, &provider_addr, &pr)?;
+    Ok(Response::new()
+        .add_attribute("action", action)
+        .add_attribute("provider", provider_addr)
+        .add_attribute("open_disputes", pr.open_disputes.to_string()))
 }

@@ -11,7 +11,7 @@ use depin_interface::Denom;
 
 use super::{commit, load_provider, provider};
 use crate::error::ContractError;
-use crate::state::{CLAIMS, CONFIG, MAX_CLAIMS};
+use crate::state::{CLAIMS, CONFIG, MAX_CLAIMS, REWARDS};
 
 /// The cw20 hook: only the configured stake token may call it, and only with
 /// a non-zero amount; the wrapped message then registers or bonds.
@@ -57,7 +57,7 @@ pub fn bond(
     }
     let mut new = old.clone();
     new.stake = new.stake.checked_add(amount)?;
-    let new = commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -69,7 +69,8 @@ pub fn bond(
         .add_attribute("action", "bond")
         .add_attribute("provider", provider_addr)
         .add_attribute("amount", amount)
-        .add_attribute("stake", new.stake))
+        .add_attribute("stake", committed.provider.stake)
+        .add_attributes(committed.attributes()))
 }
 
 /// Appends a claim, refusing more than [`MAX_CLAIMS`] pending ones.
@@ -117,7 +118,7 @@ pub fn unbond(
     let mut new = old.clone();
     new.stake = new.stake.checked_sub(amount)?;
     new.unbonding = new.unbonding.checked_add(amount)?;
-    let new = commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -129,14 +130,23 @@ pub fn unbond(
         .add_attribute("action", "unbond")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
-        .add_attribute("stake", new.stake)
-        .add_attribute("release_at", release_at.nanos().to_string()))
+        .add_attribute("stake", committed.provider.stake)
+        .add_attribute("release_at", release_at.nanos().to_string())
+        .add_attributes(committed.attributes()))
 }
 
-/// Pays every matured claim of the sender.
+/// Pays every matured claim of the sender, unless a dispute on one of its
+/// charges is open: then the claims stay (and stay slashable) until the
+/// billing escrow resolves it.
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
+    let open_disputes = REWARDS
+        .may_load(deps.storage, &info.sender)?
+        .map_or(0, |pr| pr.open_disputes);
+    if open_disputes > 0 {
+        return Err(ContractError::StakeHeldByDisputes { open_disputes });
+    }
     let claims = CLAIMS
         .may_load(deps.storage, &info.sender)?
         .unwrap_or_default();
@@ -158,7 +168,7 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
     let old = load_provider(deps.storage, &info.sender)?;
     let mut new = old.clone();
     new.unbonding = new.unbonding.checked_sub(amount)?;
-    commit(
+    let committed = commit(
         deps.storage,
         &cfg,
         env.block.time,
@@ -170,5 +180,6 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
         .add_message(cfg.stake_denom.transfer_msg(&info.sender, amount)?)
         .add_attribute("action", "claim")
         .add_attribute("provider", info.sender)
-        .add_attribute("amount", amount))
+        .add_attribute("amount", amount)
+        .add_attributes(committed.attributes()))
 }
