@@ -93,6 +93,11 @@ export async function rejectsWith(tx: Promise<unknown>, error: RegExp): Promise<
   });
 }
 
+/** The escrow's protocol fee on `amount`: `ceil(amount × fee_bps / 10000)`, so splitting usage never lowers it. */
+export function protocolFee(amount: bigint, feeBps: bigint): bigint {
+  return (amount * feeBps + 9_999n) / 10_000n;
+}
+
 /** The amount of `denom` a transaction's bank transfers moved from `sender` to `recipient`. */
 export function transferredTo(result: HasEvents, sender: string, recipient: string, denom: string): bigint {
   let total = 0n;

@@ -243,6 +243,21 @@ describe("the DAO is the suite's wasm admin: migrations go through proposals", (
     return proposalId;
   }
 
+  /** Executes an upgrade proposal once its exit window (voting end + unstaking period) is over, which it must not be before. */
+  async function executeUpgrade(proposalId: number, member: "member1" | "member3", label: string) {
+    const p = await t.q.dao.proposal({ proposalId });
+    assert.equal(p.upgrade, true);
+    const config = await t.q.dao.config();
+    assert.ok(p.executable_at, "a passed upgrade shows when it becomes executable");
+    assert.ok(
+      BigInt(p.executable_at) >= BigInt(p.voting_ends_at) + BigInt(config.unstaking_period) * 1_000_000_000n,
+      "an upgrade waits until every member who started leaving before the vote ended has claimed",
+    );
+    await rejectsWith(t.as(member).dao.execute({ proposalId }), new RegExp(`proposal ${proposalId} is in its timelock until`));
+    await waitForTimestamp(t.chain, p.executable_at);
+    return t.gas.add(label, await t.as(member).dao.execute({ proposalId }));
+  }
+
   it("a wallet cannot migrate a suite contract: wasmd checks the admin, the DAO", async () => {
     await rejectsWith(
       t.actors.member1.client.migrate(m1, t.addresses.billingEscrow, t.codeIds["depin-billing-escrow"], {}, "auto"),
@@ -253,7 +268,7 @@ describe("the DAO is the suite's wasm admin: migrations go through proposals", (
   it("a migration to another contract's code fails inside the proposal, which is marked execution_failed", async () => {
     const history = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
     const proposalId = await passProposal("Migrate the escrow to the registry's code", [migrateEscrow(t.codeIds["depin-provider-registry"])]);
-    t.gas.add("dao execute (failing migration)", await t.as("member1").dao.execute({ proposalId }));
+    await executeUpgrade(proposalId, "member1", "dao execute (failing migration)");
     const p = await t.q.dao.proposal({ proposalId });
     assert.equal(p.status, "execution_failed");
     assert.match(p.execution_error ?? "", /cannot migrate from contract/);
@@ -265,7 +280,7 @@ describe("the DAO is the suite's wasm admin: migrations go through proposals", (
     const before = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
     const escrowCode = t.codeIds["depin-billing-escrow"];
     const proposalId = await passProposal("Migrate the escrow (same code)", [migrateEscrow(escrowCode)]);
-    t.gas.add("dao execute (escrow migration)", await t.as("member3").dao.execute({ proposalId }));
+    await executeUpgrade(proposalId, "member3", "dao execute (escrow migration)");
     assert.equal((await t.q.dao.proposal({ proposalId })).status, "executed");
     const history = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
     assert.equal(history.length, before.length + 1);

@@ -8,7 +8,7 @@
 // so every uusdc balance below moves by exactly what the contracts pay.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { attribute, bankBalance, chainSeconds, connect, E2eContext, rejectsWith, timestampSeconds, transferredTo, waitForChainTime } from "./context";
+import { attribute, bankBalance, chainSeconds, connect, E2eContext, protocolFee, rejectsWith, timestampSeconds, transferredTo, waitForChainTime } from "./context";
 
 const USDC = "uusdc";
 const STAKE = "ustake";
@@ -111,6 +111,8 @@ describe("metered lease with a dispute on chain", () => {
     const { charges } = await t.q.billingEscrow.charges({ leaseId });
     assert.equal(charges[1].status, "disputed");
     assert.equal(charges[1].dispute_reason, reason);
+    // The registry holds provider3's stake while the dispute is open.
+    assert.equal((await t.q.providerRegistry.provider({ address: t.actors.provider3.address })).open_disputes, 1);
     await rejectsWith(
       t.as("consumer3").billingEscrow.dispute({ leaseId, chargeId: secondCharge.id, reason }),
       /charge \d+ is already disputed/,
@@ -139,6 +141,7 @@ describe("metered lease with a dispute on chain", () => {
     const provider = await t.q.providerRegistry.provider({ address: t.actors.provider3.address });
     assert.equal(provider.stake, "2700000");
     assert.equal(provider.reputation.slashes, 1);
+    assert.equal(provider.open_disputes, 0, "resolving releases the hold");
     const { charges } = await t.q.billingEscrow.charges({ leaseId });
     assert.equal(charges[1].status, "voided");
     const lease = await t.q.billingEscrow.lease({ leaseId });
@@ -155,7 +158,7 @@ describe("metered lease with a dispute on chain", () => {
     const providerBefore = await bankBalance(t.chain, t.actors.provider3.address, USDC);
     // Anyone may settle: here the arbiter, who is neither party.
     const result = t.gas.add("escrow settle (metered, 1 charge)", await t.as("arbiter").billingEscrow.settle({ leaseId }));
-    const fee = (firstCharge.amount * feeBps) / 10_000n;
+    const fee = protocolFee(firstCharge.amount, feeBps);
     assert.equal((await bankBalance(t.chain, t.actors.provider3.address, USDC)) - providerBefore, firstCharge.amount - fee);
     // Other files pay fees to the treasury at the same time: read this transaction's own transfer to it.
     assert.equal(transferredTo(result, t.addresses.billingEscrow, t.addresses.dao, USDC), fee);
@@ -190,7 +193,7 @@ describe("metered lease with a dispute on chain", () => {
     const providerBefore = await bankBalance(t.chain, t.actors.provider3.address, USDC);
     const settled = t.gas.add("escrow settle (completes the close)", await t.as("arbiter").billingEscrow.settle({ leaseId }));
     assert.equal(attribute(settled, "state"), "closed");
-    const fee = (2000n * BigInt(final.fee_bps)) / 10_000n;
+    const fee = protocolFee(2000n, BigInt(final.fee_bps));
     assert.equal((await bankBalance(t.chain, t.actors.provider3.address, USDC)) - providerBefore, 2000n - fee);
     const refund = DEPOSIT - firstCharge.amount - 2000n;
     assert.equal((await bankBalance(t.chain, t.actors.consumer3.address, USDC)) - consumerBefore, refund);

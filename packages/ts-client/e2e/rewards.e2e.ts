@@ -15,6 +15,7 @@ import {
   HasEvents,
   rejectsWith,
   timestampSeconds,
+  protocolFee,
   transferredTo,
   waitForChainTime,
   waitForTimestamp,
@@ -150,7 +151,7 @@ describe("usage rewards from a settled metered lease", () => {
     );
     const event = wasmEvent(reported, t.addresses.billingEscrow, "report_usage");
     amount = UNITS * PRICE;
-    fee = (amount * BigInt(fee_bps)) / 10_000n;
+    fee = protocolFee(amount, BigInt(fee_bps));
     assert.equal(event.amount, amount.toString());
     assert.equal(event.fee, fee.toString(), `the fee in force (${fee_bps} bps) is fixed on the charge`);
     disputableUntil = Number(event.disputable_until);
@@ -228,9 +229,10 @@ describe("usage rewards from a settled metered lease", () => {
     await waitForChainTime(t.chain, genesis + (usageEpoch + 1) * epochSeconds);
     const total = await pending();
     const usageShare = total - beforeEpochEnd;
-    // floor(pool × provider4's weight / the epoch's total weight): the whole
-    // pool if no other provider settled usage in that epoch.
-    assert.ok(usageShare > 0n && usageShare <= pool, `usage share ${usageShare} of the epoch's pool ${pool}`);
+    // min(floor(pool × w / W), w), w = provider4's weighted fee (uusdc weighs 1):
+    // usage rewards never pay more than the fee the network received.
+    const weight = mulDecimal(fee, config.usage_weights[0].weight);
+    assert.ok(usageShare > 0n && usageShare <= weight && weight < pool, `usage share ${usageShare} ≤ the weighted fee ${weight} < the pool ${pool}`);
     assert.equal(await pending(), total, "an inactive provider earns no stake rewards");
 
     const before = await t.tokenBalance(provider);

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { Sha256 } from "@cosmjs/crypto";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "../src";
-import { attribute, bankBalance, chainSeconds, connect, E2eContext, rejectsWith, timestampSeconds, waitForChainTime } from "./context";
+import { attribute, bankBalance, chainSeconds, connect, E2eContext, protocolFee, rejectsWith, timestampSeconds, waitForChainTime } from "./context";
 
 let t: E2eContext;
 
@@ -26,10 +26,12 @@ describe("suite wiring on chain", () => {
   it("the registry is the token's only minter", async () => {
         assert.equal((await t.q.rewardToken.minter()).minter, t.addresses.providerRegistry);
   });
-  it("the DAO is every contract's wasm admin", async () => {
-    for (const address of Object.values(t.addresses)) {
+  it("the DAO is the wasm admin of itself, the registry and the escrow; the reward token is immutable", async () => {
+    const { rewardToken, ...administered } = t.addresses;
+    for (const address of Object.values(administered)) {
       assert.equal((await t.actors.deployer.client.getContract(address)).admin, t.addresses.dao);
     }
+    assert.equal((await t.actors.deployer.client.getContract(rewardToken)).admin, undefined);
   });
 });
 
@@ -83,7 +85,7 @@ describe("receipts lease on chain", () => {
     const after = await bankBalance(t.chain, t.actors.provider2.address, "uusdc");
     // 100 units × 7 = 700, less the protocol fee (the demo voted it to 200 bps).
     const feeBps = BigInt((await t.q.billingEscrow.config()).fee_bps);
-    assert.equal(after - before, 700n - (700n * feeBps) / 10_000n);
+    assert.equal(after - before, 700n - protocolFee(700n, feeBps));
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.paid, "700");
   });
@@ -106,6 +108,32 @@ describe("receipts lease on chain", () => {
     );
   });
 
+  // 70,000 deposited, 700 paid: 69,300 left, 9,900 units at 7. A receipt for
+  // 10,001 cumulative units (9,901 new) covers one unit more than that.
+  it("a receipt worth more than the deposit pays the units the deposit covers", async () => {
+    const p = t.as("provider2");
+    const signature = toBase64(signReceipt(receiptKey, t.chainId, t.addresses.billingEscrow, leaseId, 10_001n));
+    const before = await bankBalance(t.chain, t.actors.provider2.address, "uusdc");
+    const result = t.gas.add(
+      "escrow redeem_receipt (partial: deposit short)",
+      await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "10001", signature }),
+    );
+    const feeBps = BigInt((await t.q.billingEscrow.config()).fee_bps);
+    assert.equal((await bankBalance(t.chain, t.actors.provider2.address, "uusdc")) - before, 69_300n - protocolFee(69_300n, feeBps));
+    let lease = await t.q.billingEscrow.lease({ leaseId });
+    assert.deepEqual([lease.paid, lease.available, lease.units], ["70000", "0", "10000"]);
+    assert.deepEqual([attribute(result, "units"), attribute(result, "units_outstanding")], ["9900", "1"]);
+    // The rest of the same signed receipt is redeemable after a top-up.
+    t.gas.add("escrow top_up (receipts)", await t.as("consumer2").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: "uusdc", amount: "10" }]));
+    t.gas.add("escrow redeem_receipt (rest of the same receipt)", await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "10001", signature }));
+    lease = await t.q.billingEscrow.lease({ leaseId });
+    assert.deepEqual([lease.paid, lease.available, lease.units], ["70007", "3", "10001"]);
+    await rejectsWith(
+      p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "10001", signature }),
+      /does not increase the 10001 already redeemed/,
+    );
+  });
+
   // (A consumer's close leaves a receipts lease `closing` for the dispute
   // window, the provider's grace to redeem its last receipts.)
   it("the provider closes the lease and the consumer gets the rest back at once", async () => {
@@ -113,10 +141,10 @@ describe("receipts lease on chain", () => {
     const before = await bankBalance(t.chain, t.actors.consumer2.address, "uusdc");
     t.gas.add("escrow close_lease (provider)", await p.billingEscrow.closeLease({ leaseId }));
     const after = await bankBalance(t.chain, t.actors.consumer2.address, "uusdc");
-    assert.equal(after - before, 69300n);
+    assert.equal(after - before, 3n);
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.state, "closed");
-    assert.equal(lease.refunded, "69300");
+    assert.equal(lease.refunded, "3");
   });
 });
 
@@ -159,7 +187,7 @@ describe("streaming lease on chain", () => {
     const amount = RATE * seconds;
     assert.ok(seconds >= 3n);
     assert.deepEqual([attribute(settled, "units"), attribute(settled, "amount")], [seconds.toString(), amount.toString()]);
-    const fee = (amount * feeBps) / 10_000n;
+    const fee = protocolFee(amount, feeBps);
     assert.equal((await bankBalance(t.chain, t.actors.provider2.address, "uusdc")) - providerBefore, amount - fee);
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.paid, amount.toString());

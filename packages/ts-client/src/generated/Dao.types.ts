@@ -289,6 +289,7 @@ export interface ProposalResponse {
   tally: Tally;
   title: string;
   total_power: Uint128;
+  upgrade: boolean;
   voting_ends_at: Timestamp;
 }
 export interface Tally {

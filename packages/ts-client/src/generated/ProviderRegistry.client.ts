@@ -170,13 +170,30 @@ export interface ProviderRegistryInterface {
     score?: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   recordUsage: ({
+    fees,
     provider,
     revenue,
     units
   }: {
+    fees?: UncheckedDenomAmount[];
     provider: string;
     revenue: UncheckedDenomAmount[];
     units: Uint128;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  refresh: ({
+    provider
+  }: {
+    provider: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  disputeOpened: ({
+    provider
+  }: {
+    provider: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  disputeResolved: ({
+    provider
+  }: {
+    provider: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   slash: ({
     fraction,
@@ -239,6 +256,9 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     this.heartbeat = this.heartbeat.bind(this);
     this.attest = this.attest.bind(this);
     this.recordUsage = this.recordUsage.bind(this);
+    this.refresh = this.refresh.bind(this);
+    this.disputeOpened = this.disputeOpened.bind(this);
+    this.disputeResolved = this.disputeResolved.bind(this);
     this.slash = this.slash.bind(this);
     this.unjail = this.unjail.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
@@ -343,19 +363,55 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     }, fee_, memo_, funds_);
   };
   recordUsage = async ({
+    fees,
     provider,
     revenue,
     units
   }: {
+    fees?: UncheckedDenomAmount[];
     provider: string;
     revenue: UncheckedDenomAmount[];
     units: Uint128;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       record_usage: {
+        fees,
         provider,
         revenue,
         units
+      }
+    }, fee_, memo_, funds_);
+  };
+  refresh = async ({
+    provider
+  }: {
+    provider: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      refresh: {
+        provider
+      }
+    }, fee_, memo_, funds_);
+  };
+  disputeOpened = async ({
+    provider
+  }: {
+    provider: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      dispute_opened: {
+        provider
+      }
+    }, fee_, memo_, funds_);
+  };
+  disputeResolved = async ({
+    provider
+  }: {
+    provider: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      dispute_resolved: {
+        provider
       }
     }, fee_, memo_, funds_);
   };

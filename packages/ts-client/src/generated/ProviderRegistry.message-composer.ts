@@ -59,13 +59,30 @@ export interface ProviderRegistryMsg {
     score?: number;
   }, funds_?: Coin[]) => EncodeObject;
   recordUsage: ({
+    fees,
     provider,
     revenue,
     units
   }: {
+    fees?: UncheckedDenomAmount[];
     provider: string;
     revenue: UncheckedDenomAmount[];
     units: Uint128;
+  }, funds_?: Coin[]) => EncodeObject;
+  refresh: ({
+    provider
+  }: {
+    provider: string;
+  }, funds_?: Coin[]) => EncodeObject;
+  disputeOpened: ({
+    provider
+  }: {
+    provider: string;
+  }, funds_?: Coin[]) => EncodeObject;
+  disputeResolved: ({
+    provider
+  }: {
+    provider: string;
   }, funds_?: Coin[]) => EncodeObject;
   slash: ({
     fraction,
@@ -126,6 +143,9 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     this.heartbeat = this.heartbeat.bind(this);
     this.attest = this.attest.bind(this);
     this.recordUsage = this.recordUsage.bind(this);
+    this.refresh = this.refresh.bind(this);
+    this.disputeOpened = this.disputeOpened.bind(this);
+    this.disputeResolved = this.disputeResolved.bind(this);
     this.slash = this.slash.bind(this);
     this.unjail = this.unjail.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
@@ -294,10 +314,12 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     };
   };
   recordUsage = ({
+    fees,
     provider,
     revenue,
     units
   }: {
+    fees?: UncheckedDenomAmount[];
     provider: string;
     revenue: UncheckedDenomAmount[];
     units: Uint128;
@@ -309,9 +331,67 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
           record_usage: {
+            fees,
             provider,
             revenue,
             units
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  refresh = ({
+    provider
+  }: {
+    provider: string;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          refresh: {
+            provider
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  disputeOpened = ({
+    provider
+  }: {
+    provider: string;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          dispute_opened: {
+            provider
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  disputeResolved = ({
+    provider
+  }: {
+    provider: string;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          dispute_resolved: {
+            provider
           }
         })),
         funds: funds_

@@ -63,9 +63,22 @@ export type ExecuteMsg = {
   };
 } | {
   record_usage: {
+    fees?: UncheckedDenomAmount[];
     provider: string;
     revenue: UncheckedDenomAmount[];
     units: Uint128;
+  };
+} | {
+  refresh: {
+    provider: string;
+  };
+} | {
+  dispute_opened: {
+    provider: string;
+  };
+} | {
+  dispute_resolved: {
+    provider: string;
   };
 } | {
   slash: {
@@ -206,6 +219,7 @@ export interface ProviderResponse {
   capacity: Capacity;
   endpoint: string;
   metadata_uri?: string | null;
+  open_disputes: number;
   pending_rewards: Uint128;
   prices: PriceForDenom[];
   region: string;
