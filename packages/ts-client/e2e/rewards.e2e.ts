@@ -197,9 +197,9 @@ describe("usage rewards from a settled metered lease", () => {
     assert.deepEqual([settled.amount, settled.fee, settled.provider_amount], [amount, fee, amount - fee].map(String));
     assert.equal((await bankBalance(t.chain, provider, "uusdc")) - usdcBefore, amount - fee);
     assert.equal(transferredTo(result, t.addresses.billingEscrow, t.addresses.dao, "uusdc"), fee, "the fee goes to the treasury, the DAO");
-    // The escrow reports the gross revenue; uusdc weighs 1.
+    // Usage rewards are weighed by the fee the network received; uusdc weighs 1.
     const recorded = wasmEvent(result, t.addresses.providerRegistry, "record_usage");
-    assert.equal(recorded.weighted_revenue, amount.toString());
+    assert.equal(recorded.weighted_fees, fee.toString());
     usageEpoch = Number(recorded.epoch);
     const unbond = wasmEvent(result, t.addresses.providerRegistry, "unbond");
     releaseAt = unbond.release_at;
