@@ -4,8 +4,10 @@
 # starts a fresh single-node devnet on 127.0.0.1 (scripts/devnet.sh), uploads
 # the four contracts, instantiates the whole suite through the DAO in one
 # transaction and runs a short demo (packages/ts-client/scripts/deploy.ts),
-# prints the addresses and writes them to .tools/devnet/deployment.json. The
-# chain keeps running: stop it with `scripts/devnet.sh stop`.
+# prints the addresses and writes them to .tools/devnet/deployment.json, then
+# builds the web dApp and serves it on http://127.0.0.1:5180/ pointed at this
+# deployment (scripts/dapp.sh). The chain and the dApp keep running: stop both
+# with `scripts/devnet.sh stop`.
 #
 #   scripts/deploy.sh [--no-demo] [--out <file>] [--salt <text>]  (passed to deploy.ts)
 set -euo pipefail
@@ -35,4 +37,7 @@ step "deploy (packages/ts-client/scripts/deploy.ts)"
 if ! node packages/ts-client/dist/scripts/deploy.js "$@"; then
   die "the deployment failed; the devnet is still running (scripts/devnet.sh stop; log in .tools/devnet/node.log)"
 fi
-step "deployed in $((SECONDS - start)) s; the chain keeps running at $DEVNET_RPC: scripts/devnet.sh stop"
+step "web dApp (scripts/dapp.sh)"
+scripts/dapp.sh build || die "the dApp build failed; the devnet is still running (scripts/devnet.sh stop)"
+scripts/dapp.sh serve || die "cannot serve the dApp; the devnet is still running (scripts/devnet.sh stop)"
+step "deployed in $((SECONDS - start)) s; the chain keeps running at $DEVNET_RPC and the dApp at http://127.0.0.1:${DAPP_PORT:-5180}/: scripts/devnet.sh stop"

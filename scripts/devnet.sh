@@ -4,7 +4,7 @@
 # scripts/devnet-accounts.json (public mnemonics: local use only).
 #
 #   scripts/devnet.sh start    fresh chain (wipes the previous one), returns once blocks are produced
-#   scripts/devnet.sh stop     stops the node this script started (by its pid file)
+#   scripts/devnet.sh stop     stops the node this script started (by its pid file) and the dApp server (scripts/dapp.sh)
 #   scripts/devnet.sh status   prints whether it runs and its latest height
 #   scripts/devnet.sh env      prints the shell variables for clients (RPC, chain id, denoms, home)
 #
@@ -71,6 +71,8 @@ toml_set() {
 
 cmd_stop() {
   local pid
+  # The dApp server scripts/dapp.sh started for this devnet (its pid file is in $DEVNET_DIR).
+  DEVNET_DIR="$DEVNET_DIR" "$ROOT/scripts/dapp.sh" stop || true
   if pid="$(running_pid)"; then
     kill "$pid"
     for _ in $(seq 1 50); do
@@ -125,6 +127,8 @@ cmd_start() {
   local config="$HOME_DIR/config/config.toml" app="$HOME_DIR/config/app.toml"
   toml_set "$config" rpc laddr "\"tcp://127.0.0.1:$RPC_PORT\""
   toml_set "$config" rpc pprof_laddr '""'
+  # Browsers may call the RPC only from pages served on loopback (the dApp, scripts/dapp.sh).
+  toml_set "$config" rpc cors_allowed_origins '["http://127.0.0.1:*", "http://localhost:*"]'
   toml_set "$config" p2p laddr "\"tcp://127.0.0.1:$P2P_PORT\""
   toml_set "$config" p2p pex false
   toml_set "$config" p2p addr_book_strict false
@@ -163,6 +167,7 @@ cmd_status() {
 cmd_env() {
   cat <<EOT
 DEVNET_RPC=$RPC
+DEVNET_REST=http://127.0.0.1:$API_PORT
 DEVNET_DIR=$DEVNET_DIR
 DEVNET_CHAIN_ID=$CHAIN_ID
 DEVNET_GAS_PRICE=$GAS_PRICE

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: formatting, lints, every Rust test, the wasm build
 # with cosmwasm-check, schema freshness, the gas benchmark, the TypeScript
-# client's checks, and the end-to-end tests on a fresh local wasmd chain
-# (built once from Go modules and cached), which is stopped afterwards.
+# client's checks, the end-to-end tests on a fresh local wasmd chain (built
+# once from Go modules and cached), which is stopped afterwards, and the web
+# dApp's unit and browser tests on another fresh chain.
 # Fails on the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,6 +40,10 @@ step "TypeScript client: codegen freshness, tsc, receipt vectors"
 step "end-to-end on a fresh wasmd devnet (deploy + demo + e2e tests, CHAIN_GAS.md)"
 # Its own node directory and ports, so a devnet started by scripts/deploy.sh keeps running.
 DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=36657 DEVNET_P2P_PORT=36656 \
-  DEVNET_GRPC_PORT=39090 DEVNET_API_PORT=31317 "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed"
+  DEVNET_GRPC_PORT=39090 DEVNET_API_PORT=31317 DAPP_PORT=35180 "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed"
+
+step "web dApp: unit tests, then every user journey in headless Chromium on a fresh devnet"
+# Its own node directory and ports (.tools/devnet-dapp, RPC 47657, dApp on 47180).
+"$ROOT/scripts/dapp.sh" test || die "the dApp tests failed"
 
 step "all checks passed"

@@ -11,7 +11,8 @@
 #   scripts/wasmd.sh            build once (cached), print the binary's path
 #   WASMD_CACHE=<dir>           cache directory (default ~/.cache/depin/wasmd: outside the
 #                               checkout, so CI's fresh clones reuse it)
-#   WASMD_VERSION=<vX.Y.Z>      another wasmd release (default below)
+#   WASMD_VERSION=<vX.Y.Z>      another wasmd release (default below), with
+#   WASMVM_EXPECTED=<vX.Y.Z>    the wasmvm it links (v2.x or v3.x: the Go module path follows the major)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -25,6 +26,7 @@ WASMD_CACHE="${WASMD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/depin/wasmd}"
 # builds only with Go < 1.26 (internal/rt: undefined GoMapIterator); v1.15.5
 # supports Go 1.17 to 1.27. Applied on every Go version so the build is the same.
 SONIC_VERSION="v1.15.5"
+WASMVM_MODULE="github.com/CosmWasm/wasmvm/$(cut -d. -f1 <<<"$WASMVM_EXPECTED")"
 SRC="$WASMD_CACHE/src-$WASMD_VERSION-sonic-$SONIC_VERSION"
 BIN_DIR="$WASMD_CACHE/$WASMD_VERSION/bin"
 WASMD="$BIN_DIR/wasmd"
@@ -35,7 +37,7 @@ binary_ok() {
   local long
   long="$("$WASMD" version --long 2>/dev/null)" || return 1
   grep -qx "version: ${WASMD_VERSION#v}" <<<"$long" || return 1
-  grep -q "github.com/CosmWasm/wasmvm/v2@$WASMVM_EXPECTED" <<<"$long" || return 1
+  grep -q "$WASMVM_MODULE@$WASMVM_EXPECTED" <<<"$long" || return 1
   # The libwasmvm it actually loads (cgo, from the wasmvm Go module).
   [[ "$("$WASMD" query wasm libwasmvm-version 2>/dev/null)" == "${WASMVM_EXPECTED#v}" ]] || return 1
 }
@@ -65,13 +67,17 @@ if [[ ! -f "$SRC/.complete" ]]; then
   mkdir -p "$WASMD_CACHE"
   cp -r "$mod_dir" "$SRC.tmp" || die "cannot copy the wasmd source to $SRC"
   chmod -R u+w "$SRC.tmp"
-  (cd "$SRC.tmp" && go get "github.com/bytedance/sonic@$SONIC_VERSION") >&2 \
-    || die "cannot move wasmd $WASMD_VERSION to github.com/bytedance/sonic $SONIC_VERSION (go get)"
+  sonic_pinned="$(cd "$SRC.tmp" && go list -m -f '{{.Version}}' github.com/bytedance/sonic 2>/dev/null || true)"
+  # Only ever raise sonic to $SONIC_VERSION (newer wasmd lines may pin a newer one already).
+  if [[ -n "$sonic_pinned" && "$(printf '%s\n%s\n' "$sonic_pinned" "$SONIC_VERSION" | sort -V | head -1)" != "$SONIC_VERSION" ]]; then
+    (cd "$SRC.tmp" && go get "github.com/bytedance/sonic@$SONIC_VERSION") >&2 \
+      || die "cannot move wasmd $WASMD_VERSION to github.com/bytedance/sonic $SONIC_VERSION (go get)"
+  fi
   mv "$SRC.tmp" "$SRC"
   touch "$SRC/.complete"
 fi
 
-wasmvm_mod="$(cd "$SRC" && go list -m -f '{{.Version}}' github.com/CosmWasm/wasmvm/v2)" \
+wasmvm_mod="$(cd "$SRC" && go list -m -f '{{.Version}}' "$WASMVM_MODULE")" \
   || die "cannot resolve wasmd $WASMD_VERSION's dependencies (go list -m in $SRC)"
 [[ "$wasmvm_mod" == "$WASMVM_EXPECTED" ]] \
   || die "wasmd $WASMD_VERSION requires wasmvm $wasmvm_mod, expected $WASMVM_EXPECTED"

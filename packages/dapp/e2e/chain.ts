@@ -1,0 +1,63 @@
+// Chain-side helpers of the browser tests (no test runner imports: the global setup uses them too):
+// the environment scripts/dapp.sh sets, the deployment, the devnet accounts, direct CosmJS signers
+// for setup steps that are not under test, and chain-time waits.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { GasPrice } from "@cosmjs/stargate";
+
+export const env = {
+  url: process.env.DAPP_URL ?? "http://127.0.0.1:5180/",
+  rpc: process.env.DEVNET_RPC ?? "http://127.0.0.1:26657",
+  dir: process.env.DEVNET_DIR ?? resolve(__dirname, "../../../.tools/devnet"),
+  accounts: process.env.DEVNET_ACCOUNTS ?? resolve(__dirname, "../../../scripts/devnet-accounts.json"),
+  chromium: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  artifacts: process.env.E2E_ARTIFACTS,
+};
+
+export interface Deployment {
+  chain_id: string;
+  addresses: { dao: string; rewardToken: string; providerRegistry: string; billingEscrow: string };
+  code_ids: Record<string, number>;
+}
+
+export function deployment(): Deployment {
+  return JSON.parse(readFileSync(resolve(env.dir, "deployment.json"), "utf8"));
+}
+
+export function mnemonic(name: string): string {
+  const account = JSON.parse(readFileSync(env.accounts, "utf8")).accounts.find((a: { name: string }) => a.name === name);
+  if (!account) throw new Error(`no devnet account ${name}`);
+  return account.mnemonic;
+}
+
+export interface Signer {
+  address: string;
+  client: SigningCosmWasmClient;
+  execute(contract: string, msg: unknown, funds?: { denom: string; amount: string }[]): Promise<{ events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[] }>;
+}
+
+/** A direct CosmJS signer for setup steps that are not what a test is about. */
+export async function signer(name: string): Promise<Signer> {
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic(name), { prefix: "wasm" });
+  const [{ address }] = await wallet.getAccounts();
+  const client = await SigningCosmWasmClient.connectWithSigner(env.rpc, wallet, { gasPrice: GasPrice.fromString("0.025ustake"), broadcastPollIntervalMs: 200 });
+  return { address, client, execute: (contract, msg, funds) => client.execute(address, contract, msg as Record<string, unknown>, 1.6, undefined, funds) };
+}
+
+export async function chainSeconds(client: SigningCosmWasmClient): Promise<number> {
+  const block = await client.getBlock();
+  return Math.floor(Date.parse(block.header.time) / 1000);
+}
+
+/** Waits until the chain's latest block is at or after a contract timestamp (nanoseconds). */
+export async function waitForTimestamp(client: SigningCosmWasmClient, nanos: string, timeoutMs = 90_000): Promise<void> {
+  const target = Number((BigInt(nanos) + 999_999_999n) / 1_000_000_000n);
+  const deadline = Date.now() + timeoutMs;
+  while ((await chainSeconds(client)) < target) {
+    if (Date.now() > deadline) throw new Error(`the chain did not reach ${target} in time`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+

@@ -1,0 +1,61 @@
+// What every browser test file shares: the deployment and dApp URL from the
+// environment scripts/dapp.sh sets, one headless system Chromium, pages that
+// open the dApp as a named devnet account (its wallet injected), direct
+// CosmJS clients for setup steps that are not under test, and chain-time waits.
+import { chromium, Browser, Locator, Page } from "playwright-core";
+import { env, mnemonic } from "./chain";
+import { injectWallet, TestWallet } from "./wallet";
+
+export * from "./chain";
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: env.chromium, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
+}
+
+export interface UserPage {
+  page: Page;
+  wallet: TestWallet;
+  /** Problems the page reported: uncaught errors, and any stack trace shown to the person. */
+  problems: string[];
+}
+
+/** A fresh browser context with `name`'s wallet injected, on `path` of the dApp, connected. */
+export async function openAs(browser: Browser, name: string, path = "#/network"): Promise<UserPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(env.url).origin });
+  const page = await context.newPage();
+  const wallet = await injectWallet(page, mnemonic(name), name);
+  const problems: string[] = [];
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  await page.goto(new URL(path, env.url).toString());
+  await page.getByRole("button", { name: "Connect wallet" }).first().click();
+  await see(page.getByTestId("account"), wallet.address.slice(-6), 20_000);
+  return { page, wallet, problems };
+}
+
+/** Fails if any alert on the page shows a stack trace or a raw CosmJS error. */
+export async function assertNoRawErrors(page: Page): Promise<void> {
+  for (const text of await page.getByRole("alert").allInnerTexts()) {
+    if (/\bat \S+ \(|\.ts:\d+|Query failed with|rpc error|Broadcasting transaction failed/.test(text)) throw new Error(`raw error shown to the person: ${text}`);
+  }
+}
+
+/** Waits until the (first) element's text contains `text` or matches it. */
+export async function see(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
+  const first = locator.first();
+  await first.waitFor({ state: "visible", timeout });
+  const deadline = Date.now() + timeout;
+  let last = "";
+  for (;;) {
+    last = await first.innerText().catch(() => last);
+    if (typeof text === "string" ? last.includes(text) : text.test(last)) return;
+    if (Date.now() > deadline) throw new Error(`expected ${String(text)} in ${locator}, got: ${last}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Clicks a button and waits for the transaction outcome shown next to it ("done" text, or an error alert). */
+export async function submit(scope: Locator | Page, button: string | RegExp, expectDone: string | RegExp, timeout = 30_000): Promise<void> {
+  await scope.getByRole("button", { name: button, exact: typeof button === "string" }).first().click();
+  await see(scope.locator(".tx.done, .tx.error"), expectDone, timeout);
+}

@@ -1,0 +1,104 @@
+// A Keplr-compatible window.keplr for the browser tests, signing in the test
+// process with CosmJS (DirectSecp256k1HdWallet for direct sign docs,
+// Secp256k1HdWallet for amino) from a devnet mnemonic. The page sees only the
+// standard interface (experimentalSuggestChain, enable, getKey,
+// getOfflineSigner[Auto], signDirect, signAmino): the dApp cannot tell it from
+// a wallet extension. Bytes cross the page boundary as base64, bigints as strings.
+import type { Page } from "playwright-core";
+import { Secp256k1HdWallet, StdSignDoc } from "@cosmjs/amino";
+import { fromBase64, toBase64 } from "@cosmjs/encoding";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+
+export interface TestWallet {
+  address: string;
+  /** Chains the page suggested (experimentalSuggestChain), as received. */
+  suggested: { chainId: string; rpc: string; rest: string }[];
+  /** How many transactions the page had signed. */
+  signed: number;
+}
+
+export async function injectWallet(page: Page, mnemonic: string, name: string, prefix = "wasm"): Promise<TestWallet> {
+  const direct = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
+  const amino = await Secp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
+  const [account] = await direct.getAccounts();
+  const wallet: TestWallet = { address: account.address, suggested: [], signed: 0 };
+  const enabled = new Set<string>();
+
+  await page.exposeFunction("__depinTestWallet", async (method: string, argsJson: string): Promise<string> => {
+    const args = JSON.parse(argsJson);
+    switch (method) {
+      case "experimentalSuggestChain":
+        wallet.suggested.push(args[0]);
+        return "null";
+      case "enable":
+        for (const id of [args[0]].flat()) {
+          if (!wallet.suggested.some((c) => c.chainId === id)) throw new Error(`There is no chain info for ${id}`);
+          enabled.add(id);
+        }
+        return "null";
+      case "getKey":
+        if (!enabled.has(args[0])) throw new Error(`${args[0]} is not enabled`);
+        return JSON.stringify({ name, algo: "secp256k1", pubKey: toBase64(account.pubkey), bech32Address: account.address, isNanoLedger: false });
+      case "getAccounts":
+        return JSON.stringify([{ address: account.address, algo: account.algo, pubkey: toBase64(account.pubkey) }]);
+      case "signDirect": {
+        const [signer, doc] = args;
+        const res = await direct.signDirect(signer, {
+          bodyBytes: fromBase64(doc.bodyBytes),
+          authInfoBytes: fromBase64(doc.authInfoBytes),
+          chainId: doc.chainId,
+          accountNumber: BigInt(doc.accountNumber),
+        });
+        wallet.signed++;
+        return JSON.stringify({
+          signed: { bodyBytes: toBase64(res.signed.bodyBytes), authInfoBytes: toBase64(res.signed.authInfoBytes), chainId: res.signed.chainId, accountNumber: res.signed.accountNumber.toString() },
+          signature: res.signature,
+        });
+      }
+      case "signAmino": {
+        const [signer, doc] = args as [string, StdSignDoc];
+        const res = await amino.signAmino(signer, doc);
+        wallet.signed++;
+        return JSON.stringify(res);
+      }
+      default:
+        throw new Error(`unknown wallet method ${method}`);
+    }
+  });
+
+  await page.addInitScript(() => {
+    type Bridge = (method: string, argsJson: string) => Promise<string>;
+    const call = async (method: string, ...args: unknown[]) => JSON.parse(await (window as unknown as { __depinTestWallet: Bridge }).__depinTestWallet(method, JSON.stringify(args)));
+    const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
+    const signer = (chainId: string) => ({
+      getAccounts: async () => ((await call("getAccounts")) as { address: string; algo: string; pubkey: string }[]).map((a) => ({ ...a, pubkey: bytes(a.pubkey) })),
+      signDirect: async (address: string, doc: { bodyBytes: Uint8Array; authInfoBytes: Uint8Array; chainId: string; accountNumber: bigint }) => {
+        if (doc.chainId !== chainId) throw new Error("chain id mismatch");
+        const res = await call("signDirect", address, { bodyBytes: b64(doc.bodyBytes), authInfoBytes: b64(doc.authInfoBytes), chainId: doc.chainId, accountNumber: doc.accountNumber.toString() });
+        return { signed: { ...res.signed, bodyBytes: bytes(res.signed.bodyBytes), authInfoBytes: bytes(res.signed.authInfoBytes), accountNumber: BigInt(res.signed.accountNumber) }, signature: res.signature };
+      },
+      signAmino: async (address: string, doc: unknown) => call("signAmino", address, doc),
+    });
+    const keplr = {
+      version: "0.12.0-test",
+      mode: "extension",
+      experimentalSuggestChain: (info: unknown) => call("experimentalSuggestChain", info),
+      enable: (chainIds: string | string[]) => call("enable", chainIds),
+      getKey: async (chainId: string) => {
+        const k = await call("getKey", chainId);
+        return { ...k, pubKey: bytes(k.pubKey), address: new Uint8Array(20) };
+      },
+      getOfflineSigner: (chainId: string) => signer(chainId),
+      getOfflineSignerOnlyAmino: (chainId: string) => {
+        const s = signer(chainId);
+        return { getAccounts: s.getAccounts, signAmino: s.signAmino };
+      },
+      getOfflineSignerAuto: async (chainId: string) => signer(chainId),
+      signDirect: (chainId: string, address: string, doc: never) => signer(chainId).signDirect(address, doc),
+      signAmino: (chainId: string, address: string, doc: unknown) => signer(chainId).signAmino(address, doc),
+    };
+    Object.defineProperty(window, "keplr", { value: keplr, configurable: true });
+  });
+  return wallet;
+}

@@ -1,0 +1,113 @@
+// The chain connection every page shares: the network config, a CosmJS query
+// client, the suite's query clients, the coin book (native coins from the
+// config, the suite token from the chain) and the connected wallet's signing clients.
+import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { GasPrice } from "@cosmjs/stargate";
+import { suiteClients, suiteQueryClients } from "@depin/ts-client";
+import { useQueryClient } from "@tanstack/react-query";
+import { configCoins, NetworkConfig } from "../lib/config";
+import type { CoinBook } from "../lib/format";
+import { errorToSentence } from "../lib/errors";
+import type { Reader } from "../queries/keys";
+import { connectWallet } from "./wallet";
+
+export interface Account {
+  address: string;
+  name: string;
+  clients: ReturnType<typeof suiteClients>;
+  signing: SigningCosmWasmClient;
+}
+
+export interface Chain {
+  config: NetworkConfig;
+  reader: Reader;
+  book: CoinBook;
+  account: Account | null;
+  connecting: boolean;
+  walletError: string | null;
+  connect(): Promise<void>;
+  disconnect(): void;
+}
+
+const ChainContext = createContext<Chain | null>(null);
+
+export function useChain(): Chain {
+  const chain = useContext(ChainContext);
+  if (!chain) throw new Error("useChain outside ChainProvider");
+  return chain;
+}
+
+/** The connected account; pages that need one render a connect prompt instead when there is none. */
+export function useAccount(): Account | null {
+  return useChain().account;
+}
+
+const REMEMBER = "depin:wallet-connected";
+
+export function ChainProvider({ config, client, book, children }: { config: NetworkConfig; client: CosmWasmClient; book: CoinBook; children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const [account, setAccount] = useState<Account | null>(null);
+  const [connecting, setConnecting] = useState(false);
+  const [walletError, setWalletError] = useState<string | null>(null);
+  const reader = useMemo<Reader>(() => ({ chainId: config.chainId, q: suiteQueryClients(client, config.addresses), chain: client }), [client, config]);
+
+  const connect = useCallback(async () => {
+    setConnecting(true);
+    setWalletError(null);
+    try {
+      const wallet = await connectWallet(config);
+      const signing = await SigningCosmWasmClient.connectWithSigner(config.rpc, wallet.signer, {
+        gasPrice: GasPrice.fromString(`${config.gasPrice}${config.feeDenom}`),
+        broadcastPollIntervalMs: config.broadcastPollIntervalMs,
+      });
+      setAccount((old) => {
+        old?.signing.disconnect();
+        return { address: wallet.address, name: wallet.name, signing, clients: suiteClients(signing, wallet.address, config.addresses) };
+      });
+      localStorage.setItem(REMEMBER, "1");
+      queryClient.invalidateQueries();
+    } catch (err) {
+      setWalletError(errorToSentence(err));
+    } finally {
+      setConnecting(false);
+    }
+  }, [config, queryClient]);
+
+  const disconnect = useCallback(() => {
+    localStorage.removeItem(REMEMBER);
+    setAccount((old) => {
+      old?.signing.disconnect();
+      return null;
+    });
+  }, []);
+
+  // Reconnect after a reload, and follow the wallet when its account changes.
+  useEffect(() => {
+    if (localStorage.getItem(REMEMBER)) void connect();
+    const onChange = () => {
+      if (localStorage.getItem(REMEMBER)) void connect();
+    };
+    window.addEventListener("keplr_keystorechange", onChange);
+    return () => window.removeEventListener("keplr_keystorechange", onChange);
+  }, [connect]);
+
+  const value = useMemo<Chain>(
+    () => ({ config, reader, book, account, connecting, walletError, connect, disconnect }),
+    [config, reader, book, account, connecting, walletError, connect, disconnect],
+  );
+  return <ChainContext.Provider value={value}>{children}</ChainContext.Provider>;
+}
+
+/** Loads config.json, connects the query client and reads the suite token's metadata. */
+export async function loadNetwork(fetchConfig: () => Promise<unknown>, validate: (raw: unknown) => { config?: NetworkConfig; problems: string[] }) {
+  const raw = await fetchConfig();
+  const { config, problems } = validate(raw);
+  if (!config) throw new Error(`config.json is not usable: ${problems.join(" ")}`);
+  const client = await CosmWasmClient.connect(config.rpc);
+  const chainId = await client.getChainId();
+  if (chainId !== config.chainId) throw new Error(`The node at ${config.rpc} runs chain ${chainId}, but config.json says ${config.chainId}.`);
+  const token = await suiteQueryClients(client, config.addresses).rewardToken.tokenInfo();
+  const book: CoinBook = { ...configCoins(config), [config.addresses.rewardToken]: { symbol: token.symbol, decimals: token.decimals } };
+  return { config, client, book };
+}

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# The web dApp (packages/dapp): builds it, serves the build on 127.0.0.1 for a
+# deployment, and tests it (unit tests, then every user journey in headless
+# Chromium against a fresh devnet of its own).
+#
+#   scripts/dapp.sh build    npm ci when the lockfile changed, tsc, vite build (skipped while dist/ is fresh)
+#   scripts/dapp.sh serve    writes $DEVNET_DIR/dapp/config.json from $DEVNET_DIR/deployment.json and serves
+#                            the build at http://127.0.0.1:$DAPP_PORT/ (default 5180) in the background
+#   scripts/dapp.sh stop     stops that server (scripts/devnet.sh stop calls this)
+#   scripts/dapp.sh unit     tsc + the unit tests of the plain functions (vitest)
+#   scripts/dapp.sh test     unit, build, then a fresh devnet on other ports (.tools/devnet-dapp, RPC 47657),
+#                            the suite deployed, the dApp served on 47180, the browser tests (vitest +
+#                            playwright-core + the system chromium, installed with apt-get when missing);
+#                            the node and the server are stopped afterwards
+#
+# Environment: DEVNET_DIR (default .tools/devnet), DAPP_PORT (5180), DEVNET_API_PORT (REST, 1317),
+# E2E_ONLY="network dao" (only those e2e files); the test devnet's ports: DAPP_TEST_RPC_PORT (47657),
+# DAPP_TEST_P2P_PORT (47656), DAPP_TEST_GRPC_PORT (49190), DAPP_TEST_API_PORT (47317), DAPP_TEST_PORT (47180).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+PKG="$ROOT/packages/dapp"
+DEVNET_DIR="${DEVNET_DIR:-$ROOT/.tools/devnet}"
+DAPP_PORT="${DAPP_PORT:-5180}"
+PID_FILE="$DEVNET_DIR/dapp.pid"
+LOG_FILE="$DEVNET_DIR/dapp.log"
+
+install_deps() {
+  command -v npm >/dev/null || die "node and npm are required for packages/dapp"
+  # The dApp compiles packages/ts-client/src with it, so that package's modules must be installed too.
+  if [[ "$(cat "$ROOT/packages/ts-client/node_modules/.depin-lock-sha256" 2>/dev/null)" != "$(sha256sum "$ROOT/packages/ts-client/package-lock.json" | cut -d' ' -f1)" ]]; then
+    "$ROOT/scripts/ts-client.sh" build >/dev/null || die "cannot install packages/ts-client (scripts/ts-client.sh build)"
+  fi
+  cd "$PKG"
+  local lock_sum stamp="node_modules/.depin-lock-sha256"
+  lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
+    step "packages/dapp: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci in packages/dapp failed"
+    echo "$lock_sum" >"$stamp"
+  fi
+}
+
+cmd_build() {
+  install_deps
+  cd "$PKG"
+  if [[ -f dist/.built && -z "$(find src index.html vite.config.ts package-lock.json tsconfig.json ../ts-client/src -newer dist/.built -print -quit)" ]]; then
+    step "packages/dapp: build is fresh (dist/)"
+    return
+  fi
+  step "packages/dapp: tsc + vite build"
+  npx --no-install tsc -p tsconfig.json || die "tsc found type errors in packages/dapp"
+  nice npx --no-install vite build --logLevel warn || die "vite build failed in packages/dapp"
+  touch dist/.built
+}
+
+server_pid() {
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid="$(cat "$PID_FILE")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" == node* ]] || return 1
+  echo "$pid"
+}
+
+cmd_stop() {
+  local pid
+  if pid="$(server_pid)"; then
+    kill "$pid"
+    for _ in $(seq 1 25); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    step "dApp server stopped (pid $pid)"
+  fi
+  rm -f "$PID_FILE"
+}
+
+cmd_serve() {
+  [[ -f "$DEVNET_DIR/deployment.json" ]] || die "no deployment in $DEVNET_DIR (run scripts/deploy.sh first)"
+  [[ -f "$PKG/dist/index.html" ]] || cmd_build
+  cmd_stop >/dev/null
+  (exec 3<>"/dev/tcp/127.0.0.1/$DAPP_PORT") 2>/dev/null && die "port 127.0.0.1:$DAPP_PORT is in use (set DAPP_PORT)"
+  local config="$DEVNET_DIR/dapp/config.json"
+  node "$PKG/scripts/write-config.mjs" --deployment "$DEVNET_DIR/deployment.json" \
+    --rest "http://127.0.0.1:${DEVNET_API_PORT:-1317}" --gas-price "${DEVNET_GAS_PRICE:-0.025ustake}" --out "$config" >/dev/null \
+    || die "cannot write the dApp config from $DEVNET_DIR/deployment.json"
+  nohup node "$PKG/scripts/serve.mjs" --dist "$PKG/dist" --config "$config" --port "$DAPP_PORT" >"$LOG_FILE" 2>&1 </dev/null &
+  echo $! >"$PID_FILE"
+  for _ in $(seq 1 50); do
+    curl -fsS --max-time 1 "http://127.0.0.1:$DAPP_PORT/config.json" >/dev/null 2>&1 && break
+    server_pid >/dev/null || { cat "$LOG_FILE" >&2; die "the dApp server exited (log above)"; }
+    sleep 0.1
+  done
+  step "dApp: http://127.0.0.1:$DAPP_PORT/ (chain $(node -p 'require(process.argv[1]).chainId' "$config"), config ${config#"$ROOT"/}; scripts/devnet.sh stop stops it)"
+}
+
+cmd_unit() {
+  install_deps
+  cd "$PKG"
+  step "packages/dapp: tsc"
+  npx --no-install tsc -p tsconfig.json || die "tsc found type errors in packages/dapp"
+  step "packages/dapp: unit tests (vitest)"
+  npx --no-install vitest run --config vitest.config.ts || die "packages/dapp unit tests failed"
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null; then
+    step "installing Debian's chromium for the browser tests (apt-get)"
+    [[ "$(id -u)" == 0 ]] || die "chromium is missing: run 'apt-get install -y chromium' as root"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+      || die "cannot install chromium with apt-get"
+  fi
+  CHROMIUM="$(command -v chromium)"
+}
+
+cmd_test() {
+  local start=$SECONDS
+  cmd_unit
+  cmd_build
+  ensure_chromium
+  cd "$ROOT"
+  # A devnet of its own (directory and ports), so a devnet started by scripts/deploy.sh keeps running.
+  export DEVNET_DIR="$ROOT/.tools/devnet-dapp" DEVNET_RPC_PORT=${DAPP_TEST_RPC_PORT:-47657} DEVNET_P2P_PORT=${DAPP_TEST_P2P_PORT:-47656} DEVNET_GRPC_PORT=${DAPP_TEST_GRPC_PORT:-49190} DEVNET_API_PORT=${DAPP_TEST_API_PORT:-47317}
+  DAPP_PORT=${DAPP_TEST_PORT:-47180} PID_FILE="$DEVNET_DIR/dapp.pid" LOG_FILE="$DEVNET_DIR/dapp.log"
+  trap 'DEVNET_DIR="$DEVNET_DIR" scripts/devnet.sh stop >/dev/null 2>&1 || true' EXIT
+  [[ -f artifacts/checksums.txt ]] || scripts/build.sh || die "the wasm build failed"
+  scripts/ts-client.sh build || die "cannot build packages/ts-client (its deploy script deploys the suite)"
+  scripts/devnet.sh start || die "cannot start the devnet"
+  eval "$(scripts/devnet.sh env)"
+  export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
+  step "deploy the suite (no demo: the browser tests set up their own state)"
+  node packages/ts-client/dist/scripts/deploy.js --no-demo >"$DEVNET_DIR/deploy.log" 2>&1 \
+    || { tail -20 "$DEVNET_DIR/deploy.log" >&2; die "the deployment failed"; }
+  cmd_serve
+  local files=()
+  if [[ -n "${E2E_ONLY:-}" ]]; then for name in $E2E_ONLY; do files+=("e2e/$name.e2e.ts"); done; fi
+  step "packages/dapp: browser tests (headless $("$CHROMIUM" --version 2>/dev/null | head -1))"
+  (cd "$PKG" && DAPP_URL="http://127.0.0.1:$DAPP_PORT/" CHROMIUM="$CHROMIUM" \
+    npx --no-install vitest run --config vitest.e2e.config.ts "${files[@]}") || die "the dApp's browser tests failed"
+  step "dApp tests passed in $((SECONDS - start)) s"
+}
+
+case "${1:-}" in
+  build) cmd_build ;;
+  serve) cmd_serve ;;
+  stop) cmd_stop ;;
+  unit) cmd_unit ;;
+  test) cmd_test ;;
+  *) die "usage: scripts/dapp.sh build|serve|stop|unit|test" ;;
+esac
