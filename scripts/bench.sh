@@ -4,6 +4,9 @@
 # leases, stakers and proposals in state, against cw20-base 2.0.0, and writes
 # BENCHMARKS.md. Fails if an operation's cost grows more than 10 % with the
 # network, or if anything cannot be built or run.
+#
+#   BENCH_OUT=<file>   where the report goes (default BENCHMARKS.md; scripts/test.sh
+#                      writes under .tools/reports/ and compares it with the committed one)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -43,6 +46,6 @@ cargo run --release --quiet -p depin-bench -- \
   --runner "$TARGET/release/depin-bench-vm" \
   --artifacts "$ROOT/artifacts" \
   --baseline "$BASELINE_DIR/cw20-base-baseline.wasm" \
-  --out "$ROOT/BENCHMARKS.md" \
-  || die "the benchmark failed (see above); BENCHMARKS.md shows the figures when it got that far"
-step "BENCHMARKS.md written"
+  --out "${BENCH_OUT:-$ROOT/BENCHMARKS.md}" \
+  || die "the benchmark failed (see above); ${BENCH_OUT:-BENCHMARKS.md} shows the figures when it got that far"
+step "${BENCH_OUT:-BENCHMARKS.md} written"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds every contract into artifacts/<crate>.wasm, lowers the wasm features
-# CosmWasm 2.x rejects, checks each artifact with cosmwasm-check and writes
+# CosmWasm 2.x rejects, checks each artifact with cosmwasm-check 2.3.5 and 3.0.10 and writes
 # artifacts/checksums.txt. Installs what it needs; fails loudly on any problem
 # and removes artifacts that did not pass.
 set -euo pipefail
@@ -19,6 +19,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=
 ensure_wasm_target
 ensure_wasm_opt
 ensure_cosmwasm_check
+ensure_cosmwasm_check3
 
 # Every contract by default; `scripts/build.sh <crate>...` builds only those.
 if [[ $# -gt 0 ]]; then CRATES=("$@"); else mapfile -t CRATES < <(contract_crates); fi
@@ -47,11 +48,14 @@ for crate in "${CRATES[@]}"; do
     "$raw" -o "$OUT/$crate.wasm" || die "wasm-opt failed on $crate"
 done
 
-step "cosmwasm-check $COSMWASM_CHECK_VERSION"
-if ! "$COSMWASM_CHECK" "$OUT"/*.wasm; then
-  rm -rf "$OUT"
-  die "an artifact failed cosmwasm-check; artifacts/ removed"
-fi
+# Both VM lines: wasmvm 2 (wasmd v0.60) and wasmvm 3 (wasmd v0.70).
+for check in "$COSMWASM_CHECK" "$COSMWASM_CHECK3"; do
+  step "$("$check" --version 2>/dev/null | head -1)"
+  if ! "$check" "$OUT"/*.wasm; then
+    rm -rf "$OUT"
+    die "an artifact failed $check; artifacts/ removed"
+  fi
+done
 
 failed=0
 for crate in "${CRATES[@]}"; do

@@ -8,6 +8,9 @@
 #   scripts/e2e.sh [deploy.sh options]   (not --no-demo: the tests build on the
 #                                         demo's state, e.g. the treasury's fees)
 #   E2E_ONLY="metered governance"   runs only those e2e files
+#   CHAIN_GAS_OUT=<file>            where the gas table goes (default CHAIN_GAS.md;
+#                                   scripts/test.sh writes under .tools/reports/)
+#   WASMD_VERSION=v0.60.8           on the previous wasmd line (see scripts/wasmd.sh)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -28,8 +31,12 @@ step "e2e: node --test ${files[*]#packages/ts-client/dist/}"
 node --test --test-concurrency="${#files[@]}" --test-reporter=tap "${files[@]}" || die "end-to-end tests failed"
 
 if [[ -z "${E2E_ONLY:-}" ]]; then
-  step "CHAIN_GAS.md: gas_used of every deployment, demo and e2e transaction"
-  wasmd_version="$("$(scripts/wasmd.sh)" version 2>&1 | head -1)"
-  node packages/ts-client/dist/scripts/gas-table.js --out CHAIN_GAS.md --wasmd "wasmd ${wasmd_version} (wasmvm 2.3.4)" \
-    || die "cannot write CHAIN_GAS.md"
+  out="${CHAIN_GAS_OUT:-$ROOT/CHAIN_GAS.md}"
+  step "$out: gas_used of every deployment, demo and e2e transaction"
+  wasmd="$(scripts/wasmd.sh)"
+  wasmd_version="$("$wasmd" version 2>&1 | head -1)"
+  wasmvm_version="$("$wasmd" query wasm libwasmvm-version 2>/dev/null)"
+  mkdir -p "$(dirname "$out")"
+  node packages/ts-client/dist/scripts/gas-table.js --out "$out" --wasmd "wasmd ${wasmd_version} (wasmvm ${wasmvm_version})" \
+    || die "cannot write $out"
 fi

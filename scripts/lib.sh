@@ -3,6 +3,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COSMWASM_CHECK_VERSION="2.3.5"
+# The wasmvm 3 line (wasmd v0.70): its own install root, beside the 2.x one.
+COSMWASM_CHECK3_VERSION="3.0.10"
 WASM_TARGET="wasm32-unknown-unknown"
 
 die() {
@@ -42,6 +44,18 @@ ensure_cosmwasm_check() {
     cargo install cosmwasm-check --version "$COSMWASM_CHECK_VERSION" --locked --quiet \
       || die "cannot install cosmwasm-check $COSMWASM_CHECK_VERSION"
     COSMWASM_CHECK="$(command -v cosmwasm-check || echo "${CARGO_HOME:-$HOME/.cargo}/bin/cosmwasm-check")"
+  fi
+}
+
+# cosmwasm-check of the cosmwasm 3.x VM line (wasmvm 3, wasmd v0.70), installed
+# under ~/.cache/depin so it does not replace the 2.x one on the PATH.
+ensure_cosmwasm_check3() {
+  local root="${XDG_CACHE_HOME:-$HOME/.cache}/depin/cosmwasm-check-$COSMWASM_CHECK3_VERSION"
+  COSMWASM_CHECK3="$root/bin/cosmwasm-check"
+  if [[ ! -x "$COSMWASM_CHECK3" ]] || ! "$COSMWASM_CHECK3" --version 2>/dev/null | grep -q "$COSMWASM_CHECK3_VERSION"; then
+    step "installing cosmwasm-check $COSMWASM_CHECK3_VERSION (cargo install --locked --root $root; takes ~10 minutes once)"
+    cargo install cosmwasm-check --version "$COSMWASM_CHECK3_VERSION" --locked --quiet --root "$root" \
+      || die "cannot install cosmwasm-check $COSMWASM_CHECK3_VERSION"
   fi
 }
 

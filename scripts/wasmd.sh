@@ -11,20 +11,29 @@
 #   scripts/wasmd.sh            build once (cached), print the binary's path
 #   WASMD_CACHE=<dir>           cache directory (default ~/.cache/depin/wasmd: outside the
 #                               checkout, so CI's fresh clones reuse it)
-#   WASMD_VERSION=<vX.Y.Z>      another wasmd release (default below), with
+#   WASMD_VERSION=v0.60.8       the previous line (wasmvm 2.3.4) instead of the default v0.70.3
+#   WASMD_VERSION=<vX.Y.Z>      another wasmd release, with
 #   WASMVM_EXPECTED=<vX.Y.Z>    the wasmvm it links (v2.x or v3.x: the Go module path follows the major)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# v0.60.8 is the newest v0.60 patch on the Go module proxy; it links
+# v0.70.3 (the default) links github.com/CosmWasm/wasmvm/v3 v3.0.7, cosmos-sdk
+# v0.54 and CometBFT v0.39; v0.60.8, the newest v0.60 patch, links
 # github.com/CosmWasm/wasmvm/v2 v2.3.4 (the VM line of cosmwasm-check 2.3.x)
 # and cosmos-sdk v0.53.6.
-WASMD_VERSION="${WASMD_VERSION:-v0.60.8}"
-WASMVM_EXPECTED="${WASMVM_EXPECTED:-v2.3.4}"
+WASMD_VERSION="${WASMD_VERSION:-v0.70.3}"
+case "$WASMD_VERSION" in
+  v0.70.3) default_wasmvm=v3.0.7 ;;
+  v0.60.8) default_wasmvm=v2.3.4 ;;
+  *) default_wasmvm="" ;;
+esac
+WASMVM_EXPECTED="${WASMVM_EXPECTED:-$default_wasmvm}"
+[[ -n "$WASMVM_EXPECTED" ]] || die "wasmd $WASMD_VERSION: set WASMVM_EXPECTED to the wasmvm version it links (go list -m github.com/CosmWasm/wasmvm/vN in its go.mod)"
 WASMD_CACHE="${WASMD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/depin/wasmd}"
-# The one change to wasmd's pinned dependencies: its bytedance/sonic v1.14.2
-# builds only with Go < 1.26 (internal/rt: undefined GoMapIterator); v1.15.5
-# supports Go 1.17 to 1.27. Applied on every Go version so the build is the same.
+# The one change to wasmd's pinned dependencies: bytedance/sonic before v1.15
+# (v0.60.8 pins v1.14.2) builds only with Go < 1.26 (internal/rt: undefined
+# GoMapIterator), and v0.70.3's v1.15.0 is raised too; v1.15.5 supports Go
+# 1.17 to 1.27. Applied on every Go version so the build is the same.
 SONIC_VERSION="v1.15.5"
 WASMVM_MODULE="github.com/CosmWasm/wasmvm/$(cut -d. -f1 <<<"$WASMVM_EXPECTED")"
 SRC="$WASMD_CACHE/src-$WASMD_VERSION-sonic-$SONIC_VERSION"
