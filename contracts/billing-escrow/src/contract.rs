@@ -1,19 +1,17 @@
-//! Entry points: validate, then dispatch to `execute::`, `query::` and `reply::`.
+//! Entry points: the funds guards, then dispatch to `instantiate`,
+//! `execute::*`, `query` and `reply`.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{
-    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult, Uint128,
+    to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult,
 };
 use cw_utils::{nonpayable, one_coin};
 use depin_interface::escrow::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use depin_interface::migration::migrate_forward;
 use depin_interface::Denom;
 
 use crate::error::ContractError;
-use crate::execute;
-use crate::query;
-use crate::reply;
+use crate::{execute, instantiate, query, reply};
 
 pub const CONTRACT_NAME: &str = "crates.io:depin-billing-escrow";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -27,7 +25,7 @@ pub fn instantiate(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    execute::config::instantiate(deps, msg)
+    instantiate::instantiate(deps, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -129,12 +127,9 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 /// or equal version.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let from_version = migrate_forward(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("from_version", from_version)
-        .add_attribute("to_version", CONTRACT_VERSION))
+    Ok(depin_interface::migration::migrate(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?)
 }
-
-/// A deposit as the handlers take it: its denom and a positive amount.
-pub type Deposit = (Denom, Uint128);

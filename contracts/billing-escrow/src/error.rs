@@ -30,20 +30,19 @@ pub enum ContractError {
     #[error("{0}")]
     MultiplyFraction(#[from] CheckedMultiplyFractionError),
 
-    #[error("only the DAO may {action}")]
-    NotDao { action: &'static str },
+    #[error("unauthorized: {sender} may not {action}")]
+    Unauthorized {
+        sender: String,
+        action: &'static str,
+    },
 
-    #[error("only the DAO or an arbiter may resolve disputes")]
-    NotArbiter {},
-
-    #[error("only the consumer of lease {lease_id} may {action}")]
-    NotConsumer { lease_id: u64, action: &'static str },
-
-    #[error("only the provider of lease {lease_id} may {action}")]
-    NotProvider { lease_id: u64, action: &'static str },
-
-    #[error("only the consumer or the provider of lease {lease_id} may close it")]
-    NotParty { lease_id: u64 },
+    /// `party` is `consumer`, `provider` or `consumer or the provider`.
+    #[error("only the {party} of lease {lease_id} may {action}")]
+    NotLeaseParty {
+        lease_id: u64,
+        party: &'static str,
+        action: &'static str,
+    },
 
     #[error("fee_bps is {fee_bps}; the limit is {max}")]
     FeeTooHigh { fee_bps: u16, max: u16 },
@@ -54,15 +53,8 @@ pub enum ContractError {
     #[error("denom {denom} is not accepted by the escrow")]
     DenomNotAccepted { denom: String },
 
-    #[error("cw20 hook from {sender}, which is not an accepted cw20 denom")]
-    UnacceptedCw20 { sender: Addr },
-
-    #[error("{field} has {len} entries; the limit is {max}")]
-    TooManyEntries {
-        field: &'static str,
-        len: usize,
-        max: usize,
-    },
+    #[error("cw20 {token} is not {expected}")]
+    UnknownToken { token: String, expected: String },
 
     #[error("lease {lease_id} is paid in {expected}, not {got}")]
     WrongDenom {
@@ -71,11 +63,11 @@ pub enum ContractError {
         got: String,
     },
 
-    #[error("the deposit must be positive")]
-    ZeroDeposit {},
+    #[error("the amount must be greater than zero")]
+    ZeroAmount {},
 
-    #[error("provider {provider} is not registered")]
-    UnknownProvider { provider: String },
+    #[error("{address} is not a registered provider")]
+    ProviderNotFound { address: String },
 
     #[error("provider {provider} is {status}; only active providers can be leased")]
     ProviderNotActive { provider: Addr, status: String },
@@ -88,9 +80,6 @@ pub enum ContractError {
 
     #[error("a provider cannot lease from itself")]
     SelfLease {},
-
-    #[error("rate_per_second must be positive")]
-    ZeroRate {},
 
     #[error("consumer_pubkey is {len} bytes; a compressed secp256k1 key is 33 bytes starting with 0x02 or 0x03")]
     InvalidPubkey { len: usize },
@@ -115,9 +104,6 @@ pub enum ContractError {
         expected: &'static str,
         action: &'static str,
     },
-
-    #[error("units must be positive")]
-    ZeroUnits {},
 
     #[error("the charge is zero: the lease price is {price_per_unit} per unit")]
     ZeroCharge { price_per_unit: Uint128 },

@@ -9,9 +9,9 @@ use depin_interface::escrow::{
 };
 use depin_interface::pagination::page_limit;
 
-use crate::book::{accrue, settlement};
 use crate::error::ContractError;
-use crate::state::{leases, Book, Charge, Lease, MeteredBook, CHARGES, CONFIG};
+use crate::settlement::{accrue, settlement};
+use crate::state::{leases, Billing, Charge, Lease, MeteredBilling, CHARGES, CONFIG};
 
 fn std_err(err: ContractError) -> StdError {
     match err {
@@ -45,13 +45,13 @@ pub fn lease(deps: Deps, env: Env, lease_id: u64) -> StdResult<LeaseResponse> {
 
 fn lease_response(lease_id: u64, mut lease: Lease, now: Timestamp) -> StdResult<LeaseResponse> {
     accrue(&mut lease, now).map_err(std_err)?;
-    let billing = match &lease.book {
-        Book::Metered(_) => BillingMode::Metered {},
-        Book::Streaming(stream) => BillingMode::Streaming {
+    let billing = match &lease.billing {
+        Billing::Metered(_) => BillingMode::Metered {},
+        Billing::Streaming(stream) => BillingMode::Streaming {
             rate_per_second: stream.rate_per_second,
         },
-        Book::Receipts(book) => BillingMode::Receipts {
-            consumer_pubkey: book.consumer_pubkey.clone(),
+        Billing::Receipts(billing) => BillingMode::Receipts {
+            consumer_pubkey: billing.consumer_pubkey.clone(),
         },
     };
     Ok(LeaseResponse {
@@ -129,7 +129,7 @@ pub fn charges(
     limit: Option<u32>,
 ) -> StdResult<ChargesResponse> {
     let lease = load(deps, lease_id)?;
-    let Book::Metered(book) = &lease.book else {
+    let Billing::Metered(billing) = &lease.billing else {
         return Ok(ChargesResponse { charges: vec![] });
     };
     let now = env.block.time.seconds();
@@ -142,7 +142,7 @@ pub fn charges(
             Order::Ascending,
         )
         .take(page_limit(limit))
-        .map(|item| item.map(|(id, charge)| charge_response(id, charge, book, now)))
+        .map(|item| item.map(|(id, charge)| charge_response(id, charge, billing, now)))
         .collect::<StdResult<_>>()?;
     Ok(ChargesResponse { charges })
 }
@@ -151,26 +151,31 @@ pub fn charges(
 pub fn charge_status(
     charge_id: u64,
     charge: &Charge,
-    book: &MeteredBook,
+    billing: &MeteredBilling,
     now: u64,
 ) -> ChargeStatus {
     match &charge.dispute {
         Some(dispute) => match dispute.upheld {
             None => ChargeStatus::Disputed,
             Some(false) => ChargeStatus::Voided,
-            Some(true) if book.settle_count > dispute.upheld_at_settle => ChargeStatus::Paid,
+            Some(true) if billing.settle_count > dispute.upheld_at_settle => ChargeStatus::Paid,
             Some(true) => ChargeStatus::Payable,
         },
-        None if charge_id <= book.settled_through => ChargeStatus::Paid,
+        None if charge_id <= billing.settled_through => ChargeStatus::Paid,
         None if charge.matures_at <= now => ChargeStatus::Payable,
         None => ChargeStatus::Pending,
     }
 }
 
-fn charge_response(charge_id: u64, charge: Charge, book: &MeteredBook, now: u64) -> ChargeResponse {
+fn charge_response(
+    charge_id: u64,
+    charge: Charge,
+    billing: &MeteredBilling,
+    now: u64,
+) -> ChargeResponse {
     ChargeResponse {
         charge_id,
-        status: charge_status(charge_id, &charge, book, now),
+        status: charge_status(charge_id, &charge, billing, now),
         units: charge.units,
         amount: charge.amount,
         fee_bps: charge.fee_bps,

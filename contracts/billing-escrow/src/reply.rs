@@ -3,7 +3,9 @@
 use cosmwasm_std::{DepsMut, Env, Reply, Response, SubMsgResult};
 
 use crate::error::ContractError;
-use crate::helpers::REPLY_RECORD_USAGE;
+
+/// Reply id of the `record_usage` submessage sent to the registry on every payment.
+pub const REPLY_RECORD_USAGE: u64 = 1;
 
 pub fn reply(_deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
     match msg.id {

@@ -1,4 +1,4 @@
-//! The lease book: what is due now, streaming accrual, and applying a settle.
+//! The lease billing: what is due now, streaming accrual, and applying a settle.
 //! Everything here costs O(1) storage reads per lease, plus one per dispute
 //! whose charge matured since the previous settle.
 
@@ -7,15 +7,15 @@ use cw_storage_plus::Bound;
 use depin_interface::escrow::LeaseState;
 
 use crate::error::ContractError;
-use crate::state::{Book, Lease, MeteredBook, DISPUTED, MATURITY};
-use crate::sums::{fee_of, stream_accrual, Sums};
+use crate::state::{Billing, Lease, MeteredBilling, DISPUTED, MATURITY};
+use crate::sums::{fee_of, stream_accrual, ChargeTotals};
 
-/// What a settle pays now and where it moves a metered book.
+/// What a settle pays now and where it moves a metered billing.
 #[derive(Debug, Default, PartialEq)]
 pub struct Settlement {
-    pub due: Sums,
-    /// New `(settled_through, settled)` boundary of a metered book.
-    pub boundary: Option<(u64, Sums)>,
+    pub due: ChargeTotals,
+    /// New `(settled_through, settled)` boundary of a metered billing.
+    pub boundary: Option<(u64, ChargeTotals)>,
     /// `DISPUTED` keys `(matures_at, charge_id)` the new boundary passes.
     pub passed_disputes: Vec<(u64, u64)>,
 }
@@ -23,18 +23,18 @@ pub struct Settlement {
 /// Matured charges not paid yet, less the disputed ones, plus upheld disputes.
 ///
 /// Charges mature in id order, so the matured ones are a prefix: one
-/// descending seek finds the last matured charge and its prefix sums; the
+/// descending seek finds the last matured charge and its prefix totals; the
 /// batch is the difference from the prefix at the previous settle. Disputed
 /// charges in the batch (always after the previous boundary, since a dispute
 /// happens before maturity) are subtracted; their money moves on resolution.
 pub fn metered_settlement(
     storage: &dyn Storage,
     lease_id: u64,
-    book: &MeteredBook,
+    billing: &MeteredBilling,
     now: u64,
 ) -> Result<Settlement, ContractError> {
     let mut settlement = Settlement {
-        due: book.upheld,
+        due: billing.upheld,
         ..Settlement::default()
     };
     let last = MATURITY
@@ -50,10 +50,10 @@ pub fn metered_settlement(
     let Some(((_, charge_id), cumulative)) = last else {
         return Ok(settlement);
     };
-    if charge_id <= book.settled_through {
+    if charge_id <= billing.settled_through {
         return Ok(settlement);
     }
-    let mut batch = cumulative.checked_sub(book.settled)?;
+    let mut batch = cumulative.checked_sub(billing.settled)?;
     let disputed = DISPUTED
         .sub_prefix(lease_id)
         .range(
@@ -63,8 +63,8 @@ pub fn metered_settlement(
             Order::Ascending,
         )
         .collect::<StdResult<Vec<_>>>()?;
-    for (key, sums) in disputed {
-        batch = batch.checked_sub(sums)?;
+    for (key, totals) in disputed {
+        batch = batch.checked_sub(totals)?;
         settlement.passed_disputes.push(key);
     }
     settlement.due = settlement.due.checked_add(batch)?;
@@ -78,7 +78,7 @@ pub fn accrue(lease: &mut Lease, now: Timestamp) -> Result<(), ContractError> {
     if lease.state != LeaseState::Open {
         return Ok(());
     }
-    let Book::Streaming(stream) = &mut lease.book else {
+    let Billing::Streaming(stream) = &mut lease.billing else {
         return Ok(());
     };
     let Some(from) = stream.accrued_until else {
@@ -103,17 +103,17 @@ pub fn settlement(
     now: Timestamp,
     fee_bps: u16,
 ) -> Result<Settlement, ContractError> {
-    match &lease.book {
-        Book::Metered(book) => metered_settlement(storage, lease_id, book, now.seconds()),
-        Book::Streaming(stream) => Ok(Settlement {
-            due: Sums::new(
+    match &lease.billing {
+        Billing::Metered(billing) => metered_settlement(storage, lease_id, billing, now.seconds()),
+        Billing::Streaming(stream) => Ok(Settlement {
+            due: ChargeTotals::new(
                 lease.reserved,
                 fee_of(lease.reserved, fee_bps)?,
                 stream.unsettled_seconds,
             ),
             ..Settlement::default()
         }),
-        Book::Receipts(_) => Ok(Settlement::default()),
+        Billing::Receipts(_) => Ok(Settlement::default()),
     }
 }
 
@@ -132,22 +132,22 @@ pub fn apply_settlement(
     if !due.is_zero() {
         lease.last_settled_at = Some(now);
     }
-    match &mut lease.book {
-        Book::Metered(book) => {
+    match &mut lease.billing {
+        Billing::Metered(billing) => {
             if let Some((charge_id, cumulative)) = settlement.boundary {
-                book.settled_through = charge_id;
-                book.settled = cumulative;
+                billing.settled_through = charge_id;
+                billing.settled = cumulative;
             }
             for (matures_at, charge_id) in &settlement.passed_disputes {
                 DISPUTED.remove(storage, (lease_id, *matures_at, *charge_id));
             }
-            if !book.upheld.is_zero() {
-                book.upheld = Sums::default();
-                book.settle_count = book.settle_count.saturating_add(1);
+            if !billing.upheld.is_zero() {
+                billing.upheld = ChargeTotals::default();
+                billing.settle_count = billing.settle_count.saturating_add(1);
             }
         }
-        Book::Streaming(stream) => stream.unsettled_seconds = Uint128::zero(),
-        Book::Receipts(_) => {}
+        Billing::Streaming(stream) => stream.unsettled_seconds = Uint128::zero(),
+        Billing::Receipts(_) => {}
     }
     Ok(())
 }
@@ -155,8 +155,8 @@ pub fn apply_settlement(
 /// True when no charge is in its window or disputed, nothing is reserved,
 /// and the provider's grace for final usage or receipts is over.
 pub fn nothing_pending(lease: &Lease, now: Timestamp) -> bool {
-    let disputes = match &lease.book {
-        Book::Metered(book) => book.open_disputes,
+    let disputes = match &lease.billing {
+        Billing::Metered(billing) => billing.open_disputes,
         _ => 0,
     };
     lease.reserved.is_zero() && disputes == 0 && !matches!(lease.close_after, Some(t) if now < t)

@@ -5,10 +5,10 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{Addr, Binary, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
-use depin_interface::escrow::LeaseState;
+use depin_interface::escrow::{BillingMode, LeaseState};
 use depin_interface::Denom;
 
-use crate::sums::Sums;
+use crate::sums::ChargeTotals;
 
 #[cw_serde]
 pub struct Config {
@@ -21,30 +21,41 @@ pub struct Config {
     pub arbiters: Vec<Addr>,
 }
 
-/// The billing book of a lease, per mode.
+/// How a lease is billed, with the running state of its mode.
 #[cw_serde]
-pub enum Book {
-    Metered(MeteredBook),
-    Streaming(StreamingBook),
-    Receipts(ReceiptsBook),
+pub enum Billing {
+    Metered(MeteredBilling),
+    Streaming(StreamingBilling),
+    Receipts(ReceiptsBilling),
+}
+
+impl Billing {
+    /// The mode's name, as [`BillingMode::as_str`] gives it.
+    pub fn mode_name(&self) -> &'static str {
+        match self {
+            Billing::Metered(_) => BillingMode::METERED,
+            Billing::Streaming(_) => BillingMode::STREAMING,
+            Billing::Receipts(_) => BillingMode::RECEIPTS,
+        }
+    }
 }
 
 /// Running totals of a metered lease. Charges mature in charge-id order
 /// (`matures_at = created_at + lease.dispute_window`), so "everything matured"
-/// is a prefix of the charges and settling pays a difference of prefix sums.
+/// is a prefix of the charges and settling pays a difference of prefix totals.
 #[cw_serde]
 #[derive(Default)]
-pub struct MeteredBook {
+pub struct MeteredBilling {
     /// Id the next charge gets (ids start at 1).
     pub next_charge_id: u64,
-    /// Sums over every charge reported so far.
-    pub total: Sums,
+    /// ChargeTotals over every charge reported so far.
+    pub total: ChargeTotals,
     /// Last charge id a settle has passed (0 = none).
     pub settled_through: u64,
     /// `total` as it was at charge `settled_through`.
-    pub settled: Sums,
+    pub settled: ChargeTotals,
     /// Upheld disputed charges not paid yet.
-    pub upheld: Sums,
+    pub upheld: ChargeTotals,
     /// Disputes not resolved yet.
     pub open_disputes: u64,
     /// Number of settles that paid upheld charges; tells paid upheld charges apart.
@@ -52,7 +63,7 @@ pub struct MeteredBook {
 }
 
 #[cw_serde]
-pub struct StreamingBook {
+pub struct StreamingBilling {
     pub rate_per_second: Uint128,
     /// Accrual is billed up to here; `None` until the provider accepts.
     pub accrued_until: Option<Timestamp>,
@@ -61,7 +72,7 @@ pub struct StreamingBook {
 }
 
 #[cw_serde]
-pub struct ReceiptsBook {
+pub struct ReceiptsBilling {
     /// 33-byte compressed secp256k1 key of the consumer.
     pub consumer_pubkey: Binary,
     /// Units paid so far (0 = none): a receipt pays only the part of its
@@ -92,7 +103,9 @@ pub struct Lease {
     /// (the provider's grace to report final usage or redeem its last receipts
     /// after the consumer closes).
     pub close_after: Option<Timestamp>,
-    pub book: Book,
+    /// Stored under its former name, so leases saved before the rename still load.
+    #[serde(rename = "book")]
+    pub billing: Billing,
 }
 
 /// A dispute on a charge.
@@ -101,7 +114,7 @@ pub struct Dispute {
     pub reason: String,
     /// `None` while open; `Some(true)` upheld, `Some(false)` voided.
     pub upheld: Option<bool>,
-    /// `MeteredBook::settle_count` when the dispute was upheld: the charge is
+    /// `MeteredBilling::settle_count` when the dispute was upheld: the charge is
     /// paid once the count has moved past it.
     pub upheld_at_settle: u64,
     /// The registry told `dispute_opened` (it holds the provider's stake);
@@ -152,12 +165,12 @@ pub fn leases<'a>() -> IndexedMap<u64, Lease, LeaseIndexes<'a>> {
 
 /// `(lease_id, charge_id)` → charge.
 pub const CHARGES: Map<(u64, u64), Charge> = Map::new("ch");
-/// `(lease_id, matures_at, charge_id)` → sums over every charge up to and
+/// `(lease_id, matures_at, charge_id)` → totals over every charge up to and
 /// including this one. Settling seeks the last entry with `matures_at <= now`.
-pub const MATURITY: Map<(u64, u64, u64), Sums> = Map::new("cm");
-/// `(lease_id, matures_at, charge_id)` → the disputed charge's own sums, kept
+pub const MATURITY: Map<(u64, u64, u64), ChargeTotals> = Map::new("cm");
+/// `(lease_id, matures_at, charge_id)` → the disputed charge's own totals, kept
 /// until a settle boundary passes it (then subtracted from the prefix paid).
-pub const DISPUTED: Map<(u64, u64, u64), Sums> = Map::new("cd");
+pub const DISPUTED: Map<(u64, u64, u64), ChargeTotals> = Map::new("cd");
 
 /// Every namespace, for the uniqueness test.
 pub const NAMESPACES: &[&str] = &["cfg", "lid", "l", "lc", "lp", "ch", "cm", "cd"];

@@ -1,4 +1,4 @@
-//! Pure arithmetic: running sums, the fee split and streaming accrual.
+//! Pure arithmetic: running totals, the fee split and streaming accrual.
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{OverflowError, StdError, Uint128};
@@ -11,27 +11,27 @@ pub const BPS_DENOMINATOR: u128 = 10_000;
 /// Amount, fee and units of a set of charges, summed.
 #[cw_serde]
 #[derive(Default, Copy)]
-pub struct Sums {
+pub struct ChargeTotals {
     pub amount: Uint128,
     pub fee: Uint128,
     pub units: Uint128,
 }
 
-impl Sums {
+impl ChargeTotals {
     pub fn new(amount: Uint128, fee: Uint128, units: Uint128) -> Self {
-        Sums { amount, fee, units }
+        ChargeTotals { amount, fee, units }
     }
 
-    pub fn checked_add(self, other: Sums) -> Result<Sums, OverflowError> {
-        Ok(Sums {
+    pub fn checked_add(self, other: ChargeTotals) -> Result<ChargeTotals, OverflowError> {
+        Ok(ChargeTotals {
             amount: self.amount.checked_add(other.amount)?,
             fee: self.fee.checked_add(other.fee)?,
             units: self.units.checked_add(other.units)?,
         })
     }
 
-    pub fn checked_sub(self, other: Sums) -> Result<Sums, OverflowError> {
-        Ok(Sums {
+    pub fn checked_sub(self, other: ChargeTotals) -> Result<ChargeTotals, OverflowError> {
+        Ok(ChargeTotals {
             amount: self.amount.checked_sub(other.amount)?,
             fee: self.fee.checked_sub(other.fee)?,
             units: self.units.checked_sub(other.units)?,
@@ -58,9 +58,13 @@ pub fn fee_of(amount: Uint128, fee_bps: u16) -> Result<Uint128, ContractError> {
     Ok(amount.checked_mul_ceil((Uint128::from(fee_bps), Uint128::new(BPS_DENOMINATOR)))?)
 }
 
-/// Sums of one charge or payment of `amount` for `units` at `fee_bps`.
-pub fn priced(amount: Uint128, units: Uint128, fee_bps: u16) -> Result<Sums, ContractError> {
-    Ok(Sums::new(amount, fee_of(amount, fee_bps)?, units))
+/// ChargeTotals of one charge or payment of `amount` for `units` at `fee_bps`.
+pub fn priced(
+    amount: Uint128,
+    units: Uint128,
+    fee_bps: u16,
+) -> Result<ChargeTotals, ContractError> {
+    Ok(ChargeTotals::new(amount, fee_of(amount, fee_bps)?, units))
 }
 
 /// Whole units of `owed` that `available` pays at `price` each, and their
@@ -154,20 +158,22 @@ mod tests {
 
     #[test]
     fn sums_add_and_subtract_checked() {
-        let a = Sums::new(Uint128::new(10), Uint128::new(1), Uint128::new(2));
-        let b = Sums::new(Uint128::new(4), Uint128::new(1), Uint128::new(1));
+        let a = ChargeTotals::new(Uint128::new(10), Uint128::new(1), Uint128::new(2));
+        let b = ChargeTotals::new(Uint128::new(4), Uint128::new(1), Uint128::new(1));
         assert_eq!(
             a.checked_add(b).unwrap(),
-            Sums::new(Uint128::new(14), Uint128::new(2), Uint128::new(3))
+            ChargeTotals::new(Uint128::new(14), Uint128::new(2), Uint128::new(3))
         );
         assert_eq!(
             a.checked_sub(b).unwrap(),
-            Sums::new(Uint128::new(6), Uint128::zero(), Uint128::new(1))
+            ChargeTotals::new(Uint128::new(6), Uint128::zero(), Uint128::new(1))
         );
         assert!(b.checked_sub(a).is_err());
-        assert!(Sums::new(Uint128::MAX, Uint128::zero(), Uint128::zero())
-            .checked_add(b)
-            .is_err());
+        assert!(
+            ChargeTotals::new(Uint128::MAX, Uint128::zero(), Uint128::zero())
+                .checked_add(b)
+                .is_err()
+        );
         assert_eq!(a.provider_amount().unwrap(), Uint128::new(9));
     }
 

@@ -1,10 +1,10 @@
-//! Entry points only: each message is dispatched to its handler.
+//! Entry points: the funds guard, then dispatch to `instantiate`,
+//! `execute::*`, `query` and `reply`.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response, StdResult};
 use depin_interface::dao::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
-use depin_interface::migration::migrate_forward;
 
 use crate::error::ContractError;
 use crate::execute::{config, execution, proposals, receive, staking, voting};
@@ -16,10 +16,14 @@ pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn instantiate(
     deps: DepsMut,
     env: Env,
-    info: MessageInfo,
+    _info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
-    crate::instantiate::bootstrap(deps, env, info, msg)
+    // No funds guard: native funds sent along stay in the DAO and seed the treasury.
+    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(crate::instantiate::instantiate(deps, env, msg)?
+        .add_attribute("contract", CONTRACT_NAME)
+        .add_attribute("version", CONTRACT_VERSION))
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -60,9 +64,9 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
 /// or equal version.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let from_version = migrate_forward(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("from_version", from_version)
-        .add_attribute("to_version", CONTRACT_VERSION))
+    Ok(depin_interface::migration::migrate(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?)
 }

@@ -49,10 +49,10 @@ pub enum ContractError {
     #[error("{0}")]
     Migration(#[from] MigrationError),
 
-    #[error("unauthorized: {action} may only be sent by {allowed}")]
+    #[error("unauthorized: {sender} may not {action}")]
     Unauthorized {
+        sender: String,
         action: &'static str,
-        allowed: &'static str,
     },
 
     #[error("{field} is {value}; it must be above 0 and at most 1")]
@@ -89,24 +89,14 @@ pub enum ContractError {
         reason: MessageRefusal,
     },
 
-    #[error("{field} must be greater than zero")]
-    ZeroDuration { field: &'static str },
-
-    #[error("{field} is {value} seconds; the limit is {max}")]
-    DurationTooLong {
-        field: &'static str,
-        value: u64,
-        max: u64,
-    },
-
     #[error("a guardian can veto only during a timelock: set a timelock above 0 or no guardian")]
     GuardianWithoutTimelock {},
 
     #[error("code id of the {contract} must not be zero")]
     ZeroCodeId { contract: &'static str },
 
-    #[error("cw20 hook from {sender}; only the suite token {token} is accepted")]
-    WrongToken { sender: String, token: String },
+    #[error("cw20 {token} is not {expected}")]
+    UnknownToken { token: String, expected: String },
 
     #[error("the amount must be greater than zero")]
     ZeroAmount {},
@@ -128,7 +118,7 @@ pub enum ContractError {
     #[error("cannot unstake {requested}: {staked} staked")]
     InsufficientStake { requested: Uint128, staked: Uint128 },
 
-    #[error("no claim of {address} has matured")]
+    #[error("no claim of {address} has matured yet")]
     NothingToClaim { address: String },
 
     #[error("proposal {proposal_id} does not exist")]
@@ -186,7 +176,7 @@ pub enum ContractError {
     ReservesSpent { balance: Uint128, reserved: Uint128 },
 
     #[error("unknown reply id {id}")]
-    UnknownReply { id: u64 },
+    UnknownReplyId { id: u64 },
 
     #[error("the suite bootstrap is not finished")]
     SuiteNotReady {},

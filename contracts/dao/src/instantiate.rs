@@ -1,27 +1,21 @@
-//! Bootstrap: the DAO's instantiate creates the token; the replies create
+//! `instantiate`, the suite bootstrap: the DAO's instantiate creates the token; the replies create
 //! the registry, then the escrow, then wire them (see `reply.rs`). Every step
 //! is `reply_on_success`, so any failure fails the whole instantiate.
 
-use cosmwasm_std::{to_json_binary, DepsMut, Env, MessageInfo, Response, SubMsg, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, DepsMut, Env, Response, SubMsg, Uint128, WasmMsg};
 use depin_interface::dao::{InstantiateMsg, SuiteInstantiate};
 use depin_interface::token;
 
-use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION};
 use crate::error::ContractError;
 use crate::execute::config::{check_emission, check_unbonding, validate_config};
-use crate::reply::REPLY_TOKEN;
+use crate::reply::{REPLY_TOKEN, TOKEN_LABEL};
 use crate::state::{Bootstrap, BOOTSTRAP, CONFIG, PROPOSAL_COUNT, RESERVED, TOTAL_STAKE};
 
-/// wasm labels of the contracts the DAO creates.
-pub const TOKEN_LABEL: &str = "depin-reward-token";
-pub const REGISTRY_LABEL: &str = "depin-provider-registry";
-pub const ESCROW_LABEL: &str = "depin-billing-escrow";
-
-/// Native funds sent along stay in the DAO: they seed the treasury.
-pub fn bootstrap(
+/// The DAO's config and the first bootstrap step (the token). The caller has
+/// recorded the cw2 version.
+pub fn instantiate(
     deps: DepsMut,
     env: Env,
-    _info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     let config = validate_config(deps.api, msg.config)?;
@@ -54,7 +48,6 @@ pub fn bootstrap(
             return Err(ContractError::ZeroCodeId { contract });
         }
     }
-    cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     CONFIG.save(deps.storage, &config)?;
     PROPOSAL_COUNT.save(deps.storage, &0)?;
     RESERVED.save(deps.storage, &Uint128::zero())?;
@@ -96,7 +89,5 @@ pub fn bootstrap(
     };
     Ok(Response::new()
         .add_submessage(SubMsg::reply_on_success(instantiate_token, REPLY_TOKEN))
-        .add_attribute("action", "instantiate")
-        .add_attribute("contract", CONTRACT_NAME)
-        .add_attribute("version", CONTRACT_VERSION))
+        .add_attribute("action", "instantiate"))
 }

@@ -111,16 +111,3 @@ pub fn load_proposal(storage: &dyn Storage, proposal_id: u64) -> Result<Proposal
         .may_load(storage, proposal_id)?
         .ok_or(ContractError::ProposalNotFound { proposal_id })
 }
-
-/// The status as it appears in JSON and in event attributes.
-pub fn status_name(status: ProposalStatus) -> &'static str {
-    match status {
-        ProposalStatus::Open => "open",
-        ProposalStatus::Passed => "passed",
-        ProposalStatus::Rejected => "rejected",
-        ProposalStatus::Executed => "executed",
-        ProposalStatus::ExecutionFailed => "execution_failed",
-        ProposalStatus::Vetoed => "vetoed",
-        ProposalStatus::Closed => "closed",
-    }
-}

@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{to_json_binary, Binary, Deps, Env, Order, StdError, StdResult};
 use cw_storage_plus::Bound;
+use cw_utils::maybe_addr;
 use depin_interface::dao::{
     ProposalsResponse, QueryMsg, SuiteResponse, TotalPowerResponse, VoteInfo, VoteResponse,
     VotesResponse, VotingPowerResponse,
@@ -59,9 +60,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             start_after,
             limit,
         } => {
-            let start = start_after
-                .map(|a| deps.api.addr_validate(&a))
-                .transpose()?;
+            let start = maybe_addr(deps.api, start_after)?;
             let votes = VOTES
                 .prefix(proposal_id)
                 .range(

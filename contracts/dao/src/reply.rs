@@ -1,7 +1,8 @@
 //! Replies: the three bootstrap steps and a failed proposal execution.
 
 use cosmwasm_std::{
-    to_json_binary, Addr, Api, DepsMut, Env, Reply, Response, SubMsg, SubMsgResult, WasmMsg,
+    to_json_binary, wasm_execute, Addr, Api, DepsMut, Env, Reply, Response, SubMsg, SubMsgResult,
+    WasmMsg,
 };
 use cw_utils::parse_instantiate_response_data;
 use depin_interface::dao::ProposalStatus;
@@ -9,8 +10,12 @@ use depin_interface::registry::RegistryConfigUpdate;
 use depin_interface::{escrow, registry, token, UncheckedDenom};
 
 use crate::error::ContractError;
-use crate::instantiate::{ESCROW_LABEL, REGISTRY_LABEL};
 use crate::state::{Suite, BOOTSTRAP, DISPATCHING, PROPOSALS, SUITE};
+
+/// wasm labels of the contracts the DAO creates in its bootstrap.
+pub const TOKEN_LABEL: &str = "depin-reward-token";
+pub const REGISTRY_LABEL: &str = "depin-provider-registry";
+pub const ESCROW_LABEL: &str = "depin-billing-escrow";
 
 pub const REPLY_TOKEN: u64 = 1;
 pub const REPLY_REGISTRY: u64 = 2;
@@ -33,7 +38,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
             on_escrow(deps, escrow)
         }
         REPLY_EXECUTION_FAILED => on_execution_failed(deps, msg),
-        id => Err(ContractError::UnknownReply { id }),
+        id => Err(ContractError::UnknownReplyId { id }),
     }
 }
 
@@ -138,21 +143,21 @@ fn on_escrow(deps: DepsMut, escrow: Addr) -> Result<Response, ContractError> {
             escrow: escrow.clone(),
         },
     )?;
-    let wire_escrow = WasmMsg::Execute {
-        contract_addr: registry.to_string(),
-        msg: to_json_binary(&registry::ExecuteMsg::UpdateConfig(RegistryConfigUpdate {
+    let wire_escrow = wasm_execute(
+        &registry,
+        &registry::ExecuteMsg::UpdateConfig(RegistryConfigUpdate {
             billing_escrow: Some(escrow.to_string()),
             ..Default::default()
-        }))?,
-        funds: vec![],
-    };
-    let hand_over_minting = WasmMsg::Execute {
-        contract_addr: token.to_string(),
-        msg: to_json_binary(&token::ExecuteMsg::UpdateMinter {
+        }),
+        vec![],
+    )?;
+    let hand_over_minting = wasm_execute(
+        &token,
+        &token::ExecuteMsg::UpdateMinter {
             new_minter: Some(registry.to_string()),
-        })?,
-        funds: vec![],
-    };
+        },
+        vec![],
+    )?;
     Ok(Response::new()
         .add_message(wire_escrow)
         .add_message(hand_over_minting)
@@ -164,7 +169,7 @@ fn on_escrow(deps: DepsMut, escrow: Addr) -> Result<Response, ContractError> {
 fn on_execution_failed(deps: DepsMut, msg: Reply) -> Result<Response, ContractError> {
     let error = match msg.result {
         SubMsgResult::Err(err) => err,
-        SubMsgResult::Ok(_) => return Err(ContractError::UnknownReply { id: msg.id }),
+        SubMsgResult::Ok(_) => return Err(ContractError::UnknownReplyId { id: msg.id }),
     };
     let proposal_id = DISPATCHING.load(deps.storage)?;
     DISPATCHING.remove(deps.storage);

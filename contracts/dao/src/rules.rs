@@ -133,19 +133,14 @@ fn message_kind(msg: &CosmosMsg) -> String {
 mod tests {
     use super::*;
     use cosmwasm_std::testing::MockApi;
-    use cosmwasm_std::{coins, to_json_binary, BankMsg, Empty, Uint128};
+    use cosmwasm_std::{coins, to_json_binary, wasm_execute, BankMsg, Empty, Uint128};
 
     fn token(api: &MockApi) -> Addr {
         api.addr_make("token")
     }
 
     fn execute_on(contract: &Addr, msg: &token::ExecuteMsg) -> CosmosMsg {
-        WasmMsg::Execute {
-            contract_addr: contract.to_string(),
-            msg: to_json_binary(msg).unwrap(),
-            funds: vec![],
-        }
-        .into()
+        wasm_execute(contract, msg, vec![]).unwrap().into()
     }
 
     #[test]

@@ -1,15 +1,18 @@
-//! Entry points: validate, then dispatch to `execute::*` and `query`.
+//! Entry points: the funds guards, then dispatch to `instantiate`,
+//! `execute::*` and `query`.
 
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
+use cosmwasm_std::Uint128;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
-use cw_utils::nonpayable;
-use depin_interface::migration::migrate_forward;
+use cw_utils::{must_pay, nonpayable};
 use depin_interface::registry::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use depin_interface::Denom;
 
 use crate::error::ContractError;
-use crate::execute::{config, native_stake, provider, rewards, slashing, stake};
-use crate::query;
+use crate::execute::{config, provider, rewards, slashing, stake};
+use crate::state::CONFIG;
+use crate::{instantiate, query};
 
 pub const CONTRACT_NAME: &str = "crates.io:depin-provider-registry";
 pub const CONTRACT_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -21,8 +24,9 @@ pub fn instantiate(
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
     cw2::set_contract_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    config::instantiate(deps, env, info, msg)
+    instantiate::instantiate(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
@@ -32,10 +36,13 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
+    // Only `register` and `bond` take (native) funds; every other message refuses them.
+    if !matches!(msg, ExecuteMsg::Register(_) | ExecuteMsg::Bond {}) {
+        nonpayable(&info)?;
+    }
     match msg {
         ExecuteMsg::Register(msg) => {
-            let cfg = crate::state::CONFIG.load(deps.storage)?;
-            let amount = native_stake(&cfg, &info)?;
+            let amount = native_stake(deps.as_ref().storage, &info)?;
             provider::register(deps, env, info.sender, amount, msg)
         }
         ExecuteMsg::UpdateProvider {
@@ -44,52 +51,36 @@ pub fn execute(
             capacity,
             prices,
             metadata_uri,
-        } => {
-            nonpayable(&info)?;
-            provider::update_provider(
-                deps,
-                env,
-                info,
-                endpoint,
-                region,
-                capacity,
-                prices,
-                metadata_uri,
-            )
-        }
+        } => provider::update_provider(
+            deps,
+            env,
+            info,
+            endpoint,
+            region,
+            capacity,
+            prices,
+            metadata_uri,
+        ),
         ExecuteMsg::Bond {} => {
-            let cfg = crate::state::CONFIG.load(deps.storage)?;
-            let amount = native_stake(&cfg, &info)?;
+            let amount = native_stake(deps.as_ref().storage, &info)?;
             stake::bond(deps, env, info.sender, amount)
         }
         ExecuteMsg::Unbond { amount } => stake::unbond(deps, env, info, amount),
         ExecuteMsg::Claim {} => stake::claim(deps, env, info),
-        ExecuteMsg::Deregister {} => {
-            nonpayable(&info)?;
-            provider::deregister(deps, env, info)
-        }
-        ExecuteMsg::Heartbeat {} => {
-            nonpayable(&info)?;
-            provider::heartbeat(deps, env, info)
-        }
+        ExecuteMsg::Deregister {} => provider::deregister(deps, env, info),
+        ExecuteMsg::Heartbeat {} => provider::heartbeat(deps, env, info),
         ExecuteMsg::Attest {
             provider: addr,
             score,
             capacity,
-        } => {
-            nonpayable(&info)?;
-            provider::attest(deps, info, addr, score, capacity)
-        }
+        } => provider::attest(deps, info, addr, score, capacity),
         ExecuteMsg::RecordUsage {
             provider,
             units,
             revenue,
             fees,
         } => rewards::record_usage(deps, env, info, provider, units, revenue, fees),
-        ExecuteMsg::Refresh { provider } => {
-            nonpayable(&info)?;
-            provider::refresh(deps, env, provider)
-        }
+        ExecuteMsg::Refresh { provider } => provider::refresh(deps, env, provider),
         ExecuteMsg::DisputeOpened { provider } => slashing::dispute(deps, info, provider, true),
         ExecuteMsg::DisputeResolved { provider } => slashing::dispute(deps, info, provider, false),
         ExecuteMsg::Slash {
@@ -137,9 +128,24 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 /// or equal version.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    let from_version = migrate_forward(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new()
-        .add_attribute("action", "migrate")
-        .add_attribute("from_version", from_version)
-        .add_attribute("to_version", CONTRACT_VERSION))
+    Ok(depin_interface::migration::migrate(
+        deps.storage,
+        CONTRACT_NAME,
+        CONTRACT_VERSION,
+    )?)
+}
+
+/// The stake paid with a native-funds message (`must_pay` in the stake
+/// denom); a cw20 stake denom is staked through the token's `send` instead.
+fn native_stake(
+    storage: &dyn cosmwasm_std::Storage,
+    info: &MessageInfo,
+) -> Result<Uint128, ContractError> {
+    match CONFIG.load(storage)?.stake_denom {
+        Denom::Native(denom) => Ok(must_pay(info, &denom)?),
+        Denom::Cw20(token) => Err(ContractError::WrongStakeMethod {
+            expected: token.to_string(),
+            how: "with a cw20 send to the registry",
+        }),
+    }
 }

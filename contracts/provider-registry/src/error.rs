@@ -39,20 +39,20 @@ pub enum ContractError {
     #[error("the stake denom is {expected}; stake it {how}")]
     WrongStakeMethod { expected: String, how: &'static str },
 
-    #[error("cw20 {token} is not the stake token {expected}")]
+    #[error("cw20 {token} is not {expected}")]
     UnknownToken { token: String, expected: String },
 
-    #[error("amount must be greater than zero")]
+    #[error("the amount must be greater than zero")]
     ZeroAmount {},
 
-    #[error("cannot unbond {requested}: only {bonded} is bonded")]
-    InsufficientStake { requested: Uint128, bonded: Uint128 },
+    #[error("cannot unbond {requested}: only {staked} is bonded")]
+    InsufficientStake { requested: Uint128, staked: Uint128 },
 
     #[error("{pending} unbonding claims are pending; the limit is {max}")]
     TooManyClaims { pending: usize, max: usize },
 
-    #[error("no claim has matured yet")]
-    NothingToClaim {},
+    #[error("no claim of {address} has matured yet")]
+    NothingToClaim { address: String },
 
     #[error("no rewards to claim")]
     NoRewards {},
@@ -84,25 +84,8 @@ pub enum ContractError {
     #[error("an attestation needs a score or a capacity")]
     EmptyAttestation {},
 
-    #[error("{field} has {len} entries; the limit is {max}")]
-    TooManyEntries {
-        field: &'static str,
-        len: usize,
-        max: usize,
-    },
-
     #[error("{field} lists denom {denom} twice")]
     DuplicateDenom { field: &'static str, denom: String },
-
-    #[error("{field} is {value}; the limit is {max}")]
-    OutOfRange {
-        field: &'static str,
-        value: u64,
-        max: u64,
-    },
-
-    #[error("{field} must be greater than zero")]
-    MustBePositive { field: &'static str },
 
     #[error("stake cannot be withdrawn while {open_disputes} dispute(s) on the provider's charges are open")]
     StakeHeldByDisputes { open_disputes: u32 },

@@ -3,42 +3,43 @@
 use cosmwasm_std::{Addr, Deps, Env, Order, StdResult, Timestamp, Uint128};
 use cw_controllers::ClaimsResponse;
 use cw_storage_plus::Bound;
+use cw_utils::maybe_addr;
 use depin_interface::pagination::page_limit;
 use depin_interface::registry::{
     ConfigResponse, PendingRewardsResponse, ProviderResponse, ProvidersResponse, Service,
     StatsResponse, StatusFilter,
 };
 
-use crate::execute::{accrue, advance_global, current_epoch, effective_status};
+use crate::accounting::{accrue_or_forfeit, advance_global, current_epoch, effective_status};
 use crate::state::{
     providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION, REWARDS,
 };
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     Ok(ConfigResponse {
-        dao: cfg.dao,
-        reward_token: cfg.reward_token,
-        billing_escrow: cfg.billing_escrow,
-        stake_denom: cfg.stake_denom,
-        min_stake: cfg.min_stake,
-        unbonding_period: cfg.unbonding_period,
-        max_slash: cfg.max_slash,
-        oracles: cfg.oracles,
-        epoch_seconds: cfg.epoch_seconds,
-        emission_per_epoch: cfg.emission_per_epoch,
-        halving_epochs: cfg.halving_epochs,
-        usage_share: cfg.usage_share,
-        usage_weights: cfg.usage_weights,
-        genesis_time: cfg.genesis_time,
+        dao: config.dao,
+        reward_token: config.reward_token,
+        billing_escrow: config.billing_escrow,
+        stake_denom: config.stake_denom,
+        min_stake: config.min_stake,
+        unbonding_period: config.unbonding_period,
+        max_slash: config.max_slash,
+        oracles: config.oracles,
+        epoch_seconds: config.epoch_seconds,
+        emission_per_epoch: config.emission_per_epoch,
+        halving_epochs: config.halving_epochs,
+        usage_share: config.usage_share,
+        usage_weights: config.usage_weights,
+        genesis_time: config.genesis_time,
     })
 }
 
 /// The global state brought up to `now` (not saved); a failed advance
-/// reads as forfeited, as in `commit`.
-fn global_now(deps: Deps, cfg: &Config, now: Timestamp) -> StdResult<Global> {
+/// reads as forfeited, as in `save_provider`.
+fn global_now(deps: Deps, config: &Config, now: Timestamp) -> StdResult<Global> {
     let mut global = GLOBAL.load(deps.storage)?;
-    if advance_global(cfg, &mut global, now).is_err() {
+    if advance_global(config, &mut global, now).is_err() {
         global.last_update = now;
     }
     Ok(global)
@@ -46,11 +47,11 @@ fn global_now(deps: Deps, cfg: &Config, now: Timestamp) -> StdResult<Global> {
 
 /// Exactly what the next settlement would move into `accrued` now (before
 /// the token cap), and the open-dispute count. Reward arithmetic that fails
-/// reads as its forfeiture, as `commit` would apply it, so the query itself
+/// reads as its forfeiture, as `save_provider` would apply it, so the query itself
 /// never fails on it.
 fn pending(
     deps: Deps,
-    cfg: &Config,
+    config: &Config,
     global: &Global,
     now: Timestamp,
     addr: &Addr,
@@ -58,9 +59,9 @@ fn pending(
 ) -> StdResult<(Uint128, u32)> {
     let mut global = global.clone();
     let mut pr = REWARDS.may_load(deps.storage, addr)?.unwrap_or_default();
-    accrue(
+    accrue_or_forfeit(
         deps.storage,
-        cfg,
+        config,
         &mut global,
         &mut pr,
         provider.active_stake(),
@@ -71,14 +72,14 @@ fn pending(
 
 fn response(
     deps: Deps,
-    cfg: &Config,
+    config: &Config,
     global: &Global,
     now: Timestamp,
     address: Addr,
     p: Provider,
 ) -> StdResult<ProviderResponse> {
-    let (pending_rewards, open_disputes) = pending(deps, cfg, global, now, &address, &p)?;
-    let status = effective_status(&p, cfg.min_stake);
+    let (pending_rewards, open_disputes) = pending(deps, config, global, now, &address, &p)?;
+    let status = effective_status(&p, config.min_stake);
     let reputation = REPUTATION
         .may_load(deps.storage, &address)?
         .unwrap_or_default();
@@ -102,10 +103,10 @@ fn response(
 
 pub fn provider(deps: Deps, env: Env, address: String) -> StdResult<ProviderResponse> {
     let addr = deps.api.addr_validate(&address)?;
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let p = providers().load(deps.storage, &addr)?;
-    let global = global_now(deps, &cfg, env.block.time)?;
-    response(deps, &cfg, &global, env.block.time, addr, p)
+    let global = global_now(deps, &config, env.block.time)?;
+    response(deps, &config, &global, env.block.time, addr, p)
 }
 
 type Page<'a> = Box<dyn Iterator<Item = StdResult<(Addr, Provider)>> + 'a>;
@@ -120,10 +121,8 @@ pub fn providers_page(
     start_after: Option<String>,
     limit: Option<u32>,
 ) -> StdResult<ProvidersResponse> {
-    let cfg = CONFIG.load(deps.storage)?;
-    let start = start_after
-        .map(|a| deps.api.addr_validate(&a))
-        .transpose()?;
+    let config = CONFIG.load(deps.storage)?;
+    let start = maybe_addr(deps.api, start_after)?;
     let min = start.as_ref().map(Bound::exclusive);
     let map = providers();
     let idx = &map.idx;
@@ -155,12 +154,12 @@ pub fn providers_page(
             Box::new(idx.all.prefix((s, r, t)).range(store, min, None, asc))
         }
     };
-    let global = global_now(deps, &cfg, env.block.time)?;
+    let global = global_now(deps, &config, env.block.time)?;
     let providers = iter
         .take(page_limit(limit))
         .map(|item| {
             let (addr, p) = item?;
-            response(deps, &cfg, &global, env.block.time, addr, p)
+            response(deps, &config, &global, env.block.time, addr, p)
         })
         .collect::<StdResult<_>>()?;
     Ok(ProvidersResponse { providers })
@@ -168,11 +167,11 @@ pub fn providers_page(
 
 pub fn pending_rewards(deps: Deps, env: Env, address: String) -> StdResult<PendingRewardsResponse> {
     let addr = deps.api.addr_validate(&address)?;
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let pending_rewards = match providers().may_load(deps.storage, &addr)? {
         Some(p) => {
-            let global = global_now(deps, &cfg, env.block.time)?;
-            pending(deps, &cfg, &global, env.block.time, &addr, &p)?.0
+            let global = global_now(deps, &config, env.block.time)?;
+            pending(deps, &config, &global, env.block.time, &addr, &p)?.0
         }
         None => Uint128::zero(),
     };
@@ -190,7 +189,7 @@ pub fn claims(deps: Deps, address: String) -> StdResult<ClaimsResponse> {
 }
 
 pub fn stats(deps: Deps, env: Env) -> StdResult<StatsResponse> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let global = GLOBAL.load(deps.storage)?;
     Ok(StatsResponse {
         providers: global.providers,
@@ -198,6 +197,6 @@ pub fn stats(deps: Deps, env: Env) -> StdResult<StatsResponse> {
         total_stake: global.total_stake,
         total_unbonding: global.total_unbonding,
         rewards_minted: global.rewards_minted,
-        current_epoch: current_epoch(&cfg, env.block.time),
+        current_epoch: current_epoch(&config, env.block.time),
     })
 }

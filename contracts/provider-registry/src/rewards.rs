@@ -70,11 +70,10 @@ impl Schedule {
 
     /// Tokens epoch `epoch` emits in all.
     pub fn emission(&self, epoch: u64) -> Uint128 {
-        let era = self.era(epoch);
-        if era >= MAX_ERAS {
-            Uint128::zero()
-        } else {
-            self.emission_per_epoch >> (era as u32)
+        // `era < MAX_ERAS = 128`, so the shift fits a `u32` and a `Uint128`.
+        match u32::try_from(self.era(epoch)) {
+            Ok(era) if u64::from(era) < MAX_ERAS => self.emission_per_epoch >> era,
+            _ => Uint128::zero(),
         }
     }
 
@@ -98,7 +97,7 @@ impl Schedule {
     /// schedule's epoch length and halving: the total emission must fit a
     /// `Uint128` (the accruals, `rewards_minted`, and the accumulator, which
     /// is at most total emission × 10^38 < 2^256 with one unit staked).
-    /// The horizon is [`crate::state::MAX_PERIOD`] (10 years), or the whole
+    /// The horizon is [`depin_interface::validation::MAX_PERIOD`] (10 years), or the whole
     /// schedule when it halves sooner: with halving every era of
     /// `halving_epochs` epochs emits half the one before, so the total is
     /// below `E × 2 × halving_epochs`; over the horizon it is at most
@@ -107,7 +106,7 @@ impl Schedule {
     /// horizon a schedule that still emits may overflow; the commit path then
     /// forfeits the accrual instead of failing, so stake stays withdrawable.
     pub fn max_emission_per_epoch(&self) -> Uint128 {
-        let horizon = crate::state::MAX_PERIOD.div_ceil(self.epoch_seconds.max(1));
+        let horizon = depin_interface::validation::MAX_PERIOD.div_ceil(self.epoch_seconds.max(1));
         let epochs = if self.halving_epochs == 0 {
             horizon
         } else {

@@ -23,9 +23,6 @@ pub const MAX_REVENUE_DENOMS: usize = 32;
 pub const MAX_USAGE_WEIGHTS: usize = 16;
 /// Most oracles in the config.
 pub const MAX_ORACLES: usize = 32;
-/// Longest period (unbonding, jail, epoch) in seconds: 10 years. Keeps
-/// timestamp arithmetic far from overflow.
-pub const MAX_PERIOD: u64 = 10 * 365 * 86_400;
 
 pub const NS_CONFIG: &str = "cfg";
 pub const NS_GLOBAL: &str = "glb";

@@ -86,11 +86,11 @@ mod registry {
         n: u64,
         price_denom: &str,
     ) -> Result<()> {
-        let cfg = CONFIG.load(storage)?;
+        let config = CONFIG.load(storage)?;
         let mut global = GLOBAL.load(storage)?;
         // With no active stake before, bringing the accumulator to now adds nothing.
         global.last_update = global.last_update.max(chain.time);
-        let stake = cfg.min_stake * Uint128::new(2);
+        let stake = config.min_stake * Uint128::new(2);
         for i in 0..n {
             let addr = chain.addr(&format!("provider-{i}"));
             let provider = Provider {
@@ -134,7 +134,9 @@ pub use escrow::leases;
 #[cfg(feature = "escrow")]
 mod escrow {
     use super::*;
-    use depin_billing_escrow::state::{leases as lease_map, Book, Lease, MeteredBook, LEASE_COUNT};
+    use depin_billing_escrow::state::{
+        leases as lease_map, Billing, Lease, MeteredBilling, LEASE_COUNT,
+    };
     use depin_interface::escrow::LeaseState;
     use depin_interface::Denom;
 
@@ -162,9 +164,9 @@ mod escrow {
                 closed_at: None,
                 last_settled_at: None,
                 close_after: None,
-                book: Book::Metered(MeteredBook {
+                billing: Billing::Metered(MeteredBilling {
                     next_charge_id: 1,
-                    ..MeteredBook::default()
+                    ..MeteredBilling::default()
                 }),
             };
             lease_map().save(storage, id, &lease)?;

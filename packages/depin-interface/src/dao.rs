@@ -223,6 +223,21 @@ pub enum ProposalStatus {
     Closed,
 }
 
+impl ProposalStatus {
+    /// The status as it appears in JSON and in event attributes.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "open",
+            ProposalStatus::Passed => "passed",
+            ProposalStatus::Rejected => "rejected",
+            ProposalStatus::Executed => "executed",
+            ProposalStatus::ExecutionFailed => "execution_failed",
+            ProposalStatus::Vetoed => "vetoed",
+            ProposalStatus::Closed => "closed",
+        }
+    }
+}
+
 #[cw_serde]
 #[derive(Default)]
 pub struct Tally {

@@ -1,9 +1,14 @@
 //! Denominations: a native bank denom or a cw20 token contract.
+//!
+//! Not `cw20::Denom`: it has no unchecked form, so messages would carry an
+//! `Addr` (DESIGN.md: never deserialize straight into `Addr`). Not
+//! `cw-denom`: its validation queries the cw20 contract (needs `Deps`, costs
+//! gas on every config change) and it is one more crate to keep on the same
+//! cosmwasm-std line. This pair validates without a query, gives a storage
+//! key and builds the transfer message.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{
-    to_json_binary, Addr, Api, BankMsg, Coin, CosmosMsg, StdResult, Uint128, WasmMsg,
-};
+use cosmwasm_std::{wasm_execute, Addr, Api, BankMsg, Coin, CosmosMsg, StdResult, Uint128};
 
 use crate::validation::ValidationError;
 
@@ -82,14 +87,14 @@ impl Denom {
                 amount: vec![Coin::new(amount, denom.clone())],
             }
             .into(),
-            Denom::Cw20(token) => WasmMsg::Execute {
-                contract_addr: token.to_string(),
-                msg: to_json_binary(&cw20::Cw20ExecuteMsg::Transfer {
+            Denom::Cw20(token) => wasm_execute(
+                token,
+                &cw20::Cw20ExecuteMsg::Transfer {
                     recipient: to.to_string(),
                     amount,
-                })?,
-                funds: vec![],
-            }
+                },
+                vec![],
+            )?
             .into(),
         })
     }
@@ -130,6 +135,7 @@ fn validate_native_denom(denom: &str) -> Result<(), ValidationError> {
 mod tests {
     use super::*;
     use cosmwasm_std::testing::MockApi;
+    use cosmwasm_std::{to_json_binary, WasmMsg};
 
     #[test]
     fn native_denoms_follow_the_sdk_rule() {

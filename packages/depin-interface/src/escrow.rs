@@ -54,6 +54,21 @@ pub enum BillingMode {
     Receipts { consumer_pubkey: Binary },
 }
 
+impl BillingMode {
+    pub const METERED: &'static str = "metered";
+    pub const STREAMING: &'static str = "streaming";
+    pub const RECEIPTS: &'static str = "receipts";
+
+    /// The mode as it appears in JSON and in event attributes.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BillingMode::Metered {} => Self::METERED,
+            BillingMode::Streaming { .. } => Self::STREAMING,
+            BillingMode::Receipts { .. } => Self::RECEIPTS,
+        }
+    }
+}
+
 #[cw_serde]
 pub struct OpenLeaseMsg {
     pub provider: String,
@@ -194,6 +209,18 @@ pub enum LeaseState {
     /// disputed), or a receipts lease in the provider's final-redemption grace.
     Closing,
     Closed,
+}
+
+impl LeaseState {
+    /// The state as it appears in JSON and in event attributes.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LeaseState::Pending => "pending",
+            LeaseState::Open => "open",
+            LeaseState::Closing => "closing",
+            LeaseState::Closed => "closed",
+        }
+    }
 }
 
 #[cw_serde]

@@ -1,6 +1,6 @@
 //! The migration rule every contract keeps: same contract, never backwards.
 
-use cosmwasm_std::{StdError, Storage};
+use cosmwasm_std::{Response, StdError, Storage};
 use thiserror::Error;
 
 #[derive(Error, Debug, PartialEq)]
@@ -19,7 +19,9 @@ pub enum MigrationError {
 }
 
 /// Checks the stored cw2 record against `(name, version)`, records the new
-/// version and returns the old one.
+/// version (through `cw2::ensure_from_older_version`) and returns the old one.
+/// A foreign contract, a downgrade or an unparsable version fails with a
+/// typed [`MigrationError`].
 pub fn migrate_forward(
     storage: &mut dyn Storage,
     name: &str,
@@ -38,8 +40,22 @@ pub fn migrate_forward(
             new: version.into(),
         });
     }
-    cw2::set_contract_version(storage, name, version)?;
+    cw2::ensure_from_older_version(storage, name, version)?;
     Ok(stored.version)
+}
+
+/// The whole `migrate` entry point of every contract: [`migrate_forward`],
+/// then a response with `action`, `from_version` and `to_version`.
+pub fn migrate(
+    storage: &mut dyn Storage,
+    name: &str,
+    version: &str,
+) -> Result<Response, MigrationError> {
+    let from_version = migrate_forward(storage, name, version)?;
+    Ok(Response::new()
+        .add_attribute("action", "migrate")
+        .add_attribute("from_version", from_version)
+        .add_attribute("to_version", version))
 }
 
 fn parse(version: &str) -> Result<semver::Version, MigrationError> {

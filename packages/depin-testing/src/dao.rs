@@ -1,8 +1,8 @@
 //! Deployment through the DAO, and helpers for every DAO action.
 
-use cosmwasm_std::{Addr, CosmosMsg, Decimal, Uint128, WasmMsg};
+use cosmwasm_std::{coin, Addr, CosmosMsg, Decimal, Uint128, WasmMsg};
 use cw_multi_test::error::AnyResult;
-use cw_multi_test::{App, AppResponse, Executor};
+use cw_multi_test::{App, AppBuilder, AppResponse, Executor};
 use depin_interface::dao::{
     self, DaoConfig, EscrowParams, ProposalResponse, ProposalStatus, ProposeMsg, ReceiveMsg,
     RegistryParams, SuiteInstantiate, SuiteResponse, TokenParams, Vote,
@@ -10,8 +10,8 @@ use depin_interface::dao::{
 use depin_interface::{token, UncheckedDenom};
 
 use crate::suite::{
-    store_codes, Actors, CodeIds, Suite, SuiteBuilder, INITIAL_MEMBER_TOKENS, PAY_DENOM,
-    STAKE_DENOM,
+    store_codes, Actors, CodeIds, Suite, SuiteBuilder, INITIAL_MEMBER_TOKENS, INITIAL_NATIVE,
+    PAY_DENOM, STAKE_DENOM,
 };
 
 /// Seconds a proposal is open: 3 days.
@@ -90,6 +90,61 @@ pub fn dao_instantiate_msg(
                 accept_suite_token: Some(true),
             },
         },
+    }
+}
+
+impl SuiteBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn build(self) -> Suite {
+        let mut app = AppBuilder::new().build(|_, _, _| {});
+        let api = *app.api();
+        let named = |prefix: &str, n: usize| -> Vec<Addr> {
+            (0..n)
+                .map(|i| api.addr_make(&format!("{prefix}{i}")))
+                .collect()
+        };
+        let actors = Actors {
+            providers: named("provider", self.providers),
+            consumers: named("consumer", self.consumers),
+            members: named("member", self.members),
+            oracle: api.addr_make("oracle"),
+            arbiter: api.addr_make("arbiter"),
+            guardian: api.addr_make("guardian"),
+            attacker: api.addr_make("attacker"),
+            deployer: api.addr_make("deployer"),
+        };
+        app.init_modules(|router, _, storage| {
+            let everyone = actors
+                .providers
+                .iter()
+                .chain(&actors.consumers)
+                .chain(&actors.members)
+                .chain([
+                    &actors.oracle,
+                    &actors.arbiter,
+                    &actors.guardian,
+                    &actors.attacker,
+                ]);
+            for addr in everyone {
+                router
+                    .bank
+                    .init_balance(
+                        storage,
+                        addr,
+                        vec![
+                            coin(INITIAL_NATIVE, PAY_DENOM),
+                            coin(INITIAL_NATIVE, STAKE_DENOM),
+                        ],
+                    )
+                    .expect("funding actors");
+            }
+        });
+        let mut suite = deploy(app, actors, self);
+        suite.app.update_block(|b| b.height += 1);
+        suite
     }
 }
 

@@ -299,9 +299,7 @@ impl Suite {
 pub fn escrow_error(result: AnyResult<AppResponse>) -> depin_billing_escrow::ContractError {
     match result {
         Ok(res) => panic!("expected an escrow error, got {res:?}"),
-        Err(err) => err
-            .downcast::<depin_billing_escrow::ContractError>()
-            .unwrap_or_else(|err| panic!("not an escrow error: {err:?}")),
+        Err(err) => crate::shared::contract_error(err),
     }
 }
 

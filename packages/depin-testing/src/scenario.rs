@@ -95,17 +95,9 @@ impl Suite {
             .chain(extra)
             .cloned()
             .collect();
+        all.sort();
         all.dedup();
         all
-    }
-
-    /// The sum of `denom` held by [`Suite::holders`].
-    pub fn native_total(&self, denom: &str, extra: &[Addr]) -> u128 {
-        self.native_totals(extra)
-            .into_iter()
-            .filter(|(d, _)| d == denom)
-            .map(|(_, amount)| amount)
-            .sum()
     }
 
     /// Every native denom held by [`Suite::holders`], summed. Reads the

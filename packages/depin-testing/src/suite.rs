@@ -1,7 +1,8 @@
-//! The suite builder: parameters with sensible defaults, named actors, deployment.
+//! The suite: parameters with sensible defaults, named actors, the deployed
+//! contracts. `SuiteBuilder::build` (deployment through the DAO) is in `dao.rs`.
 
-use cosmwasm_std::{coin, Addr, Decimal, Uint128};
-use cw_multi_test::{App, AppBuilder, Executor};
+use cosmwasm_std::{Addr, Decimal, Uint128};
+use cw_multi_test::{App, Executor};
 use depin_interface::registry::{RewardParams, UsageWeight};
 use depin_interface::UncheckedDenom;
 
@@ -85,61 +86,6 @@ pub struct Suite {
     pub escrow: Addr,
     pub codes: CodeIds,
     pub params: SuiteBuilder,
-}
-
-impl SuiteBuilder {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn build(self) -> Suite {
-        let mut app = AppBuilder::new().build(|_, _, _| {});
-        let api = *app.api();
-        let named = |prefix: &str, n: usize| -> Vec<Addr> {
-            (0..n)
-                .map(|i| api.addr_make(&format!("{prefix}{i}")))
-                .collect()
-        };
-        let actors = Actors {
-            providers: named("provider", self.providers),
-            consumers: named("consumer", self.consumers),
-            members: named("member", self.members),
-            oracle: api.addr_make("oracle"),
-            arbiter: api.addr_make("arbiter"),
-            guardian: api.addr_make("guardian"),
-            attacker: api.addr_make("attacker"),
-            deployer: api.addr_make("deployer"),
-        };
-        app.init_modules(|router, _, storage| {
-            let everyone = actors
-                .providers
-                .iter()
-                .chain(&actors.consumers)
-                .chain(&actors.members)
-                .chain([
-                    &actors.oracle,
-                    &actors.arbiter,
-                    &actors.guardian,
-                    &actors.attacker,
-                ]);
-            for addr in everyone {
-                router
-                    .bank
-                    .init_balance(
-                        storage,
-                        addr,
-                        vec![
-                            coin(INITIAL_NATIVE, PAY_DENOM),
-                            coin(INITIAL_NATIVE, STAKE_DENOM),
-                        ],
-                    )
-                    .expect("funding actors");
-            }
-        });
-        let mut suite = crate::dao::deploy(app, actors, self);
-        suite.app.update_block(|b| b.height += 1);
-        suite
-    }
 }
 
 impl Suite {

@@ -6,12 +6,8 @@ use depin_dao::ContractError;
 use depin_interface::dao::{self, DaoConfigUpdate, ProposalStatus, Vote};
 use depin_interface::{escrow, registry, token};
 use depin_testing::dao::DAO_TIMELOCK;
+use depin_testing::shared::dao_error;
 use depin_testing::{contracts, Suite, SuiteBuilder};
-
-fn contract_error(err: cw_multi_test::error::AnyError) -> ContractError {
-    err.downcast::<ContractError>()
-        .expect("a DAO ContractError")
-}
 
 /// Everyone but the DAO: members, providers, guardian, oracle, arbiter,
 /// attacker, deployer and the three suite contracts.
@@ -47,10 +43,10 @@ fn update_config_accepts_only_the_dao_itself() {
             .update_dao_config(&sender, update.clone())
             .unwrap_err();
         assert_eq!(
-            contract_error(err),
+            dao_error(err),
             ContractError::Unauthorized {
+                sender: sender.to_string(),
                 action: "update_config",
-                allowed: "the DAO itself"
             },
             "{sender}"
         );
@@ -90,31 +86,31 @@ fn update_config_validates_like_instantiate() {
                 unstaking_period: Some(0),
                 ..Default::default()
             },
-            ContractError::ZeroDuration {
+            ContractError::Validation(depin_interface::ValidationError::MustBePositive {
                 field: "unstaking_period",
-            },
+            }),
         ),
         (
             DaoConfigUpdate {
                 voting_period: Some(u64::MAX),
                 ..Default::default()
             },
-            ContractError::DurationTooLong {
+            ContractError::Validation(depin_interface::ValidationError::PeriodTooLong {
                 field: "voting_period",
                 value: u64::MAX,
                 max: 10 * 365 * 86_400,
-            },
+            }),
         ),
         (
             DaoConfigUpdate {
                 timelock: Some(10 * 365 * 86_400 + 1),
                 ..Default::default()
             },
-            ContractError::DurationTooLong {
+            ContractError::Validation(depin_interface::ValidationError::PeriodTooLong {
                 field: "timelock",
                 value: 10 * 365 * 86_400 + 1,
                 max: 10 * 365 * 86_400,
-            },
+            }),
         ),
         (
             DaoConfigUpdate {
@@ -164,7 +160,7 @@ fn update_config_validates_like_instantiate() {
     ];
     for (update, expected) in cases {
         let err = suite.update_dao_config(&dao, update).unwrap_err();
-        assert_eq!(contract_error(err), expected);
+        assert_eq!(dao_error(err), expected);
     }
     // Within the unbonding period, a longer vote is fine: 3 600 + 5 + 1 days ≤ 7 days.
     suite
@@ -190,7 +186,7 @@ fn update_config_validates_like_instantiate() {
     assert_eq!(suite.dao_config().timelock, 0);
     let guardian = suite.actors.guardian.clone();
     assert_eq!(
-        contract_error(suite.veto_proposal(&guardian, 1).unwrap_err()),
+        dao_error(suite.veto_proposal(&guardian, 1).unwrap_err()),
         ContractError::NoGuardian {}
     );
 }
@@ -214,7 +210,7 @@ fn dispatch_is_internal_to_execute() {
             )
             .unwrap_err();
         assert!(matches!(
-            contract_error(err),
+            dao_error(err),
             ContractError::Unauthorized {
                 action: "dispatch",
                 ..
@@ -233,7 +229,7 @@ fn dispatch_is_internal_to_execute() {
         )
         .unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::NotDispatching { proposal_id: id }
     );
 }
@@ -274,10 +270,10 @@ fn only_the_guardian_vetoes() {
     {
         let err = suite.veto_proposal(&sender, id).unwrap_err();
         assert_eq!(
-            contract_error(err),
+            dao_error(err),
             ContractError::Unauthorized {
+                sender: sender.to_string(),
                 action: "veto",
-                allowed: "the guardian"
             },
             "{sender}"
         );

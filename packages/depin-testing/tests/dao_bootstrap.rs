@@ -174,9 +174,9 @@ fn config_out_of_range_is_refused_before_anything_is_created() {
         ),
         (
             Box::new(|m| m.config.voting_period = 0),
-            ContractError::ZeroDuration {
+            ContractError::Validation(depin_interface::ValidationError::MustBePositive {
                 field: "voting_period",
-            },
+            }),
         ),
         (
             Box::new(|m| m.suite.escrow_code_id = 0),

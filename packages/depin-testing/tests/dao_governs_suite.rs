@@ -1,21 +1,13 @@
 //! The DAO governs the suite: each action runs stake → propose → vote →
 //! timelock → execute (`Suite::pass_proposal`).
 
-use cosmwasm_std::{coin, to_json_binary, BankMsg, CosmosMsg, Decimal, Uint128, WasmMsg};
+use cosmwasm_std::{coin, to_json_binary, BankMsg, Decimal, Uint128, WasmMsg};
 use cw_multi_test::Executor;
 use depin_interface::dao::{self, ProposalStatus};
 use depin_interface::registry::{self, Capacity, Price, RegisterMsg, Service};
 use depin_interface::{escrow, token, UncheckedDenom};
+use depin_testing::shared::wasm_execute;
 use depin_testing::{contracts, Suite, SuiteBuilder, PAY_DENOM, STAKE_DENOM};
-
-fn wasm_execute<M: serde::Serialize>(contract: &cosmwasm_std::Addr, msg: &M) -> CosmosMsg {
-    WasmMsg::Execute {
-        contract_addr: contract.to_string(),
-        msg: to_json_binary(msg).unwrap(),
-        funds: vec![],
-    }
-    .into()
-}
 
 /// Provider 0 registers with `stake` native ustake.
 fn register_provider(suite: &mut Suite, stake: u128) -> cosmwasm_std::Addr {

@@ -17,21 +17,9 @@ use depin_dao::ContractError;
 use depin_interface::dao::{self, DaoConfigUpdate, ProposalStatus, Vote};
 use depin_interface::token;
 use depin_testing::dao::{DAO_MEMBER_STAKE, DAO_TIMELOCK, DAO_UNSTAKING_PERIOD, DAO_VOTING_PERIOD};
+use depin_testing::shared::dao_error;
+use depin_testing::shared::wasm_execute;
 use depin_testing::{Suite, SuiteBuilder};
-
-fn dao_error(err: AnyError) -> ContractError {
-    err.downcast::<ContractError>()
-        .unwrap_or_else(|e| panic!("not a DAO error: {e:?}"))
-}
-
-fn wasm_execute<M: serde::Serialize>(contract: &Addr, msg: &M) -> CosmosMsg {
-    WasmMsg::Execute {
-        contract_addr: contract.to_string(),
-        msg: to_json_binary(msg).unwrap(),
-        funds: vec![],
-    }
-    .into()
-}
 
 fn now(suite: &Suite) -> Timestamp {
     suite.app.block_info().time

@@ -10,13 +10,9 @@ use depin_dao::ContractError;
 use depin_interface::dao::{self, DaoConfigUpdate, ProposalStatus, Vote};
 use depin_interface::validation::ValidationError;
 use depin_testing::dao::{DAO_MEMBER_STAKE, DAO_PROPOSAL_DEPOSIT, DAO_TIMELOCK, DAO_VOTING_PERIOD};
+use depin_testing::shared::dao_error;
 use depin_testing::suite::INITIAL_MEMBER_TOKENS;
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
-
-fn contract_error(err: cw_multi_test::error::AnyError) -> ContractError {
-    err.downcast::<ContractError>()
-        .expect("a DAO ContractError")
-}
 
 /// Members staked, one block later.
 fn staked() -> Suite {
@@ -62,7 +58,7 @@ fn the_deposit_must_be_exact_and_in_the_suite_token() {
             .propose_with_deposit(&member, "t", vec![], wrong)
             .unwrap_err();
         assert_eq!(
-            contract_error(err),
+            dao_error(err),
             ContractError::WrongDeposit {
                 required: Uint128::new(DAO_PROPOSAL_DEPOSIT),
                 sent: Uint128::new(wrong)
@@ -71,7 +67,7 @@ fn the_deposit_must_be_exact_and_in_the_suite_token() {
     }
     let err = suite.propose_direct(&member, "t", vec![]).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::DepositRequired {
             required: Uint128::new(DAO_PROPOSAL_DEPOSIT)
         }
@@ -94,7 +90,7 @@ fn bad_proposals_get_typed_errors() {
     let member = suite.member(0);
     let err = suite.propose(&member, &"x".repeat(65), vec![]).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::Validation(ValidationError::TooLong {
             field: "title",
             len: 65,
@@ -103,13 +99,13 @@ fn bad_proposals_get_typed_errors() {
     );
     let err = suite.propose(&member, " ", vec![]).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::Validation(ValidationError::Empty { field: "title" })
     );
     let msgs = vec![set_voting_period(&suite, 10); 33];
     let err = suite.propose(&member, "many", msgs).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::TooManyMessages { count: 33, max: 32 }
     );
 }
@@ -122,7 +118,7 @@ fn proposing_needs_stake_from_an_earlier_block() {
     suite.stake(&member, 5_000).unwrap();
     let err = suite.propose(&member, "too early", vec![]).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::NoVotingPower {
             address: member.to_string(),
             height
@@ -139,7 +135,7 @@ fn a_zero_power_voter_is_refused() {
     let outsider = suite.actors.attacker.clone();
     let err = suite.vote(&outsider, id, Vote::Yes).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::NoVotingPower {
             address: outsider.to_string(),
             height: suite.proposal(id).start_height
@@ -172,7 +168,7 @@ fn stake_added_or_moved_after_the_start_never_votes_twice() {
     assert_eq!(ballot.vote.unwrap().power, Uint128::new(100_000));
     let err = suite.vote(&a, id, Vote::No).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::AlreadyVoted {
             proposal_id: id,
             voter: a.to_string()
@@ -198,7 +194,7 @@ fn stake_added_or_moved_after_the_start_never_votes_twice() {
     suite.advance(5);
     let err = suite.vote(&b, id, Vote::No).unwrap_err();
     assert!(matches!(
-        contract_error(err),
+        dao_error(err),
         ContractError::NoVotingPower { .. }
     ));
     let p = suite.proposal(id);
@@ -224,7 +220,7 @@ fn passes_early_once_the_rest_cannot_change_it_then_waits_for_the_timelock() {
     // Voting is over for the third member.
     let err = suite.vote(&suite.member(2), id, Vote::No).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::VotingClosed {
             proposal_id: id,
             status: ProposalStatus::Passed
@@ -234,7 +230,7 @@ fn passes_early_once_the_rest_cannot_change_it_then_waits_for_the_timelock() {
     suite.advance(DAO_TIMELOCK - 1);
     let err = suite.execute_proposal(&anyone, id).unwrap_err();
     assert!(matches!(
-        contract_error(err),
+        dao_error(err),
         ContractError::TimelockNotOver { proposal_id: 1, .. }
     ));
     suite.advance(1);
@@ -246,7 +242,7 @@ fn passes_early_once_the_rest_cannot_change_it_then_waits_for_the_timelock() {
     assert_eq!(suite.token_balance(&suite.member(0)), AFTER_STAKE);
     let err = suite.execute_proposal(&anyone, id).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::AlreadyExecuted {
             proposal_id: id,
             status: ProposalStatus::Executed
@@ -263,7 +259,7 @@ fn voting_on_an_ended_proposal_is_refused() {
     let err = suite.vote(&suite.member(1), id, Vote::Yes).unwrap_err();
     // 100_000 of 300_000 is below the 33.4 % quorum.
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::VotingClosed {
             proposal_id: id,
             status: ProposalStatus::Rejected
@@ -278,7 +274,7 @@ fn failed_quorum_keeps_the_deposit_in_the_treasury() {
     vote(&mut suite, 0, id, Vote::Yes);
     let anyone = suite.actors.attacker.clone();
     assert!(matches!(
-        contract_error(suite.close_proposal(&anyone, id).unwrap_err()),
+        dao_error(suite.close_proposal(&anyone, id).unwrap_err()),
         ContractError::NotRejected {
             status: ProposalStatus::Open,
             ..
@@ -286,7 +282,7 @@ fn failed_quorum_keeps_the_deposit_in_the_treasury() {
     ));
     suite.advance(DAO_VOTING_PERIOD);
     assert!(matches!(
-        contract_error(suite.execute_proposal(&anyone, id).unwrap_err()),
+        dao_error(suite.execute_proposal(&anyone, id).unwrap_err()),
         ContractError::NotPassed {
             status: ProposalStatus::Rejected,
             ..
@@ -306,7 +302,7 @@ fn failed_quorum_keeps_the_deposit_in_the_treasury() {
         300_000 + DAO_PROPOSAL_DEPOSIT
     );
     assert_eq!(
-        contract_error(suite.close_proposal(&anyone, id).unwrap_err()),
+        dao_error(suite.close_proposal(&anyone, id).unwrap_err()),
         ContractError::NotRejected {
             proposal_id: id,
             status: ProposalStatus::Closed
@@ -370,10 +366,10 @@ fn the_guardian_vetoes_during_the_timelock_and_the_deposit_is_refunded() {
     vote(&mut suite, 1, id, Vote::Yes);
     let member = suite.member(0);
     assert_eq!(
-        contract_error(suite.veto_proposal(&member, id).unwrap_err()),
+        dao_error(suite.veto_proposal(&member, id).unwrap_err()),
         ContractError::Unauthorized {
+            sender: member.to_string(),
             action: "veto",
-            allowed: "the guardian"
         }
     );
     let guardian = suite.actors.guardian.clone();
@@ -384,7 +380,7 @@ fn the_guardian_vetoes_during_the_timelock_and_the_deposit_is_refunded() {
     assert_eq!(suite.token_balance(&member), AFTER_STAKE);
     suite.advance(DAO_TIMELOCK);
     assert!(matches!(
-        contract_error(suite.execute_proposal(&member, id).unwrap_err()),
+        dao_error(suite.execute_proposal(&member, id).unwrap_err()),
         ContractError::NotPassed {
             status: ProposalStatus::Vetoed,
             ..
@@ -398,7 +394,7 @@ fn the_guardian_cannot_veto_an_open_proposal_or_after_the_timelock() {
     let guardian = suite.actors.guardian.clone();
     let id = propose(&mut suite, vec![]);
     assert!(matches!(
-        contract_error(suite.veto_proposal(&guardian, id).unwrap_err()),
+        dao_error(suite.veto_proposal(&guardian, id).unwrap_err()),
         ContractError::NotVetoable {
             status: ProposalStatus::Open,
             ..
@@ -408,7 +404,7 @@ fn the_guardian_cannot_veto_an_open_proposal_or_after_the_timelock() {
     vote(&mut suite, 1, id, Vote::Yes);
     suite.advance(DAO_TIMELOCK);
     assert!(matches!(
-        contract_error(suite.veto_proposal(&guardian, id).unwrap_err()),
+        dao_error(suite.veto_proposal(&guardian, id).unwrap_err()),
         ContractError::NotVetoable {
             status: ProposalStatus::Passed,
             ..
@@ -444,7 +440,7 @@ fn a_failing_message_marks_execution_failed_and_reverts_the_others() {
     assert_eq!(suite.token_balance(&suite.member(0)), AFTER_STAKE);
     assert_eq!(suite.dao_config().voting_period, DAO_VOTING_PERIOD);
     assert_eq!(
-        contract_error(suite.execute_proposal(&anyone, id).unwrap_err()),
+        dao_error(suite.execute_proposal(&anyone, id).unwrap_err()),
         ContractError::AlreadyExecuted {
             proposal_id: id,
             status: ProposalStatus::ExecutionFailed
@@ -482,11 +478,11 @@ fn unknown_proposals_are_typed_errors() {
     let mut suite = staked();
     let member = suite.member(0);
     assert_eq!(
-        contract_error(suite.vote(&member, 9, Vote::Yes).unwrap_err()),
+        dao_error(suite.vote(&member, 9, Vote::Yes).unwrap_err()),
         ContractError::ProposalNotFound { proposal_id: 9 }
     );
     assert_eq!(
-        contract_error(suite.execute_proposal(&member, 9).unwrap_err()),
+        dao_error(suite.execute_proposal(&member, 9).unwrap_err()),
         ContractError::ProposalNotFound { proposal_id: 9 }
     );
 }
@@ -532,21 +528,7 @@ fn proposals_and_votes_page_in_key_order() {
 fn a_deposit_in_another_token_is_refused() {
     let mut suite = staked();
     let member = suite.member(0);
-    let fake = suite.instantiate_other(
-        depin_testing::contracts::reward_token(),
-        &depin_interface::token::InstantiateMsg {
-            name: "Fake".into(),
-            symbol: "FAKE".into(),
-            decimals: 6,
-            initial_balances: vec![depin_interface::token::Cw20Coin {
-                address: member.to_string(),
-                amount: Uint128::new(DAO_PROPOSAL_DEPOSIT),
-            }],
-            mint: None,
-            marketing: None,
-        },
-        "fake-token",
-    );
+    let fake = suite.fake_token(&member, DAO_PROPOSAL_DEPOSIT);
     let err = suite
         .app
         .execute_contract(
@@ -565,10 +547,10 @@ fn a_deposit_in_another_token_is_refused() {
         )
         .unwrap_err();
     assert_eq!(
-        contract_error(err),
-        ContractError::WrongToken {
-            sender: fake.to_string(),
-            token: suite.token.to_string()
+        dao_error(err),
+        ContractError::UnknownToken {
+            token: fake.to_string(),
+            expected: format!("the suite token {}", suite.token)
         }
     );
 }
@@ -595,7 +577,7 @@ fn without_a_deposit_proposals_are_made_directly() {
         .propose_with_deposit(&member, "paid", vec![], 10)
         .unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::WrongDeposit {
             required: Uint128::zero(),
             sent: Uint128::new(10)

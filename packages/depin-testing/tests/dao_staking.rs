@@ -6,15 +6,10 @@ use cw_utils::{Expiration, PaymentError};
 use depin_dao::ContractError;
 use depin_interface::dao::{self, ReceiveMsg};
 use depin_interface::token;
-use depin_testing::contracts;
 use depin_testing::dao::DAO_UNSTAKING_PERIOD;
+use depin_testing::shared::dao_error;
 use depin_testing::suite::INITIAL_MEMBER_TOKENS;
 use depin_testing::{SuiteBuilder, PAY_DENOM};
-
-fn contract_error(err: cw_multi_test::error::AnyError) -> ContractError {
-    err.downcast::<ContractError>()
-        .expect("a DAO ContractError")
-}
 
 #[test]
 fn stake_counts_from_the_start_of_the_next_block() {
@@ -48,21 +43,7 @@ fn stake_adds_up_across_members_and_sends() {
 fn a_send_from_another_cw20_is_refused_before_its_message_is_read() {
     let mut suite = SuiteBuilder::new().build();
     let member = suite.member(0);
-    let fake = suite.instantiate_other(
-        contracts::reward_token(),
-        &token::InstantiateMsg {
-            name: "Fake".into(),
-            symbol: "FAKE".into(),
-            decimals: 6,
-            initial_balances: vec![token::Cw20Coin {
-                address: member.to_string(),
-                amount: Uint128::new(1_000),
-            }],
-            mint: None,
-            marketing: None,
-        },
-        "fake-token",
-    );
+    let fake = suite.fake_token(&member, 1_000);
     let err = suite
         .app
         .execute_contract(
@@ -78,10 +59,10 @@ fn a_send_from_another_cw20_is_refused_before_its_message_is_read() {
         )
         .unwrap_err();
     assert_eq!(
-        contract_error(err),
-        ContractError::WrongToken {
-            sender: fake.to_string(),
-            token: suite.token.to_string()
+        dao_error(err),
+        ContractError::UnknownToken {
+            token: fake.to_string(),
+            expected: format!("the suite token {}", suite.token)
         }
     );
     // Calling the hook directly, pretending to be a token, is refused the same way.
@@ -98,10 +79,7 @@ fn a_send_from_another_cw20_is_refused_before_its_message_is_read() {
             &[],
         )
         .unwrap_err();
-    assert!(matches!(
-        contract_error(err),
-        ContractError::WrongToken { .. }
-    ));
+    assert!(matches!(dao_error(err), ContractError::UnknownToken { .. }));
     assert_eq!(suite.voting_power(&member, None), 0);
 }
 
@@ -125,7 +103,7 @@ fn unstake_removes_power_at_once_and_the_claim_pays_after_the_period() {
 
     let err = suite.claim_unstaked(&member).unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::NothingToClaim {
             address: member.to_string()
         }
@@ -146,19 +124,19 @@ fn unstaking_more_than_staked_or_nothing_is_refused() {
     let member = suite.member(0);
     suite.stake(&member, 1_000).unwrap();
     assert_eq!(
-        contract_error(suite.unstake(&member, 1_001).unwrap_err()),
+        dao_error(suite.unstake(&member, 1_001).unwrap_err()),
         ContractError::InsufficientStake {
             requested: Uint128::new(1_001),
             staked: Uint128::new(1_000)
         }
     );
     assert_eq!(
-        contract_error(suite.unstake(&member, 0).unwrap_err()),
+        dao_error(suite.unstake(&member, 0).unwrap_err()),
         ContractError::ZeroAmount {}
     );
     let attacker = suite.actors.attacker.clone();
     assert!(matches!(
-        contract_error(suite.unstake(&attacker, 1).unwrap_err()),
+        dao_error(suite.unstake(&attacker, 1).unwrap_err()),
         ContractError::InsufficientStake { .. }
     ));
     // Unstaking everything leaves no power and a full claim.
@@ -181,7 +159,7 @@ fn native_funds_are_refused_on_every_message() {
         )
         .unwrap_err();
     assert_eq!(
-        contract_error(err),
+        dao_error(err),
         ContractError::Payment(PaymentError::NonPayable {})
     );
 }

@@ -62,8 +62,9 @@ fn only_the_dao_updates_the_config() {
                     ..Default::default()
                 }
             )),
-            ContractError::NotDao {
-                action: "update the config"
+            ContractError::Unauthorized {
+                sender: sender.to_string(),
+                action: "update_config"
             }
         );
     }
@@ -130,11 +131,11 @@ fn the_arbiter_and_denom_lists_are_capped() {
                 ..Default::default()
             }
         )),
-        ContractError::TooManyEntries {
+        ContractError::Validation(depin_interface::ValidationError::TooManyEntries {
             field: "arbiters",
             len: MAX_ARBITERS + 1,
             max: MAX_ARBITERS
-        }
+        })
     );
     // Removing one in the same update keeps the list at the cap.
     suite
@@ -161,11 +162,11 @@ fn the_arbiter_and_denom_lists_are_capped() {
                 ..Default::default()
             }
         )),
-        ContractError::TooManyEntries {
+        ContractError::Validation(depin_interface::ValidationError::TooManyEntries {
             field: "accepted_denoms",
             len: MAX_ACCEPTED_DENOMS + 1,
             max: MAX_ACCEPTED_DENOMS
-        }
+        })
     );
 }
 
@@ -179,7 +180,10 @@ fn only_the_dao_or_an_arbiter_resolves_disputes() {
         for uphold in [true, false] {
             assert_eq!(
                 escrow_error(suite.resolve_dispute(&sender, lease_id, 1, uphold, None)),
-                ContractError::NotArbiter {}
+                ContractError::Unauthorized {
+                    sender: sender.to_string(),
+                    action: "resolve_dispute"
+                }
             );
         }
         assert_eq!(
@@ -190,7 +194,10 @@ fn only_the_dao_or_an_arbiter_resolves_disputes() {
                 false,
                 Some(Decimal::percent(1))
             )),
-            ContractError::NotArbiter {}
+            ContractError::Unauthorized {
+                sender: sender.to_string(),
+                action: "resolve_dispute"
+            }
         );
     }
     suite
@@ -234,11 +241,17 @@ fn only_the_provider_reports_accepts_and_redeems() {
     for sender in &wrong {
         assert!(matches!(
             escrow_error(suite.report_usage(sender, lease_id, 1)),
-            ContractError::NotProvider { .. }
+            ContractError::NotLeaseParty {
+                party: "provider",
+                ..
+            }
         ));
         assert!(matches!(
             escrow_error(suite.accept_lease(sender, streaming)),
-            ContractError::NotProvider { .. }
+            ContractError::NotLeaseParty {
+                party: "provider",
+                ..
+            }
         ));
         assert!(matches!(
             escrow_error(suite.redeem_receipt(
@@ -247,7 +260,10 @@ fn only_the_provider_reports_accepts_and_redeems() {
                 1,
                 Binary::from([0u8; 64].as_slice())
             )),
-            ContractError::NotProvider { .. }
+            ContractError::NotLeaseParty {
+                party: "provider",
+                ..
+            }
         ));
     }
     assert_eq!(suite.lease(streaming).state, LeaseState::Pending);
@@ -264,12 +280,19 @@ fn only_the_consumer_disputes_and_only_the_parties_close() {
     for sender in &wrong {
         assert!(matches!(
             escrow_error(suite.dispute(sender, lease_id, 1, "mine")),
-            ContractError::NotConsumer { .. }
+            ContractError::NotLeaseParty {
+                party: "consumer",
+                ..
+            }
         ));
         if *sender != provider {
             assert_eq!(
                 escrow_error(suite.close_lease(sender, lease_id)),
-                ContractError::NotParty { lease_id }
+                ContractError::NotLeaseParty {
+                    lease_id,
+                    party: "consumer or the provider",
+                    action: "close_lease"
+                }
             );
         }
     }
@@ -317,7 +340,7 @@ fn deposits_must_be_one_accepted_positive_coin() {
         }),
         &[],
     );
-    assert_eq!(escrow_error(res), ContractError::ZeroDeposit {});
+    assert_eq!(escrow_error(res), ContractError::ZeroAmount {});
     // Funds on a message that takes none.
     assert_eq!(
         escrow_error(suite.escrow_execute(
@@ -363,26 +386,13 @@ fn a_fake_cw20_hook_is_rejected_before_its_message_is_read() {
                 .app
                 .execute_contract(attacker.clone(), escrow.clone(), &hook, &[])
         ),
-        ContractError::UnacceptedCw20 {
-            sender: attacker.clone()
+        ContractError::UnknownToken {
+            token: attacker.to_string(),
+            expected: "an accepted cw20 denom".into()
         }
     );
     // A real cw20 the escrow does not accept.
-    let fake = suite.instantiate_other(
-        depin_testing::contracts::reward_token(),
-        &depin_interface::token::InstantiateMsg {
-            name: "Fake".into(),
-            symbol: "FAKE".into(),
-            decimals: 6,
-            initial_balances: vec![depin_interface::token::Cw20Coin {
-                address: attacker.to_string(),
-                amount: Uint128::new(1_000_000),
-            }],
-            mint: None,
-            marketing: None,
-        },
-        "fake",
-    );
+    let fake = suite.fake_token(&attacker, 1_000_000);
     let res = suite.app.execute_contract(
         attacker.clone(),
         fake.clone(),
@@ -395,7 +405,10 @@ fn a_fake_cw20_hook_is_rejected_before_its_message_is_read() {
     );
     assert_eq!(
         escrow_error(res),
-        ContractError::UnacceptedCw20 { sender: fake }
+        ContractError::UnknownToken {
+            token: fake.to_string(),
+            expected: "an accepted cw20 denom".into()
+        }
     );
     // Garbage inside an accepted token's hook is a parse error, not a panic.
     let token = suite.token.clone();
@@ -419,8 +432,8 @@ fn only_active_listed_providers_can_be_leased() {
     let unknown = suite.provider(2);
     assert_eq!(
         escrow_error(suite.open_lease(&consumer, &unknown, BillingMode::Metered {}, 100)),
-        ContractError::UnknownProvider {
-            provider: unknown.to_string()
+        ContractError::ProviderNotFound {
+            address: unknown.to_string()
         }
     );
     // A deregistered provider is exiting, not active.

@@ -3,7 +3,6 @@
 use cosmwasm_std::{Decimal, Uint128};
 use depin_billing_escrow::ContractError;
 use depin_interface::escrow::{BillingMode, ChargeStatus, LeaseState};
-use depin_interface::registry::{self, ProviderResponse};
 use depin_interface::ValidationError;
 use depin_testing::escrow::{escrow_error, lease_id_of, pay_price};
 use depin_testing::suite::INITIAL_NATIVE;
@@ -28,19 +27,6 @@ fn setup() -> (Suite, u64) {
     suite.report_usage(&provider, lease_id, 1_000).unwrap();
     suite.report_usage(&provider, lease_id, 100).unwrap();
     (suite, lease_id)
-}
-
-fn registry_provider(suite: &Suite) -> ProviderResponse {
-    suite
-        .app
-        .wrap()
-        .query_wasm_smart(
-            &suite.registry,
-            &registry::QueryMsg::Provider {
-                address: suite.provider(0).to_string(),
-            },
-        )
-        .unwrap()
 }
 
 #[test]
@@ -133,7 +119,10 @@ fn a_voided_dispute_returns_the_charge_to_the_deposit() {
         INITIAL_NATIVE - 700
     );
     // Stake untouched without a slash.
-    assert_eq!(registry_provider(&suite).stake, Uint128::new(1_000));
+    assert_eq!(
+        suite.provider_info(&suite.provider(0)).stake,
+        Uint128::new(1_000)
+    );
 }
 
 #[test]
@@ -149,7 +138,7 @@ fn a_voided_dispute_with_a_slash_cuts_the_provider_stake_in_the_registry() {
         .resolve_dispute(&arbiter, lease_id, 2, false, Some(Decimal::percent(5)))
         .unwrap();
     // 5 % of the 1000 stake goes to the DAO.
-    let record = registry_provider(&suite);
+    let record = suite.provider_info(&suite.provider(0));
     assert_eq!(record.stake, Uint128::new(950));
     assert_eq!(record.reputation.slashes, 1);
     assert_eq!(
@@ -175,7 +164,10 @@ fn a_slash_the_registry_refuses_reverts_the_resolution() {
         suite.charges(lease_id, None, None)[0].status,
         ChargeStatus::Disputed
     );
-    assert_eq!(registry_provider(&suite).stake, Uint128::new(1_000));
+    assert_eq!(
+        suite.provider_info(&suite.provider(0)).stake,
+        Uint128::new(1_000)
+    );
     // Without the slash it goes through.
     suite
         .resolve_dispute(&dao, lease_id, 1, false, None)

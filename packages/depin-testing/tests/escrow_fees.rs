@@ -5,9 +5,9 @@
 use cosmwasm_std::{Binary, Uint128};
 use depin_interface::escrow::BillingMode;
 use depin_interface::receipt::receipt_digest;
-use depin_interface::registry::{self, ProviderResponse};
 use depin_interface::{Denom, DenomAmount};
 use depin_testing::escrow::{lease_id_of, pay_price};
+use depin_testing::shared::protocol_fee;
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
 use k256::ecdsa::{Signature, SigningKey};
@@ -18,11 +18,6 @@ const REPORTS: u128 = 100;
 const FEE_BPS: u128 = 250;
 const WINDOW: u64 = 3_600;
 
-/// `ceil(amount × bps / 10000)`: the fee each payment pays.
-fn fee(amount: u128) -> u128 {
-    (amount * FEE_BPS).div_ceil(10_000)
-}
-
 fn setup() -> Suite {
     let mut suite = SuiteBuilder::new().build();
     let provider = suite.provider(0);
@@ -30,19 +25,6 @@ fn setup() -> Suite {
         .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
         .unwrap();
     suite
-}
-
-fn registry_provider(suite: &Suite) -> ProviderResponse {
-    suite
-        .app
-        .wrap()
-        .query_wasm_smart(
-            &suite.registry,
-            &registry::QueryMsg::Provider {
-                address: suite.provider(0).to_string(),
-            },
-        )
-        .unwrap()
 }
 
 /// What the treasury must get at least from 100 payments of 30:
@@ -71,14 +53,14 @@ fn a_hundred_metered_reports_of_30_pay_the_fee_of_3000() {
     // all (rounded down per charge it paid 0 on 3 000 of revenue).
     let fees = suite.native_balance(&dao, PAY_DENOM) - dao_start;
     assert!(fees >= fee_floor_of_the_sum(), "{fees} < 75");
-    assert_eq!(fees, REPORTS * fee(PRICE));
+    assert_eq!(fees, REPORTS * protocol_fee(PRICE, FEE_BPS));
     assert_eq!(fees, 100);
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
         provider_start + REPORTS * PRICE - 100
     );
     assert_eq!(
-        registry_provider(&suite).reputation.revenue,
+        suite.provider_info(&suite.provider(0)).reputation.revenue,
         vec![DenomAmount {
             denom: Denom::Native(PAY_DENOM.into()),
             amount: Uint128::new(3_000)

@@ -5,19 +5,15 @@ use depin_billing_escrow::ContractError;
 use depin_interface::escrow::{
     BillingMode, ChargeStatus, EscrowConfigUpdate, LeaseState, OpenLeaseMsg,
 };
-use depin_interface::registry::{self, ProviderResponse, RegistryConfigUpdate};
+use depin_interface::registry::{self, RegistryConfigUpdate};
 use depin_interface::{Denom, UncheckedDenom};
 use depin_testing::escrow::{attribute, escrow_error, lease_id_of, pay_price};
+use depin_testing::shared::protocol_fee;
 use depin_testing::suite::INITIAL_NATIVE;
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
 
 const PRICE: u128 = 7;
 const DEPOSIT: u128 = 100_000;
-
-/// fee_bps = 250 (suite default): fee = ceil(amount × bps / 10000), rounded up.
-fn fee(amount: u128, bps: u128) -> u128 {
-    (amount * bps).div_ceil(10_000)
-}
 
 fn setup() -> (Suite, u64) {
     let mut suite = SuiteBuilder::new().build();
@@ -30,19 +26,6 @@ fn setup() -> (Suite, u64) {
         .open_lease(&consumer, &provider, BillingMode::Metered {}, DEPOSIT)
         .unwrap();
     (suite, lease_id_of(&res))
-}
-
-fn registry_provider(suite: &Suite, provider: &cosmwasm_std::Addr) -> ProviderResponse {
-    suite
-        .app
-        .wrap()
-        .query_wasm_smart(
-            &suite.registry,
-            &registry::QueryMsg::Provider {
-                address: provider.to_string(),
-            },
-        )
-        .unwrap()
 }
 
 #[test]
@@ -86,7 +69,7 @@ fn metered_charge_is_paid_after_the_window_and_the_rest_refunded() {
     suite.settle(&anyone, lease_id).unwrap();
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 7_000 - fee(7_000, 250)
+        provider_start + 7_000 - protocol_fee(7_000, 250)
     );
     assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 175);
     let lease = suite.lease(lease_id);
@@ -98,7 +81,7 @@ fn metered_charge_is_paid_after_the_window_and_the_rest_refunded() {
         suite.charges(lease_id, None, None)[0].status,
         ChargeStatus::Paid
     );
-    let record = registry_provider(&suite, &provider);
+    let record = suite.provider_info(&provider);
     assert_eq!(record.reputation.usage_units, Uint128::new(1_000));
 
     // The provider closes: nothing is pending, so the rest is refunded at once.
@@ -162,7 +145,7 @@ fn the_provider_may_report_final_usage_within_the_window_after_the_consumer_clos
     );
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 2_100 - fee(2_100, 250)
+        provider_start + 2_100 - protocol_fee(2_100, 250)
     );
     assert_eq!(
         suite.native_balance(&consumer, PAY_DENOM),
@@ -258,7 +241,9 @@ fn a_charge_over_the_available_funds_is_rejected() {
     );
     assert_eq!(
         escrow_error(suite.report_usage(&provider, lease_id, 0)),
-        ContractError::ZeroUnits {}
+        ContractError::Validation(depin_interface::ValidationError::MustBePositive {
+            field: "units"
+        })
     );
     // A top-up makes room.
     let consumer = suite.consumer(0);
@@ -294,7 +279,7 @@ fn a_dao_fee_change_does_not_alter_charges_already_reported() {
     let anyone = suite.actors.attacker.clone();
     suite.settle(&anyone, lease_id).unwrap();
     // ceil(7000 × 250 / 10000) = 175, ceil(6993 × 1000 / 10000) = ceil(699.3) = 700.
-    let fees = fee(7_000, 250) + fee(6_993, 1_000);
+    let fees = protocol_fee(7_000, 250) + protocol_fee(6_993, 1_000);
     assert_eq!(fees, 175 + 700);
     assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + fees);
     assert_eq!(
@@ -344,7 +329,7 @@ fn settle_pays_even_when_the_registry_rejects_record_usage() {
     assert_eq!(suite.lease(lease_id).paid.u128(), 7_000);
     // Nothing was recorded in the registry.
     assert_eq!(
-        registry_provider(&suite, &provider).reputation.usage_units,
+        suite.provider_info(&provider).reputation.usage_units,
         Uint128::zero()
     );
 }

@@ -4,38 +4,17 @@
 use cosmwasm_std::{Binary, Uint128, VerificationError};
 use depin_billing_escrow::ContractError;
 use depin_interface::escrow::{BillingMode, LeaseState};
-use depin_interface::receipt::receipt_digest;
-use depin_interface::registry::{self, ProviderResponse};
 use depin_testing::escrow::{attribute, escrow_error, lease_id_of, pay_price};
+use depin_testing::shared::pubkey;
+use depin_testing::shared::sign_receipt;
+use depin_testing::shared::signing_key;
 use depin_testing::suite::INITIAL_NATIVE;
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
-use k256::ecdsa::signature::hazmat::PrehashSigner;
-use k256::ecdsa::{Signature, SigningKey};
+use k256::ecdsa::SigningKey;
 
 const PRICE: u128 = 7;
 const DEPOSIT: u128 = 100_000;
 const WINDOW: u64 = 3_600;
-
-fn key(seed: u8) -> SigningKey {
-    SigningKey::from_bytes(&[seed; 32].into()).unwrap()
-}
-
-fn pubkey(key: &SigningKey) -> Binary {
-    Binary::from(key.verifying_key().to_encoded_point(true).as_bytes())
-}
-
-/// Signs a receipt for `lease_id` on `chain_id` and `escrow`.
-fn sign_for(key: &SigningKey, chain_id: &str, escrow: &str, lease_id: u64, units: u128) -> Binary {
-    let digest = receipt_digest(chain_id, escrow, lease_id, units);
-    let signature: Signature = key.sign_prehash(&digest).unwrap();
-    Binary::from(&signature.to_bytes()[..])
-}
-
-/// Signs a receipt for `lease_id` on this suite's chain and escrow.
-fn sign(suite: &Suite, key: &SigningKey, lease_id: u64, units: u128) -> Binary {
-    let chain_id = suite.app.block_info().chain_id;
-    sign_for(key, &chain_id, suite.escrow.as_str(), lease_id, units)
-}
 
 fn open(suite: &mut Suite, key: &SigningKey, deposit: u128) -> u64 {
     let (consumer, provider) = (suite.consumer(0), suite.provider(0));
@@ -58,22 +37,9 @@ fn setup() -> (Suite, SigningKey, u64) {
     suite
         .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
         .unwrap();
-    let consumer_key = key(1);
+    let consumer_key = signing_key(1);
     let lease_id = open(&mut suite, &consumer_key, DEPOSIT);
     (suite, consumer_key, lease_id)
-}
-
-fn registry_provider(suite: &Suite) -> ProviderResponse {
-    suite
-        .app
-        .wrap()
-        .query_wasm_smart(
-            &suite.registry,
-            &registry::QueryMsg::Provider {
-                address: suite.provider(0).to_string(),
-            },
-        )
-        .unwrap()
 }
 
 #[test]
@@ -83,7 +49,7 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
     let provider_start = suite.native_balance(&provider, PAY_DENOM);
     let dao_start = suite.native_balance(&dao, PAY_DENOM);
     // 100 units × 7 = 700; fee ceil(700 × 250 / 10000) = ceil(17.5) = 18.
-    let signature = sign(&suite, &key, lease_id, 100);
+    let signature = suite.sign_receipt(&key, lease_id, 100);
     let res = suite
         .redeem_receipt(&provider, lease_id, 100, signature)
         .unwrap();
@@ -94,7 +60,7 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
     );
     assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 18);
     // 250 cumulative: 150 more units = 1050; fee ceil(1050 × 250 / 10000) = ceil(26.25) = 27.
-    let signature = sign(&suite, &key, lease_id, 250);
+    let signature = suite.sign_receipt(&key, lease_id, 250);
     suite
         .redeem_receipt(&provider, lease_id, 250, signature)
         .unwrap();
@@ -113,7 +79,10 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
         (1_750, DEPOSIT - 1_750, 250)
     );
     assert_eq!(
-        registry_provider(&suite).reputation.usage_units,
+        suite
+            .provider_info(&suite.provider(0))
+            .reputation
+            .usage_units,
         Uint128::new(250)
     );
     assert_eq!(
@@ -126,7 +95,7 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
 fn a_receipt_cannot_be_replayed() {
     let (mut suite, key, lease_id) = setup();
     let provider = suite.provider(0);
-    let signature = sign(&suite, &key, lease_id, 100);
+    let signature = suite.sign_receipt(&key, lease_id, 100);
     suite
         .redeem_receipt(&provider, lease_id, 100, signature.clone())
         .unwrap();
@@ -138,7 +107,7 @@ fn a_receipt_cannot_be_replayed() {
             redeemed: Uint128::new(100)
         }
     );
-    let older = sign(&suite, &key, lease_id, 50);
+    let older = suite.sign_receipt(&key, lease_id, 50);
     assert!(matches!(
         escrow_error(suite.redeem_receipt(&provider, lease_id, 50, older)),
         ContractError::ReceiptNotIncreasing { .. }
@@ -152,7 +121,7 @@ fn a_receipt_is_worthless_on_another_lease_of_the_same_consumer() {
     let (mut suite, key, first) = setup();
     let second = open(&mut suite, &key, DEPOSIT);
     let provider = suite.provider(0);
-    let signature = sign(&suite, &key, first, 100);
+    let signature = suite.sign_receipt(&key, first, 100);
     assert_eq!(
         escrow_error(suite.redeem_receipt(&provider, second, 100, signature.clone())),
         ContractError::InvalidReceiptSignature { lease_id: second }
@@ -172,10 +141,10 @@ fn receipts_signed_for_another_chain_escrow_or_key_are_rejected() {
     let escrow = suite.escrow.to_string();
     let other_escrow = suite.registry.to_string();
     for signature in [
-        sign_for(&key, "another-chain-1", &escrow, lease_id, 100),
-        sign_for(&key, &chain_id, &other_escrow, lease_id, 100),
-        sign_for(&key, &chain_id, &escrow, lease_id, 99),
-        sign_for(&self::key(2), &chain_id, &escrow, lease_id, 100),
+        sign_receipt(&key, "another-chain-1", &escrow, lease_id, 100),
+        sign_receipt(&key, &chain_id, &other_escrow, lease_id, 100),
+        sign_receipt(&key, &chain_id, &escrow, lease_id, 99),
+        sign_receipt(&self::signing_key(2), &chain_id, &escrow, lease_id, 100),
     ] {
         assert_eq!(
             escrow_error(suite.redeem_receipt(&provider, lease_id, 100, signature)),
@@ -189,7 +158,7 @@ fn receipts_signed_for_another_chain_escrow_or_key_are_rejected() {
 fn malformed_signatures_and_keys_get_typed_errors() {
     let (mut suite, key, lease_id) = setup();
     let provider = suite.provider(0);
-    let signature = sign(&suite, &key, lease_id, 100);
+    let signature = suite.sign_receipt(&key, lease_id, 100);
     let short = Binary::from(&signature.as_slice()[..63]);
     assert_eq!(
         escrow_error(suite.redeem_receipt(&provider, lease_id, 100, short)),
@@ -230,11 +199,11 @@ fn a_receipt_beyond_the_deposit_pays_the_whole_units_it_covers_and_the_rest_afte
         .unwrap();
     let provider_start = suite.native_balance(&provider, PAY_DENOM);
     let dao_start = suite.native_balance(&dao, PAY_DENOM);
-    let key = key(1);
+    let key = signing_key(1);
     let lease_id = open(&mut suite, &key, 1_000);
     // 143 units × 7 = 1001, one unit over the 1000 deposited: the deposit
     // covers floor(1000 / 7) = 142 units (994); one unit stays outstanding.
-    let signature = sign(&suite, &key, lease_id, 143);
+    let signature = suite.sign_receipt(&key, lease_id, 143);
     let res = suite
         .redeem_receipt(&provider, lease_id, 143, signature.clone())
         .unwrap();
@@ -308,7 +277,7 @@ fn a_receipt_beyond_the_deposit_pays_the_whole_units_it_covers_and_the_rest_afte
 fn redeeming_after_the_provider_closes_is_rejected() {
     let (mut suite, key, lease_id) = setup();
     let provider = suite.provider(0);
-    let signature = sign(&suite, &key, lease_id, 100);
+    let signature = suite.sign_receipt(&key, lease_id, 100);
     suite.close_lease(&provider, lease_id).unwrap();
     assert_eq!(suite.lease(lease_id).state, LeaseState::Closed);
     assert_eq!(
@@ -330,7 +299,7 @@ fn the_provider_may_redeem_final_receipts_within_the_window_after_the_consumer_c
     let (mut suite, key, lease_id) = setup();
     let (consumer, provider) = (suite.consumer(0), suite.provider(0));
     let provider_start = suite.native_balance(&provider, PAY_DENOM);
-    let signature = sign(&suite, &key, lease_id, 100);
+    let signature = suite.sign_receipt(&key, lease_id, 100);
     suite.close_lease(&consumer, lease_id).unwrap();
     assert_eq!(suite.lease(lease_id).state, LeaseState::Closing);
     suite.advance(WINDOW - 1);
@@ -349,7 +318,7 @@ fn the_provider_may_redeem_final_receipts_within_the_window_after_the_consumer_c
         ContractError::NothingToSettle { lease_id }
     );
     suite.advance(1);
-    let later = sign(&suite, &key, lease_id, 200);
+    let later = suite.sign_receipt(&key, lease_id, 200);
     assert!(matches!(
         escrow_error(suite.redeem_receipt(&provider, lease_id, 200, later.clone())),
         ContractError::WrongState { .. }
@@ -376,7 +345,7 @@ fn receipts_are_redeemed_only_on_receipts_leases() {
         .open_lease(&consumer, &provider, BillingMode::Metered {}, 100)
         .unwrap();
     let metered = lease_id_of(&res);
-    let signature = sign(&suite, &key, metered, 1);
+    let signature = suite.sign_receipt(&key, metered, 1);
     assert!(matches!(
         escrow_error(suite.redeem_receipt(&provider, metered, 1, signature)),
         ContractError::WrongBillingMode { .. }

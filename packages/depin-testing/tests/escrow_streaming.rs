@@ -39,7 +39,10 @@ fn a_streaming_lease_accrues_only_after_the_provider_accepts() {
     assert_eq!(suite.lease(lease_id).reserved, Uint128::zero());
     assert!(matches!(
         escrow_error(suite.accept_lease(&consumer, lease_id)),
-        ContractError::NotProvider { .. }
+        ContractError::NotLeaseParty {
+            party: "provider",
+            ..
+        }
     ));
     suite.accept_lease(&provider, lease_id).unwrap();
     assert!(matches!(
@@ -211,6 +214,8 @@ fn a_zero_rate_is_rejected() {
             },
             100
         )),
-        ContractError::ZeroRate {}
+        ContractError::Validation(depin_interface::ValidationError::MustBePositive {
+            field: "rate_per_second"
+        })
     );
 }

@@ -17,13 +17,15 @@
 //! `min(floor(pool × weight / total_weight), weight)` (rounded down and capped
 //! at the provider's own weighted fee, as the registry does).
 
-use cosmwasm_std::{to_json_binary, Addr, Binary, CosmosMsg, Decimal, Uint128, WasmMsg};
+use cosmwasm_std::{Addr, Binary, Decimal, Uint128};
 use depin_interface::dao::ProposalStatus;
 use depin_interface::escrow::{self, BillingMode, LeaseState};
 use depin_interface::receipt::receipt_digest;
 use depin_interface::registry::ProviderStatus;
 use depin_testing::dao::DAO_MEMBER_STAKE;
 use depin_testing::escrow::{attribute, lease_id_of};
+use depin_testing::shared::protocol_fee;
+use depin_testing::shared::wasm_execute;
 use depin_testing::suite::{INITIAL_MEMBER_TOKENS, INITIAL_NATIVE};
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM, STAKE_DENOM};
 use k256::ecdsa::signature::hazmat::PrehashSigner;
@@ -34,12 +36,6 @@ const U: u64 = 3_456;
 const P0_STAKE: u128 = 30_000;
 const P1_STAKE: u128 = 98_000;
 const RATE: u128 = 5;
-
-/// `ceil(amount × bps / 10 000)`, the escrow's fee (rounded up); every
-/// amount here is a multiple of 40, so each fee is exact.
-fn fee(amount: u128, bps: u128) -> u128 {
-    (amount * bps).div_ceil(10_000)
-}
 
 /// `stake × stake_pool × seconds / (total × E)`, asserted exact.
 fn stake_share(stake: u128, pool: u128, seconds: u64, total: u128) -> u128 {
@@ -61,15 +57,6 @@ fn at(suite: &mut Suite, genesis: u64, t: u64) {
     let now = suite.app.block_info().time.seconds();
     assert!(genesis + t >= now, "time {t} is in the past");
     suite.advance(genesis + t - now);
-}
-
-fn wasm_execute<M: serde::Serialize>(contract: &Addr, msg: &M) -> CosmosMsg {
-    WasmMsg::Execute {
-        contract_addr: contract.to_string(),
-        msg: to_json_binary(msg).unwrap(),
-        funds: vec![],
-    }
-    .into()
 }
 
 #[test]
@@ -178,8 +165,8 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     );
     // Epoch-0 usage is weighed by the fee the network received: provider 0
     // earned 5 000 + 10 000 (fees 125 + 250), provider 1 34 560 (fee 864).
-    let p0_fees_0 = fee(5_000, 250) + fee(10_000, 250);
-    let weight0 = p0_fees_0 + fee(streamed_0, 250);
+    let p0_fees_0 = protocol_fee(5_000, 250) + protocol_fee(10_000, 250);
+    let weight0 = p0_fees_0 + protocol_fee(streamed_0, 250);
     assert_eq!((p0_fees_0, weight0), (375, 1_239));
 
     // ── t = E + 2U (epoch 1): provider 0 claims across the epoch boundary ──
@@ -239,7 +226,7 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     assert_eq!((lease.paid.u128(), lease.refunded.u128()), (5_000, 15_000));
     let p0_claim_2 = stake_share(27_000, pool0, E - 2 * U, 125_000)
         + stake_share(27_000, pool1, E + 2 * U, 125_000)
-        + usage_share(usage2, fee(20_000, 500), fee(20_000, 500));
+        + usage_share(usage2, protocol_fee(20_000, 500), protocol_fee(20_000, 500));
     assert_eq!(suite.pending_rewards(&p0), p0_claim_2);
     suite.claim_rewards(&p0).unwrap();
 
@@ -248,9 +235,9 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     let p1_rewards = p1_epoch0
         + stake_share(P1_STAKE, pool0, E, 125_000)
         + stake_share(P1_STAKE, pool1, E + 2 * U, 125_000)
-        + usage_share(usage0, fee(streamed_0, 250), weight0)
+        + usage_share(usage0, protocol_fee(streamed_0, 250), weight0)
         // Epoch 1: provider 1 alone recorded usage (432 000, fee 10 800).
-        + usage_share(usage1, fee(streamed_1, 250), fee(streamed_1, 250));
+        + usage_share(usage1, protocol_fee(streamed_1, 250), protocol_fee(streamed_1, 250));
     assert_eq!(suite.pending_rewards(&p1), p1_rewards);
     suite.claim_rewards(&p1).unwrap();
     assert_eq!(suite.pending_rewards(&p1), 0);
@@ -262,11 +249,11 @@ fn the_network_runs_end_to_end_and_every_unit_is_accounted_for() {
     assert_eq!(suite.provider_info(&p1).stake.u128(), 0);
 
     // ── every balance, to the unit ──
-    let fee_receipt = fee(5_000, 250); // 125
-    let fee_metered_0 = fee(10_000, 250); // 250
-    let fee_stream_0 = fee(streamed_0, 250); // 864
-    let fee_stream_1 = fee(streamed_1, 250); // 10 800
-    let fee_metered_2 = fee(20_000, 500); // 1 000
+    let fee_receipt = protocol_fee(5_000, 250); // 125
+    let fee_metered_0 = protocol_fee(10_000, 250); // 250
+    let fee_stream_0 = protocol_fee(streamed_0, 250); // 864
+    let fee_stream_1 = protocol_fee(streamed_1, 250); // 10 800
+    let fee_metered_2 = protocol_fee(20_000, 500); // 1 000
     let n = INITIAL_NATIVE;
     let native = |s: &Suite, a: &Addr| s.native_balance(a, PAY_DENOM);
     assert_eq!(

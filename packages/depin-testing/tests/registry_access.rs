@@ -3,7 +3,6 @@
 
 use cosmwasm_std::{to_json_binary, Addr, Decimal, Uint128};
 use cw20::Cw20ReceiveMsg;
-use cw_multi_test::error::AnyError;
 use cw_multi_test::Executor;
 use depin_interface::registry::{
     ExecuteMsg, ReceiveMsg, RegistryConfigUpdate, Service, UsageWeight,
@@ -11,11 +10,8 @@ use depin_interface::registry::{
 use depin_interface::UncheckedDenom;
 use depin_provider_registry::ContractError;
 use depin_testing::registry::{pay_revenue, register_msg};
+use depin_testing::shared::registry_error;
 use depin_testing::{Suite, SuiteBuilder};
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 /// Every account and contract of the suite.
 fn everyone(s: &Suite) -> Vec<Addr> {
@@ -115,7 +111,7 @@ fn privileged_messages_reject_every_other_sender() {
             if allowed.contains(&r) {
                 res.unwrap_or_else(|e| panic!("{r} must be allowed {msg:?}: {e}"));
             } else {
-                let e = err(res.unwrap_err());
+                let e = registry_error(res.unwrap_err());
                 assert!(
                     matches!(e, ContractError::Unauthorized { .. }),
                     "{sender} {msg:?}: {e}"
@@ -145,7 +141,10 @@ fn a_forged_receive_is_rejected() {
             &[],
         )
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::UnknownToken { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::UnknownToken { .. }
+    ));
 }
 
 #[test]
@@ -168,20 +167,23 @@ fn the_dao_updates_the_config_and_a_new_dao_takes_over() {
         },
     )
     .unwrap();
-    let cfg = s.registry_config();
-    assert_eq!(cfg.dao, new_dao);
-    assert_eq!(cfg.min_stake.u128(), 5_000);
-    assert_eq!(cfg.unbonding_period, 60);
-    assert_eq!(cfg.max_slash, Decimal::percent(20));
-    assert_eq!(cfg.oracles, vec![oracle2.clone()]);
+    let config = s.registry_config();
+    assert_eq!(config.dao, new_dao);
+    assert_eq!(config.min_stake.u128(), 5_000);
+    assert_eq!(config.unbonding_period, 60);
+    assert_eq!(config.max_slash, Decimal::percent(20));
+    assert_eq!(config.oracles, vec![oracle2.clone()]);
     let e = s
         .update_registry_config(&dao, RegistryConfigUpdate::default())
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::Unauthorized { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::Unauthorized { .. }
+    ));
     let p = s.provider(0);
     s.register(&p, 5_000).unwrap();
     assert!(matches!(
-        err(s.attest(&old_oracle, &p, Some(1), None).unwrap_err()),
+        registry_error(s.attest(&old_oracle, &p, Some(1), None).unwrap_err()),
         ContractError::Unauthorized { .. }
     ));
     s.attest(&oracle2, &p, Some(1), None).unwrap();
@@ -229,15 +231,12 @@ fn bad_config_updates_get_typed_errors() {
     ];
     for update in cases {
         let e = s.update_registry_config(&dao, update.clone()).unwrap_err();
-        let e = err(e);
+        let e = registry_error(e);
         assert!(
             matches!(
                 e,
                 ContractError::Validation(_)
-                    | ContractError::MustBePositive { .. }
-                    | ContractError::OutOfRange { .. }
                     | ContractError::Std(_)
-                    | ContractError::TooManyEntries { .. }
                     | ContractError::DuplicateDenom { .. }
             ),
             "{update:?}: {e}"
@@ -259,7 +258,7 @@ fn bad_config_updates_get_typed_errors() {
             &cosmwasm_std::coins(1, depin_testing::STAKE_DENOM),
         )
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::Payment(_)));
+    assert!(matches!(registry_error(e), ContractError::Payment(_)));
 }
 
 #[test]
@@ -282,7 +281,7 @@ fn an_uppercase_twin_of_a_provider_address_is_rejected() {
             &[],
         )
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::Std(_)));
+    assert!(matches!(registry_error(e), ContractError::Std(_)));
     let escrow = s.escrow.clone();
     let e = s
         .registry_execute(
@@ -296,7 +295,7 @@ fn an_uppercase_twin_of_a_provider_address_is_rejected() {
             &[],
         )
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::Std(_)));
+    assert!(matches!(registry_error(e), ContractError::Std(_)));
     assert_eq!(s.provider_info(&p).reputation.leases_settled, 0);
 }
 
@@ -309,27 +308,30 @@ fn record_usage_bounds_its_revenue_and_fee_lists() {
     let revenue = (0..17).flat_map(|_| pay_revenue(1)).collect();
     let e = s.record_usage(&escrow, &p, 1, revenue).unwrap_err();
     assert!(matches!(
-        err(e),
-        ContractError::TooManyEntries {
+        registry_error(e),
+        ContractError::Validation(depin_interface::ValidationError::TooManyEntries {
             field: "revenue",
             ..
-        }
+        })
     ));
     let fees = (0..17).flat_map(|_| pay_revenue(1)).collect();
     let e = s
         .record_usage_with_fees(&escrow, &p, 1, pay_revenue(1), fees)
         .unwrap_err();
     assert_eq!(
-        err(e),
-        ContractError::TooManyEntries {
+        registry_error(e),
+        ContractError::Validation(depin_interface::ValidationError::TooManyEntries {
             field: "fees",
             len: 17,
             max: 16
-        }
+        })
     );
     let stranger = s.provider(1);
     let e = s
         .record_usage(&escrow, &stranger, 1, pay_revenue(1))
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::ProviderNotFound { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::ProviderNotFound { .. }
+    ));
 }

@@ -6,15 +6,11 @@
 //! (`floor(amount × fraction)`) and the DAO receives exactly the cuts.
 
 use cosmwasm_std::Decimal;
-use cw_multi_test::error::AnyError;
 use depin_provider_registry::ContractError;
+use depin_testing::shared::registry_error;
 use depin_testing::{SuiteBuilder, STAKE_DENOM};
 
 const UNBONDING: u64 = 7 * 86_400;
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 #[test]
 fn a_timely_resolution_slashes_the_claim_before_it_matures() {
@@ -53,7 +49,7 @@ fn a_slow_resolution_still_slashes_a_matured_claim() {
     s.advance(UNBONDING + 1);
     // Both claims (1_000 each) have matured, but the dispute holds them.
     assert_eq!(
-        err(s.claim_unbonded(&p).unwrap_err()),
+        registry_error(s.claim_unbonded(&p).unwrap_err()),
         ContractError::StakeHeldByDisputes { open_disputes: 1 }
     );
     let dao_before = s.native_balance(&dao, STAKE_DENOM);
@@ -76,7 +72,7 @@ fn only_the_escrow_counts_disputes_and_never_below_zero() {
     s.register(&p, 1_000).unwrap();
     for sender in [&attacker, &p, &s.dao.clone()] {
         assert_eq!(
-            err(s.dispute_opened(sender, &p).unwrap_err()),
+            registry_error(s.dispute_opened(sender, &p).unwrap_err()),
             ContractError::Unauthorized {
                 sender: sender.to_string(),
                 action: "dispute_opened"
@@ -84,18 +80,18 @@ fn only_the_escrow_counts_disputes_and_never_below_zero() {
         );
     }
     assert_eq!(
-        err(s.dispute_resolved(&escrow, &p).unwrap_err()),
+        registry_error(s.dispute_resolved(&escrow, &p).unwrap_err()),
         ContractError::NoOpenDispute {
             provider: p.to_string()
         }
     );
     assert!(matches!(
-        err(s.dispute_opened(&escrow, &attacker).unwrap_err()),
+        registry_error(s.dispute_opened(&escrow, &attacker).unwrap_err()),
         ContractError::ProviderNotFound { .. }
     ));
     s.dispute_opened(&escrow, &p).unwrap();
     assert_eq!(
-        err(s.dispute_resolved(&attacker, &p).unwrap_err()),
+        registry_error(s.dispute_resolved(&attacker, &p).unwrap_err()),
         ContractError::Unauthorized {
             sender: attacker.to_string(),
             action: "dispute_resolved"

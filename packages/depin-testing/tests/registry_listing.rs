@@ -2,17 +2,13 @@
 //! pagination, `update_provider`, `heartbeat` and oracle attestations.
 
 use cosmwasm_std::{Addr, Uint128};
-use cw_multi_test::error::AnyError;
 use depin_interface::registry::{ProvidersResponse, QueryMsg, Service, StatusFilter};
 use depin_provider_registry::ContractError;
 use depin_testing::registry::register_msg;
+use depin_testing::shared::registry_error;
 use depin_testing::{Suite, SuiteBuilder};
 
 const MIN: u128 = 1_000;
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 fn suite() -> Suite {
     SuiteBuilder::default().build()
@@ -147,26 +143,27 @@ fn heartbeat_update_and_attest_build_reputation() {
     assert_eq!(rec.endpoint, "https://new.example");
 
     assert_eq!(
-        err(s.attest(&oracle, &p, Some(101), None).unwrap_err()),
+        registry_error(s.attest(&oracle, &p, Some(101), None).unwrap_err()),
         ContractError::ScoreOutOfRange { score: 101 }
     );
     assert_eq!(
-        err(s.attest(&oracle, &p, None, None).unwrap_err()),
+        registry_error(s.attest(&oracle, &p, None, None).unwrap_err()),
         ContractError::EmptyAttestation {}
     );
     let stranger = s.provider(1);
     assert!(matches!(
-        err(s.attest(&oracle, &stranger, Some(1), None).unwrap_err()),
+        registry_error(s.attest(&oracle, &stranger, Some(1), None).unwrap_err()),
         ContractError::ProviderNotFound { .. }
     ));
     assert!(matches!(
-        err(s.heartbeat(&stranger).unwrap_err()),
+        registry_error(s.heartbeat(&stranger).unwrap_err()),
         ContractError::ProviderNotFound { .. }
     ));
     assert!(matches!(
-        err(s
-            .update_provider(&p, Some(&"r".repeat(65)), None)
-            .unwrap_err()),
+        registry_error(
+            s.update_provider(&p, Some(&"r".repeat(65)), None)
+                .unwrap_err()
+        ),
         ContractError::Validation(_)
     ));
 }

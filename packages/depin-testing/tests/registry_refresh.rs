@@ -4,17 +4,13 @@
 //! Default parameters: stake part 600_000 per 86_400 s epoch, rounding down.
 
 use cosmwasm_std::{coins, Uint128};
-use cw_multi_test::error::AnyError;
 use depin_interface::registry::{ExecuteMsg, ProviderStatus, RegistryConfigUpdate, StatusFilter};
 use depin_provider_registry::ContractError;
+use depin_testing::shared::registry_error;
 use depin_testing::{SuiteBuilder, STAKE_DENOM};
 
 const EPOCH: u64 = 86_400;
 const STAKE_PART: u128 = 600_000;
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 #[test]
 fn a_raised_min_stake_stops_stake_rewards_after_refresh() {
@@ -77,7 +73,7 @@ fn refresh_refuses_unknown_providers_bad_addresses_and_funds() {
     let (p, anyone) = (s.provider(0), s.actors.attacker.clone());
     s.register(&p, 1_000).unwrap();
     assert_eq!(
-        err(s.refresh(&anyone, &anyone).unwrap_err()),
+        registry_error(s.refresh(&anyone, &anyone).unwrap_err()),
         ContractError::ProviderNotFound {
             address: anyone.to_string()
         }
@@ -86,16 +82,17 @@ fn refresh_refuses_unknown_providers_bad_addresses_and_funds() {
         provider: p.as_str().to_uppercase(),
     };
     assert!(matches!(
-        err(s.registry_execute(&anyone, &upper, &[]).unwrap_err()),
+        registry_error(s.registry_execute(&anyone, &upper, &[]).unwrap_err()),
         ContractError::Std(_)
     ));
     let msg = ExecuteMsg::Refresh {
         provider: p.to_string(),
     };
     assert!(matches!(
-        err(s
-            .registry_execute(&anyone, &msg, &coins(1, STAKE_DENOM))
-            .unwrap_err()),
+        registry_error(
+            s.registry_execute(&anyone, &msg, &coins(1, STAKE_DENOM))
+                .unwrap_err()
+        ),
         ContractError::Payment(_)
     ));
     // A refresh that changes nothing succeeds and changes nothing.

@@ -8,20 +8,16 @@
 //! provider's usage reward for an epoch is capped at its own weighted fee.
 
 use cosmwasm_std::{Decimal, Uint128};
-use cw_multi_test::error::AnyError;
 use depin_interface::registry::RegistryConfigUpdate;
 use depin_provider_registry::ContractError;
 use depin_testing::registry::pay_revenue;
+use depin_testing::shared::registry_error;
 use depin_testing::{Suite, SuiteBuilder};
 
 const EPOCH: u64 = 86_400;
 const EMISSION: u128 = 1_000_000;
 const USAGE_POOL: u128 = EMISSION * 40 / 100;
 const STAKE_PART: u128 = EMISSION - USAGE_POOL;
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 fn suite() -> Suite {
     SuiteBuilder::default().build()
@@ -48,7 +44,7 @@ fn stakes_of_one_to_three_share_the_stake_part_one_to_three() {
     assert_eq!(s.pending_rewards(&a), 0);
     assert_eq!(s.registry_stats().rewards_minted.u128(), STAKE_PART / 4);
     assert_eq!(
-        err(s.claim_rewards(&a).unwrap_err()),
+        registry_error(s.claim_rewards(&a).unwrap_err()),
         ContractError::NoRewards {}
     );
 }
@@ -391,7 +387,7 @@ fn claims_stop_at_the_token_cap() {
         .any(|at| at.key == "forfeited" && at.value == (STAKE_PART - 100_000).to_string())));
     s.advance(EPOCH);
     assert_eq!(
-        err(s.claim_rewards(&a).unwrap_err()),
+        registry_error(s.claim_rewards(&a).unwrap_err()),
         ContractError::RewardCapReached {
             cap: Uint128::new(6_100_000)
         }
@@ -404,13 +400,13 @@ fn claim_rewards_needs_a_provider_and_a_reward_token() {
     let mut s = suite();
     let stranger = s.consumer(0);
     assert!(matches!(
-        err(s.claim_rewards(&stranger).unwrap_err()),
+        registry_error(s.claim_rewards(&stranger).unwrap_err()),
         ContractError::ProviderNotFound { .. }
     ));
     let a = s.provider(0);
     s.register(&a, 1_000).unwrap();
     assert_eq!(
-        err(s.claim_rewards(&a).unwrap_err()),
+        registry_error(s.claim_rewards(&a).unwrap_err()),
         ContractError::NoRewards {}
     );
 }

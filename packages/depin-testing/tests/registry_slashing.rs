@@ -3,17 +3,13 @@
 //! (`floor(amount × fraction)`), the registry sends exactly what it cuts.
 
 use cosmwasm_std::{Decimal, Uint128};
-use cw_multi_test::error::AnyError;
 use depin_interface::registry::ProviderStatus;
 use depin_interface::validation::ValidationError;
 use depin_provider_registry::ContractError;
+use depin_testing::shared::registry_error;
 use depin_testing::{SuiteBuilder, STAKE_DENOM};
 
 const UNBONDING: u64 = 7 * 86_400;
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 #[test]
 fn slash_reaches_pending_unbonding_claims() {
@@ -64,8 +60,10 @@ fn deregistering_first_does_not_escape_a_slash() {
     assert_eq!(s.provider_info(&p).reputation.slashes, 2);
     s.advance(UNBONDING);
     assert_eq!(
-        err(s.claim_unbonded(&p).unwrap_err()),
-        ContractError::NothingToClaim {}
+        registry_error(s.claim_unbonded(&p).unwrap_err()),
+        ContractError::NothingToClaim {
+            address: p.to_string()
+        }
     );
 }
 
@@ -95,7 +93,7 @@ fn the_escrow_slashes_up_to_max_slash_and_counts_a_lost_dispute() {
         .slash(&escrow, &p, Decimal::percent(11), None)
         .unwrap_err();
     assert_eq!(
-        err(e),
+        registry_error(e),
         ContractError::SlashTooLarge {
             fraction: Decimal::percent(11),
             max_slash: Decimal::percent(10)
@@ -116,13 +114,16 @@ fn a_fraction_above_one_is_refused() {
     let dao = s.dao.clone();
     let e = s.slash(&dao, &p, Decimal::percent(101), None).unwrap_err();
     assert!(matches!(
-        err(e),
+        registry_error(e),
         ContractError::Validation(ValidationError::FractionOutOfRange { .. })
     ));
     let e = s
         .slash(&dao, &s.provider(1), Decimal::percent(1), None)
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::ProviderNotFound { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::ProviderNotFound { .. }
+    ));
     let e = s
         .registry_execute(
             &dao,
@@ -135,7 +136,7 @@ fn a_fraction_above_one_is_refused() {
             &[],
         )
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::Validation(_)));
+    assert!(matches!(registry_error(e), ContractError::Validation(_)));
 }
 
 #[test]
@@ -144,7 +145,10 @@ fn jail_lasts_until_its_end_and_unjail_needs_min_stake() {
     let p = s.provider(0);
     s.register(&p, 1_000).unwrap();
     let dao = s.dao.clone();
-    assert_eq!(err(s.unjail(&p).unwrap_err()), ContractError::NotJailed {});
+    assert_eq!(
+        registry_error(s.unjail(&p).unwrap_err()),
+        ContractError::NotJailed {}
+    );
     s.slash(&dao, &p, Decimal::percent(10), Some(3_600))
         .unwrap();
     let until = s.app.block_info().time.plus_seconds(3_600);
@@ -152,17 +156,17 @@ fn jail_lasts_until_its_end_and_unjail_needs_min_stake() {
     assert_eq!(rec.status, ProviderStatus::Jailed { until });
     assert_eq!(s.registry_stats().active_providers, 0);
     assert_eq!(
-        err(s.unjail(&p).unwrap_err()),
+        registry_error(s.unjail(&p).unwrap_err()),
         ContractError::Jailed { until }
     );
     // Jailed providers cannot deregister to escape, but may top up.
     assert_eq!(
-        err(s.deregister(&p).unwrap_err()),
+        registry_error(s.deregister(&p).unwrap_err()),
         ContractError::Jailed { until }
     );
     s.advance(3_600);
     assert_eq!(
-        err(s.unjail(&p).unwrap_err()),
+        registry_error(s.unjail(&p).unwrap_err()),
         ContractError::BelowMinStake {
             stake: Uint128::new(900),
             min_stake: Uint128::new(1_000)

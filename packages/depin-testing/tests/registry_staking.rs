@@ -1,20 +1,16 @@
 //! Registry staking: register, bond, unbond, claim, deregister, in native and
 //! cw20 stake, with every bad input getting a typed error.
 
-use cosmwasm_std::{coin, coins, to_json_binary, Addr, Empty, Uint128};
-use cw_multi_test::error::AnyError;
-use cw_multi_test::{ContractWrapper, Executor};
+use cosmwasm_std::{coin, coins, to_json_binary, Addr, Uint128};
+use cw_multi_test::Executor;
 use cw_utils::PaymentError;
 use depin_interface::registry::{ExecuteMsg, Price, ProviderStatus, ReceiveMsg, Service};
 use depin_interface::validation::ValidationError;
 use depin_interface::UncheckedDenom;
 use depin_provider_registry::ContractError;
 use depin_testing::registry::register_msg;
+use depin_testing::shared::registry_error;
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM, STAKE_DENOM};
-
-fn err(e: AnyError) -> ContractError {
-    e.downcast().expect("a registry ContractError")
-}
 
 fn suite() -> Suite {
     SuiteBuilder::default().build()
@@ -41,8 +37,10 @@ fn native_stake_registers_bonds_and_unbonds_after_the_period() {
     // Not before the unbonding period.
     s.advance(UNBONDING - 1);
     assert_eq!(
-        err(s.claim_unbonded(&p).unwrap_err()),
-        ContractError::NothingToClaim {}
+        registry_error(s.claim_unbonded(&p).unwrap_err()),
+        ContractError::NothingToClaim {
+            address: p.to_string()
+        }
     );
     s.advance(1);
     s.claim_unbonded(&p).unwrap();
@@ -83,11 +81,14 @@ fn cw20_stake_registers_and_bonds_through_send() {
             &coins(1_000, STAKE_DENOM),
         )
         .unwrap_err();
-    assert!(matches!(err(e), ContractError::WrongStakeMethod { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::WrongStakeMethod { .. }
+    ));
     // A zero-amount send is refused by cw20-base itself; cw20 stake below the minimum is typed.
     let e = s.register(&s.provider(1), MIN - 1).unwrap_err();
     assert_eq!(
-        err(e),
+        registry_error(e),
         ContractError::BelowMinStake {
             stake: Uint128::new(MIN - 1),
             min_stake: Uint128::new(MIN)
@@ -96,26 +97,7 @@ fn cw20_stake_registers_and_bonds_through_send() {
 }
 
 fn foreign_token(s: &mut Suite, holder: &Addr) -> Addr {
-    let code = Box::new(ContractWrapper::<_, _, _, _, _, _, Empty>::new(
-        cw20_base::contract::execute,
-        cw20_base::contract::instantiate,
-        cw20_base::contract::query,
-    ));
-    s.instantiate_other(
-        code,
-        &cw20_base::msg::InstantiateMsg {
-            name: "Fake".into(),
-            symbol: "FAKE".into(),
-            decimals: 6,
-            initial_balances: vec![cw20::Cw20Coin {
-                address: holder.to_string(),
-                amount: Uint128::new(1_000_000),
-            }],
-            mint: None,
-            marketing: None,
-        },
-        "fake-token",
-    )
+    s.fake_token(holder, 1_000_000)
 }
 
 #[test]
@@ -146,13 +128,19 @@ fn receive_from_a_foreign_cw20_is_rejected() {
                 &[],
             )
             .unwrap_err();
-        assert!(matches!(err(e), ContractError::UnknownToken { .. }));
+        assert!(matches!(
+            registry_error(e),
+            ContractError::UnknownToken { .. }
+        ));
         if !cw20_stake {
             // In native mode even the suite token is foreign.
             let e = s
                 .send_tokens(&p, &registry, 5_000, &ReceiveMsg::Bond {})
                 .unwrap_err();
-            assert!(matches!(err(e), ContractError::UnknownToken { .. }));
+            assert!(matches!(
+                registry_error(e),
+                ContractError::UnknownToken { .. }
+            ));
         }
         assert!(s.try_provider_info(p.as_str()).is_err());
     }
@@ -176,7 +164,7 @@ fn bad_funds_get_payment_errors() {
     ];
     for (funds, expected) in cases {
         let e = s.registry_execute(&p, &msg, &funds).unwrap_err();
-        assert_eq!(err(e), ContractError::Payment(expected));
+        assert_eq!(registry_error(e), ContractError::Payment(expected));
     }
     s.register(&p, MIN).unwrap();
     // Funds on a message that takes none.
@@ -193,13 +181,19 @@ fn bad_funds_get_payment_errors() {
         let e = s
             .registry_execute(&p, &msg, &coins(1, STAKE_DENOM))
             .unwrap_err();
-        assert!(matches!(err(e), ContractError::Payment(_)), "{msg:?}");
+        assert!(
+            matches!(registry_error(e), ContractError::Payment(_)),
+            "{msg:?}"
+        );
     }
     // Bond with nothing attached.
     let e = s
         .registry_execute(&p, &ExecuteMsg::Bond {}, &[])
         .unwrap_err();
-    assert_eq!(err(e), ContractError::Payment(PaymentError::NoFunds {}));
+    assert_eq!(
+        registry_error(e),
+        ContractError::Payment(PaymentError::NoFunds {})
+    );
 }
 
 #[test]
@@ -208,7 +202,7 @@ fn bad_registrations_get_typed_errors() {
     let p = s.provider(0);
     let e = s.register(&p, MIN - 1).unwrap_err();
     assert_eq!(
-        err(e),
+        registry_error(e),
         ContractError::BelowMinStake {
             stake: Uint128::new(MIN - 1),
             min_stake: Uint128::new(MIN)
@@ -218,7 +212,7 @@ fn bad_registrations_get_typed_errors() {
     let mut long_region = register_msg(Service::Storage, &"r".repeat(65));
     let e = s.register_with(&p, long_region.clone(), MIN).unwrap_err();
     assert!(matches!(
-        err(e),
+        registry_error(e),
         ContractError::Validation(ValidationError::TooLong {
             field: "region",
             ..
@@ -228,7 +222,7 @@ fn bad_registrations_get_typed_errors() {
     long_region.endpoint = "x".repeat(257);
     let e = s.register_with(&p, long_region.clone(), MIN).unwrap_err();
     assert!(matches!(
-        err(e),
+        registry_error(e),
         ContractError::Validation(ValidationError::TooLong {
             field: "endpoint",
             ..
@@ -237,14 +231,14 @@ fn bad_registrations_get_typed_errors() {
     long_region.endpoint = " ".into();
     let e = s.register_with(&p, long_region, MIN).unwrap_err();
     assert!(matches!(
-        err(e),
+        registry_error(e),
         ContractError::Validation(ValidationError::Empty { field: "endpoint" })
     ));
     let e = s
         .register_with(&p, register_msg(Service::Other("x".repeat(65)), "eu"), MIN)
         .unwrap_err();
     assert!(matches!(
-        err(e),
+        registry_error(e),
         ContractError::Validation(ValidationError::TooLong {
             field: "service",
             ..
@@ -253,11 +247,14 @@ fn bad_registrations_get_typed_errors() {
     let mut msg = register_msg(Service::Storage, "eu");
     msg.metadata_uri = Some("u".repeat(257));
     let e = s.register_with(&p, msg, MIN).unwrap_err();
-    assert!(matches!(err(e), ContractError::Validation(_)));
+    assert!(matches!(registry_error(e), ContractError::Validation(_)));
     let mut msg = register_msg(Service::Storage, "eu");
     msg.prices.push(msg.prices[0].clone());
     let e = s.register_with(&p, msg, MIN).unwrap_err();
-    assert!(matches!(err(e), ContractError::DuplicateDenom { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::DuplicateDenom { .. }
+    ));
     let mut msg = register_msg(Service::Storage, "eu");
     msg.prices = (0..17)
         .map(|i| Price {
@@ -267,21 +264,21 @@ fn bad_registrations_get_typed_errors() {
         .collect();
     let e = s.register_with(&p, msg, MIN).unwrap_err();
     assert!(matches!(
-        err(e),
-        ContractError::TooManyEntries {
+        registry_error(e),
+        ContractError::Validation(depin_interface::ValidationError::TooManyEntries {
             field: "prices",
             ..
-        }
+        })
     ));
     let mut msg = register_msg(Service::Storage, "eu");
     msg.prices[0].denom = UncheckedDenom::Cw20("NotAnAddress".into());
     let e = s.register_with(&p, msg, MIN).unwrap_err();
-    assert!(matches!(err(e), ContractError::Validation(_)));
+    assert!(matches!(registry_error(e), ContractError::Validation(_)));
 
     s.register(&p, MIN).unwrap();
     let e = s.register(&p, MIN).unwrap_err();
     assert_eq!(
-        err(e),
+        registry_error(e),
         ContractError::AlreadyRegistered {
             address: p.to_string()
         }
@@ -295,21 +292,21 @@ fn unbond_more_than_bonded_zero_or_too_often_is_refused() {
     s.register(&p, 2 * MIN).unwrap();
     let e = s.unbond(&p, 2 * MIN + 1).unwrap_err();
     assert_eq!(
-        err(e),
+        registry_error(e),
         ContractError::InsufficientStake {
             requested: Uint128::new(2 * MIN + 1),
-            bonded: Uint128::new(2 * MIN)
+            staked: Uint128::new(2 * MIN)
         }
     );
     assert_eq!(
-        err(s.unbond(&p, 0).unwrap_err()),
+        registry_error(s.unbond(&p, 0).unwrap_err()),
         ContractError::ZeroAmount {}
     );
     for _ in 0..16 {
         s.unbond(&p, 1).unwrap();
     }
     assert_eq!(
-        err(s.unbond(&p, 1).unwrap_err()),
+        registry_error(s.unbond(&p, 1).unwrap_err()),
         ContractError::TooManyClaims {
             pending: 16,
             max: 16
@@ -317,7 +314,10 @@ fn unbond_more_than_bonded_zero_or_too_often_is_refused() {
     );
     // A stranger has nothing to unbond.
     let e = s.unbond(&s.provider(1), 1).unwrap_err();
-    assert!(matches!(err(e), ContractError::ProviderNotFound { .. }));
+    assert!(matches!(
+        registry_error(e),
+        ContractError::ProviderNotFound { .. }
+    ));
 }
 
 #[test]
@@ -343,11 +343,11 @@ fn deregister_unbonds_everything_and_the_provider_may_register_again() {
     assert_eq!(rec.status, ProviderStatus::Exiting);
     assert_eq!((rec.stake.u128(), rec.unbonding.u128()), (0, 3 * MIN));
     assert_eq!(
-        err(s.deregister(&p).unwrap_err()),
+        registry_error(s.deregister(&p).unwrap_err()),
         ContractError::ProviderExiting {}
     );
     assert_eq!(
-        err(s.bond(&p, MIN).unwrap_err()),
+        registry_error(s.bond(&p, MIN).unwrap_err()),
         ContractError::ProviderExiting {}
     );
     // Registering again: new stake bonded, the old claim still pending.

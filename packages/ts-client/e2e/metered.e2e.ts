@@ -77,7 +77,7 @@ describe("metered lease with a dispute on chain", () => {
   it("only the provider reports usage, and never more than the deposit covers", async () => {
     await rejectsWith(t.as("consumer3").billingEscrow.reportUsage({ leaseId, units: "10" }), /only the provider of lease \d+ may/);
     await rejectsWith(t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "25001" }), /exceeds the 100000 available/);
-    await rejectsWith(t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "0" }), /units must be positive/);
+    await rejectsWith(t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "0" }), /units must be greater than zero/);
   });
 
   it("two usage reports become two pending charges reserved from the deposit", async () => {
@@ -122,7 +122,7 @@ describe("metered lease with a dispute on chain", () => {
   it("only an arbiter resolves; voiding returns the charge to the deposit and slashes the provider 10 %", async () => {
     await rejectsWith(
       t.as("consumer3").billingEscrow.resolveDispute({ leaseId, chargeId: secondCharge.id, uphold: false, slashFraction: "0.1" }),
-      /only the DAO or an arbiter may resolve disputes/,
+      /unauthorized: \S+ may not resolve_dispute/,
     );
     await rejectsWith(
       t.as("arbiter").billingEscrow.resolveDispute({ leaseId, chargeId: secondCharge.id, uphold: true, slashFraction: "0.1" }),

@@ -3,16 +3,20 @@
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, StdError, StdResult, Uint128};
 use depin_interface::escrow::{BillingMode, LeaseState, OpenLeaseMsg};
 use depin_interface::registry::{self, Price, ProviderStatus};
-use depin_interface::Denom;
+use depin_interface::{Denom, ValidationError};
 
-use crate::book::{accrue, nothing_pending};
-use crate::contract::Deposit;
 use crate::error::ContractError;
 use crate::execute::settle::{finish_close, settle_due};
-use crate::helpers::{load_lease, mode_name, require_provider, require_state, save_lease};
-use crate::state::{Book, Lease, MeteredBook, ReceiptsBook, StreamingBook, CONFIG, LEASE_COUNT};
+use crate::leases::{load_lease, require_provider, require_state, save_lease, wrong_mode};
+use crate::settlement::{accrue, nothing_pending};
+use crate::state::{
+    Billing, Lease, MeteredBilling, ReceiptsBilling, StreamingBilling, CONFIG, LEASE_COUNT,
+};
 
 /// Length of a compressed secp256k1 public key.
+/// A deposit as the handlers take it: its denom and a positive amount.
+pub type Deposit = (Denom, Uint128);
+
 pub const COMPRESSED_PUBKEY_LEN: usize = 33;
 
 /// Opens a lease for `consumer` with `deposit` (native funds or a cw20 hook).
@@ -36,7 +40,7 @@ pub fn open(
         });
     }
     if amount.is_zero() {
-        return Err(ContractError::ZeroDeposit {});
+        return Err(ContractError::ZeroAmount {});
     }
     let provider = deps.api.addr_validate(&msg.provider)?;
     if provider == consumer {
@@ -52,35 +56,38 @@ pub fn open(
         }
     }
     let now = env.block.time;
-    let (book, state) = match msg.billing {
+    let (billing, state) = match msg.billing {
         BillingMode::Metered {} => (
-            Book::Metered(MeteredBook {
+            Billing::Metered(MeteredBilling {
                 next_charge_id: 1,
-                ..MeteredBook::default()
+                ..MeteredBilling::default()
             }),
             LeaseState::Open,
         ),
         BillingMode::Streaming { rate_per_second } => {
             if rate_per_second.is_zero() {
-                return Err(ContractError::ZeroRate {});
+                return Err(ValidationError::MustBePositive {
+                    field: "rate_per_second",
+                }
+                .into());
             }
-            let stream = StreamingBook {
+            let stream = StreamingBilling {
                 rate_per_second,
                 accrued_until: None,
                 unsettled_seconds: Uint128::zero(),
             };
-            (Book::Streaming(stream), LeaseState::Pending)
+            (Billing::Streaming(stream), LeaseState::Pending)
         }
         BillingMode::Receipts { consumer_pubkey } => {
             let len = consumer_pubkey.len();
             if len != COMPRESSED_PUBKEY_LEN || !matches!(consumer_pubkey[0], 0x02 | 0x03) {
                 return Err(ContractError::InvalidPubkey { len });
             }
-            let receipts = ReceiptsBook {
+            let receipts = ReceiptsBilling {
                 consumer_pubkey,
                 redeemed_units: Uint128::zero(),
             };
-            (Book::Receipts(receipts), LeaseState::Open)
+            (Billing::Receipts(receipts), LeaseState::Open)
         }
     };
     let lease_id = LEASE_COUNT.update(deps.storage, |count| -> StdResult<u64> {
@@ -88,7 +95,7 @@ pub fn open(
             .checked_add(1)
             .ok_or_else(|| StdError::generic_err("lease ids exhausted"))
     })?;
-    let mode = mode_name(&book);
+    let mode = billing.mode_name();
     let lease = Lease {
         consumer,
         provider,
@@ -107,7 +114,7 @@ pub fn open(
         closed_at: None,
         last_settled_at: None,
         close_after: None,
-        book,
+        billing,
     };
     save_lease(deps.storage, lease_id, &lease)?;
     Ok(Response::new()
@@ -147,8 +154,8 @@ fn listed_price(
                 address: provider.to_string(),
             },
         )
-        .map_err(|_| ContractError::UnknownProvider {
-            provider: provider.to_string(),
+        .map_err(|_| ContractError::ProviderNotFound {
+            address: provider.to_string(),
         })?;
     if record.status != ProviderStatus::Active {
         return Err(ContractError::ProviderNotActive {
@@ -175,12 +182,12 @@ pub fn accept(
     lease_id: u64,
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
-    require_provider(lease_id, &lease, &info.sender, "accept it")?;
-    let Book::Streaming(stream) = &mut lease.book else {
-        return Err(crate::helpers::wrong_mode(
+    require_provider(lease_id, &lease, &info.sender, "accept_lease")?;
+    let Billing::Streaming(stream) = &mut lease.billing else {
+        return Err(wrong_mode(
             lease_id,
             &lease,
-            "streaming",
+            BillingMode::STREAMING,
             "accept_lease",
         ));
     };
@@ -225,7 +232,7 @@ pub fn top_up(
         });
     }
     if amount.is_zero() {
-        return Err(ContractError::ZeroDeposit {});
+        return Err(ContractError::ZeroAmount {});
     }
     accrue(&mut lease, env.block.time)?;
     lease.deposited = lease.deposited.checked_add(amount)?;
@@ -256,7 +263,11 @@ pub fn close(
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
     if info.sender != lease.consumer && info.sender != lease.provider {
-        return Err(ContractError::NotParty { lease_id });
+        return Err(ContractError::NotLeaseParty {
+            lease_id,
+            party: "consumer or the provider",
+            action: "close_lease",
+        });
     }
     require_state(
         lease_id,
@@ -268,7 +279,7 @@ pub fn close(
     let config = CONFIG.load(deps.storage)?;
     let (due, mut msgs) = settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
     lease.state = LeaseState::Closing;
-    if matches!(lease.book, Book::Metered(_) | Book::Receipts(_))
+    if matches!(lease.billing, Billing::Metered(_) | Billing::Receipts(_))
         && info.sender == lease.consumer
         && lease.dispute_window > 0
     {
@@ -287,16 +298,7 @@ pub fn close(
         }
         response = response.add_attribute("refunded", refund);
     }
-    response = response.add_attribute("state", lease_state_name(lease.state));
+    response = response.add_attribute("state", lease.state.as_str());
     save_lease(deps.storage, lease_id, &lease)?;
     Ok(response.add_submessages(msgs))
-}
-
-pub fn lease_state_name(state: LeaseState) -> &'static str {
-    match state {
-        LeaseState::Pending => "pending",
-        LeaseState::Open => "open",
-        LeaseState::Closing => "closing",
-        LeaseState::Closed => "closed",
-    }
 }

@@ -1,17 +1,19 @@
 //! Metered leases: usage reports become charges the consumer may dispute.
 
 use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
-use depin_interface::escrow::LeaseState;
+use depin_interface::escrow::{BillingMode, LeaseState};
 use depin_interface::registry;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
+use depin_interface::ValidationError;
 
 use crate::error::ContractError;
-use crate::helpers::{
-    load_lease, registry_execute, require_billable, require_provider, require_state, save_lease,
+use crate::leases::{
+    load_charge, load_lease, require_billable, require_provider, require_state, save_lease,
     wrong_mode,
 };
-use crate::state::{Book, Charge, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
-use crate::sums::{priced, Sums};
+use crate::payments::registry_execute;
+use crate::state::{Billing, Charge, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
+use crate::sums::{priced, ChargeTotals};
 
 /// The provider reports `units`: a charge of `units × price_per_unit`, with the
 /// fee in force now fixed on it, payable once the lease's dispute window ends.
@@ -25,10 +27,10 @@ pub fn report_usage(
     units: Uint128,
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
-    require_provider(lease_id, &lease, &info.sender, "report usage")?;
+    require_provider(lease_id, &lease, &info.sender, "report_usage")?;
     require_billable(lease_id, &lease, env.block.time, "report_usage")?;
     if units.is_zero() {
-        return Err(ContractError::ZeroUnits {});
+        return Err(ValidationError::MustBePositive { field: "units" }.into());
     }
     let amount = units.checked_mul(lease.price_per_unit)?;
     if amount.is_zero() {
@@ -44,25 +46,34 @@ pub fn report_usage(
         });
     }
     let fee_bps = CONFIG.load(deps.storage)?.fee_bps;
-    let sums = priced(amount, units, fee_bps)?;
+    let totals = priced(amount, units, fee_bps)?;
     let matures_at = env
         .block
         .time
         .seconds()
         .saturating_add(lease.dispute_window);
     let window = lease.dispute_window;
-    let Book::Metered(book) = &mut lease.book else {
-        return Err(wrong_mode(lease_id, &lease, "metered", "report_usage"));
+    let Billing::Metered(billing) = &mut lease.billing else {
+        return Err(wrong_mode(
+            lease_id,
+            &lease,
+            BillingMode::METERED,
+            "report_usage",
+        ));
     };
-    let charge_id = book.next_charge_id;
-    book.next_charge_id = charge_id.saturating_add(1);
-    book.total = book.total.checked_add(sums)?;
-    MATURITY.save(deps.storage, (lease_id, matures_at, charge_id), &book.total)?;
+    let charge_id = billing.next_charge_id;
+    billing.next_charge_id = charge_id.saturating_add(1);
+    billing.total = billing.total.checked_add(totals)?;
+    MATURITY.save(
+        deps.storage,
+        (lease_id, matures_at, charge_id),
+        &billing.total,
+    )?;
     let charge = Charge {
         units,
         amount,
         fee_bps,
-        fee: sums.fee,
+        fee: totals.fee,
         created_at: env.block.time,
         matures_at,
         dispute: None,
@@ -78,7 +89,7 @@ pub fn report_usage(
         .add_attribute("charge_id", charge_id.to_string())
         .add_attribute("units", units)
         .add_attribute("amount", amount)
-        .add_attribute("fee", sums.fee)
+        .add_attribute("fee", totals.fee)
         .add_attribute("dispute_window", window.to_string())
         .add_attribute("disputable_until", matures_at.to_string()))
 }
@@ -99,9 +110,10 @@ pub fn dispute(
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
     if info.sender != lease.consumer {
-        return Err(ContractError::NotConsumer {
+        return Err(ContractError::NotLeaseParty {
             lease_id,
-            action: "dispute a charge",
+            party: "consumer",
+            action: "dispute",
         });
     }
     require_state(
@@ -111,16 +123,16 @@ pub fn dispute(
         "dispute",
     )?;
     validate_text("reason", &reason, MAX_TEXT_LEN)?;
-    let Book::Metered(book) = &mut lease.book else {
-        return Err(wrong_mode(lease_id, &lease, "metered", "dispute"));
+    let Billing::Metered(billing) = &mut lease.billing else {
+        return Err(wrong_mode(
+            lease_id,
+            &lease,
+            BillingMode::METERED,
+            "dispute",
+        ));
     };
     let key = (lease_id, charge_id);
-    let mut charge = CHARGES
-        .may_load(deps.storage, key)?
-        .ok_or(ContractError::ChargeNotFound {
-            lease_id,
-            charge_id,
-        })?;
+    let mut charge = load_charge(deps.storage, lease_id, charge_id)?;
     if charge.dispute.is_some() {
         return Err(ContractError::AlreadyDisputed { charge_id });
     }
@@ -135,7 +147,7 @@ pub fn dispute(
     DISPUTED.save(
         deps.storage,
         (lease_id, charge.matures_at, charge_id),
-        &Sums::new(charge.amount, charge.fee, charge.units),
+        &ChargeTotals::new(charge.amount, charge.fee, charge.units),
     )?;
     let registry_addr = CONFIG.load(deps.storage)?.registry;
     charge.dispute = Some(Dispute {
@@ -145,7 +157,7 @@ pub fn dispute(
         held_by: Some(registry_addr.clone()),
     });
     CHARGES.save(deps.storage, key, &charge)?;
-    book.open_disputes = book.open_disputes.saturating_add(1);
+    billing.open_disputes = billing.open_disputes.saturating_add(1);
     save_lease(deps.storage, lease_id, &lease)?;
     let opened = registry::ExecuteMsg::DisputeOpened {
         provider: lease.provider.to_string(),
@@ -175,7 +187,10 @@ pub fn resolve_dispute(
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
     if info.sender != config.dao && !config.arbiters.contains(&info.sender) {
-        return Err(ContractError::NotArbiter {});
+        return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
+            action: "resolve_dispute",
+        });
     }
     if let Some(fraction) = slash_fraction {
         if uphold {
@@ -185,26 +200,28 @@ pub fn resolve_dispute(
     }
     let mut lease = load_lease(deps.storage, lease_id)?;
     let key = (lease_id, charge_id);
-    let mut charge = CHARGES
-        .may_load(deps.storage, key)?
-        .ok_or(ContractError::ChargeNotFound {
+    let mut charge = load_charge(deps.storage, lease_id, charge_id)?;
+    let Billing::Metered(billing) = &mut lease.billing else {
+        return Err(wrong_mode(
             lease_id,
-            charge_id,
-        })?;
-    let Book::Metered(book) = &mut lease.book else {
-        return Err(wrong_mode(lease_id, &lease, "metered", "resolve_dispute"));
+            &lease,
+            BillingMode::METERED,
+            "resolve_dispute",
+        ));
     };
     let Some(dispute) = charge.dispute.as_mut().filter(|d| d.upheld.is_none()) else {
         return Err(ContractError::NotDisputed { charge_id });
     };
-    book.open_disputes = book.open_disputes.saturating_sub(1);
+    billing.open_disputes = billing.open_disputes.saturating_sub(1);
     dispute.upheld = Some(uphold);
     let mut msgs = vec![];
     if uphold {
-        book.upheld =
-            book.upheld
-                .checked_add(Sums::new(charge.amount, charge.fee, charge.units))?;
-        dispute.upheld_at_settle = book.settle_count;
+        billing.upheld = billing.upheld.checked_add(ChargeTotals::new(
+            charge.amount,
+            charge.fee,
+            charge.units,
+        ))?;
+        dispute.upheld_at_settle = billing.settle_count;
     } else {
         lease.reserved = lease.reserved.checked_sub(charge.amount)?;
         lease.available = lease.available.checked_add(charge.amount)?;

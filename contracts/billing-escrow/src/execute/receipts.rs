@@ -1,13 +1,13 @@
 //! Receipts leases: the provider redeems receipts signed off chain by the consumer.
 
 use cosmwasm_std::{Binary, DepsMut, Env, MessageInfo, Response, Uint128};
+use depin_interface::escrow::BillingMode;
 use depin_interface::receipt::receipt_digest;
 
 use crate::error::ContractError;
-use crate::helpers::{
-    load_lease, payout, require_billable, require_provider, save_lease, wrong_mode,
-};
-use crate::state::{Book, CONFIG};
+use crate::leases::{load_lease, require_billable, require_provider, save_lease, wrong_mode};
+use crate::payments::payout;
+use crate::state::{Billing, CONFIG};
 use crate::sums::{covered_units, priced};
 
 /// Pays the increase of `cumulative_units` over the units redeemed so far at
@@ -29,18 +29,23 @@ pub fn redeem(
     signature: Binary,
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
-    require_provider(lease_id, &lease, &info.sender, "redeem receipts")?;
+    require_provider(lease_id, &lease, &info.sender, "redeem_receipt")?;
     let now = env.block.time;
     require_billable(lease_id, &lease, now, "redeem_receipt")?;
     let price = lease.price_per_unit;
     let available = lease.available;
-    let Book::Receipts(book) = &mut lease.book else {
-        return Err(wrong_mode(lease_id, &lease, "receipts", "redeem_receipt"));
+    let Billing::Receipts(billing) = &mut lease.billing else {
+        return Err(wrong_mode(
+            lease_id,
+            &lease,
+            BillingMode::RECEIPTS,
+            "redeem_receipt",
+        ));
     };
-    if cumulative_units <= book.redeemed_units {
+    if cumulative_units <= billing.redeemed_units {
         return Err(ContractError::ReceiptNotIncreasing {
             cumulative_units,
-            redeemed: book.redeemed_units,
+            redeemed: billing.redeemed_units,
         });
     }
     let digest = receipt_digest(
@@ -51,11 +56,11 @@ pub fn redeem(
     );
     if !deps
         .api
-        .secp256k1_verify(&digest, &signature, &book.consumer_pubkey)?
+        .secp256k1_verify(&digest, &signature, &billing.consumer_pubkey)?
     {
         return Err(ContractError::InvalidReceiptSignature { lease_id });
     }
-    let owed = cumulative_units.checked_sub(book.redeemed_units)?;
+    let owed = cumulative_units.checked_sub(billing.redeemed_units)?;
     let (units, amount) = covered_units(owed, price, available)?;
     if units.is_zero() {
         return Err(ContractError::UnitExceedsAvailable {
@@ -66,8 +71,8 @@ pub fn redeem(
     }
     let config = CONFIG.load(deps.storage)?;
     let due = priced(amount, units, config.fee_bps)?;
-    book.redeemed_units = book.redeemed_units.checked_add(units)?;
-    let redeemed_units = book.redeemed_units;
+    billing.redeemed_units = billing.redeemed_units.checked_add(units)?;
+    let redeemed_units = billing.redeemed_units;
     let outstanding = cumulative_units.checked_sub(redeemed_units)?;
     lease.available = lease.available.checked_sub(amount)?;
     lease.paid = lease.paid.checked_add(amount)?;

@@ -19,7 +19,10 @@ pub fn receive(
 ) -> Result<Response, ContractError> {
     let denom = Denom::Cw20(token.clone());
     if !CONFIG.load(deps.storage)?.accepted_denoms.contains(&denom) {
-        return Err(ContractError::UnacceptedCw20 { sender: token });
+        return Err(ContractError::UnknownToken {
+            token: token.into_string(),
+            expected: "an accepted cw20 denom".into(),
+        });
     }
     let sender = deps.api.addr_validate(&hook.sender)?;
     let deposit = (denom, hook.amount);

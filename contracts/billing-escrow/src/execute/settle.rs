@@ -3,12 +3,12 @@
 use cosmwasm_std::{CosmosMsg, DepsMut, Env, Response, Storage, SubMsg, Timestamp};
 use depin_interface::escrow::LeaseState;
 
-use crate::book::{accrue, apply_settlement, nothing_pending, settlement};
 use crate::error::ContractError;
-use crate::execute::lease::lease_state_name;
-use crate::helpers::{load_lease, payout, require_state, save_lease, transfer};
+use crate::leases::{load_lease, require_state, save_lease};
+use crate::payments::{payout, transfer};
+use crate::settlement::{accrue, apply_settlement, nothing_pending, settlement};
 use crate::state::{Config, Lease, CONFIG};
-use crate::sums::Sums;
+use crate::sums::ChargeTotals;
 
 /// Anyone settles a lease: matured metered charges (at the fee fixed when
 /// each was reported), upheld disputes and streaming accrual (at the fee in
@@ -43,13 +43,13 @@ pub fn settle(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, Contra
         }
         response = response
             .add_attribute("refunded", refund)
-            .add_attribute("state", lease_state_name(lease.state));
+            .add_attribute("state", lease.state.as_str());
     }
     save_lease(deps.storage, lease_id, &lease)?;
     Ok(response.add_submessages(msgs))
 }
 
-/// Accrues, computes and books what is due now; returns it with the messages
+/// Accrues, computes and billings what is due now; returns it with the messages
 /// paying it (none when nothing is due). The caller saves the lease.
 pub fn settle_due(
     storage: &mut dyn Storage,
@@ -57,7 +57,7 @@ pub fn settle_due(
     lease: &mut Lease,
     now: Timestamp,
     config: &Config,
-) -> Result<(Sums, Vec<SubMsg>), ContractError> {
+) -> Result<(ChargeTotals, Vec<SubMsg>), ContractError> {
     accrue(lease, now)?;
     let settlement = settlement(storage, lease_id, lease, now, config.fee_bps)?;
     apply_settlement(storage, lease_id, lease, &settlement, now)?;

@@ -18,7 +18,7 @@ fn open_checks_the_registry_listing() {
     let provider = t.provider.clone();
     assert!(matches!(
         t.exec(&consumer, &[coin(10, PAY)], open(&unknown, None)),
-        Err(ContractError::UnknownProvider { .. })
+        Err(ContractError::ProviderNotFound { .. })
     ));
     assert!(matches!(
         t.exec(&consumer, &[coin(10, PAY)], open(&inactive, None)),

@@ -2,6 +2,7 @@
 
 use cosmwasm_std::{Api, Decimal, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::dao::{DaoConfig, DaoConfigUpdate};
+use depin_interface::validation::{validate_period, validate_positive_period};
 use depin_interface::{escrow, registry};
 use serde::Deserialize;
 
@@ -16,38 +17,16 @@ fn positive_fraction(field: &'static str, value: Decimal) -> Result<(), Contract
     Ok(())
 }
 
-/// Longest voting period, unstaking period or timelock: 10 years. Keeps
-/// timestamp arithmetic (`plus_seconds`) far from overflow.
-pub const MAX_DURATION: u64 = 10 * 365 * 86_400;
-
-fn positive_duration(field: &'static str, value: u64) -> Result<(), ContractError> {
-    if value == 0 {
-        return Err(ContractError::ZeroDuration { field });
-    }
-    bounded_duration(field, value)
-}
-
-fn bounded_duration(field: &'static str, value: u64) -> Result<(), ContractError> {
-    if value > MAX_DURATION {
-        return Err(ContractError::DurationTooLong {
-            field,
-            value,
-            max: MAX_DURATION,
-        });
-    }
-    Ok(())
-}
-
 /// Checks every rule on a config: threshold in (0, 1), quorum and veto
 /// threshold in (0, 1], voting and unstaking periods above zero (the timelock may be 0, but
 /// not with a guardian, who vetoes only during the timelock), every
-/// duration at most [`MAX_DURATION`],
+/// duration at most `MAX_PERIOD` (depin-interface),
 /// the guardian a valid address.
 pub fn validate_config(
     api: &dyn Api,
     config: DaoConfig<String>,
 ) -> Result<DaoConfig, ContractError> {
-    let guardian = config.guardian.map(|g| api.addr_validate(&g)).transpose()?;
+    let guardian = cw_utils::maybe_addr(api, config.guardian)?;
     let config = DaoConfig {
         voting_period: config.voting_period,
         threshold: config.threshold,
@@ -72,9 +51,9 @@ fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     }
     positive_fraction("quorum", config.quorum)?;
     positive_fraction("veto_threshold", config.veto_threshold)?;
-    positive_duration("voting_period", config.voting_period)?;
-    positive_duration("unstaking_period", config.unstaking_period)?;
-    bounded_duration("timelock", config.timelock)?;
+    validate_positive_period("voting_period", config.voting_period)?;
+    validate_positive_period("unstaking_period", config.unstaking_period)?;
+    validate_period("timelock", config.timelock)?;
     // A guardian with no timelock would look like a safeguard and be none.
     if config.guardian.is_some() && config.timelock == 0 {
         return Err(ContractError::GuardianWithoutTimelock {});
@@ -160,8 +139,8 @@ pub fn update_config(
 ) -> Result<Response, ContractError> {
     if info.sender != env.contract.address {
         return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
             action: "update_config",
-            allowed: "the DAO itself",
         });
     }
     let old = CONFIG.load(deps.storage)?;

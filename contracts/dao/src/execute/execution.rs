@@ -2,7 +2,7 @@
 //! and `close`, and the deposit rule they all apply.
 
 use cosmwasm_std::{
-    to_json_binary, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, SubMsg, WasmMsg,
+    wasm_execute, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Storage, SubMsg,
 };
 use cw20::{BalanceResponse, Cw20QueryMsg};
 use depin_interface::dao::{ExecuteMsg, ProposalStatus};
@@ -85,11 +85,11 @@ pub fn execute(deps: DepsMut, env: Env, proposal_id: u64) -> Result<Response, Co
     let refund = settle_deposit(deps.storage, &mut proposal, Outcome::Passed)?;
     PROPOSALS.save(deps.storage, proposal_id, &proposal)?;
     DISPATCHING.save(deps.storage, &proposal_id)?;
-    let dispatch = WasmMsg::Execute {
-        contract_addr: env.contract.address.to_string(),
-        msg: to_json_binary(&ExecuteMsg::Dispatch { proposal_id })?,
-        funds: vec![],
-    };
+    let dispatch = wasm_execute(
+        &env.contract.address,
+        &ExecuteMsg::Dispatch { proposal_id },
+        vec![],
+    )?;
     Ok(Response::new()
         .add_messages(refund)
         .add_submessage(SubMsg::reply_on_error(dispatch, REPLY_EXECUTION_FAILED))
@@ -107,8 +107,8 @@ pub fn dispatch(
 ) -> Result<Response, ContractError> {
     if info.sender != env.contract.address {
         return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
             action: "dispatch",
-            allowed: "the DAO itself, during execute",
         });
     }
     if DISPATCHING.may_load(deps.storage)? != Some(proposal_id) {
@@ -116,11 +116,8 @@ pub fn dispatch(
     }
     DISPATCHING.remove(deps.storage);
     let proposal = load_proposal(deps.storage, proposal_id)?;
-    let check_reserves = WasmMsg::Execute {
-        contract_addr: env.contract.address.to_string(),
-        msg: to_json_binary(&ExecuteMsg::CheckReserves {})?,
-        funds: vec![],
-    };
+    let check_reserves =
+        wasm_execute(&env.contract.address, &ExecuteMsg::CheckReserves {}, vec![])?;
     Ok(Response::new()
         .add_messages(proposal.msgs)
         .add_message(check_reserves)
@@ -165,8 +162,8 @@ pub fn veto(
         .ok_or(ContractError::NoGuardian {})?;
     if info.sender != guardian {
         return Err(ContractError::Unauthorized {
+            sender: info.sender.to_string(),
             action: "veto",
-            allowed: "the guardian",
         });
     }
     let mut proposal = load_proposal(deps.storage, proposal_id)?;
@@ -198,14 +195,11 @@ pub fn close(deps: DepsMut, env: Env, proposal_id: u64) -> Result<Response, Cont
     let mut proposal = load_proposal(deps.storage, proposal_id)?;
     let now = env.block.time;
     let status = proposal.current_status(now);
-    let outcome = match (status, proposal.final_outcome(now)) {
-        (ProposalStatus::Rejected, Some(outcome)) => outcome,
-        _ => {
-            return Err(ContractError::NotRejected {
-                proposal_id,
-                status,
-            })
-        }
+    let (ProposalStatus::Rejected, Some(outcome)) = (status, proposal.final_outcome(now)) else {
+        return Err(ContractError::NotRejected {
+            proposal_id,
+            status,
+        });
     };
     proposal.status = ProposalStatus::Closed;
     let refund = settle_deposit(deps.storage, &mut proposal, outcome)?;

@@ -19,9 +19,9 @@ pub fn receive(
         .may_load(deps.storage)?
         .ok_or(ContractError::SuiteNotReady {})?;
     if info.sender != suite.token {
-        return Err(ContractError::WrongToken {
-            sender: info.sender.into_string(),
-            token: suite.token.into_string(),
+        return Err(ContractError::UnknownToken {
+            token: info.sender.into_string(),
+            expected: format!("the suite token {}", suite.token),
         });
     }
     let sender = deps.api.addr_validate(&wrapper.sender)?;

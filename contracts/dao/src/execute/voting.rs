@@ -6,7 +6,7 @@ use cosmwasm_std::{DepsMut, Env, MessageInfo, Response};
 use depin_interface::dao::{ProposalStatus, Vote};
 
 use crate::error::ContractError;
-use crate::proposal::{load_proposal, status_name};
+use crate::proposal::load_proposal;
 use crate::state::{Ballot, PROPOSALS, STAKES, VOTES};
 use crate::tally;
 
@@ -64,7 +64,7 @@ pub fn vote(
         .add_attribute("voter", info.sender)
         .add_attribute("vote", vote_name(vote))
         .add_attribute("power", power)
-        .add_attribute("status", status_name(status)))
+        .add_attribute("status", status.as_str()))
 }
 
 fn vote_name(vote: Vote) -> &'static str {

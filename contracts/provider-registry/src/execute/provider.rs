@@ -2,12 +2,13 @@
 //! `deregister`, `attest`.
 
 use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response, Uint128};
-use depin_interface::registry::{Capacity, Price, ProviderStatus, RegisterMsg, Service};
-use depin_interface::validation::{validate_text, MAX_LABEL_LEN, MAX_URI_LEN};
+use depin_interface::registry::{
+    Capacity, Price, ProviderStatus, RegisterMsg, Reputation, Service,
+};
+use depin_interface::validation::{validate_len, validate_text, MAX_LABEL_LEN, MAX_URI_LEN};
 use depin_interface::UncheckedDenom;
 
-use super::stake::add_claim;
-use super::{commit, load_provider};
+use crate::accounting::{add_claim, load_provider, save_provider};
 use crate::error::ContractError;
 use crate::state::{providers, Provider, CONFIG, MAX_PRICES, REPUTATION};
 
@@ -28,13 +29,7 @@ pub fn validate_prices(
     api: &dyn Api,
     prices: Vec<Price<UncheckedDenom>>,
 ) -> Result<Vec<Price>, ContractError> {
-    if prices.len() > MAX_PRICES {
-        return Err(ContractError::TooManyEntries {
-            field: "prices",
-            len: prices.len(),
-            max: MAX_PRICES,
-        });
-    }
+    validate_len("prices", prices.len(), MAX_PRICES)?;
     let mut checked: Vec<Price> = Vec::with_capacity(prices.len());
     for price in prices {
         let denom = price.denom.into_checked(api)?;
@@ -52,7 +47,7 @@ pub fn validate_prices(
     Ok(checked)
 }
 
-fn validate_metadata(uri: &Option<String>) -> Result<(), ContractError> {
+fn validate_metadata(uri: Option<&String>) -> Result<(), ContractError> {
     if let Some(uri) = uri {
         validate_text("metadata_uri", uri, MAX_URI_LEN)?;
     }
@@ -69,7 +64,7 @@ pub fn register(
     stake: Uint128,
     msg: RegisterMsg,
 ) -> Result<Response, ContractError> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let old = providers().may_load(deps.storage, &provider_addr)?;
     if let Some(old) = &old {
         if old.status != ProviderStatus::Exiting {
@@ -82,16 +77,16 @@ pub fn register(
     validate_text("endpoint", &msg.endpoint, MAX_URI_LEN)?;
     validate_text("region", &msg.region, MAX_LABEL_LEN)?;
     validate_capacity(&msg.capacity)?;
-    validate_metadata(&msg.metadata_uri)?;
+    validate_metadata(msg.metadata_uri.as_ref())?;
     let prices = validate_prices(deps.api, msg.prices)?;
     let bonded = old
         .as_ref()
         .map_or(Uint128::zero(), |p| p.stake)
         .checked_add(stake)?;
-    if bonded < cfg.min_stake {
+    if bonded < config.min_stake {
         return Err(ContractError::BelowMinStake {
             stake: bonded,
-            min_stake: cfg.min_stake,
+            min_stake: config.min_stake,
         });
     }
     let new = Provider {
@@ -106,18 +101,18 @@ pub fn register(
         unbonding: old.as_ref().map_or(Uint128::zero(), |p| p.unbonding),
         registered_at: env.block.time,
     };
-    let committed = commit(
+    let saved = save_provider(
         deps.storage,
-        &cfg,
-        env.block.time,
+        &config,
+        &env,
         &provider_addr,
         old.as_ref(),
         new,
     )?;
-    let forfeit = committed.attributes();
-    let new = committed.provider;
+    let forfeit = saved.attributes();
+    let new = saved.provider;
     if !REPUTATION.has(deps.storage, &provider_addr) {
-        REPUTATION.save(deps.storage, &provider_addr, &Default::default())?;
+        REPUTATION.save(deps.storage, &provider_addr, &Reputation::default())?;
     }
     Ok(Response::new()
         .add_attribute("action", "register")
@@ -140,7 +135,7 @@ pub fn update_provider(
     prices: Option<Vec<Price<UncheckedDenom>>>,
     metadata_uri: Option<String>,
 ) -> Result<Response, ContractError> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &info.sender)?;
     let mut new = old.clone();
     if let Some(endpoint) = endpoint {
@@ -159,36 +154,29 @@ pub fn update_provider(
         new.prices = validate_prices(deps.api, prices)?;
     }
     if metadata_uri.is_some() {
-        validate_metadata(&metadata_uri)?;
+        validate_metadata(metadata_uri.as_ref())?;
         new.metadata_uri = metadata_uri;
     }
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &info.sender,
-        Some(&old),
-        new,
-    )?;
+    let saved = save_provider(deps.storage, &config, &env, &info.sender, Some(&old), new)?;
     Ok(Response::new()
         .add_attribute("action", "update_provider")
         .add_attribute("provider", info.sender)
-        .add_attributes(committed.attributes()))
+        .add_attributes(saved.attributes()))
 }
 
-/// Anyone: applies the current `min_stake` to `provider` through [`commit`]
+/// Anyone: applies the current `min_stake` to `provider` through [`save_provider`]
 /// (rewards settled first under the old status): an `active` provider below
 /// it becomes `inactive` and stops earning stake rewards, an `inactive` one
 /// at or above it becomes `active`. Jailed and exiting providers keep their
 /// status. O(1).
 pub fn refresh(deps: DepsMut, env: Env, provider: String) -> Result<Response, ContractError> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let provider_addr = deps.api.addr_validate(&provider)?;
     let old = load_provider(deps.storage, &provider_addr)?;
-    let committed = commit(
+    let saved = save_provider(
         deps.storage,
-        &cfg,
-        env.block.time,
+        &config,
+        &env,
         &provider_addr,
         Some(&old),
         old.clone(),
@@ -196,10 +184,10 @@ pub fn refresh(deps: DepsMut, env: Env, provider: String) -> Result<Response, Co
     Ok(Response::new()
         .add_attribute("action", "refresh")
         .add_attribute("provider", provider_addr)
-        .add_attribute("stake", committed.provider.stake)
-        .add_attribute("min_stake", cfg.min_stake)
-        .add_attribute("status", committed.provider.status.kind().key())
-        .add_attributes(committed.attributes()))
+        .add_attribute("stake", saved.provider.stake)
+        .add_attribute("min_stake", config.min_stake)
+        .add_attribute("status", saved.provider.status.kind().key())
+        .add_attributes(saved.attributes()))
 }
 
 pub fn heartbeat(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
@@ -220,7 +208,7 @@ pub fn heartbeat(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response,
 /// A jailed provider cannot deregister (it would escape its jail by
 /// registering again); it may still `unbond`.
 pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &info.sender)?;
     match old.status {
         ProviderStatus::Jailed { until } => return Err(ContractError::Jailed { until }),
@@ -228,7 +216,7 @@ pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response
         _ => {}
     }
     let amount = old.stake;
-    let release_at = env.block.time.plus_seconds(cfg.unbonding_period);
+    let release_at = env.block.time.plus_seconds(config.unbonding_period);
     if !amount.is_zero() {
         add_claim(deps.storage, &info.sender, amount, release_at)?;
     }
@@ -236,20 +224,13 @@ pub fn deregister(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response
     new.stake = Uint128::zero();
     new.unbonding = new.unbonding.checked_add(amount)?;
     new.status = ProviderStatus::Exiting;
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &info.sender,
-        Some(&old),
-        new,
-    )?;
+    let saved = save_provider(deps.storage, &config, &env, &info.sender, Some(&old), new)?;
     Ok(Response::new()
         .add_attribute("action", "deregister")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
         .add_attribute("release_at", release_at.nanos().to_string())
-        .add_attributes(committed.attributes()))
+        .add_attributes(saved.attributes()))
 }
 
 pub fn attest(
@@ -259,8 +240,8 @@ pub fn attest(
     score: Option<u8>,
     capacity: Option<Capacity>,
 ) -> Result<Response, ContractError> {
-    let cfg = CONFIG.load(deps.storage)?;
-    if !cfg.oracles.contains(&info.sender) {
+    let config = CONFIG.load(deps.storage)?;
+    if !config.oracles.contains(&info.sender) {
         return Err(ContractError::Unauthorized {
             sender: info.sender.to_string(),
             action: "attest",

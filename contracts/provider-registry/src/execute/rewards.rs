@@ -1,14 +1,15 @@
 //! Rewards: `record_usage` (the usage part's input) and `claim_rewards`.
 
-use cosmwasm_std::{
-    to_json_binary, DepsMut, Env, MessageInfo, Response, StdResult, SubMsg, Uint128, WasmMsg,
-};
+use cosmwasm_std::{wasm_execute, DepsMut, Env, MessageInfo, Response, StdResult, SubMsg, Uint128};
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
-use cw_utils::nonpayable;
 use depin_interface::registry::ProviderStatus;
+use depin_interface::validation::validate_len;
 use depin_interface::{DenomAmount, UncheckedDenomAmount};
 
-use super::{accrue, advance_global, current_epoch, effective_status, load_provider, settle};
+use crate::accounting::{
+    accrue_or_forfeit, accrue_rewards, advance_global, current_epoch, effective_status,
+    load_provider,
+};
 use crate::error::ContractError;
 use crate::rewards::weighted_fees;
 use crate::state::{
@@ -33,23 +34,15 @@ pub fn record_usage(
     revenue: Vec<UncheckedDenomAmount>,
     fees: Vec<UncheckedDenomAmount>,
 ) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let cfg = CONFIG.load(deps.storage)?;
-    if cfg.billing_escrow.as_ref() != Some(&info.sender) {
+    let config = CONFIG.load(deps.storage)?;
+    if config.billing_escrow.as_ref() != Some(&info.sender) {
         return Err(ContractError::Unauthorized {
             sender: info.sender.to_string(),
             action: "record_usage",
         });
     }
-    for (field, list) in [("revenue", &revenue), ("fees", &fees)] {
-        if list.len() > MAX_REVENUE_ENTRIES {
-            return Err(ContractError::TooManyEntries {
-                field,
-                len: list.len(),
-                max: MAX_REVENUE_ENTRIES,
-            });
-        }
-    }
+    validate_len("revenue", revenue.len(), MAX_REVENUE_ENTRIES)?;
+    validate_len("fees", fees.len(), MAX_REVENUE_ENTRIES)?;
     let provider_addr = deps.api.addr_validate(&provider)?;
     let record = load_provider(deps.storage, &provider_addr)?;
     let checked = |list: Vec<UncheckedDenomAmount>| {
@@ -71,19 +64,16 @@ pub fn record_usage(
         } else if rep.revenue.len() < MAX_REVENUE_DENOMS {
             rep.revenue.push(entry.clone());
         } else {
-            return Err(ContractError::TooManyEntries {
-                field: "reputation.revenue",
-                len: rep.revenue.len() + 1,
-                max: MAX_REVENUE_DENOMS,
-            });
+            let len = rep.revenue.len().saturating_add(1);
+            validate_len("reputation.revenue", len, MAX_REVENUE_DENOMS)?;
         }
     }
     REPUTATION.save(deps.storage, &provider_addr, &rep)?;
 
-    let weight = weighted_fees(&fees, &cfg.usage_weights)?;
-    let active = effective_status(&record, cfg.min_stake) == ProviderStatus::Active;
+    let weight = weighted_fees(&fees, &config.usage_weights)?;
+    let active = effective_status(&record, config.min_stake) == ProviderStatus::Active;
     let counted = active && !weight.is_zero();
-    let epoch = current_epoch(&cfg, env.block.time);
+    let epoch = current_epoch(&config, env.block.time);
     let mut response = Response::new();
     if counted {
         let mut global = GLOBAL.load(deps.storage)?;
@@ -91,9 +81,9 @@ pub fn record_usage(
             .may_load(deps.storage, &provider_addr)?
             .unwrap_or_default();
         // Converts an ended usage epoch; afterwards any weight left is this epoch's.
-        let forfeited = accrue(
+        let forfeited = accrue_or_forfeit(
             deps.storage,
-            &cfg,
+            &config,
             &mut global,
             &mut pr,
             record.active_stake(),
@@ -131,21 +121,20 @@ pub fn claim_rewards(
     env: Env,
     info: MessageInfo,
 ) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let cfg = CONFIG.load(deps.storage)?;
-    let token = cfg
+    let config = CONFIG.load(deps.storage)?;
+    let token = config
         .reward_token
         .clone()
         .ok_or(ContractError::NoRewardToken {})?;
     let record = load_provider(deps.storage, &info.sender)?;
     let mut global = GLOBAL.load(deps.storage)?;
-    advance_global(&cfg, &mut global, env.block.time)?;
+    advance_global(&config, &mut global, env.block.time)?;
     let mut pr = REWARDS
         .may_load(deps.storage, &info.sender)?
         .unwrap_or_default();
-    settle(
+    accrue_rewards(
         deps.storage,
-        &cfg,
+        &config,
         &global,
         &mut pr,
         record.active_stake(),
@@ -177,14 +166,14 @@ pub fn claim_rewards(
     global.rewards_minted = global.rewards_minted.checked_add(mint)?;
     GLOBAL.save(deps.storage, &global)?;
     REWARDS.save(deps.storage, &info.sender, &pr)?;
-    let mint_msg = WasmMsg::Execute {
-        contract_addr: token.to_string(),
-        msg: to_json_binary(&Cw20ExecuteMsg::Mint {
+    let mint_msg = wasm_execute(
+        &token,
+        &Cw20ExecuteMsg::Mint {
             recipient: info.sender.to_string(),
             amount: mint,
-        })?,
-        funds: vec![],
-    };
+        },
+        vec![],
+    )?;
     Ok(Response::new()
         .add_submessage(SubMsg::new(mint_msg))
         .add_attribute("action", "claim_rewards")

@@ -3,13 +3,14 @@
 use cosmwasm_std::{
     Decimal, DepsMut, Env, MessageInfo, OverflowError, OverflowOperation, Response, Uint128,
 };
-use cw_utils::nonpayable;
 use depin_interface::registry::ProviderStatus;
-use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
+use depin_interface::validation::{
+    validate_fraction, validate_period, validate_text, MAX_TEXT_LEN,
+};
 
-use super::{commit, load_provider};
+use crate::accounting::{load_provider, save_provider};
 use crate::error::ContractError;
-use crate::state::{CLAIMS, CONFIG, MAX_PERIOD, REPUTATION, REWARDS};
+use crate::state::{CLAIMS, CONFIG, REPUTATION, REWARDS};
 
 /// Cuts the provider's bonded stake and each pending claim by `fraction`,
 /// each cut rounded down (`floor(amount × fraction)`), and sends exactly the
@@ -25,11 +26,10 @@ pub fn slash(
     reason: String,
     jail_seconds: Option<u64>,
 ) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let cfg = CONFIG.load(deps.storage)?;
-    let by_escrow = if info.sender == cfg.dao {
+    let config = CONFIG.load(deps.storage)?;
+    let by_escrow = if info.sender == config.dao {
         false
-    } else if cfg.billing_escrow.as_ref() == Some(&info.sender) {
+    } else if config.billing_escrow.as_ref() == Some(&info.sender) {
         true
     } else {
         return Err(ContractError::Unauthorized {
@@ -38,21 +38,15 @@ pub fn slash(
         });
     };
     validate_fraction("fraction", fraction)?;
-    if by_escrow && fraction > cfg.max_slash {
+    if by_escrow && fraction > config.max_slash {
         return Err(ContractError::SlashTooLarge {
             fraction,
-            max_slash: cfg.max_slash,
+            max_slash: config.max_slash,
         });
     }
     validate_text("reason", &reason, MAX_TEXT_LEN)?;
     if let Some(seconds) = jail_seconds {
-        if seconds > MAX_PERIOD {
-            return Err(ContractError::OutOfRange {
-                field: "jail_seconds",
-                value: seconds,
-                max: MAX_PERIOD,
-            });
-        }
+        validate_period("jail_seconds", seconds)?;
     }
     let provider_addr = deps.api.addr_validate(&provider)?;
     let old = load_provider(deps.storage, &provider_addr)?;
@@ -86,16 +80,9 @@ pub fn slash(
         }
         new.status = ProviderStatus::Jailed { until };
     }
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &provider_addr,
-        Some(&old),
-        new,
-    )?;
-    let forfeit = committed.attributes();
-    let new = committed.provider;
+    let saved = save_provider(deps.storage, &config, &env, &provider_addr, Some(&old), new)?;
+    let forfeit = saved.attributes();
+    let new = saved.provider;
 
     let mut rep = REPUTATION
         .may_load(deps.storage, &provider_addr)?
@@ -109,7 +96,7 @@ pub fn slash(
     let total = bonded_cut.checked_add(claims_cut)?;
     let mut response = Response::new();
     if !total.is_zero() {
-        response = response.add_message(cfg.stake_denom.transfer_msg(&cfg.dao, total)?);
+        response = response.add_message(config.stake_denom.transfer_msg(&config.dao, total)?);
     }
     Ok(response
         .add_attribute("action", "slash")
@@ -126,8 +113,7 @@ pub fn slash(
 }
 
 pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &info.sender)?;
     let ProviderStatus::Jailed { until } = old.status else {
         return Err(ContractError::NotJailed {});
@@ -135,27 +121,20 @@ pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Co
     if env.block.time < until {
         return Err(ContractError::Jailed { until });
     }
-    if old.stake < cfg.min_stake {
+    if old.stake < config.min_stake {
         return Err(ContractError::BelowMinStake {
             stake: old.stake,
-            min_stake: cfg.min_stake,
+            min_stake: config.min_stake,
         });
     }
     let mut new = old.clone();
     new.status = ProviderStatus::Inactive;
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &info.sender,
-        Some(&old),
-        new,
-    )?;
+    let saved = save_provider(deps.storage, &config, &env, &info.sender, Some(&old), new)?;
     Ok(Response::new()
         .add_attribute("action", "unjail")
         .add_attribute("provider", info.sender)
-        .add_attribute("status", committed.provider.status.kind().key())
-        .add_attributes(committed.attributes()))
+        .add_attribute("status", saved.provider.status.kind().key())
+        .add_attributes(saved.attributes()))
 }
 
 /// Billing escrow only: counts one more open dispute on `provider`'s charges
@@ -169,14 +148,13 @@ pub fn dispute(
     provider: String,
     opened: bool,
 ) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
     let action = if opened {
         "dispute_opened"
     } else {
         "dispute_resolved"
     };
-    let cfg = CONFIG.load(deps.storage)?;
-    if cfg.billing_escrow.as_ref() != Some(&info.sender) {
+    let config = CONFIG.load(deps.storage)?;
+    if config.billing_escrow.as_ref() != Some(&info.sender) {
         return Err(ContractError::Unauthorized {
             sender: info.sender.to_string(),
             action,

@@ -1,17 +1,15 @@
 //! Stake: the cw20 hook, `bond`, `unbond` and `claim`.
 
-use cosmwasm_std::{
-    from_json, Addr, DepsMut, Env, MessageInfo, Response, Storage, Timestamp, Uint128,
-};
+use cosmwasm_std::{from_json, Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw20::Cw20ReceiveMsg;
 use cw_controllers::Claim;
-use cw_utils::{nonpayable, Expiration};
 use depin_interface::registry::{ProviderStatus, ReceiveMsg};
 use depin_interface::Denom;
 
-use super::{commit, load_provider, provider};
+use super::provider;
+use crate::accounting::{add_claim, load_provider, save_provider};
 use crate::error::ContractError;
-use crate::state::{CLAIMS, CONFIG, MAX_CLAIMS, REWARDS};
+use crate::state::{CLAIMS, CONFIG, REWARDS};
 
 /// The cw20 hook: only the configured stake token may call it, and only with
 /// a non-zero amount; the wrapped message then registers or bonds.
@@ -21,14 +19,13 @@ pub fn receive(
     info: MessageInfo,
     wrapper: Cw20ReceiveMsg,
 ) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let cfg = CONFIG.load(deps.storage)?;
-    match &cfg.stake_denom {
+    let config = CONFIG.load(deps.storage)?;
+    match &config.stake_denom {
         Denom::Cw20(token) if *token == info.sender => {}
         other => {
             return Err(ContractError::UnknownToken {
                 token: info.sender.to_string(),
-                expected: other.key(),
+                expected: format!("the stake token {}", other.key()),
             })
         }
     }
@@ -50,49 +47,20 @@ pub fn bond(
     provider_addr: Addr,
     amount: Uint128,
 ) -> Result<Response, ContractError> {
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &provider_addr)?;
     if old.status == ProviderStatus::Exiting {
         return Err(ContractError::ProviderExiting {});
     }
     let mut new = old.clone();
     new.stake = new.stake.checked_add(amount)?;
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &provider_addr,
-        Some(&old),
-        new,
-    )?;
+    let saved = save_provider(deps.storage, &config, &env, &provider_addr, Some(&old), new)?;
     Ok(Response::new()
         .add_attribute("action", "bond")
         .add_attribute("provider", provider_addr)
         .add_attribute("amount", amount)
-        .add_attribute("stake", committed.provider.stake)
-        .add_attributes(committed.attributes()))
-}
-
-/// Appends a claim, refusing more than [`MAX_CLAIMS`] pending ones.
-pub fn add_claim(
-    storage: &mut dyn Storage,
-    provider_addr: &Addr,
-    amount: Uint128,
-    release_at: Timestamp,
-) -> Result<(), ContractError> {
-    let mut claims = CLAIMS.may_load(storage, provider_addr)?.unwrap_or_default();
-    if claims.len() >= MAX_CLAIMS {
-        return Err(ContractError::TooManyClaims {
-            pending: claims.len(),
-            max: MAX_CLAIMS,
-        });
-    }
-    claims.push(Claim {
-        amount,
-        release_at: Expiration::AtTime(release_at),
-    });
-    CLAIMS.save(storage, provider_addr, &claims)?;
-    Ok(())
+        .add_attribute("stake", saved.provider.stake)
+        .add_attributes(saved.attributes()))
 }
 
 pub fn unbond(
@@ -101,46 +69,37 @@ pub fn unbond(
     info: MessageInfo,
     amount: Uint128,
 ) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &info.sender)?;
     if amount > old.stake {
         return Err(ContractError::InsufficientStake {
             requested: amount,
-            bonded: old.stake,
+            staked: old.stake,
         });
     }
-    let release_at = env.block.time.plus_seconds(cfg.unbonding_period);
+    let release_at = env.block.time.plus_seconds(config.unbonding_period);
     add_claim(deps.storage, &info.sender, amount, release_at)?;
     let mut new = old.clone();
     new.stake = new.stake.checked_sub(amount)?;
     new.unbonding = new.unbonding.checked_add(amount)?;
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &info.sender,
-        Some(&old),
-        new,
-    )?;
+    let saved = save_provider(deps.storage, &config, &env, &info.sender, Some(&old), new)?;
     Ok(Response::new()
         .add_attribute("action", "unbond")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
-        .add_attribute("stake", committed.provider.stake)
+        .add_attribute("stake", saved.provider.stake)
         .add_attribute("release_at", release_at.nanos().to_string())
-        .add_attributes(committed.attributes()))
+        .add_attributes(saved.attributes()))
 }
 
 /// Pays every matured claim of the sender, unless a dispute on one of its
 /// charges is open: then the claims stay (and stay slashable) until the
 /// billing escrow resolves it.
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
-    nonpayable(&info)?;
-    let cfg = CONFIG.load(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
     let open_disputes = REWARDS
         .may_load(deps.storage, &info.sender)?
         .map_or(0, |pr| pr.open_disputes);
@@ -158,7 +117,9 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
         amount = amount.checked_add(c.amount)?;
     }
     if amount.is_zero() {
-        return Err(ContractError::NothingToClaim {});
+        return Err(ContractError::NothingToClaim {
+            address: info.sender.to_string(),
+        });
     }
     if pending.is_empty() {
         CLAIMS.remove(deps.storage, &info.sender);
@@ -168,18 +129,11 @@ pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
     let old = load_provider(deps.storage, &info.sender)?;
     let mut new = old.clone();
     new.unbonding = new.unbonding.checked_sub(amount)?;
-    let committed = commit(
-        deps.storage,
-        &cfg,
-        env.block.time,
-        &info.sender,
-        Some(&old),
-        new,
-    )?;
+    let saved = save_provider(deps.storage, &config, &env, &info.sender, Some(&old), new)?;
     Ok(Response::new()
-        .add_message(cfg.stake_denom.transfer_msg(&info.sender, amount)?)
+        .add_message(config.stake_denom.transfer_msg(&info.sender, amount)?)
         .add_attribute("action", "claim")
         .add_attribute("provider", info.sender)
         .add_attribute("amount", amount)
-        .add_attributes(committed.attributes()))
+        .add_attributes(saved.attributes()))
 }

@@ -1,0 +1,43 @@
+//! `instantiate`: the config, with the same list rule as `update_config`.
+
+use cosmwasm_std::{DepsMut, Response};
+use cw_utils::maybe_addr;
+use depin_interface::escrow::{InstantiateMsg, MAX_ACCEPTED_DENOMS, MAX_ARBITERS};
+use depin_interface::validation::{unique_list, validate_addrs};
+
+use crate::error::ContractError;
+use crate::execute::config::{checked_denoms, validate_fee, validate_window};
+use crate::state::{Config, CONFIG, LEASE_COUNT};
+
+pub fn instantiate(deps: DepsMut, msg: InstantiateMsg) -> Result<Response, ContractError> {
+    validate_fee(msg.fee_bps)?;
+    validate_window(msg.dispute_window)?;
+    let dao = deps.api.addr_validate(&msg.dao)?;
+    let treasury = maybe_addr(deps.api, msg.treasury)?.unwrap_or_else(|| dao.clone());
+    let config = Config {
+        registry: deps.api.addr_validate(&msg.registry)?,
+        dao,
+        treasury,
+        fee_bps: msg.fee_bps,
+        dispute_window: msg.dispute_window,
+        accepted_denoms: unique_list(
+            "accepted_denoms",
+            checked_denoms(deps.api, msg.accepted_denoms)?,
+            MAX_ACCEPTED_DENOMS,
+        )?,
+        arbiters: unique_list(
+            "arbiters",
+            validate_addrs(deps.api, msg.arbiters.unwrap_or_default())?,
+            MAX_ARBITERS,
+        )?,
+    };
+    CONFIG.save(deps.storage, &config)?;
+    LEASE_COUNT.save(deps.storage, &0)?;
+    Ok(Response::new()
+        .add_attribute("action", "instantiate")
+        .add_attribute("dao", config.dao)
+        .add_attribute("registry", config.registry)
+        .add_attribute("treasury", config.treasury)
+        .add_attribute("fee_bps", config.fee_bps.to_string())
+        .add_attribute("dispute_window", config.dispute_window.to_string()))
+}

@@ -1,0 +1,307 @@
+//! Running one action of a sequence.
+
+use super::*;
+
+impl World {
+    /// Runs one action; returns its result and whether it must fail.
+    pub fn apply(&mut self, action: &Action) -> (AnyResult<AppResponse>, bool) {
+        match action.clone() {
+            a @ (Action::Register { .. }
+            | Action::Bond { .. }
+            | Action::Unbond { .. }
+            | Action::ClaimUnbonded { .. }
+            | Action::Deregister { .. }
+            | Action::Heartbeat { .. }
+            | Action::Unjail { .. }
+            | Action::ClaimRewards { .. }
+            | Action::SlashByDao { .. }) => self.provider_action(a),
+            a @ (Action::OpenMetered { .. }
+            | Action::OpenStreaming { .. }
+            | Action::OpenReceipts { .. }
+            | Action::OpenCw20 { .. }) => self.open_lease(a),
+            a @ (Action::Accept { .. }
+            | Action::Report { .. }
+            | Action::Redeem { .. }
+            | Action::Dispute { .. }
+            | Action::Resolve { .. }) => self.lease_action(a),
+            a @ (Action::Settle { .. } | Action::Close { .. } | Action::TopUp { .. }) => {
+                self.lease_payment(a)
+            }
+            a @ (Action::Stake { .. }
+            | Action::Unstake { .. }
+            | Action::ClaimUnstaked { .. }
+            | Action::Propose { .. }
+            | Action::Vote { .. }
+            | Action::Execute { .. }) => self.member_action(a),
+            Action::Govern { .. } => unreachable!("expanded by `steps`"),
+            Action::Advance { seconds } => {
+                self.suite.advance(seconds);
+                (Ok(AppResponse::default()), false)
+            }
+            Action::Attack(attack) => (self.attack(&attack), true),
+        }
+    }
+
+    /// A provider's action, or the DAO's slash.
+    fn provider_action(&mut self, action: Action) -> (AnyResult<AppResponse>, bool) {
+        let dao_addr = self.suite.dao.clone();
+        let s = &mut self.suite;
+        let result = match action {
+            Action::Register { p, stake } => {
+                let provider = s.provider(p);
+                let msg = listing(s);
+                s.register_with(&provider, msg, stake)
+            }
+            Action::Bond { p, amount } => {
+                let provider = s.provider(p);
+                s.bond(&provider, amount)
+            }
+            Action::Unbond { p, amount } => {
+                let provider = s.provider(p);
+                s.unbond(&provider, amount)
+            }
+            Action::ClaimUnbonded { p } => {
+                let provider = s.provider(p);
+                s.claim_unbonded(&provider)
+            }
+            Action::Deregister { p } => {
+                let provider = s.provider(p);
+                s.deregister(&provider)
+            }
+            Action::Heartbeat { p } => {
+                let provider = s.provider(p);
+                s.heartbeat(&provider)
+            }
+            Action::Unjail { p } => {
+                let provider = s.provider(p);
+                s.unjail(&provider)
+            }
+            Action::ClaimRewards { p } => {
+                let provider = s.provider(p);
+                s.claim_rewards(&provider)
+            }
+            Action::SlashByDao { p, percent, jail } => {
+                let provider = s.provider(p);
+                s.slash(
+                    &dao_addr,
+                    &provider,
+                    Decimal::percent(percent),
+                    jail.then_some(3_600),
+                )
+            }
+            _ => unreachable!("not a provider action"),
+        };
+        (result, false)
+    }
+
+    /// A consumer (or member, in the suite token) opens a lease.
+    fn open_lease(&mut self, action: Action) -> (AnyResult<AppResponse>, bool) {
+        let s = &mut self.suite;
+        match action {
+            Action::OpenMetered { c, p, deposit } => {
+                let consumer = self.suite.consumer(c);
+                (
+                    self.open(consumer, p, BillingMode::Metered {}, deposit, None),
+                    false,
+                )
+            }
+            Action::OpenStreaming {
+                c,
+                p,
+                rate,
+                deposit,
+            } => {
+                let consumer = self.suite.consumer(c);
+                let billing = BillingMode::Streaming {
+                    rate_per_second: Uint128::new(rate),
+                };
+                (self.open(consumer, p, billing, deposit, None), false)
+            }
+            Action::OpenReceipts { c, p, deposit } => {
+                let consumer = self.suite.consumer(c);
+                let key = self.consumer_keys[c].clone();
+                let billing = BillingMode::Receipts {
+                    consumer_pubkey: pubkey(&key),
+                };
+                (self.open(consumer, p, billing, deposit, Some(key)), false)
+            }
+            Action::OpenCw20 { m, p, deposit } => {
+                let (member, provider) = (s.member(m), s.provider(p));
+                let res = s.open_lease_cw20(
+                    &member,
+                    OpenLeaseMsg {
+                        provider: provider.to_string(),
+                        billing: BillingMode::Metered {},
+                        max_price_per_unit: None,
+                    },
+                    deposit,
+                );
+                if let Ok(res) = &res {
+                    self.leases.push(Lease {
+                        id: lease_id_of(res),
+                        kind: Kind::Metered,
+                        consumer: member,
+                        provider,
+                        key: None,
+                        signed: 0,
+                    });
+                }
+                (res, false)
+            }
+            _ => unreachable!("not a lease opening"),
+        }
+    }
+
+    /// An action by a party of a lease the sequence opened.
+    fn lease_action(&mut self, action: Action) -> (AnyResult<AppResponse>, bool) {
+        let dao_addr = self.suite.dao.clone();
+        let result = match action {
+            Action::Accept { lease } => match self.lease_of(lease, Kind::Streaming) {
+                Some((_, l)) => self.suite.accept_lease(&l.provider, l.id),
+                None => return (Ok(AppResponse::default()), false),
+            },
+            Action::Report { lease, units } => match self.lease_of(lease, Kind::Metered) {
+                Some((_, l)) => self.suite.report_usage(&l.provider, l.id, units),
+                None => return (Ok(AppResponse::default()), false),
+            },
+            Action::Redeem { lease, units } => {
+                let Some((i, l)) = self.lease_of(lease, Kind::Receipts) else {
+                    return (Ok(AppResponse::default()), false);
+                };
+                // A metered or streaming lease gets a receipt from consumer 0's key.
+                let key = l
+                    .key
+                    .clone()
+                    .unwrap_or_else(|| self.consumer_keys[0].clone());
+                let cumulative = l.signed.saturating_add(units);
+                let signature = self.suite.sign_receipt(&key, l.id, cumulative);
+                let res = self
+                    .suite
+                    .redeem_receipt(&l.provider, l.id, cumulative, signature);
+                if res.is_ok() {
+                    self.leases[i].signed = cumulative;
+                }
+                res
+            }
+            Action::Dispute { lease, charge } => match self.lease_of(lease, Kind::Metered) {
+                Some((_, l)) => {
+                    let charge_id = self.charge_id(l.id, charge);
+                    self.suite.dispute(&l.consumer, l.id, charge_id, "bad")
+                }
+                None => return (Ok(AppResponse::default()), false),
+            },
+            Action::Resolve {
+                lease,
+                charge,
+                uphold,
+                slash_percent,
+                by_dao,
+            } => match self.lease_of(lease, Kind::Metered) {
+                Some((_, l)) => {
+                    let charge_id = self.disputed_or(l.id, charge);
+                    let sender = if by_dao {
+                        dao_addr
+                    } else {
+                        self.suite.actors.arbiter.clone()
+                    };
+                    let slash = (slash_percent > 0).then(|| Decimal::percent(slash_percent));
+                    self.suite
+                        .resolve_dispute(&sender, l.id, charge_id, uphold, slash)
+                }
+                None => return (Ok(AppResponse::default()), false),
+            },
+            _ => unreachable!("not a lease action"),
+        };
+        (result, false)
+    }
+
+    /// Settling, closing or topping up a lease the sequence opened.
+    fn lease_payment(&mut self, action: Action) -> (AnyResult<AppResponse>, bool) {
+        let attacker = self.suite.actors.attacker.clone();
+        let result = match action {
+            Action::Settle { lease } => match self.lease(lease) {
+                Some(l) => self.suite.settle(&attacker, l.id),
+                None => return (Ok(AppResponse::default()), false),
+            },
+            Action::Close { lease, by_provider } => match self.lease(lease) {
+                Some(l) => {
+                    let sender = if by_provider {
+                        &l.provider
+                    } else {
+                        &l.consumer
+                    };
+                    self.suite.close_lease(sender, l.id)
+                }
+                None => return (Ok(AppResponse::default()), false),
+            },
+            Action::TopUp { lease, amount } => match self.lease(lease) {
+                Some(l) => {
+                    if self.suite.lease(l.id).denom.is_native() {
+                        self.suite.top_up(&l.consumer, l.id, amount)
+                    } else {
+                        self.suite.top_up_cw20(&l.consumer, l.id, amount)
+                    }
+                }
+                None => return (Ok(AppResponse::default()), false),
+            },
+            _ => unreachable!("not a lease payment"),
+        };
+        (result, false)
+    }
+
+    /// A DAO member's action.
+    fn member_action(&mut self, action: Action) -> (AnyResult<AppResponse>, bool) {
+        let attacker = self.suite.actors.attacker.clone();
+        let s = &mut self.suite;
+        let result = match action {
+            Action::Stake { m, amount } => {
+                let member = s.member(m);
+                s.stake(&member, amount)
+            }
+            Action::Unstake { m, amount } => {
+                let member = s.member(m);
+                s.unstake(&member, amount)
+            }
+            Action::ClaimUnstaked { m } => {
+                let member = s.member(m);
+                s.claim_unstaked(&member)
+            }
+            Action::Propose { m, kind, value } => {
+                let member = self.suite.member(m);
+                let msgs = self.proposal_msgs(kind, value);
+                let res = self.suite.propose(&member, "random", msgs);
+                if let Ok(res) = &res {
+                    self.proposals.push(Suite::proposal_id(res));
+                }
+                return (res, REFUSED_KINDS.contains(&kind));
+            }
+            Action::Vote { m, proposal, vote } => {
+                let member = s.member(m);
+                let vote = [Vote::Yes, Vote::No, Vote::Abstain, Vote::NoWithVeto][vote as usize];
+                let id = self.proposal_id(proposal);
+                self.suite.vote(&member, id, vote)
+            }
+            Action::Execute { proposal } => {
+                let id = self.proposal_id(proposal);
+                let res = self.suite.execute_proposal(&attacker, id);
+                if res.is_ok() {
+                    // An upgrade runs only after every member who started
+                    // leaving before voting ended could claim.
+                    let p = self.suite.proposal(id);
+                    let unstaking = self.suite.dao_config().unstaking_period;
+                    let now = self.suite.app.block_info().time;
+                    assert!(
+                        !p.upgrade || now >= p.voting_ends_at.plus_seconds(unstaking),
+                        "upgrade {id} executed at {now}, inside its exit window"
+                    );
+                    if stats() && p.upgrade {
+                        eprintln!("STAT UpgradeExecuted {:?}", p.status);
+                    }
+                }
+                res
+            }
+            _ => unreachable!("not a member action"),
+        };
+        (result, false)
+    }
+}
