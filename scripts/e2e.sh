@@ -7,6 +7,11 @@
 #
 #   scripts/e2e.sh [deploy.sh options]   (not --no-demo: the tests build on the
 #                                         demo's state, e.g. the treasury's fees)
+#   scripts/e2e.sh --network localnet    the same on a fresh four-validator localnet
+#                                        (scripts/localnet.sh, 1 s blocks), deployed
+#                                        with deploy/params/devnet.json; the gas table
+#                                        goes to .tools/localnet/CHAIN_GAS.md; the
+#                                        localnet is stopped afterwards
 #   E2E_ONLY="metered governance"   runs only those e2e files
 #   CHAIN_GAS_OUT=<file>            where the gas table goes (default CHAIN_GAS.md;
 #                                   scripts/test.sh writes under .tools/reports/)
@@ -15,9 +20,27 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-trap 'scripts/devnet.sh stop >/dev/null 2>&1 || true' EXIT
-scripts/deploy.sh "$@" || die "the deployment failed (see above)"
-eval "$(scripts/devnet.sh env)"
+network=devnet
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  [[ "${args[i]}" == "--network" ]] && network="${args[i + 1]:-}"
+done
+case "$network" in
+  devnet)
+    trap 'scripts/devnet.sh stop >/dev/null 2>&1 || true' EXIT
+    scripts/deploy.sh "$@" || die "the deployment failed (see above)"
+    eval "$(scripts/devnet.sh env)"
+    ;;
+  localnet)
+    start=$SECONDS
+    trap 'scripts/localnet.sh stop >/dev/null 2>&1 || true' EXIT
+    scripts/localnet.sh start || die "cannot start the localnet"
+    scripts/deploy.sh "$@" || die "the deployment on the localnet failed (see above)"
+    eval "$(scripts/localnet.sh env)"
+    CHAIN_GAS_OUT="${CHAIN_GAS_OUT:-$DEVNET_DIR/CHAIN_GAS.md}"
+    ;;
+  *) die "scripts/e2e.sh runs on devnet or localnet only (the tests sign with the test accounts), not --network ${network:-(empty)}" ;;
+esac
 export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
 
 files=()
@@ -28,7 +51,10 @@ else
 fi
 rm -rf "$DEVNET_DIR/e2e-gas"
 step "e2e: node --test ${files[*]#packages/ts-client/dist/}"
-node --test --test-concurrency="${#files[@]}" --test-reporter=tap "${files[@]}" || die "end-to-end tests failed"
+node --test --test-concurrency="${#files[@]}" --test-reporter=tap "${files[@]}" || die "end-to-end tests failed on the $network"
+if [[ "$network" == localnet ]]; then
+  step "e2e on the localnet passed in $((SECONDS - start)) s (localnet start, deployment and tests)"
+fi
 
 if [[ -z "${E2E_ONLY:-}" ]]; then
   out="${CHAIN_GAS_OUT:-$ROOT/CHAIN_GAS.md}"

@@ -1,112 +1,173 @@
-// Deploys the suite to the devnet of scripts/devnet.sh: uploads the four
-// artifacts/*.wasm, instantiates the whole suite through the DAO in one
-// transaction, runs the demo of scripts/demo.ts (registration, a receipts and a
-// metered lease paid and settled, a reward claim, a fee change voted through),
-// prints the addresses and writes them, with every transaction's real
-// gas_used, to a JSON file.
+// Deploys the suite to a network: uploads the four artifacts/*.wasm (or
+// reuses codes of the same checksum already on the chain), instantiates the
+// whole suite through the DAO in one transaction with the parameters of a
+// params file (checked offline first: a bad value fails before anything is
+// sent), and on the local test networks (devnet, localnet) runs the demo of
+// scripts/demo.ts (registration, a receipts and a metered lease paid and
+// settled, a reward claim, a fee change voted through). Prints the addresses
+// and writes them, with every transaction's real gas_used, to a JSON file.
 //
-//   node dist/scripts/deploy.js [--out <file>] [--artifacts <dir>] [--salt <text>] [--no-demo]
-//   (default out: $DEVNET_DIR/deployment.json, .tools/devnet/ in the repository)
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+//   node dist/scripts/deploy.js [--network devnet|localnet|<network.json>] [--params <params.json>]
+//                               [--out <file>] [--artifacts <dir>] [--salt <text>] [--no-demo] [--force] [--check]
+//
+//   --network   devnet (default) or localnet: the chain of the DEVNET_* variables (scripts/<name>.sh env),
+//               with its test accounts; or a network file (scripts/network.ts describes it)
+//   --params    the suite's parameters (default deploy/params/devnet.json on devnet/localnet; required elsewhere)
+//   --out       default $DEVNET_DIR/deployment.json (devnet/localnet) or the network file's `deployment`
+//   --force     deploy even when the deployment file describes a suite still on this chain (the old file
+//               is kept as <file>.<unix time>.json and the DAO gets the next free salt)
+//   --check     only read and check the network and params files (nothing is contacted or sent)
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { instantiate2Address } from "@cosmjs/cosmwasm";
-import { fromHex, toUtf8 } from "@cosmjs/encoding";
-import { connectActors, devnetConfig, GasLog, REPO_ROOT } from "./devnet";
+import { instantiate2Address, SigningCosmWasmClient, CosmWasmClient } from "@cosmjs/cosmwasm";
+import { sha256 } from "@cosmjs/crypto";
+import { fromHex, toHex, toUtf8 } from "@cosmjs/encoding";
+import { GasPrice } from "@cosmjs/stargate";
+import { Actor, connectActors, GasLog, REPO_ROOT } from "./devnet";
+import { externalSigner, loadNetwork, Network } from "./network";
+import { instantiateMsg, loadParams } from "./params";
 import { suiteQueryClients, SuiteAddresses } from "../src";
 import { runDemo } from "./demo";
-import type { InstantiateMsg as DaoInstantiateMsg } from "../src/generated/Dao.types";
 
 const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
+const DEFAULT_SALT = "depin-dao";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
+  if (i < 0) return undefined;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value`);
+  return value;
+}
+
+/** True when a contract exists at `address` on the chain. */
+async function contractExists(client: CosmWasmClient, address: string): Promise<boolean> {
+  try {
+    await client.getContract(address);
+    return true;
+  } catch (err) {
+    if (/not found|no such contract|no contract/i.test(err instanceof Error ? err.message : String(err))) return false;
+    throw err;
+  }
+}
+
+/** The deployer (and, on test networks, every account the demo uses). */
+async function connect(network: Network): Promise<{ deployer: Actor; actors: Record<string, Actor> }> {
+  if (network.kind === "test" && network.devnet) {
+    const actors = await connectActors(network.devnet, ["deployer", "provider1", "consumer1", "member1", "member2", "member3", "arbiter"]);
+    return { deployer: actors.deployer, actors };
+  }
+  const signer = await externalSigner(network);
+  const [{ address }] = await signer.getAccounts();
+  const client = await SigningCosmWasmClient.connectWithSigner(network.rpc, signer, {
+    gasPrice: GasPrice.fromString(network.gasPrice),
+    broadcastPollIntervalMs: 1000,
+  });
+  const deployer = { name: "deployer", address, client };
+  return { deployer, actors: { deployer } };
 }
 
 async function main(): Promise<void> {
-  const config = devnetConfig();
-  const out = resolve(arg("--out") ?? resolve(config.dir, "deployment.json"));
+  const network = loadNetwork(arg("--network") ?? "devnet");
+  const demoWanted = network.kind === "test" && !process.argv.includes("--no-demo");
+  const force = process.argv.includes("--force");
+  const paramsArg = arg("--params");
+  if (!paramsArg && network.kind !== "test") {
+    throw new Error(`--params <file> is required for ${network.name} (deploy/params/production-example.json shows one; deploy/params/devnet.json has test periods)`);
+  }
+  const paramsFile = resolve(paramsArg ?? resolve(REPO_ROOT, "deploy/params/devnet.json"));
+  // Everything that can be checked offline is checked before connecting.
+  const params = loadParams(paramsFile, network.prefix);
+  if (process.argv.includes("--check")) {
+    console.log(`network ${network.name} (${network.source}) and params ${paramsFile}: valid`);
+    return;
+  }
+  const out = resolve(arg("--out") ?? network.deploymentFile);
   const artifacts = resolve(arg("--artifacts") ?? resolve(REPO_ROOT, "artifacts"));
+  const wasm: Record<string, Uint8Array> = {};
+  for (const name of CONTRACTS) {
+    const file = resolve(artifacts, `${name}.wasm`);
+    if (!existsSync(file)) throw new Error(`missing ${file} (scripts/build.sh builds the artifacts)`);
+    wasm[name] = readFileSync(file);
+  }
+  console.log(`network ${network.name} (${network.source}), params ${paramsFile}: valid`);
+  if (network.kind !== "test") console.log(`${network.name} is not a local test network: deploy only, no demo (the demo uses the test accounts)`);
   const gas = new GasLog();
   const started = Date.now();
 
-  const actors = await connectActors(config, ["deployer", "provider1", "consumer1", "member1", "member2", "member3", "arbiter"]);
-  const { deployer, member1, member2, member3, arbiter } = actors;
+  const { deployer, actors } = await connect(network);
   const chainId = await deployer.client.getChainId();
-  if (chainId !== config.chainId) throw new Error(`the node at ${config.rpc} runs chain ${chainId}, expected ${config.chainId}`);
-  console.log(`chain ${chainId} at ${config.rpc}, height ${await deployer.client.getHeight()}`);
+  if (chainId !== network.chainId) throw new Error(`the node at ${network.rpc} runs chain ${chainId}, expected ${network.chainId}`);
+  console.log(`chain ${chainId} at ${network.rpc}, height ${await deployer.client.getHeight()}, deployer ${deployer.address}`);
 
-  console.log("upload");
+  // A deployment file whose DAO still exists on this chain is a live deployment.
+  if (existsSync(out)) {
+    let previous: { chain_id?: string; addresses?: { dao?: string } } = {};
+    try {
+      previous = JSON.parse(readFileSync(out, "utf8"));
+    } catch {
+      // unreadable: treated as no deployment
+    }
+    const dao = previous.addresses?.dao;
+    const live = previous.chain_id === chainId && typeof dao === "string" && (await contractExists(deployer.client, dao));
+    if (live && !force) {
+      throw new Error(`${out} describes a suite that is still on chain ${chainId} (DAO ${dao}); pass --force to deploy another one (the file is then kept as a backup) or --out <file>`);
+    }
+    if (live) {
+      const backup = out.replace(/\.json$/, "") + `.${Math.floor(Date.now() / 1000)}.json`;
+      renameSync(out, backup);
+      console.log(`--force: the previous deployment file is kept as ${backup}`);
+    } else {
+      console.log(`replacing ${out}: its suite is not on this chain (a fresh chain)`);
+    }
+  }
+
+  console.log("upload (codes with the same checksum already on the chain are reused)");
+  const existing = await deployer.client.getCodes();
   const codeIds: Record<string, number> = {};
   const checksums: Record<string, string> = {};
+  const reused: Record<string, boolean> = {};
   for (const name of CONTRACTS) {
-    const wasm = readFileSync(resolve(artifacts, `${name}.wasm`));
-    const result = gas.add(`upload ${name}`, await deployer.client.upload(deployer.address, wasm, "auto", name));
+    const checksum = toHex(sha256(wasm[name]));
+    const same = existing.filter((c) => c.checksum.toLowerCase() === checksum).sort((a, b) => b.id - a.id)[0];
+    if (same) {
+      codeIds[name] = same.id;
+      checksums[name] = checksum;
+      reused[name] = true;
+      console.log(`  ${name}: reusing code ${same.id} (same checksum ${checksum.slice(0, 12)}…, uploaded by ${same.creator})`);
+      continue;
+    }
+    const result = gas.add(`upload ${name}`, await deployer.client.upload(deployer.address, wasm[name], "auto", name));
+    if (result.checksum.toLowerCase() !== checksum) throw new Error(`the chain reports checksum ${result.checksum} for ${name}, expected ${checksum}`);
     codeIds[name] = result.codeId;
     checksums[name] = result.checksum;
+    reused[name] = false;
   }
 
   console.log("instantiate the suite through the DAO (one transaction)");
-  const instantiate: DaoInstantiateMsg = {
-    // Short periods so the demo and the end-to-end tests see votes, epochs,
-    // dispute windows and unbonding end within seconds (blocks come every ~0.2 s).
-    config: {
-      voting_period: 30,
-      threshold: "0.5",
-      quorum: "0.2",
-      veto_threshold: "0.334",
-      proposal_deposit: "0",
-      unstaking_period: 10,
-      timelock: 0,
-      guardian: null,
-    },
-    suite: {
-      token_code_id: codeIds["depin-reward-token"],
-      registry_code_id: codeIds["depin-provider-registry"],
-      escrow_code_id: codeIds["depin-billing-escrow"],
-      token: {
-        name: "DePIN Reward",
-        symbol: "DPIN",
-        decimals: 6,
-        initial_balances: [
-          { address: member1.address, amount: "1000000000" },
-          { address: member2.address, amount: "600000000" },
-          { address: member3.address, amount: "400000000" },
-        ],
-        cap: "1000000000000000",
-      },
-      registry: {
-        stake_denom: { native: "ustake" },
-        min_stake: "1000000",
-        // At least the dispute window + voting period + timelock (8 + 30 + 0),
-        // so a slash voted after a lost dispute still reaches unbonding stake.
-        unbonding_period: 40,
-        max_slash: "0.5",
-        oracles: [arbiter.address],
-        rewards: {
-          epoch_seconds: 5,
-          emission_per_epoch: "1000000",
-          halving_epochs: 0,
-          usage_share: "0.5",
-          usage_weights: [{ denom: { native: "uusdc" }, weight: "1" }],
-        },
-      },
-      escrow: {
-        fee_bps: 100,
-        dispute_window: 8,
-        accepted_denoms: [{ native: "uusdc" }],
-        arbiters: [arbiter.address],
-      },
-    },
-  };
+  const instantiate = instantiateMsg(params, {
+    token: codeIds["depin-reward-token"],
+    registry: codeIds["depin-provider-registry"],
+    escrow: codeIds["depin-billing-escrow"],
+  });
   // instantiate2 gives the DAO's address in advance, so the DAO is its own
   // wasm admin from the start (migrations go through proposals).
-  // A fixed salt gives the same addresses on every fresh devnet; --salt for another deployment on one chain.
-  const salt = toUtf8(arg("--salt") ?? "depin-dao");
-  const daoAddress = instantiate2Address(fromHex(checksums["depin-dao"]), deployer.address, salt, "wasm");
+  // A fixed salt gives the same addresses on every fresh devnet. When that
+  // address is taken (a --force redeployment on the same chain), the next free
+  // salt (depin-dao-2, -3, …) is used; an explicit --salt must be free.
+  const saltArg = arg("--salt");
+  let saltText = saltArg ?? DEFAULT_SALT;
+  let daoAddress = instantiate2Address(fromHex(checksums["depin-dao"]), deployer.address, toUtf8(saltText), network.prefix);
+  for (let n = 2; await contractExists(deployer.client, daoAddress); n++) {
+    if (saltArg !== undefined) throw new Error(`--salt ${saltArg}: the DAO's address ${daoAddress} is taken on this chain; choose another salt`);
+    if (n > 100) throw new Error(`no free salt from ${DEFAULT_SALT} to ${DEFAULT_SALT}-100 for this deployer; pass --salt <text>`);
+    saltText = `${DEFAULT_SALT}-${n}`;
+    daoAddress = instantiate2Address(fromHex(checksums["depin-dao"]), deployer.address, toUtf8(saltText), network.prefix);
+  }
+  if (saltText !== (saltArg ?? DEFAULT_SALT)) console.log(`the DAO's default address is taken on this chain: salt ${saltText}`);
   const dao = gas.add(
     "instantiate depin-dao (whole suite)",
-    await deployer.client.instantiate2(deployer.address, codeIds["depin-dao"], salt, instantiate, "depin-dao", "auto", {
+    await deployer.client.instantiate2(deployer.address, codeIds["depin-dao"], toUtf8(saltText), instantiate, "depin-dao", "auto", {
       admin: daoAddress,
     }),
   );
@@ -134,16 +195,20 @@ async function main(): Promise<void> {
   }
 
   let demo: Record<string, unknown> = {};
-  if (!process.argv.includes("--no-demo")) {
+  if (demoWanted) {
     console.log("demo");
     demo = await runDemo(actors, addresses, chainId, gas);
   }
 
   const deployment = {
+    network: network.name,
     chain_id: chainId,
-    rpc: config.rpc,
+    rpc: network.rpc,
+    params_file: paramsFile,
+    salt: saltText,
     code_ids: codeIds,
     checksums,
+    reused_codes: reused,
     addresses,
     accounts: Object.fromEntries(Object.values(actors).map((a) => [a.name, a.address])),
     demo,
