@@ -6,7 +6,7 @@
 #   scripts/dapp.sh build    npm ci when the lockfile changed, tsc, vite build (skipped while dist/ is fresh)
 #   scripts/dapp.sh serve    writes $DEVNET_DIR/dapp/config.json from $DEVNET_DIR/deployment.json and serves
 #                            the build at http://127.0.0.1:$DAPP_PORT/ (default 5180) in the background
-#   scripts/dapp.sh stop     stops that server (scripts/devnet.sh stop calls this)
+#   scripts/dapp.sh stop     stops that server (scripts/devnet.sh stop and scripts/localnet.sh stop call this)
 #   scripts/dapp.sh unit     tsc + the unit tests of the plain functions (vitest)
 #   scripts/dapp.sh test     unit, build, then a fresh devnet on other ports (.tools/devnet-dapp, RPC 47657),
 #                            the suite deployed, the dApp served on 47180, the browser tests (vitest +
@@ -88,7 +88,7 @@ cmd_serve() {
     server_pid >/dev/null || { cat "$LOG_FILE" >&2; die "the dApp server exited (log above)"; }
     sleep 0.1
   done
-  step "dApp: http://127.0.0.1:$DAPP_PORT/ (chain $(node -p 'require(process.argv[1]).chainId' "$config"), config ${config#"$ROOT"/}; scripts/devnet.sh stop stops it)"
+  step "dApp: http://127.0.0.1:$DAPP_PORT/ (chain $(node -p 'require(process.argv[1]).chainId' "$config"), config ${config#"$ROOT"/}; scripts/devnet.sh stop, or scripts/localnet.sh stop for the localnet, stops it)"
 }
 
 cmd_unit() {
