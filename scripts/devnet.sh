@@ -40,34 +40,7 @@ running_pid() {
   echo "$pid"
 }
 
-height() {
-  curl -fsS --max-time 2 "$RPC/status" 2>/dev/null \
-    | sed -n 's/.*"latest_block_height": *"\([0-9]*\)".*/\1/p'
-}
-
-port_free() {
-  ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-# Sets a key in a TOML file's [section] (or at the top when section is "").
-toml_set() {
-  local file=$1 section=$2 key=$3 value=$4
-  node -e '
-    const fs = require("fs");
-    const [file, section, key, value] = process.argv.slice(1);
-    const lines = fs.readFileSync(file, "utf8").split("\n");
-    let current = "", done = false;
-    for (let i = 0; i < lines.length; i++) {
-      const m = lines[i].match(/^\s*\[([^\]]+)\]\s*$/);
-      if (m) { current = m[1]; continue; }
-      if (current === section && new RegExp("^\\s*" + key.replace(/[-.]/g, "\\$&") + "\\s*=").test(lines[i])) {
-        lines[i] = key + " = " + value; done = true; break;
-      }
-    }
-    if (!done) { console.error(`no ${key} under [${section}] in ${file}`); process.exit(1); }
-    fs.writeFileSync(file, lines.join("\n"));
-  ' "$file" "$section" "$key" "$value" || die "cannot set $key in $file"
-}
+height() { rpc_height "$RPC"; }
 
 cmd_stop() {
   local pid
