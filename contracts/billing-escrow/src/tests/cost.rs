@@ -48,18 +48,8 @@ fn settle_reads(charges: u64, disputed: u64) -> u64 {
     for _ in 0..charges {
         t.report(lease_id, 1).unwrap();
     }
-    let consumer = t.consumer.clone();
     for charge_id in 1..=disputed {
-        t.exec(
-            &consumer,
-            &[],
-            ExecuteMsg::Dispute {
-                lease_id,
-                charge_id,
-                reason: "x".into(),
-            },
-        )
-        .unwrap();
+        t.dispute(lease_id, charge_id).unwrap();
     }
     t.advance(WINDOW);
     let mut storage = CountingStorage {

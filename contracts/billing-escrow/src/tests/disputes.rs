@@ -2,20 +2,6 @@
 
 use super::*;
 
-fn dispute(t: &mut T, lease_id: u64, charge_id: u64) -> cosmwasm_std::Response {
-    let consumer = t.consumer.clone();
-    t.exec(
-        &consumer,
-        &[],
-        ExecuteMsg::Dispute {
-            lease_id,
-            charge_id,
-            reason: "not delivered".into(),
-        },
-    )
-    .unwrap()
-}
-
 fn resolve(
     t: &mut T,
     lease_id: u64,
@@ -53,7 +39,7 @@ fn a_dispute_tells_the_registry_and_each_resolution_releases_it_after_the_slash(
     };
     // A plain message: if the registry refuses, the dispute fails.
     for charge_id in 1..=3 {
-        let res = dispute(&mut t, lease_id, charge_id);
+        let res = t.dispute(lease_id, charge_id).unwrap();
         assert_eq!(
             registry_msgs(&res, &t.registry),
             vec![(opened.clone(), cosmwasm_std::ReplyOn::Never)]
@@ -107,7 +93,7 @@ fn a_dispute_opened_before_the_upgrade_resolves_without_a_release() {
     let mut t = setup();
     let lease_id = t.open(BillingMode::Metered {}, 10_000);
     t.report(lease_id, 10).unwrap();
-    dispute(&mut t, lease_id, 1);
+    t.dispute(lease_id, 1).unwrap();
     let charge = crate::state::CHARGES
         .load(&t.deps.storage, (lease_id, 1))
         .unwrap();

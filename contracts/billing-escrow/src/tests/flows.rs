@@ -95,18 +95,8 @@ fn settling_many_matured_charges_is_one_seek_and_skips_disputes() {
         t.report(lease_id, 3).unwrap();
     }
     t.report(lease_id, 1_000).unwrap();
-    let consumer = t.consumer.clone();
     for charge_id in [5, 301] {
-        t.exec(
-            &consumer,
-            &[],
-            ExecuteMsg::Dispute {
-                lease_id,
-                charge_id,
-                reason: "not delivered".into(),
-            },
-        )
-        .unwrap();
+        t.dispute(lease_id, charge_id).unwrap();
     }
     t.lease(lease_id);
     assert_eq!(t.settleable(lease_id).amount, Uint128::zero());

@@ -179,6 +179,24 @@ impl T {
         .unwrap()
     }
 
+    /// The lease's consumer disputes a charge.
+    fn dispute(
+        &mut self,
+        lease_id: u64,
+        charge_id: u64,
+    ) -> Result<cosmwasm_std::Response, ContractError> {
+        let consumer = self.consumer.clone();
+        self.exec(
+            &consumer,
+            &[],
+            ExecuteMsg::Dispute {
+                lease_id,
+                charge_id,
+                reason: "not delivered".into(),
+            },
+        )
+    }
+
     fn report(
         &mut self,
         lease_id: u64,
