@@ -5,7 +5,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Sha256 } from "@cosmjs/crypto";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
-import { receiptPublicKey, signReceipt } from "../src";
+import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
+import { GasPrice } from "@cosmjs/stargate";
+import { accountParser, cosmjsSigner, ProviderRegistryClient, receiptPublicKey, signReceipt } from "../src";
 import { attribute, bankBalance, chainSeconds, connect, E2eContext, protocolFee, rejectsWith, timestampSeconds, waitForChainTime } from "./context";
 
 let t: E2eContext;
@@ -208,5 +211,33 @@ describe("streaming lease on chain", () => {
     // The consumer paid the deposit and got the refund; the deployer's top-up is part of that refund.
     assert.equal((await bankBalance(t.chain, t.actors.consumer2.address, "uusdc")) - consumerStart, BigInt(lease.refunded) - DEPOSIT);
     await rejectsWith(t.as("consumer2").billingEscrow.settle({ leaseId }), /lease \d+ is Closed/);
+  });
+});
+
+describe("a wallet created after genesis", () => {
+  it("signs with gas simulation and registers as a provider, whatever its account number (64-bit on wasmd v0.70)", async () => {
+    const wallet = await DirectSecp256k1Wallet.fromKey(new Sha256(toUtf8(`depin e2e fresh wallet ${Date.now()}`)).digest(), "wasm");
+    const [{ address }] = await wallet.getAccounts();
+    await t.actors.deployer.client.sendTokens(t.actors.deployer.address, address, [{ denom: "ustake", amount: "3000000" }], "auto");
+    const client = await SigningCosmWasmClient.connectWithSigner(t.config.rpc, wallet, {
+      gasPrice: GasPrice.fromString(t.config.gasPrice),
+      accountParser,
+      broadcastPollIntervalMs: 200,
+    });
+    try {
+      const account = await client.getAccount(address);
+      assert.ok(account, "the funded account exists");
+      console.log(`  fresh account number ${String(account.accountNumber)}`);
+      const registry = new ProviderRegistryClient(cosmjsSigner(client), address, t.addresses.providerRegistry);
+      await registry.register(
+        { service: "compute", endpoint: "https://fresh.example", region: "eu-west", capacity: { amount: "4", unit: "vCPU" }, prices: [{ denom: { native: "uusdc" }, per_unit: "3" }] },
+        "auto",
+        undefined,
+        [{ denom: "ustake", amount: "2000000" }],
+      );
+      assert.equal((await t.q.providerRegistry.provider({ address })).status, "active");
+    } finally {
+      client.disconnect();
+    }
   });
 });

@@ -26,7 +26,7 @@ import { GasPrice } from "@cosmjs/stargate";
 import { Actor, connectActors, GasLog, REPO_ROOT } from "./devnet";
 import { externalSigner, loadNetwork, Network } from "./network";
 import { instantiateMsg, loadParams } from "./params";
-import { suiteQueryClients, SuiteAddresses } from "../src";
+import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
 import { runDemo } from "./demo";
 
 const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
@@ -61,6 +61,7 @@ async function connect(network: Network): Promise<{ deployer: Actor; actors: Rec
   const [{ address }] = await signer.getAccounts();
   const client = await SigningCosmWasmClient.connectWithSigner(network.rpc, signer, {
     gasPrice: GasPrice.fromString(network.gasPrice),
+    accountParser,
     broadcastPollIntervalMs: 1000,
   });
   const deployer = { name: "deployer", address, client };

@@ -5,6 +5,7 @@ import { resolve } from "node:path";
 import { SigningCosmWasmClient, CosmWasmClient } from "@cosmjs/cosmwasm";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice } from "@cosmjs/stargate";
+import { accountParser } from "../src/accounts";
 
 /** The repository root (this file runs from packages/ts-client/dist/scripts/). */
 export const REPO_ROOT = resolve(__dirname, "../../../..");
@@ -45,6 +46,7 @@ export async function connectActors(config: DevnetConfig, names: string[]): Prom
     const [{ address }] = await wallet.getAccounts();
     const client = await SigningCosmWasmClient.connectWithSigner(config.rpc, wallet, {
       gasPrice: GasPrice.fromString(config.gasPrice),
+      accountParser,
       // Blocks come every ~0.2 s on the devnet; CosmJS polls every 3 s by default.
       broadcastPollIntervalMs: 200,
     });
@@ -54,7 +56,7 @@ export async function connectActors(config: DevnetConfig, names: string[]): Prom
 }
 
 export async function queryClient(config: DevnetConfig): Promise<CosmWasmClient> {
-  return CosmWasmClient.connect(config.rpc);
+  return CosmWasmClient.connect(config.rpc, { accountParser });
 }
 
 /** One transaction's gas, as the chain reported it. */

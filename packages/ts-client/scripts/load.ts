@@ -30,7 +30,7 @@ import { AccountData, DirectSecp256k1HdWallet, DirectSecp256k1Wallet, DirectSign
 import { BroadcastTxError, calculateFee, GasPrice, StdFee } from "@cosmjs/stargate";
 import { devnetConfig, REPO_ROOT } from "./devnet";
 import { loadParams } from "./params";
-import { suiteQueryClients, SuiteAddresses } from "../src";
+import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
 import {
   blockMaxGas,
   ChainBlock,
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     return { name, address, accountNumber: -1n, sequence: 0, ustake: 0n, uusdc: 0n, dpin: 0n, unpredictable: true };
   };
 
-  const client = await SigningCosmWasmClient.connectWithSigner(config.rpc, ring, { gasPrice });
+  const client = await SigningCosmWasmClient.connectWithSigner(config.rpc, ring, { gasPrice, accountParser });
   const rest = process.env.DEVNET_REST ?? "http://127.0.0.1:56659";
   const readAccount = async (a: Account): Promise<void> => {
     const onChain = await restAccount(rest, a.address);

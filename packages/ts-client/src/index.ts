@@ -26,6 +26,7 @@ export * from "./generated/Dao.message-composer";
 export * from "./generated/ProviderRegistry.message-composer";
 export * from "./generated/RewardToken.message-composer";
 export * from "./receipt";
+export * from "./accounts";
 
 /** The suite's contract addresses (as written by the deploy script). */
 export interface SuiteAddresses {

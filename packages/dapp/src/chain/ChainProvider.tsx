@@ -4,7 +4,7 @@
 import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { GasPrice } from "@cosmjs/stargate";
-import { suiteClients, suiteQueryClients } from "@depin/ts-client";
+import { accountParser, suiteClients, suiteQueryClients } from "@depin/ts-client";
 import { useQueryClient } from "@tanstack/react-query";
 import { configCoins, NetworkConfig } from "../lib/config";
 import type { CoinBook } from "../lib/format";
@@ -59,6 +59,8 @@ export function ChainProvider({ config, client, book, children }: { config: Netw
       const wallet = await connectWallet(config);
       const signing = await SigningCosmWasmClient.connectWithSigner(config.rpc, wallet.signer, {
         gasPrice: GasPrice.fromString(`${config.gasPrice}${config.feeDenom}`),
+        // wasmd v0.70 gives new accounts 64-bit account numbers, which CosmJS's default parser refuses.
+        accountParser,
         broadcastPollIntervalMs: config.broadcastPollIntervalMs,
       });
       setAccount((old) => {
@@ -104,7 +106,7 @@ export async function loadNetwork(fetchConfig: () => Promise<unknown>, validate:
   const raw = await fetchConfig();
   const { config, problems } = validate(raw);
   if (!config) throw new Error(`config.json is not usable: ${problems.join(" ")}`);
-  const client = await CosmWasmClient.connect(config.rpc);
+  const client = await CosmWasmClient.connect(config.rpc, { accountParser });
   const chainId = await client.getChainId();
   if (chainId !== config.chainId) throw new Error(`The node at ${config.rpc} runs chain ${chainId}, but config.json says ${config.chainId}.`);
   const token = await suiteQueryClients(client, config.addresses).rewardToken.tokenInfo();

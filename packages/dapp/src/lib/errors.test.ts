@@ -17,6 +17,9 @@ describe("errorToSentence", () => {
       "The contract refused: message 0 of the proposal is refused: an allowance on the suite token: a standing allowance could later be spent from members' stake.",
     );
   });
+  test("explains an account number amino signing cannot encode (wasmd v0.70's 64-bit numbers)", () => {
+    expect(errorToSentence(new Error("Input number is not a safe integer: number can only safely store up to 53 bits"))).toMatch(/above 2\^53.*direct mode/);
+  });
   test("explains fees, funds, rejections and the network", () => {
     expect(errorToSentence(new Error("Broadcasting transaction failed with code 13 (codespace: sdk). Log: insufficient fees; got:  required: 7500ustake: insufficient fee"))).toBe(
       "The transaction fee was too low: the chain wants 7500ustake.",

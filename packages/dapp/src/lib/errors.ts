@@ -47,6 +47,10 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/out of gas/i, () => "The transaction ran out of gas; try again (the estimate may have been short)."],
   [/was submitted but was not yet found on the chain|TimeoutError/, () => "The transaction was sent but not seen in a block in time; check again in a moment before retrying."],
   [/Failed to fetch|NetworkError|ECONNREFUSED|fetch failed|Load failed/i, () => "Cannot reach the chain's RPC endpoint: is the node running?"],
+  [
+    /safely store up to 53 bits/i,
+    () => "This account's number is above 2^53, which amino (Ledger) signing cannot encode: sign in direct mode with a software key, or use an older account.",
+  ],
   [/account sequence mismatch/i, () => "The wallet's transaction count was out of date; try again."],
   [/There is no chain info for|no modular chain info for/i, () => "The wallet does not know this chain yet; connect again to add it."],
   [/key doesn't exist|No wallet|Keplr is not installed/i, () => "No wallet account is available: unlock or create one in the wallet."],
