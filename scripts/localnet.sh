@@ -9,7 +9,12 @@
 #   scripts/localnet.sh start    fresh network (wipes the previous one), returns once every node has blocks
 #   scripts/localnet.sh stop     stops the four nodes this script started (by their pid files) and its dApp server
 #   scripts/localnet.sh status   every node's pid, RPC and latest height (exit 1 unless all four answer)
-#   scripts/localnet.sh env      the variables `scripts/devnet.sh env` prints, for node 0
+#   scripts/localnet.sh env      the variables `scripts/devnet.sh env` prints, for node 0, and every node's RPC
+#   scripts/localnet.sh kill <i>     SIGKILLs validator i (a crash: no shutdown, its mempool is lost)
+#   scripts/localnet.sh restart <i>  starts validator i again on its data; returns once its RPC answers
+#   scripts/localnet.sh pin <code id>...  pins wasm codes through x/gov: a MsgPinCodes proposal from
+#                                the `validator` account, yes votes from the four validators, returns
+#                                once it passed and the chain lists the codes as pinned
 #
 # The genesis is built by hand (init, gentx per node, collect-gentxs) rather
 # than with `wasmd testnet init-files`, which generates its own accounts, uses
@@ -85,6 +90,128 @@ cmd_stop() {
   else
     step "localnet not running"
   fi
+}
+
+# Starts validator $2 with wasmd $1 on its home (appending to its log).
+start_node() {
+  nohup "$1" start --home "$(home_of "$2")" --log_no_color >>"$(log_file "$2")" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$2")"
+}
+
+node_index() {
+  [[ "${1:-}" =~ ^[0-9]+$ ]] && (($1 < NODES)) || die "a validator index from 0 to $((NODES - 1)) is needed, not '${1:-}'"
+}
+
+cmd_kill() {
+  node_index "${1:-}"
+  local pid
+  pid="$(running_pid "$1")" || die "validator $1 is not running"
+  kill -9 "$pid"
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  step "validator $1 killed (SIGKILL, pid $pid)"
+}
+
+cmd_restart() {
+  node_index "${1:-}"
+  running_pid "$1" >/dev/null && die "validator $1 is running"
+  [[ -f "$(home_of "$1")/config/genesis.json" ]] || die "validator $1 has no home in ${LOCALNET_DIR#"$ROOT"/} (scripts/localnet.sh start first)"
+  local wasmd
+  wasmd="$("$ROOT/scripts/wasmd.sh")" || die "cannot find wasmd (scripts/wasmd.sh)"
+  start_node "$wasmd" "$1"
+  for _ in $(seq 1 120); do
+    running_pid "$1" >/dev/null || { tail -20 "$(log_file "$1")" >&2; die "validator $1 exited during restart (its log above)"; }
+    height "$1" >/dev/null 2>&1 && { step "validator $1 restarted (pid $(running_pid "$1")), RPC $(rpc_url "$1") answers"; return 0; }
+    sleep 0.5
+  done
+  die "validator $1's RPC did not answer within 60 s of its restart"
+}
+
+# Waits for a transaction (hash $1) in a block through node 0; fails unless it succeeded.
+wait_tx() {
+  local hash="$1" result
+  for _ in $(seq 1 60); do
+    if result="$(curl -sf "$(rpc_url 0)/tx?hash=0x$hash" 2>/dev/null)"; then
+      node -e '
+        const r = JSON.parse(process.argv[1]).result.tx_result;
+        if (r.code !== 0) { console.error(`code ${r.code}: ${r.log}`); process.exit(1); }
+      ' "$result" || return 1
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "not in a block within 30 s" >&2
+  return 1
+}
+
+# Sends a transaction with `wasmd tx ...` (arguments), signed by key $1 of validator $2's home, through node 0.
+send_tx() {
+  local wasmd key="$1" home
+  home="$(home_of "$2")"
+  shift 2
+  wasmd="$("$ROOT/scripts/wasmd.sh")" || die "cannot find wasmd (scripts/wasmd.sh)"
+  local out hash err="$LOCALNET_DIR/tx.err"
+  # stdout is the JSON result; stderr has the gas estimate and errors.
+  out="$("$wasmd" tx "$@" --from "$key" --home "$home" --keyring-backend test --chain-id "$CHAIN_ID" \
+    --node "$(rpc_url 0)" --gas auto --gas-adjustment 2 --gas-prices "$GAS_PRICE" -y -o json 2>"$err")" \
+    || { cat "$err" >&2; return 1; }
+  hash="$(node -e 'const o = JSON.parse(process.argv[1]); if (o.code) { console.error(o.raw_log); process.exit(1); } console.log(o.txhash)' "$out")" \
+    || { echo "$out" >&2; return 1; }
+  wait_tx "$hash"
+}
+
+cmd_pin() {
+  (($#)) || die "usage: scripts/localnet.sh pin <code id>..."
+  local id
+  for id in "$@"; do [[ "$id" =~ ^[0-9]+$ ]] || die "code ids are numbers, not '$id'"; done
+  cmd_status >/dev/null || die "the localnet is not fully running (scripts/localnet.sh status)"
+  local wasmd rest gov deposit file
+  wasmd="$("$ROOT/scripts/wasmd.sh")" || die "cannot find wasmd (scripts/wasmd.sh)"
+  rest="http://127.0.0.1:$(api_port 0)"
+  gov="$(curl -sf "$rest/cosmos/auth/v1beta1/module_accounts/gov" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).account.base_account.address))')" \
+    || die "cannot read the gov module address from $rest"
+  deposit="$(curl -sf "$rest/cosmos/gov/v1/params/deposit" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { const c = JSON.parse(s).params.min_deposit[0]; console.log(c.amount + c.denom); })')" \
+    || die "cannot read the minimum gov deposit from $rest"
+  file="$LOCALNET_DIR/pin-proposal.json"
+  node -e '
+    const [file, authority, deposit, ...ids] = process.argv.slice(1);
+    require("fs").writeFileSync(file, JSON.stringify({
+      messages: [{ "@type": "/cosmwasm.wasm.v1.MsgPinCodes", authority, code_ids: ids }],
+      metadata: "", deposit, title: "Pin the suite codes", summary: `Pin codes ${ids.join(", ")} in the VM cache`, expedited: false,
+    }, null, 2));
+  ' "$file" "$gov" "$deposit" "$@"
+  send_tx validator 0 gov submit-proposal "$file" || die "the pin proposal was refused"
+  local proposal
+  proposal="$(curl -sf "$rest/cosmos/gov/v1/proposals?pagination.reverse=true&pagination.limit=1" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).proposals[0].id))')" \
+    || die "cannot read the proposal id"
+  local i
+  for ((i = 0; i < NODES; i++)); do
+    local key=validator
+    ((i)) && key="validator$i"
+    send_tx "$key" "$i" gov vote "$proposal" yes || die "validator $i could not vote on proposal $proposal"
+  done
+  step "pin proposal $proposal: 4 yes votes, waiting for the end of the voting period"
+  local status=""
+  for _ in $(seq 1 120); do
+    status="$(curl -sf "$rest/cosmos/gov/v1/proposals/$proposal" | node -e '
+      let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).proposal.status))')" || status=""
+    [[ "$status" == PROPOSAL_STATUS_PASSED || "$status" == PROPOSAL_STATUS_FAILED || "$status" == PROPOSAL_STATUS_REJECTED ]] && break
+    sleep 1
+  done
+  [[ "$status" == PROPOSAL_STATUS_PASSED ]] || die "pin proposal $proposal ended as ${status:-unknown}"
+  local pinned
+  pinned="$(curl -sf "$rest/cosmwasm/wasm/v1/codes/pinned" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).code_ids.join(" ")))')" \
+    || die "cannot list the pinned codes"
+  for id in "$@"; do
+    [[ " $pinned " == *" $id "* ]] || die "proposal $proposal passed but code $id is not pinned (pinned: $pinned)"
+  done
+  step "codes $* pinned by proposal $proposal"
 }
 
 cmd_start() {
@@ -195,8 +322,8 @@ cmd_start() {
   done
 
   for ((i = 0; i < NODES; i++)); do
-    nohup "$wasmd" start --home "$(home_of "$i")" --log_no_color >"$(log_file "$i")" 2>&1 </dev/null &
-    echo $! >"$(pid_file "$i")"
+    : >"$(log_file "$i")"
+    start_node "$wasmd" "$i"
   done
   step "localnet: 4 validators starting (RPC $(rpc_port 0), $(rpc_port 1), $(rpc_port 2), $(rpc_port 3); logs ${LOCALNET_DIR#"$ROOT"/}/node<i>.log)"
   local ready=0 h
@@ -239,6 +366,7 @@ DEVNET_CHAIN_ID=$CHAIN_ID
 DEVNET_GAS_PRICE=$GAS_PRICE
 DEVNET_HOME=$(home_of 0)
 DEVNET_ACCOUNTS=$ACCOUNTS
+LOCALNET_RPCS=$(rpc_url 0),$(rpc_url 1),$(rpc_url 2),$(rpc_url 3)
 EOT
 }
 
@@ -247,5 +375,11 @@ case "${1:-}" in
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) die "usage: scripts/localnet.sh start|stop|status|env" ;;
+  kill) cmd_kill "${2:-}" ;;
+  restart) cmd_restart "${2:-}" ;;
+  pin)
+    shift
+    cmd_pin "$@"
+    ;;
+  *) die "usage: scripts/localnet.sh start|stop|status|env|kill <i>|restart <i>|pin <code id>..." ;;
 esac
