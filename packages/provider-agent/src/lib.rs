@@ -1,0 +1,22 @@
+//! The DePIN provider agent and the consumer's receipt signer.
+//!
+//! `depin-provider` runs beside a provider's hardware: heartbeats, accepts
+//! streaming leases, reports metered usage, collects and redeems consumers'
+//! signed receipts, settles, claims, unjails. It signs with a hot key the
+//! provider authorised through authz and a fee grant. `depin-consumer` opens
+//! receipts leases and signs cumulative receipts.
+
+pub mod chain;
+pub mod config;
+pub mod consumer;
+pub mod daemon;
+pub mod error;
+pub mod grants;
+pub mod keys;
+pub mod metering;
+pub mod metrics;
+pub mod policy;
+pub mod queue;
+pub mod receipts;
+pub mod server;
+pub mod store;

@@ -1,0 +1,180 @@
+//! Prometheus metrics (text exposition on GET /metrics, 127.0.0.1 only).
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ClassLabel {
+    pub class: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabel {
+    pub kind: String,
+}
+
+/// Every metric the agent exports. Amounts are in the smallest unit of their denom.
+#[derive(Default)]
+pub struct Metrics {
+    pub heartbeats: Counter,
+    pub usage_reported_units: Counter,
+    pub receipts_accepted: Counter,
+    pub receipts_rejected: Counter,
+    pub receipt_units_held: Gauge,
+    pub receipt_units_redeemed: Gauge,
+    pub settled_amount: Counter,
+    pub rewards_claimed: Counter,
+    pub stake_claimed: Counter,
+    pub leases_accepted: Counter,
+    pub txs: Family<KindLabel, Counter>,
+    pub errors: Family<ClassLabel, Counter>,
+    pub gas_balance: Gauge,
+    pub gas_low: Gauge,
+    registry: Option<Registry>,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut m = Metrics::default();
+        let mut r = Registry::with_prefix("depin_agent");
+        r.register("heartbeats", "Heartbeats committed", m.heartbeats.clone());
+        r.register(
+            "usage_reported_units",
+            "Usage units committed in reports",
+            m.usage_reported_units.clone(),
+        );
+        r.register(
+            "receipts_accepted",
+            "Receipts accepted from consumers",
+            m.receipts_accepted.clone(),
+        );
+        r.register(
+            "receipts_rejected",
+            "Receipts refused (signature, lease, units)",
+            m.receipts_rejected.clone(),
+        );
+        r.register(
+            "receipt_units_held",
+            "Receipt units held (all leases)",
+            m.receipt_units_held.clone(),
+        );
+        r.register(
+            "receipt_units_redeemed",
+            "Receipt units redeemed on chain (all leases)",
+            m.receipt_units_redeemed.clone(),
+        );
+        r.register(
+            "settled_amount",
+            "Amount paid by settles the agent sent (gross, lease denom)",
+            m.settled_amount.clone(),
+        );
+        r.register(
+            "rewards_claimed",
+            "Reward token units claimed",
+            m.rewards_claimed.clone(),
+        );
+        r.register(
+            "stake_claimed",
+            "Matured stake claimed",
+            m.stake_claimed.clone(),
+        );
+        r.register(
+            "leases_accepted",
+            "Streaming leases accepted",
+            m.leases_accepted.clone(),
+        );
+        r.register(
+            "txs",
+            "Transactions committed with code 0, by kind",
+            m.txs.clone(),
+        );
+        r.register(
+            "errors",
+            "Errors by class (sequence, retryable, insufficient_funds, final)",
+            m.errors.clone(),
+        );
+        r.register(
+            "gas_balance",
+            "Fee payer balance in the gas denom",
+            m.gas_balance.clone(),
+        );
+        r.register(
+            "gas_low",
+            "1 while sending is paused below the gas floor",
+            m.gas_low.clone(),
+        );
+        m.registry = Some(r);
+        m
+    }
+
+    pub fn error(&self, class: crate::error::ErrorClass) {
+        self.errors
+            .get_or_create(&ClassLabel {
+                class: class.as_str().into(),
+            })
+            .inc();
+    }
+
+    pub fn tx(&self, kind: &str) {
+        self.txs
+            .get_or_create(&KindLabel { kind: kind.into() })
+            .inc();
+    }
+
+    pub fn error_count(&self, class: crate::error::ErrorClass) -> u64 {
+        self.errors
+            .get_or_create(&ClassLabel {
+                class: class.as_str().into(),
+            })
+            .get()
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if let Some(registry) = &self.registry {
+            if encode(&mut out, registry).is_err() {
+                out.clear();
+            }
+        }
+        out
+    }
+}
+
+/// Saturating conversion for counters and gauges.
+pub fn as_u64(value: u128) -> u64 {
+    u64::try_from(value).unwrap_or(u64::MAX)
+}
+
+pub fn as_i64(value: u128) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorClass;
+
+    #[test]
+    fn rendered_metrics_carry_the_counts() {
+        let m = Metrics::new();
+        m.heartbeats.inc();
+        m.error(ErrorClass::Final);
+        m.error(ErrorClass::Final);
+        m.tx("heartbeat");
+        let text = m.render();
+        assert!(text.contains("depin_agent_heartbeats_total 1"), "{text}");
+        assert!(
+            text.contains("depin_agent_errors_total{class=\"final\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("depin_agent_txs_total{kind=\"heartbeat\"} 1"),
+            "{text}"
+        );
+    }
+}
