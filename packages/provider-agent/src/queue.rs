@@ -299,7 +299,12 @@ impl<L: Ledger> SigningQueue<L> {
         record: &mut (dyn FnMut(&Signed) -> Result<()> + Send),
     ) -> Result<Committed> {
         let result = self.try_submit(kind, &msgs, record).await;
-        if let Err(e) = &result {
+        // A pause below the gas floor is the gas_low gauge, not an error.
+        if let Some(e) = result
+            .as_ref()
+            .err()
+            .filter(|e| !matches!(e, AgentError::GasLow { .. }))
+        {
             self.metrics.error(e.class());
             tracing::warn!(kind, class = e.class().as_str(), error = %e, "transaction failed");
         }

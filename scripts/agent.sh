@@ -1,0 +1,343 @@
+#!/usr/bin/env bash
+# The provider agent (packages/provider-agent): builds it, and runs it end to
+# end with faults on a fresh devnet, asserting on-chain state after each step.
+#
+#   scripts/agent.sh build   release build of depin-provider and depin-consumer (target/release)
+#   scripts/agent.sh e2e     fresh devnet in .tools/devnet-agent (RPC 38657, P2P 38656, gRPC 39290,
+#                            API 31517), suite deployed without the demo, agent built (debug profile:
+#                            it shares the cache `cargo test --workspace` fills), then:
+#                            setup  the provider authorises a hot key with the two wasmd commands of
+#                                   the README (authz grant on registry + escrow, fee grant), registers;
+#                                   the agent heartbeats, serves a metered lease (usage from its file),
+#                                   a streaming lease and a receipts lease (receipts from depin-consumer),
+#                                   settles and claims rewards and matured stake;
+#                            (a) the node is stopped and restarted mid-run;
+#                            (b) another process sends transactions from the agent's key;
+#                            (c) the agent is killed with SIGKILL and restarted;
+#                            (d) a consumer closes a lease while a report is pending;
+#                            (e) the fee payer's gas balance drops below the floor, then is topped up;
+#                            end    every lease is closed and fully paid for the usage the source recorded.
+#                            The devnet and every agent process are stopped whatever happens.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+export DEVNET_DIR="${AGENT_DEVNET_DIR:-$ROOT/.tools/devnet-agent}"
+export DEVNET_RPC_PORT="${AGENT_RPC_PORT:-38657}" DEVNET_P2P_PORT="${AGENT_P2P_PORT:-38656}"
+export DEVNET_GRPC_PORT="${AGENT_GRPC_PORT:-39290}" DEVNET_API_PORT="${AGENT_API_PORT:-31517}"
+AGENT_PORT="${AGENT_PORT:-38740}"
+METRICS_PORT="${AGENT_METRICS_PORT:-38741}"
+
+cmd_build() {
+  step "cargo build --release -p depin-provider-agent (depin-provider, depin-consumer)"
+  local start=$SECONDS
+  nice cargo build --release --locked -p depin-provider-agent --bins || die "the agent build failed (see above)"
+  step "built in $((SECONDS - start)) s: target/release/depin-provider ($(du -h target/release/depin-provider | cut -f1)), target/release/depin-consumer"
+}
+
+# ---------------------------------------------------------------- e2e helpers
+AGENT_PID=""
+E2E_OK=0
+cleanup() {
+  local rc=$?
+  if [[ -n "$AGENT_PID" ]] && kill -0 "$AGENT_PID" 2>/dev/null; then
+    kill -TERM "$AGENT_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$AGENT_PID" 2>/dev/null || true
+  fi
+  "$ROOT/scripts/devnet.sh" stop >/dev/null 2>&1 || true
+  if ((rc != 0 || !E2E_OK)); then
+    echo "agent e2e FAILED; the agent's log: $WORK/agent.log (last lines below), the node's: $DEVNET_DIR/node.log" >&2
+    tail -15 "$WORK/agent.log" 2>/dev/null | cut -c1-400 >&2 || true
+  fi
+}
+
+fail() { die "agent e2e: $*"; }
+
+wasmd_q() { "$WASMD" query "$@" --node "$RPC" -o json; }
+smart() { wasmd_q wasm contract-state smart "$1" "$2" | jq -c .data; }
+lease() { smart "$ESCROW" "{\"lease\":{\"lease_id\":$1}}"; }
+lease_field() { lease "$1" | jq -r ".$2"; }
+provider_record() { smart "$REGISTRY" "{\"provider\":{\"address\":\"$PROVIDER\"}}"; }
+heartbeats() { provider_record | jq -r .reputation.heartbeats; }
+balance() { wasmd_q bank balance "$1" "$2" | jq -r .balance.amount; }
+metric() { curl -fsS --max-time 2 "http://127.0.0.1:$METRICS_PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+
+# Waits until a shell condition holds (seconds).
+wait_for() {
+  local what=$1 timeout=$2 cond=$3 start=$SECONDS
+  until eval "$cond"; do
+    ((SECONDS - start < timeout)) || fail "$what: not true after ${timeout} s ($cond)"
+    sleep 1
+  done
+  echo "    ok: $what ($((SECONDS - start)) s)"
+}
+
+# A transaction from a devnet keyring account, waited for, code 0 required.
+ktx() {
+  local from=$1 out hash code
+  shift
+  out="$("$WASMD" tx "$@" --from "$from" --home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID" \
+    --node "$RPC" --gas auto --gas-adjustment 1.5 --gas-prices "$DEVNET_GAS_PRICE" -y -o json 2>&1)" \
+    || fail "wasmd tx $* from $from: $out"
+  hash="$(jq -r .txhash <<<"$out")"
+  [[ "$(jq -r .code <<<"$out")" == 0 ]] || fail "wasmd tx $* refused: $(jq -r .raw_log <<<"$out")"
+  for _ in $(seq 1 60); do
+    if code="$(wasmd_q tx "$hash" 2>/dev/null | jq -r .code)" && [[ -n "$code" ]]; then
+      [[ "$code" == 0 ]] || fail "wasmd tx $* failed in its block (code $code)"
+      return 0
+    fi
+    sleep 0.5
+  done
+  fail "wasmd tx $* ($hash) not included"
+}
+
+declare -A RECORDED=()
+# Usage the provider's service delivered: appended to the agent's usage file.
+deliver() {
+  echo "{\"lease_id\":$1,\"units\":\"$2\"}" >>"$WORK/usage.jsonl"
+  RECORDED[$1]=$((${RECORDED[$1]:-0} + $2))
+}
+
+start_agent() {
+  "$BIN/depin-provider" run -c "$WORK/agent.toml" >>"$WORK/agent.log" 2>&1 &
+  AGENT_PID=$!
+  for _ in $(seq 1 50); do
+    curl -fsS --max-time 1 "http://127.0.0.1:$AGENT_PORT/health" >/dev/null 2>&1 && return 0
+    kill -0 "$AGENT_PID" 2>/dev/null || fail "the agent exited at start-up"
+    sleep 0.2
+  done
+  fail "the agent does not answer on 127.0.0.1:$AGENT_PORT"
+}
+
+agent_alive() { kill -0 "$AGENT_PID" 2>/dev/null || fail "the agent is not running"; }
+
+consumer() { "$BIN/depin-consumer" --rpc "$RPC" --chain-id "$CHAIN_ID" --escrow "$ESCROW" "$@"; }
+
+open_lease() { # <consumer> <billing> <deposit> [state file]
+  local args=(open --mnemonic-file "$WORK/$1.mnemonic" --provider "$PROVIDER" --billing "$2" --deposit "$3")
+  [[ -n "${4:-}" ]] && args+=(--state "$4")
+  consumer "${args[@]}" | jq -r .lease_id
+}
+
+sign_receipt() { consumer sign --state "$WORK/receipts.json" --units "$1" --post "http://127.0.0.1:$AGENT_PORT" >/dev/null; }
+
+mnemonic_of() { node -e 'console.log(require(process.argv[1]).accounts.find((a) => a.name === process.argv[2]).mnemonic)' "$DEVNET_ACCOUNTS" "$1"; }
+
+# The lease is closed and paid exactly for `units` at `price` per unit, the rest refunded.
+assert_paid() { # <lease> <units> <price>
+  local l
+  l="$(lease "$1")"
+  [[ "$(jq -r .state <<<"$l")" == closed ]] || fail "lease $1 is $(jq -r .state <<<"$l"), not closed"
+  [[ "$(jq -r .units <<<"$l")" == "$2" ]] || fail "lease $1 billed $(jq -r .units <<<"$l") units; the source recorded $2"
+  local paid=$(($2 * $3)) deposited refunded
+  [[ "$(jq -r .paid <<<"$l")" == "$paid" ]] || fail "lease $1 paid $(jq -r .paid <<<"$l"), expected $paid"
+  deposited="$(jq -r .deposited <<<"$l")"
+  refunded="$(jq -r .refunded <<<"$l")"
+  ((refunded == deposited - paid)) || fail "lease $1 refunded $refunded of $deposited with $paid paid"
+  [[ "$(jq -r .reserved <<<"$l")" == 0 ]] || fail "lease $1 still reserves $(jq -r .reserved <<<"$l")"
+  echo "    ok: lease $1 closed, $2 units paid $paid, $refunded refunded"
+}
+
+restart_node() {
+  local pid
+  pid="$(cat "$DEVNET_DIR/wasmd.pid")"
+  kill "$pid"
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  echo "    node stopped (pid $pid)"
+  sleep "${1:-6}"
+  nohup "$WASMD" --home "$DEVNET_HOME" start --log_no_color >>"$DEVNET_DIR/node.log" 2>&1 </dev/null &
+  echo $! >"$DEVNET_DIR/wasmd.pid"
+  wait_for "the node produces blocks again" 60 '[[ -n "$(rpc_height "$RPC")" ]]'
+}
+
+cmd_e2e() {
+  local start=$SECONDS
+  command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+  WORK="$DEVNET_DIR/agent"
+  trap cleanup EXIT
+
+  step "agent e2e: build (debug profile), artifacts, TypeScript client"
+  nice cargo build --locked -p depin-provider-agent --bins || die "the agent build failed"
+  BIN="$ROOT/target/debug"
+  local rebuild=0
+  [[ -f artifacts/checksums.txt ]] || rebuild=1
+  while read -r crate; do [[ -f "artifacts/$crate.wasm" ]] || rebuild=1; done < <(contract_crates)
+  if ((!rebuild)) && [[ -n "$(find Cargo.toml contracts packages/depin-interface scripts/build.sh -type f -newer artifacts/checksums.txt -print -quit)" ]]; then
+    rebuild=1
+  fi
+  ((rebuild)) && { scripts/build.sh || die "the wasm build failed"; }
+  scripts/ts-client.sh build || die "cannot build packages/ts-client"
+
+  step "agent e2e: fresh devnet in ${DEVNET_DIR#"$ROOT"/}, suite deployed (no demo)"
+  scripts/devnet.sh start || die "cannot start the devnet"
+  eval "$(scripts/devnet.sh env)"
+  export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
+  node packages/ts-client/dist/scripts/deploy.js --no-demo >/dev/null || fail "the deployment failed"
+  RPC="$DEVNET_RPC"
+  CHAIN_ID="$DEVNET_CHAIN_ID"
+  WASMD="$("$ROOT/scripts/wasmd.sh" 2>/dev/null)"
+  REGISTRY="$(jq -r .addresses.providerRegistry "$DEVNET_DIR/deployment.json")"
+  ESCROW="$(jq -r .addresses.billingEscrow "$DEVNET_DIR/deployment.json")"
+  TOKEN="$(jq -r .addresses.rewardToken "$DEVNET_DIR/deployment.json")"
+  rm -rf "$WORK" && mkdir -p "$WORK"
+  for name in provider3 consumer2 consumer3 consumer4; do mnemonic_of "$name" >"$WORK/$name.mnemonic"; done
+  PROVIDER="$("$WASMD" keys show provider3 -a --home "$DEVNET_HOME" --keyring-backend test)"
+
+  step "setup: init, the two grants (wasmd CLI, as in the README), register, run"
+  "$BIN/depin-provider" init --dir "$WORK" --rpc "$RPC" --chain-id "$CHAIN_ID" \
+    --deployment "$DEVNET_DIR/deployment.json" --provider "$PROVIDER" >"$WORK/init.txt"
+  HOT="$(sed -n 's/^hot key: //p' "$WORK/init.txt")"
+  # Short periods for the test; every value is the config file's own key.
+  sed -i -e 's/^heartbeat_seconds = .*/heartbeat_seconds = 4/' -e 's/^report_seconds = .*/report_seconds = 3/' \
+    -e 's/^settle_threshold = .*/settle_threshold = "500"/' -e 's/^redeem_threshold = .*/redeem_threshold = "2000"/' \
+    -e 's/^redeem_max_hold_seconds = .*/redeem_max_hold_seconds = 6/' -e 's/^claim_rewards_threshold = .*/claim_rewards_threshold = "1000"/' \
+    -e 's/^tick_seconds = .*/tick_seconds = 1/' -e "s/^listen = .*/listen = \"127.0.0.1:$AGENT_PORT\"/" \
+    -e "s/^metrics = .*/metrics = \"127.0.0.1:$METRICS_PORT\"/" -e 's/^gas_floor = .*/gas_floor = "2000000"/' "$WORK/agent.toml"
+  local exp=$(($(date +%s) + 365 * 86400)) k=(--home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID")
+  "$WASMD" tx wasm grant contract "$HOT" execution "$REGISTRY" --allow-msg-keys heartbeat,claim_rewards,claim,unjail \
+    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${k[@]}" --generate-only >"$WORK/registry.json" 2>/dev/null
+  "$WASMD" tx wasm grant contract "$HOT" execution "$ESCROW" --allow-msg-keys accept_lease,report_usage,redeem_receipt,settle \
+    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${k[@]}" --generate-only >"$WORK/escrow.json" 2>/dev/null
+  jq -s '.[0].body.messages[0].grant.authorization.grants += .[1].body.messages[0].grant.authorization.grants | .[0]' \
+    "$WORK/registry.json" "$WORK/escrow.json" >"$WORK/grant.json"
+  jq '.auth_info.fee.amount = [{"denom":"ustake","amount":"10000"}] | .auth_info.fee.gas_limit = "400000"' "$WORK/grant.json" >"$WORK/grant.fee.json"
+  "$WASMD" tx sign "$WORK/grant.fee.json" --from provider3 "${k[@]}" --node "$RPC" >"$WORK/grant.signed.json" 2>/dev/null \
+    || fail "wasmd tx sign of the authz grant failed"
+  local hash
+  hash="$("$WASMD" tx broadcast "$WORK/grant.signed.json" --node "$RPC" -o json 2>/dev/null | jq -r .txhash)"
+  wait_for "the authz grant is in a block" 20 '[[ "$(wasmd_q tx "$hash" 2>/dev/null | jq -r .code)" == 0 ]]'
+  ktx provider3 feegrant grant provider3 "$HOT" --allowed-messages /cosmos.authz.v1beta1.MsgExec --spend-limit 50000000ustake
+  wait_for "the authz grant covers the registry and the escrow" 20 \
+    '[[ "$(wasmd_q authz grants "$PROVIDER" "$HOT" 2>/dev/null | jq -c "[.grants[0].authorization.value.grants[].contract]")" == "[\"$REGISTRY\",\"$ESCROW\"]" ]]'
+  echo "    authz grant tx $hash"
+  "$BIN/depin-provider" register -c "$WORK/agent.toml" --provider-mnemonic-file "$WORK/provider3.mnemonic" >/dev/null 2>>"$WORK/agent.log" \
+    || fail "register failed"
+  [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active after register"
+  # A matured stake claim for the agent to collect: the cold key unbonds a little (unbonding 40 s).
+  ktx provider3 wasm execute "$REGISTRY" '{"unbond":{"amount":"1000000"}}'
+  start_agent
+  wait_for "heartbeats counted for the provider (sent by the hot key through authz)" 30 '(( $(heartbeats) >= 1 ))'
+  [[ "$(balance "$HOT" ustake)" == 0 ]] || fail "the hot key holds ustake: fees must come from the fee grant"
+
+  local M1 S1 R1 M2 price
+  price="$(provider_record | jq -r '.prices[0].per_unit')"
+  M1="$(open_lease consumer3 metered 1000000)"
+  S1="$(open_lease consumer3 streaming:5 1000000)"
+  R1="$(open_lease consumer4 receipts 1000000 "$WORK/receipts.json")"
+  M2="$(open_lease consumer2 metered 1000000)"
+  echo "    leases: metered $M1 and $M2, streaming $S1, receipts $R1 (price $price per unit)"
+  deliver "$M1" 120
+  deliver "$M2" 15
+  sign_receipt 100
+  sign_receipt 250
+  wait_for "metered lease $M1 billed the 120 units the file recorded" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  wait_for "streaming lease $S1 accepted" 30 '[[ "$(lease_field "$S1" state)" == open ]]'
+  wait_for "receipts lease $R1 redeemed to 250" 40 '[[ "$(lease_field "$R1" units)" == 250 ]]'
+  wait_for "metered lease $M1 settled after its dispute window" 40 '(( $(lease_field "$M1" paid) == ${RECORDED[$M1]} * price ))'
+  wait_for "streaming lease $S1 settled above the threshold" 60 '(( $(lease_field "$S1" paid) > 0 ))'
+  wait_for "rewards claimed (reward token balance of the provider)" 60 \
+    '(( $(smart "$TOKEN" "{\"balance\":{\"address\":\"$PROVIDER\"}}" | jq -r .balance) > 0 ))'
+
+  step "(a) the node stops and restarts mid-run"
+  deliver "$M1" 50
+  sign_receipt 300
+  restart_node 6
+  agent_alive
+  wait_for "lease $M1 billed exactly the recorded ${RECORDED[$M1]} units" 60 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  wait_for "lease $R1 redeemed to 300" 60 '[[ "$(lease_field "$R1" units)" == 300 ]]'
+  local hb
+  hb="$(heartbeats)"
+  wait_for "heartbeats resume after the restart" 30 '(( $(heartbeats) > hb ))'
+  agent_alive
+
+  step "(b) another process sends transactions from the agent's key"
+  "$BIN/depin-provider" heartbeat -c "$WORK/agent.toml" >/dev/null 2>>"$WORK/agent.log" || fail "the outside heartbeat failed"
+  "$BIN/depin-provider" heartbeat -c "$WORK/agent.toml" >/dev/null 2>>"$WORK/agent.log" || fail "the outside heartbeat failed"
+  deliver "$M1" 25
+  wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units after the sequence moved" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  hb="$(heartbeats)"
+  wait_for "the agent's own heartbeats continue" 30 '(( $(heartbeats) > hb ))'
+  wait_for "the agent saw and recovered from a sequence mismatch (metrics)" 20 \
+    '(( $(metric "depin_agent_errors_total{class=\"sequence\"}" || echo 0) >= 1 ))'
+  agent_alive
+
+  step "(c) the agent is killed with SIGKILL and restarted"
+  deliver "$M1" 40
+  sign_receipt 400
+  sleep 1.5
+  kill -9 "$AGENT_PID"
+  wait "$AGENT_PID" 2>/dev/null || true
+  echo "    killed (pid $AGENT_PID); lease $M1 at $(lease_field "$M1" units) units, $R1 at $(lease_field "$R1" units)"
+  start_agent
+  wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units (nothing twice)" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  wait_for "receipt 400 held across the kill and redeemed" 40 '[[ "$(lease_field "$R1" units)" == 400 ]]'
+  sleep 4
+  [[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]] || fail "lease $M1 billed $(lease_field "$M1" units) > ${RECORDED[$M1]} after the restart"
+  agent_alive
+
+  step "(d) a consumer closes a lease while a report is pending"
+  deliver "$M2" 70
+  consumer close --mnemonic-file "$WORK/consumer2.mnemonic" --lease-id "$M2" >/dev/null
+  wait_for "lease $M2 is closing and its final usage reported in the grace" 30 '[[ "$(lease_field "$M2" units)" == "${RECORDED[$M2]}" ]]'
+  wait_for "lease $M2 settled and closed" 60 '[[ "$(lease_field "$M2" state)" == closed ]]'
+  assert_paid "$M2" "${RECORDED[$M2]}" "$price"
+  agent_alive
+
+  step "(e) the fee payer's gas balance drops below the floor, then is topped up"
+  local bal keep=1500000 validator
+  validator="$("$WASMD" keys show validator -a --home "$DEVNET_HOME" --keyring-backend test)"
+  bal="$(balance "$PROVIDER" ustake)"
+  "$WASMD" tx bank send provider3 "$validator" "$((bal - keep - 10000))ustake" --fees 10000ustake "${k[@]}" --node "$RPC" -y -o json >/dev/null 2>&1 \
+    || fail "cannot drain the provider's gas"
+  wait_for "the provider holds less than the 2000000 floor" 20 '(( $(balance "$PROVIDER" ustake) < 2000000 ))'
+  wait_for "the agent reports gas low and pauses" 30 '[[ "$(metric depin_agent_gas_low)" == 1 ]]'
+  deliver "$M1" 10
+  bal="$(balance "$PROVIDER" ustake)"
+  hb="$(heartbeats)"
+  sleep 10
+  [[ "$(balance "$PROVIDER" ustake)" == "$bal" ]] || fail "fees were spent below the floor ($bal -> $(balance "$PROVIDER" ustake))"
+  [[ "$(heartbeats)" == "$hb" ]] || fail "the agent kept sending below the floor"
+  ((${RECORDED[$M1]} - $(lease_field "$M1" units) == 10)) || fail "usage was reported while paused"
+  echo "    ok: nothing sent and no fee spent for 10 s below the floor"
+  agent_alive
+  ktx validator bank send validator "$PROVIDER" 10000000000ustake
+  wait_for "the agent resumes and bills the usage recorded meanwhile" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  wait_for "heartbeats resume" 30 '(( $(heartbeats) > hb ))'
+  agent_alive
+
+  step "end: every lease closes fully paid; the matured stake claim was collected"
+  consumer close --mnemonic-file "$WORK/consumer3.mnemonic" --lease-id "$M1" >/dev/null
+  consumer close --mnemonic-file "$WORK/consumer3.mnemonic" --lease-id "$S1" >/dev/null
+  consumer close --mnemonic-file "$WORK/consumer4.mnemonic" --lease-id "$R1" >/dev/null
+  wait_for "lease $M1 closed" 60 '[[ "$(lease_field "$M1" state)" == closed ]]'
+  wait_for "lease $R1 closed" 60 '[[ "$(lease_field "$R1" state)" == closed ]]'
+  assert_paid "$M1" "${RECORDED[$M1]}" "$price"
+  assert_paid "$R1" 400 "$price"
+  local s
+  s="$(lease "$S1")"
+  [[ "$(jq -r .state <<<"$s")" == closed ]] || fail "streaming lease $S1 is $(jq -r .state <<<"$s")"
+  (($(jq -r .paid <<<"$s") == $(jq -r .units <<<"$s") * 5)) || fail "streaming lease $S1 paid $(jq -r .paid <<<"$s") for $(jq -r .units <<<"$s") s at 5/s"
+  (($(jq -r .paid <<<"$s") + $(jq -r .refunded <<<"$s") == $(jq -r .deposited <<<"$s"))) || fail "streaming lease $S1 does not add up"
+  echo "    ok: streaming lease $S1 closed, $(jq -r .units <<<"$s") s paid $(jq -r .paid <<<"$s")"
+  wait_for "the matured stake claim was collected by the agent" 60 \
+    '[[ "$(smart "$REGISTRY" "{\"claims\":{\"address\":\"$PROVIDER\"}}" | jq ".claims | length")" == 0 ]]'
+  [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active at the end"
+  agent_alive
+
+  step "SIGTERM stops the agent cleanly"
+  kill -TERM "$AGENT_PID"
+  for _ in $(seq 1 150); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$AGENT_PID" 2>/dev/null && fail "the agent did not stop within 30 s of SIGTERM"
+  grep -q '"agent stopped; state saved"' "$WORK/agent.log" || fail "no clean stop in the agent's log"
+  AGENT_PID=""
+  E2E_OK=1
+  step "agent e2e passed in $((SECONDS - start)) s (heartbeats $(heartbeats), log $WORK/agent.log)"
+}
+
+case "${1:-}" in
+  build) cmd_build ;;
+  e2e) cmd_e2e ;;
+  *) die "usage: scripts/agent.sh build | e2e" ;;
+esac
