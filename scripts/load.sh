@@ -2,21 +2,28 @@
 # Load generator for the four-validator localnet (scripts/localnet.sh): runs
 # packages/ts-client/scripts/load.ts, which funds its own accounts, signs
 # every transaction offline (explicit account numbers and sequences) and
-# broadcasts them in bursts: N providers register + heartbeat, M metered
-# leases open → report_usage → settle → close, K members stake in the DAO and
-# vote on one proposal. It measures gas per operation, transactions and gas
+# broadcasts them in bursts over the four nodes: N providers register +
+# heartbeat, M metered leases open → report_usage → settle → close, K members
+# stake in the DAO and vote on one proposal. It measures gas per operation, transactions and gas
 # per block against the block gas limit, inclusion latency and rejections,
 # checks its accounting against the chain and writes a markdown report with a
 # projection to 10k–1M providers.
 #
 #   scripts/load.sh [--fresh] [--params <file>] [--providers N] [--leases M] [--stakers K]
 #                   [--out <file>] [--concurrency C] [--seed <text>] [--phase-timeout S]
+#                   [--fault [--fault-down S]] [--pin [--pin-sample P]]
 #
 #   (no --fresh)  uses the running localnet and its deployment ($LOCALNET_DIR/deployment.json,
 #                 from scripts/deploy.sh --network localnet)
 #   --fresh       starts a fresh localnet, deploys the suite with --params (default
 #                 deploy/params/devnet.json), runs the load and stops the localnet afterwards
 #   --out         default .tools/load/LOAD.md; --out LOAD.md writes the committed report
+#   --fault       SIGKILLs validator 3 halfway through the providers' registrations, restarts it S s
+#                 later (default 12),
+#                 then checks that it caught up with the same app hash and that no transaction was
+#                 lost or applied twice
+#   --pin         after the run, pins the four codes through an x/gov proposal and runs heartbeats, a
+#                 lease round and a vote again with P accounts (default 200): gas unpinned vs pinned
 #   defaults      --providers 20 --leases 10 (--stakers: providers / 20, between 5 and 100)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -54,7 +61,7 @@ else
 fi
 
 eval "$(scripts/localnet.sh env)"
-export DEVNET_RPC DEVNET_REST DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
+export DEVNET_RPC DEVNET_REST DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS LOCALNET_RPCS
 [[ -f "$DEVNET_DIR/deployment.json" ]] || die "no deployment on the localnet ($DEVNET_DIR/deployment.json): scripts/deploy.sh --network localnet"
 step "load (packages/ts-client/scripts/load.ts) against $DEVNET_RPC"
 node packages/ts-client/dist/scripts/load.js "${args[@]}" || die "the load run failed (see above)"

@@ -3,8 +3,9 @@
 # with cosmwasm-check, schema freshness, the gas benchmark, the TypeScript
 # client's checks, the end-to-end tests on fresh local wasmd chains of both
 # lines, v0.70.3 and v0.60.8 (built once from Go modules and cached), which are
-# stopped afterwards, and the web dApp's unit and browser tests on another
-# fresh chain. It writes nothing tracked: its reports go to .tools/reports.
+# stopped afterwards, a short load with a validator fault and code pinning on
+# a fresh four-validator localnet, and the web dApp's unit and browser tests
+# on another fresh chain. It writes nothing tracked: its reports go to .tools/reports.
 # Fails on the first failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -59,6 +60,13 @@ step "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)"
 WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=37657 DEVNET_P2P_PORT=37656 \
   DEVNET_GRPC_PORT=39190 DEVNET_API_PORT=31417 DAPP_PORT=35280 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
   "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed on wasmd v0.60.8"
+
+step "four-validator localnet: deploy from a params file, ~700 transactions over every node, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting checked"
+# Its own directory and ports, so a localnet started by hand keeps running. The full
+# load (2,000 providers, 1,000 leases) is scripts/load.sh; its figures are LOAD.md.
+LOCALNET_DIR="$ROOT/.tools/localnet-test" LOCALNET_PORT_BASE=57656 LOCALNET_DAPP_PORT=35480 \
+  "$ROOT/scripts/load.sh" --fresh --providers 100 --leases 50 --stakers 10 --fault --pin --pin-sample 50 \
+  --out "$REPORTS/LOAD-short.md" || die "the short load run on the localnet failed"
 
 step "web dApp: unit tests, then every user journey in headless Chromium on a fresh devnet"
 # Its own node directory and ports (.tools/devnet-dapp, RPC 47657, dApp on 47180).

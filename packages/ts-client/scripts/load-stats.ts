@@ -176,3 +176,33 @@ export async function restSimulate(rest: string, txBytes: Uint8Array): Promise<n
   if (!body.gas_info) throw new Error(body.message ?? `HTTP ${response.status}`);
   return Number(body.gas_info.gas_used);
 }
+
+/**
+ * broadcast_tx_sync of signed bytes to one node: CheckTx's code and log, or,
+ * when the node answered without running CheckTx ("tx already exists in
+ * cache", "endpoint is closed while node is catching up"), code -1 and
+ * `rpcError`. Throws only when the node cannot be reached.
+ */
+export async function broadcastSync(rpc: string, txBytes: Uint8Array): Promise<{ code: number; codespace: string; log: string; rpcError?: boolean }> {
+  const response = await fetch(rpc, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "broadcast_tx_sync", params: { tx: Buffer.from(txBytes).toString("base64") } }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await response.json()) as { result?: { code: number; codespace?: string; log?: string }; error?: { message?: string; data?: string } };
+  if (body.result) return { code: body.result.code, codespace: body.result.codespace ?? "", log: body.result.log ?? "" };
+  return { code: -1, codespace: "rpc", log: `${body.error?.message ?? "no result"} ${body.error?.data ?? ""}`.trim(), rpcError: true };
+}
+
+/** A node's latest height and whether it says it is catching up. */
+export async function nodeSync(rpc: string): Promise<{ height: number; catchingUp: boolean }> {
+  const status = await rpcGet<{ sync_info: { latest_block_height: string; catching_up: boolean } }>(rpc, "/status");
+  return { height: Number(status.sync_info.latest_block_height), catchingUp: status.sync_info.catching_up };
+}
+
+/** The app hash in the header of block `height` as one node stores it (the state after block height − 1). */
+export async function appHashAt(rpc: string, height: number): Promise<string> {
+  const block = await rpcGet<{ block: { header: { app_hash: string } } }>(rpc, `/block?height=${height}`);
+  return block.block.header.app_hash;
+}

@@ -2,11 +2,18 @@
 // it): makes and funds its own accounts (bank multi-sends from the test
 // accounts, a few transactions), signs every transaction offline with
 // explicit account numbers and sequences (SigningCosmWasmClient.sign with
-// SignerData), broadcasts the raw bytes with broadcastTxSync in bursts, and
-// runs, phase by phase:
+// SignerData), broadcasts the raw bytes with broadcast_tx_sync in bursts,
+// spread over every node of the localnet (a node that cannot be reached is
+// skipped; a transaction not in a block 20 s after it was sent is sent again,
+// the same bytes, to node 0), and runs, phase by phase:
 //   N providers: register (native stake), heartbeat;
 //   M metered leases: open_lease → report_usage → (dispute window) → settle → close_lease;
 //   K members: DAO stake (cw20 send), one proposal, K votes.
+// --fault SIGKILLs validator 3 halfway through the providers' registrations, restarts it
+// --fault-down seconds later; the run then waits for it to catch up and
+// compares its app hash with node 0's. --pin pins the four codes through an
+// x/gov proposal after the run and repeats heartbeats, a lease round and a
+// vote with --pin-sample accounts, pinned, for the unpinned/pinned table.
 // It reads every block of the run (block and block_results) and records per
 // operation: gas_used (first vs last 10 % of its transactions), transactions
 // per block, block gas used against the block gas limit, inclusion latency
@@ -19,7 +26,8 @@
 //
 //   node dist/scripts/load.js [--providers N] [--leases M] [--stakers K] [--out <file>]
 //                             [--deployment <file>] [--params <file>] [--concurrency C] [--seed <text>]
-import { execFileSync } from "node:child_process";
+//                             [--fault] [--fault-down S] [--pin] [--pin-sample P]
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, relative, resolve } from "node:path";
@@ -27,12 +35,14 @@ import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { sha256 } from "@cosmjs/crypto";
 import { toUtf8, toBase64 } from "@cosmjs/encoding";
 import { AccountData, DirectSecp256k1HdWallet, DirectSecp256k1Wallet, DirectSignResponse, EncodeObject, OfflineDirectSigner } from "@cosmjs/proto-signing";
-import { BroadcastTxError, calculateFee, GasPrice, StdFee } from "@cosmjs/stargate";
+import { calculateFee, GasPrice, StdFee } from "@cosmjs/stargate";
 import { devnetConfig, REPO_ROOT } from "./devnet";
 import { loadParams } from "./params";
 import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
 import {
+  appHashAt,
   blockMaxGas,
+  broadcastSync,
   ChainBlock,
   encodeTxRaw,
   eventAttribute,
@@ -40,6 +50,7 @@ import {
   fmt,
   latestHeight,
   mean,
+  nodeSync,
   pool,
   quantile,
   restAccount,
@@ -57,6 +68,14 @@ const PRICE = 10n;
 const DAO_STAKE = 1_000_000n;
 const OUTPUTS_PER_MULTISEND = 500;
 const EXECUTE = "/cosmwasm.wasm.v1.MsgExecuteContract";
+/** The deposit of the leases of the pinned round (the consumers spent part of DEPOSIT in the first). */
+const PINNED_DEPOSIT = 100_000n;
+/** A transaction not in a block this long after it was sent is sent again (same bytes) to node 0. */
+const REBROADCAST_MS = 20_000;
+/** The validator --fault kills (node 0 serves the reads, so never node 0). */
+const FAULT_NODE = 3;
+const FAULT_OP = "registry register (native stake)";
+const PINNED = " (pinned)";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -112,8 +131,16 @@ interface TxRecord {
   op: string;
   account: Account;
   hash: string;
+  bytes: Uint8Array;
   fee: StdFee;
   sentAtMs: number;
+  lastSentMs: number;
+  /** Node index of the first broadcast CheckTx answered, and how many times the bytes were sent. */
+  node?: number;
+  sends: number;
+  /** How many blocks hold this transaction, and whether a second copy succeeded too. */
+  inclusions: number;
+  appliedAgain: boolean;
   checkCode?: number;
   checkCodespace?: string;
   checkLog?: string;
@@ -174,10 +201,19 @@ async function main(): Promise<void> {
   const concurrency = intArg("--concurrency", 32, 1);
   const phaseTimeoutS = intArg("--phase-timeout", 300, 10);
   const seed = arg("--seed") ?? String(Date.now());
+  const fault = process.argv.includes("--fault");
+  const faultDownS = intArg("--fault-down", 12, 1);
+  const pin = process.argv.includes("--pin");
+  const pinSample = intArg("--pin-sample", 200, 1);
   const config = devnetConfig();
+  // Every node's RPC (scripts/localnet.sh env); node 0 alone elsewhere.
+  const rpcs = (process.env.LOCALNET_RPCS ?? config.rpc).split(",").filter((r) => r.length > 0);
+  if ((fault || pin) && rpcs.length <= FAULT_NODE) {
+    throw new Error(`--fault and --pin need the four-validator localnet (LOCALNET_RPCS of scripts/localnet.sh env), not ${rpcs.length} node(s)`);
+  }
   const out = resolve(arg("--out") ?? resolve(REPO_ROOT, ".tools/load/LOAD.md"));
   const deploymentFile = resolve(arg("--deployment") ?? resolve(config.dir, "deployment.json"));
-  let deployment: { chain_id: string; addresses: SuiteAddresses; params_file?: string };
+  let deployment: { chain_id: string; addresses: SuiteAddresses; code_ids: Record<string, number>; params_file?: string };
   try {
     deployment = JSON.parse(readFileSync(deploymentFile, "utf8"));
   } catch (err) {
@@ -250,6 +286,7 @@ async function main(): Promise<void> {
   // ---- the phase runner: sign offline, broadcast in bursts, follow the blocks ----
   const blocks = new Map<number, ChainBlock>();
   const pending = new Map<string, TxRecord>();
+  const included = new Map<string, TxRecord>();
   let scanned = (await latestHeight(config.rpc)) - 1;
   const scan = async (): Promise<void> => {
     // The latest height's block results may not be stored yet when /status reports it: one behind.
@@ -265,7 +302,17 @@ async function main(): Promise<void> {
       blocks.set(block.height, block);
       block.hashes.forEach((hash, i) => {
         const record = pending.get(hash);
-        if (!record) return;
+        if (!record) {
+          // A transaction already seen in a block: CometBFT and the sequence must never let it run twice.
+          const earlier = included.get(hash);
+          if (earlier) {
+            earlier.inclusions++;
+            if (block.results[i]?.code === 0) earlier.appliedAgain = true;
+          }
+          return;
+        }
+        record.inclusions = 1;
+        included.set(hash, record);
         const result = block.results[i];
         record.height = block.height;
         record.blockTimeMs = block.timeMs;
@@ -282,6 +329,109 @@ async function main(): Promise<void> {
   };
   const gasFor = new Map<string, number>();
   const phases: Phase[] = [];
+
+  // Broadcasting: node by node in turn; a node that cannot be reached, answers without
+  // running CheckTx (block sync after a restart) or is still behind (it expects a lower
+  // sequence than the one signed) is skipped for the next.
+  let nextNode = 0;
+  let unreachable = 0;
+  let unavailable = 0;
+  /** CheckTx's "account sequence mismatch, expected E, got G" with E < G: the node has not seen our earlier transactions yet. */
+  const behind = (checkLog: string): boolean => {
+    const m = /account sequence mismatch, expected (\d+), got (\d+)/.exec(checkLog);
+    return m !== null && Number(m[1]) < Number(m[2]);
+  };
+  const send = async (record: TxRecord, only?: number): Promise<void> => {
+    const first = only ?? nextNode++ % rpcs.length;
+    const tries = only === undefined ? rpcs.length : 1;
+    let lastError = "";
+    for (let k = 0; k < tries; k++) {
+      const node = (first + k) % rpcs.length;
+      try {
+        const now = Date.now();
+        const result = await broadcastSync(rpcs[node], record.bytes);
+        if (record.node === undefined && k + 1 < tries && (result.rpcError || behind(result.log))) {
+          unavailable++;
+          lastError = `${rpcs[node]}: ${result.log}`;
+          continue;
+        }
+        record.sentAtMs ||= now;
+        record.lastSentMs = Date.now();
+        record.sends++;
+        // A second send's answer does not matter: "already in the cache" or a sequence
+        // mismatch mean the first is still on its way or already in a block.
+        if (record.node === undefined) {
+          record.node = node;
+          if (result.code !== 0) {
+            pending.delete(record.hash);
+            record.checkCode = result.code;
+            record.checkCodespace = result.codespace;
+            record.checkLog = result.log;
+          }
+        }
+        return;
+      } catch (err) {
+        unreachable++;
+        lastError = `${rpcs[node]}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    if (record.node === undefined) {
+      pending.delete(record.hash);
+      record.checkCode = -1;
+      record.checkLog = `broadcast failed: no node could be reached (${lastError})`;
+    }
+  };
+
+  // --fault: validator FAULT_NODE is killed as FAULT_OP starts and restarted faultDownS later.
+  interface FaultLog {
+    killedAtMs: number;
+    killHeight: number;
+    restartedAtMs?: number;
+    restartHeight?: number;
+    /** Restart, then follow the node until it is within one block of node 0 and not catching up. */
+    restart?: Promise<void>;
+    caughtUpS?: number;
+    caughtUpHeight?: number;
+    appHash?: { height: number; node0: string; restarted: string };
+  }
+  let faultLog: FaultLog | undefined;
+  const localnet = (args: string[]) =>
+    new Promise<void>((resolveDone, reject) => {
+      execFile(resolve(REPO_ROOT, "scripts/localnet.sh"), args, (err, stdout, stderr) => {
+        process.stdout.write(stdout + stderr.split("\n").filter((l) => !/wasmd v[\d.]+ cached/.test(l)).join("\n"));
+        if (err) reject(new Error(`scripts/localnet.sh ${args.join(" ")} failed: ${stderr.trim().split("\n").pop() ?? err.message}`));
+        else resolveDone();
+      });
+    });
+  const startFault = async (): Promise<void> => {
+    const killHeight = await latestHeight(config.rpc);
+    await localnet(["kill", String(FAULT_NODE)]);
+    const fl: FaultLog = { killedAtMs: Date.now(), killHeight };
+    faultLog = fl;
+    log(`fault: validator ${FAULT_NODE} killed at height ${killHeight}; it restarts in ${faultDownS} s`);
+    fl.restart = new Promise((r) => setTimeout(r, faultDownS * 1000)).then(async () => {
+      fl.restartHeight = await latestHeight(config.rpc);
+      fl.restartedAtMs = Date.now();
+      await localnet(["restart", String(FAULT_NODE)]);
+      log(`fault: validator ${FAULT_NODE} restarted at height ${fl.restartHeight}`);
+      for (;;) {
+        const restarted = await nodeSync(rpcs[FAULT_NODE]);
+        const top = await latestHeight(config.rpc);
+        if (!restarted.catchingUp && restarted.height >= top - 1) {
+          fl.caughtUpS = (Date.now() - (fl.restartedAtMs ?? Date.now())) / 1000;
+          fl.caughtUpHeight = restarted.height;
+          log(`fault: validator ${FAULT_NODE} caught up (height ${restarted.height}) ${fl.caughtUpS.toFixed(1)} s after its restart`);
+          return;
+        }
+        if (Date.now() - (fl.restartedAtMs ?? 0) > 180_000) {
+          throw new Error(`validator ${FAULT_NODE} is at height ${restarted.height} (catching up: ${restarted.catchingUp}) 180 s after its restart; node 0 is at ${top}`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    });
+    // Awaited (and its failure reported) after the phases.
+    fl.restart.catch(() => undefined);
+  };
 
   const runPhase = async (op: string, planned: Planned[]): Promise<Phase> => {
     const t0 = Date.now();
@@ -307,31 +457,24 @@ async function main(): Promise<void> {
       const gas = p.gas ?? gasFor.get(op) ?? 0;
       const fee = calculateFee(gas, gasPrice);
       const bytes = await signTx(p.account, p.msgs, fee, p.account.sequence + k);
-      const record: TxRecord = { op, account: p.account, hash: txHash(bytes), fee, sentAtMs: 0, onSuccess: p.onSuccess };
+      const record: TxRecord = { op, account: p.account, hash: txHash(bytes), bytes, fee, sentAtMs: 0, lastSentMs: 0, sends: 0, inclusions: 0, appliedAgain: false, onSuccess: p.onSuccess };
       (rounds[k] ??= []).push({ p, bytes, record });
     }
     const signMs = Date.now() - signT0;
     const records = rounds.flat().map((r) => r.record);
+    // --fault: the validator dies halfway through this phase's broadcast, with transactions in its mempool.
+    let faultStarted: Promise<void> | undefined;
+    let sent = 0;
     const broadcastT0 = Date.now();
     for (const round of rounds) {
-      await pool(round, concurrency, async ({ bytes, record }) => {
-        record.sentAtMs = Date.now();
+      await pool(round, concurrency, async ({ record }) => {
         pending.set(record.hash, record);
-        try {
-          await client.broadcastTxSync(bytes);
-        } catch (err) {
-          pending.delete(record.hash);
-          if (err instanceof BroadcastTxError) {
-            record.checkCode = err.code;
-            record.checkCodespace = err.codespace;
-            record.checkLog = err.log ?? "";
-          } else {
-            record.checkCode = -1;
-            record.checkLog = `broadcast failed: ${err instanceof Error ? err.message : String(err)}`;
-          }
-        }
+        await send(record);
+        sent++;
+        if (fault && op === FAULT_OP && !faultStarted && sent >= records.length / 2) faultStarted = startFault();
       });
     }
+    await faultStarted;
     const broadcastMs = Date.now() - broadcastT0;
     // Follow the blocks until every accepted transaction is in one (or the phase times out).
     let lastProgress = Date.now();
@@ -342,6 +485,9 @@ async function main(): Promise<void> {
       if (now < waiting) lastProgress = Date.now();
       waiting = now;
       if (waiting > 0 && Date.now() - lastProgress > phaseTimeoutS * 1000) break;
+      // Lost with a node's mempool (a killed validator) or still queued: the same bytes again, to node 0.
+      const stale = records.filter((r) => pending.has(r.hash) && Date.now() - r.lastSentMs > REBROADCAST_MS);
+      await pool(stale, concurrency, (r) => send(r, 0));
       if (waiting > 0) await new Promise((r) => setTimeout(r, 300));
     }
     await scan();
@@ -449,84 +595,97 @@ async function main(): Promise<void> {
       },
     })),
   );
-  await runPhase(
-    "registry heartbeat",
-    providers.filter((p) => registered.has(p)).map((p) => ({ account: p, msgs: [execMsg(p.address, addresses.providerRegistry, { heartbeat: {} })] })),
-  );
+  const heartbeatRound = (tag: string, who: Account[]) =>
+    runPhase(
+      `registry heartbeat${tag}`,
+      who.map((p) => ({ account: p, msgs: [execMsg(p.address, addresses.providerRegistry, { heartbeat: {} })] })),
+    );
+  await heartbeatRound("", providers.filter((p) => registered.has(p)));
 
   // ---- 3. metered leases ----
   interface LeasePlan {
-    index: number;
     consumer: Account;
     provider: Account;
     units: bigint;
+    deposit: bigint;
     id?: number;
     reported?: boolean;
     settled?: boolean;
     closed?: boolean;
   }
-  const live = providers.filter((p) => registered.has(p));
-  const leases: LeasePlan[] = consumers.map((c, i) => ({ index: i, consumer: c, provider: live[i % Math.max(1, live.length)], units: 1000n + BigInt(i % 100) }));
-  if (leasesM > 0 && live.length === 0) throw new Error("no provider registered: no lease can be opened");
-  await runPhase(
-    "escrow open_lease (metered)",
-    leases.map((l) => ({
-      account: l.consumer,
-      msgs: [execMsg(l.consumer.address, addresses.billingEscrow, { open_lease: { provider: l.provider.address, billing: { metered: {} } } }, [{ denom: USDC, amount: String(DEPOSIT) }])],
-      onSuccess: (r) => {
-        l.consumer.uusdc -= DEPOSIT;
-        const id = eventAttribute(r.events ?? [], "wasm", "lease_id");
-        if (id === undefined) throw new Error(`open_lease ${r.hash} succeeded without a lease_id attribute`);
-        l.id = Number(id);
-      },
-    })),
-  );
-  const report = await runPhase(
-    "escrow report_usage",
-    leases
-      .filter((l) => l.id !== undefined)
-      .map((l) => ({
-        account: l.provider,
-        msgs: [execMsg(l.provider.address, addresses.billingEscrow, { report_usage: { lease_id: l.id, units: String(l.units) } })],
-        onSuccess: () => {
-          l.reported = true;
-        },
-      })),
-  );
-  const lastReportMs = Math.max(0, ...report.records.map((r) => r.blockTimeMs ?? 0));
-  if (lastReportMs > 0) {
-    const until = Math.floor(lastReportMs / 1000) + escrowConfig.dispute_window + 1;
-    log(`waiting for the ${escrowConfig.dispute_window} s dispute window (chain time ≥ ${until})`);
-    while (Math.floor(Date.parse((await client.getBlock()).header.time) / 1000) < until) await new Promise((r) => setTimeout(r, 250));
-  }
+  const leases: LeasePlan[] = [];
   // The escrow rounds the protocol fee up.
   const feeOf = (amount: bigint) => (amount * BigInt(escrowConfig.fee_bps) + 9999n) / 10000n;
-  await runPhase(
-    "escrow settle (metered)",
-    leases
-      .filter((l) => l.reported)
-      .map((l) => ({
+  const leaseRound = async (tag: string, plans: LeasePlan[]): Promise<void> => {
+    leases.push(...plans);
+    await runPhase(
+      `escrow open_lease (metered)${tag}`,
+      plans.map((l) => ({
         account: l.consumer,
-        msgs: [execMsg(l.consumer.address, addresses.billingEscrow, { settle: { lease_id: l.id } })],
-        onSuccess: () => {
-          const amount = l.units * PRICE;
-          l.provider.uusdc += amount - feeOf(amount);
-          l.settled = true;
+        msgs: [
+          execMsg(l.consumer.address, addresses.billingEscrow, { open_lease: { provider: l.provider.address, billing: { metered: {} } } }, [
+            { denom: USDC, amount: String(l.deposit) },
+          ]),
+        ],
+        onSuccess: (r) => {
+          l.consumer.uusdc -= l.deposit;
+          const id = eventAttribute(r.events ?? [], "wasm", "lease_id");
+          if (id === undefined) throw new Error(`open_lease ${r.hash} succeeded without a lease_id attribute`);
+          l.id = Number(id);
         },
       })),
-  );
-  await runPhase(
-    "escrow close_lease (by provider)",
-    leases
-      .filter((l) => l.settled)
-      .map((l) => ({
-        account: l.provider,
-        msgs: [execMsg(l.provider.address, addresses.billingEscrow, { close_lease: { lease_id: l.id } })],
-        onSuccess: () => {
-          l.consumer.uusdc += DEPOSIT - l.units * PRICE;
-          l.closed = true;
-        },
-      })),
+    );
+    const report = await runPhase(
+      `escrow report_usage${tag}`,
+      plans
+        .filter((l) => l.id !== undefined)
+        .map((l) => ({
+          account: l.provider,
+          msgs: [execMsg(l.provider.address, addresses.billingEscrow, { report_usage: { lease_id: l.id, units: String(l.units) } })],
+          onSuccess: () => {
+            l.reported = true;
+          },
+        })),
+    );
+    const lastReportMs = Math.max(0, ...report.records.map((r) => r.blockTimeMs ?? 0));
+    if (lastReportMs > 0) {
+      const until = Math.floor(lastReportMs / 1000) + escrowConfig.dispute_window + 1;
+      log(`waiting for the ${escrowConfig.dispute_window} s dispute window (chain time ≥ ${until})`);
+      while (Math.floor(Date.parse((await client.getBlock()).header.time) / 1000) < until) await new Promise((r) => setTimeout(r, 250));
+    }
+    await runPhase(
+      `escrow settle (metered)${tag}`,
+      plans
+        .filter((l) => l.reported)
+        .map((l) => ({
+          account: l.consumer,
+          msgs: [execMsg(l.consumer.address, addresses.billingEscrow, { settle: { lease_id: l.id } })],
+          onSuccess: () => {
+            const amount = l.units * PRICE;
+            l.provider.uusdc += amount - feeOf(amount);
+            l.settled = true;
+          },
+        })),
+    );
+    await runPhase(
+      `escrow close_lease (by provider)${tag}`,
+      plans
+        .filter((l) => l.settled)
+        .map((l) => ({
+          account: l.provider,
+          msgs: [execMsg(l.provider.address, addresses.billingEscrow, { close_lease: { lease_id: l.id } })],
+          onSuccess: () => {
+            l.consumer.uusdc += l.deposit - l.units * PRICE;
+            l.closed = true;
+          },
+        })),
+    );
+  };
+  const live = providers.filter((p) => registered.has(p));
+  if (leasesM > 0 && live.length === 0) throw new Error("no provider registered: no lease can be opened");
+  await leaseRound(
+    "",
+    consumers.map((c, i) => ({ consumer: c, provider: live[i % Math.max(1, live.length)], units: 1000n + BigInt(i % 100), deposit: DEPOSIT })),
   );
 
   // ---- 4. DAO: stake, one proposal, votes ----
@@ -543,27 +702,51 @@ async function main(): Promise<void> {
       },
     })),
   );
-  let proposalId: number | undefined;
-  await runPhase("dao propose (no messages)", [
-    {
-      account: proposer,
-      msgs: [execMsg(proposer.address, addresses.dao, { propose: { title: "Load test signal", description: "A text proposal the load generator votes on.", msgs: [] } })],
-      onSuccess: (r) => {
-        proposalId = Number(eventAttribute(r.events ?? [], "wasm", "proposal_id"));
+  const proposals: { id: number; voted: Set<Account> }[] = [];
+  const voteRound = async (tag: string): Promise<void> => {
+    let proposalId: number | undefined;
+    await runPhase(`dao propose (no messages)${tag}`, [
+      {
+        account: proposer,
+        msgs: [execMsg(proposer.address, addresses.dao, { propose: { title: "Load test signal", description: "A text proposal the load generator votes on.", msgs: [] } })],
+        onSuccess: (r) => {
+          proposalId = Number(eventAttribute(r.events ?? [], "wasm", "proposal_id"));
+        },
       },
-    },
-  ]);
-  const voted = new Set<Account>();
-  if (proposalId !== undefined) {
+    ]);
+    if (proposalId === undefined) return;
+    const voted = new Set<Account>();
+    proposals.push({ id: proposalId, voted });
     // Abstain: turnout without deciding, so every vote lands while the proposal is open.
     await runPhase(
-      "dao vote (abstain)",
+      `dao vote (abstain)${tag}`,
       stakers.filter((s) => staked.has(s)).map((s) => ({
         account: s,
         msgs: [execMsg(s.address, addresses.dao, { vote: { proposal_id: proposalId, vote: "abstain" } })],
         onSuccess: () => voted.add(s),
       })),
     );
+  };
+  await voteRound("");
+
+  // ---- 5. --pin: the four codes pinned through x/gov, then the same operations again ----
+  let pinLog: { ids: number[]; seconds: number; height: number } | undefined;
+  if (pin) {
+    const ids = Object.values(deployment.code_ids).sort((a, b) => a - b);
+    log(`pinning codes ${ids.join(", ")} through x/gov (scripts/localnet.sh pin)`);
+    const pinT0 = Date.now();
+    await localnet(["pin", ...ids.map(String)]);
+    pinLog = { ids, seconds: (Date.now() - pinT0) / 1000, height: await latestHeight(config.rpc) };
+    const sample = live.slice(0, pinSample);
+    await heartbeatRound(PINNED, sample);
+    await leaseRound(
+      PINNED,
+      consumers
+        .filter((c) => leases.some((l) => l.consumer === c && l.closed))
+        .slice(0, pinSample)
+        .map((c, i) => ({ consumer: c, provider: live[i % live.length], units: 500n + BigInt(i % 100), deposit: PINNED_DEPOSIT })),
+    );
+    await voteRound(PINNED);
   }
   const runMs = Date.now() - started;
   // The block after the last one, for the commit time of the last transactions.
@@ -573,10 +756,38 @@ async function main(): Promise<void> {
     await scan();
   }
 
-  // ---- 5. the chain against the accounting ----
-  log("checking the chain against the load generator's accounting");
   const problems: string[] = [];
   const checks: string[] = [];
+
+  // ---- 6. --fault: the restarted validator catches up and agrees with node 0 ----
+  if (faultLog) {
+    const fl = faultLog;
+    try {
+      await fl.restart;
+      // The header of block h carries the app hash after block h − 1: equal hashes, equal state.
+      // At the end of the run, so the whole run's state is compared.
+      const h = Math.min(await latestHeight(rpcs[0]), (await nodeSync(rpcs[FAULT_NODE])).height) - 1;
+      fl.appHash = { height: h, node0: await appHashAt(rpcs[0], h), restarted: await appHashAt(rpcs[FAULT_NODE], h) };
+      if (fl.appHash.node0 !== fl.appHash.restarted) problems.push(`validator ${FAULT_NODE}'s app hash at height ${h} is ${fl.appHash.restarted}, node 0's ${fl.appHash.node0}`);
+      log(`fault: app hash at height ${h} on node 0 and validator ${FAULT_NODE}: ${fl.appHash.node0 === fl.appHash.restarted ? "equal" : "DIFFERENT"}`);
+    } catch (err) {
+      problems.push(`fault: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  // ---- 7. the chain against the accounting ----
+  log("checking the chain against the load generator's accounting");
+  const allSent = phases.flatMap((p) => p.records);
+  const accepted = allSent.filter((r) => r.checkCode === undefined);
+  const lostTxs = accepted.filter((r) => r.height === undefined);
+  const twice = allSent.filter((r) => r.inclusions > 1);
+  const appliedTwice = allSent.filter((r) => r.appliedAgain);
+  if (lostTxs.length > 0) problems.push(`${lostTxs.length} transactions accepted by CheckTx never reached a block (first: ${lostTxs[0].op} ${lostTxs[0].hash})`);
+  if (appliedTwice.length > 0) problems.push(`${appliedTwice.length} transactions succeeded twice (first: ${appliedTwice[0].op} ${appliedTwice[0].hash})`);
+  checks.push(
+    `transactions: ${accepted.length} of ${allSent.length} accepted by CheckTx, ${accepted.length - lostTxs.length} of them in a block (${lostTxs.length} lost); ` +
+      `${twice.length} in more than one block, ${appliedTwice.length} succeeded twice (every block of the run read from node 0)`,
+  );
   let leaseOk = 0;
   await pool(leases, concurrency, async (l) => {
     if (l.id === undefined) return;
@@ -587,8 +798,8 @@ async function main(): Promise<void> {
       provider: l.provider.address,
       units: l.reported ? String(l.units) : "0",
       paid: l.settled ? String(l.units * PRICE) : "0",
-      refunded: l.closed ? String(DEPOSIT - l.units * PRICE) : "0",
-      deposited: String(DEPOSIT),
+      refunded: l.closed ? String(l.deposit - l.units * PRICE) : "0",
+      deposited: String(l.deposit),
     };
     const got = { state: lease.state, consumer: lease.consumer, provider: lease.provider, units: lease.units, paid: lease.paid, refunded: lease.refunded, deposited: lease.deposited };
     const diff = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== got[k]);
@@ -630,26 +841,27 @@ async function main(): Promise<void> {
     else problems.push(`${s.name}: voting power ${power.power}, expected ${DAO_STAKE}`);
   });
   checks.push(`DAO voting power: ${powerOk} of ${staked.size} stakers hold exactly ${DAO_STAKE}`);
-  if (proposalId !== undefined) {
-    const proposal = await q.dao.proposal({ proposalId });
+  for (const { id, voted } of proposals) {
+    const proposal = await q.dao.proposal({ proposalId: id });
     const wantAbstain = String(BigInt(voted.size) * DAO_STAKE);
-    if (proposal.tally.abstain !== wantAbstain) problems.push(`proposal ${proposalId}: abstain ${proposal.tally.abstain}, expected ${wantAbstain}`);
-    checks.push(`proposal ${proposalId}: abstain tally ${proposal.tally.abstain} = ${voted.size} votes × ${DAO_STAKE}: ${proposal.tally.abstain === wantAbstain ? "match" : "MISMATCH"} (status ${proposal.status})`);
+    if (proposal.tally.abstain !== wantAbstain) problems.push(`proposal ${id}: abstain ${proposal.tally.abstain}, expected ${wantAbstain}`);
+    checks.push(`proposal ${id}: abstain tally ${proposal.tally.abstain} = ${voted.size} votes × ${DAO_STAKE}: ${proposal.tally.abstain === wantAbstain ? "match" : "MISMATCH"} (status ${proposal.status})`);
   }
   log(problems.length === 0 ? "accounting matches the chain" : `${problems.length} mismatches`);
 
-  // ---- 6. the report ----
+  // ---- 8. the report ----
   const m = machine();
   const epochSeconds = registryConfig.epoch_seconds;
   const lines: string[] = [];
   const opPhases = phases.filter((p) => p.records.length > 0);
-  const allRecords = phases.flatMap((p) => p.records);
-  const included = allRecords.filter((r) => r.height !== undefined);
+  const allRecords = allSent;
+  const inBlocks = allRecords.filter((r) => r.height !== undefined);
   lines.push(
     "# Load on the localnet",
     "",
     `Generated by \`scripts/load.sh\` (packages/ts-client/scripts/load.ts) on ${new Date(started).toISOString()}; do not edit by hand. ` +
-      "Every transaction was signed offline with explicit account numbers and sequences and broadcast with `broadcast_tx_sync` in bursts to node 0; " +
+      "Every transaction was signed offline with explicit account numbers and sequences and broadcast with `broadcast_tx_sync` in bursts, node by node in turn " +
+      `(${rpcs.length === 1 ? "one node" : `${rpcs.length} nodes`}; an unreachable node is skipped, and a transaction not in a block ${REBROADCAST_MS / 1000} s after it was sent is sent again to node 0); ` +
       "every block of the run was read back (`/block`, `/block_results`). Gas limits are the first transaction's simulation × 1.3 per operation.",
     "",
     "## Machine and parameters",
@@ -659,6 +871,8 @@ async function main(): Promise<void> {
     `- suite: params \`${relative(REPO_ROOT, paramsFile)}\` (epoch ${epochSeconds} s, dispute window ${escrowConfig.dispute_window} s, fee ${escrowConfig.fee_bps} bps), DAO \`${addresses.dao}\``,
     `- load: \`--providers ${providersN} --leases ${leasesM} --stakers ${stakersK}\`, ${concurrency} broadcasts in flight, seed \`${seed}\`; ${allRecords.length} transactions in ${fmt(runMs / 1000, 0)} s (heights ${phases[0]?.startHeight}–${phases[phases.length - 1]?.endHeight})`,
     `- provider stake ${PROVIDER_STAKE} ${STAKE}, lease deposit ${DEPOSIT} ${USDC}, price ${PRICE} ${USDC}/unit, usage 1000–1099 units per lease, DAO stake ${DAO_STAKE} DPIN units per staker`,
+    `- faults: ${fault ? `\`--fault --fault-down ${faultDownS}\`: validator ${FAULT_NODE} SIGKILLed halfway through \`${FAULT_OP}\`, restarted ${faultDownS} s later (section *Fault* below)` : "none"}; ` +
+      `pinning: ${pin ? `\`--pin --pin-sample ${pinSample}\` (section *Pinning* below; the rows marked${PINNED} ran after it)` : "none (codes unpinned)"}`,
     "",
     "## Per operation",
     "",
@@ -700,7 +914,7 @@ async function main(): Promise<void> {
     `Whole run: ${runBlocks.length} blocks, ${busy.length} with transactions, ${fmt(mean(busy.map((b) => b.hashes.length)), 1)} txs per non-empty block (max ${busy.length ? Math.max(...busy.map((b) => b.hashes.length)) : 0}), ` +
       `block gas_used max ${busyUsed.length ? fmt(Math.max(...busyUsed)) : "–"} (${busyUsed.length ? fmt((100 * Math.max(...busyUsed)) / maxGas, 1) : "–"} % of ${fmt(maxGas)}), ` +
       `block interval median ${fmt(quantile(intervals, 0.5), 2)} s, p99 ${fmt(quantile(intervals, 0.99), 2)} s, max ${intervals.length ? fmt(Math.max(...intervals), 2) : "–"} s; ` +
-      `${included.length} of ${allRecords.length} transactions included.`,
+      `${inBlocks.length} of ${allRecords.length} transactions included.`,
     "",
     "Sending side (one Node.js process): " +
       opPhases.map((p) => `${p.op} signed ${p.records.length} in ${fmt(p.signMs / 1000, 1)} s, broadcast in ${fmt(p.broadcastMs / 1000, 1)} s`).join("; ") +
@@ -728,6 +942,45 @@ async function main(): Promise<void> {
     lines.push("", `**${problems.length} mismatches** (first 20):`, "", ...problems.slice(0, 20).map((p) => `- ${p}`));
   } else {
     lines.push("", "Every check matched.");
+  }
+  if (faultLog) {
+    const fl = faultLog;
+    const downHeights = [...blocks.keys()].filter((h) => h > fl.killHeight && h <= (fl.restartHeight ?? fl.killHeight)).sort((a, b) => a - b);
+    const downIntervals = downHeights
+      .map((h) => ((blocks.get(h)?.timeMs ?? NaN) - (blocks.get(h - 1)?.timeMs ?? NaN)) / 1000)
+      .filter((v) => Number.isFinite(v));
+    const resent = allRecords.reduce((n, r) => n + Math.max(0, r.sends - 1), 0);
+    const downS = ((fl.restartedAtMs ?? fl.killedAtMs) - fl.killedAtMs) / 1000;
+    lines.push(
+      "",
+      "## Fault: a validator killed and restarted",
+      "",
+      `- validator ${FAULT_NODE} (one of four with equal power) was SIGKILLed halfway through the broadcast of \`${FAULT_OP}\`, at height ${fl.killHeight}, and restarted ${fmt(downS, 1)} s later, at height ${fl.restartHeight ?? "–"}: ` +
+        `the other three produced ${downHeights.length} blocks meanwhile (interval median ${fmt(quantile(downIntervals, 0.5), 2)} s, max ${downIntervals.length ? fmt(Math.max(...downIntervals), 2) : "–"} s: a round whose proposer is the dead validator times out first)`,
+      `- broadcasting: ${unreachable} broadcast attempts found a node unreachable and ${unavailable} found it catching up or behind; each went on to the next node. ${resent} transactions not in a block ${REBROADCAST_MS / 1000} s after they were sent were sent again (same bytes) to node 0`,
+      `- catch-up: validator ${FAULT_NODE} reached height ${fl.caughtUpHeight ?? "–"}, within one block of node 0 and no longer catching up, ${fmt(fl.caughtUpS ?? NaN, 1)} s after its restart; ` +
+        (fl.appHash
+          ? `the app hash in block ${fl.appHash.height} is \`${fl.appHash.node0.slice(0, 16)}…\` on node 0 and \`${fl.appHash.restarted.slice(0, 16)}…\` on validator ${FAULT_NODE}: ${fl.appHash.node0 === fl.appHash.restarted ? "equal" : "DIFFERENT"}`
+          : "no app hash compared"),
+      `- transactions: ${accepted.length} accepted by CheckTx, ${lostTxs.length} of them lost, ${twice.length} in more than one block, ${appliedTwice.length} succeeded twice; the accounting checks above ${problems.length === 0 ? "all matched" : "found mismatches"}`,
+    );
+  }
+  if (pinLog) {
+    lines.push(
+      "",
+      "## Pinning",
+      "",
+      `Codes ${pinLog.ids.join(", ")} were pinned by an x/gov \`MsgPinCodes\` proposal (\`scripts/localnet.sh pin\`: submit, four yes votes, ${fmt(pinLog.seconds, 0)} s in all with the 20 s voting period), in force from height ${pinLog.height}. ` +
+        `Then the same operations ran again with ${fmt(pinSample)} accounts each (rows marked${PINNED} above). gas_used means, measured:`,
+      "",
+      "| operation | unpinned | pinned | saved | saved % |",
+      "|---|---:|---:|---:|---:|",
+    );
+    for (const [op, unpinned] of Object.entries(gasMeans)) {
+      const pinned = gasMeans[op + PINNED];
+      if (op.endsWith(PINNED) || pinned === undefined) continue;
+      lines.push(`| ${op} | ${fmt(unpinned)} | ${fmt(pinned)} | ${fmt(unpinned - pinned)} | ${fmt((100 * (unpinned - pinned)) / unpinned, 1)} % |`);
+    }
   }
   // Projection.
   const project = [
@@ -762,6 +1015,13 @@ async function main(): Promise<void> {
     `All three per provider (${fmt(sum)} gas): ${sizes.map((n) => `${fmt(n)} providers → ${fmt((n * sum) / maxGas, 1)} blocks`).join(", ")}.`,
     "",
   );
+  const pinnedSum = project.reduce((s, [op]) => s + (gasMeans[op + PINNED] ?? NaN), 0);
+  if (Number.isFinite(pinnedSum)) {
+    lines.push(
+      `With the codes pinned (${fmt(pinnedSum)} gas): ${sizes.map((n) => `${fmt(n)} providers → ${fmt((n * pinnedSum) / maxGas, 1)} blocks`).join(", ")}.`,
+      "",
+    );
+  }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, lines.join("\n"));
   log(`report written to ${out}`);
