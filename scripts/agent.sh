@@ -78,13 +78,14 @@ ktx() {
   local from=$1 out hash code
   shift
   out="$("$WASMD" tx "$@" --from "$from" --home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID" \
-    --node "$RPC" --gas auto --gas-adjustment 1.5 --gas-prices "$DEVNET_GAS_PRICE" -y -o json 2>&1)" \
-    || fail "wasmd tx $* from $from: $out"
+    --node "$RPC" --gas auto --gas-adjustment 1.5 --gas-prices "$DEVNET_GAS_PRICE" -y -o json 2>"$WORK/ktx.err")" \
+    || fail "wasmd tx $* from $from: $(tail -3 "$WORK/ktx.err")"
   hash="$(jq -r .txhash <<<"$out")"
   [[ "$(jq -r .code <<<"$out")" == 0 ]] || fail "wasmd tx $* refused: $(jq -r .raw_log <<<"$out")"
   for _ in $(seq 1 60); do
-    if code="$(wasmd_q tx "$hash" 2>/dev/null | jq -r .code)" && [[ -n "$code" ]]; then
+    if out="$(wasmd_q tx "$hash" 2>/dev/null)" && code="$(jq -r .code <<<"$out")" && [[ -n "$code" ]]; then
       [[ "$code" == 0 ]] || fail "wasmd tx $* failed in its block (code $code)"
+      LAST_GAS="$(jq -r .gas_used <<<"$out")"
       return 0
     fi
     sleep 0.5
@@ -192,7 +193,7 @@ cmd_e2e() {
   # Short periods for the test; every value is the config file's own key.
   sed -i -e 's/^heartbeat_seconds = .*/heartbeat_seconds = 4/' -e 's/^report_seconds = .*/report_seconds = 3/' \
     -e 's/^settle_threshold = .*/settle_threshold = "500"/' -e 's/^redeem_threshold = .*/redeem_threshold = "2000"/' \
-    -e 's/^redeem_max_hold_seconds = .*/redeem_max_hold_seconds = 6/' -e 's/^claim_rewards_threshold = .*/claim_rewards_threshold = "1000"/' \
+    -e 's/^redeem_max_hold_seconds = .*/redeem_max_hold_seconds = 6/' -e 's/^claim_rewards_threshold = .*/claim_rewards_threshold = "2000000"/' \
     -e 's/^tick_seconds = .*/tick_seconds = 1/' -e "s/^listen = .*/listen = \"127.0.0.1:$AGENT_PORT\"/" \
     -e "s/^metrics = .*/metrics = \"127.0.0.1:$METRICS_PORT\"/" -e 's/^gas_floor = .*/gas_floor = "2000000"/' "$WORK/agent.toml"
   local exp=$(($(date +%s) + 365 * 86400)) k=(--home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID")
@@ -217,14 +218,20 @@ cmd_e2e() {
   [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active after register"
   # A matured stake claim for the agent to collect: the cold key unbonds a little (unbonding 40 s).
   ktx provider3 wasm execute "$REGISTRY" '{"unbond":{"amount":"1000000"}}'
+  # Gas of a heartbeat sent directly by the provider, for comparison with the agent's MsgExec.
+  ktx provider3 wasm execute "$REGISTRY" '{"heartbeat":{}}'
+  local direct_gas=$LAST_GAS
   start_agent
-  wait_for "heartbeats counted for the provider (sent by the hot key through authz)" 30 '(( $(heartbeats) >= 1 ))'
+  wait_for "heartbeats counted for the provider (sent by the hot key through authz)" 30 '(( $(heartbeats) >= 2 ))'
+  local authz_gas
+  authz_gas="$(grep -m1 '"message":"heartbeat"' "$WORK/agent.log" | sed 's/.*"gas_used":\([0-9]*\).*/\1/')"
+  echo "    gas of a heartbeat: $direct_gas direct from the provider, $authz_gas through MsgExec from the hot key"
   [[ "$(balance "$HOT" ustake)" == 0 ]] || fail "the hot key holds ustake: fees must come from the fee grant"
 
   local M1 S1 R1 M2 price
   price="$(provider_record | jq -r '.prices[0].per_unit')"
   M1="$(open_lease consumer3 metered 1000000)"
-  S1="$(open_lease consumer3 streaming:5 1000000)"
+  S1="$(open_lease consumer3 streaming:25 1000000)"
   R1="$(open_lease consumer4 receipts 1000000 "$WORK/receipts.json")"
   M2="$(open_lease consumer2 metered 1000000)"
   echo "    leases: metered $M1 and $M2, streaming $S1, receipts $R1 (price $price per unit)"
@@ -318,7 +325,7 @@ cmd_e2e() {
   local s
   s="$(lease "$S1")"
   [[ "$(jq -r .state <<<"$s")" == closed ]] || fail "streaming lease $S1 is $(jq -r .state <<<"$s")"
-  (($(jq -r .paid <<<"$s") == $(jq -r .units <<<"$s") * 5)) || fail "streaming lease $S1 paid $(jq -r .paid <<<"$s") for $(jq -r .units <<<"$s") s at 5/s"
+  (($(jq -r .paid <<<"$s") == $(jq -r .units <<<"$s") * 25)) || fail "streaming lease $S1 paid $(jq -r .paid <<<"$s") for $(jq -r .units <<<"$s") s at 25/s"
   (($(jq -r .paid <<<"$s") + $(jq -r .refunded <<<"$s") == $(jq -r .deposited <<<"$s"))) || fail "streaming lease $S1 does not add up"
   echo "    ok: streaming lease $S1 closed, $(jq -r .units <<<"$s") s paid $(jq -r .paid <<<"$s")"
   wait_for "the matured stake claim was collected by the agent" 60 \

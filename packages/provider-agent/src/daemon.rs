@@ -272,7 +272,8 @@ impl Agent {
         units: u128,
         msg: escrow::ExecuteMsg,
     ) -> Result<Option<Committed>> {
-        let fingerprint = policy::fingerprint(lease);
+        // The lease as it is and what is asked: new usage or a higher receipt is a new request.
+        let fingerprint = format!("{}/{units}", policy::fingerprint(lease));
         if self
             .store
             .is_blocked(action, lease.lease_id, &fingerprint)?

@@ -93,6 +93,15 @@ pub fn classify(codespace: &str, code: u32, log: &str) -> ErrorClass {
     if text.contains("out of gas") {
         return ErrorClass::Retryable;
     }
+    // The node itself failed (a panic it recovered from, e.g. a simulation
+    // answered before the first block after a restart): not the chain's verdict.
+    if !text.contains("execute wasm contract failed")
+        && (text.contains("recovered:")
+            || text.contains("panic")
+            || text.contains("connection refused"))
+    {
+        return ErrorClass::Retryable;
+    }
     ErrorClass::Final
 }
 
@@ -241,6 +250,9 @@ mod tests {
             AgentError::Rpc("connection refused".into()).class(),
             ErrorClass::Retryable
         );
+        // A simulation right after a node restart (wasmd v0.70.3, seen in scripts/agent.sh e2e).
+        let restarting = "rpc error: code = Unknown desc = recovered: Block (unix) time must never be empty or negative \nstack:\ngoroutine 105 [running]:";
+        assert_eq!(classify("sdk", 6, restarting), ErrorClass::Retryable);
     }
 
     #[test]
