@@ -271,17 +271,26 @@ cmd_e2e() {
   agent_alive
 
   step "(c) the agent is killed with SIGKILL and restarted"
-  deliver "$M1" 40
+  # Killed right after it broadcast a report, before it can see the result: the
+  # report is only in SQLite (hash, timeout height) and maybe in a block.
+  local pattern='"message":"broadcast","kind":"report_usage"' before
+  before="$(grep -c "$pattern" "$WORK/agent.log" || true)"
   sign_receipt 400
-  sleep 1.5
+  deliver "$M1" 40
+  for _ in $(seq 1 400); do
+    (($(grep -c "$pattern" "$WORK/agent.log" || true) > before)) && break
+    sleep 0.05
+  done
   kill -9 "$AGENT_PID"
   wait "$AGENT_PID" 2>/dev/null || true
-  echo "    killed (pid $AGENT_PID); lease $M1 at $(lease_field "$M1" units) units, $R1 at $(lease_field "$R1" units)"
+  echo "    killed (pid $AGENT_PID) just after a report's broadcast; lease $M1 at $(lease_field "$M1" units) units, $R1 at $(lease_field "$R1" units)"
   start_agent
   wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units (nothing twice)" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
   wait_for "receipt 400 held across the kill and redeemed" 40 '[[ "$(lease_field "$R1" units)" == 400 ]]'
   sleep 4
   [[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]] || fail "lease $M1 billed $(lease_field "$M1" units) > ${RECORDED[$M1]} after the restart"
+  grep -q '"message":"resolved a recorded transaction from the chain"' "$WORK/agent.log" \
+    && echo "    the restarted agent resolved the report it had broadcast from the chain (counted once)"
   agent_alive
 
   step "(d) a consumer closes a lease while a report is pending"

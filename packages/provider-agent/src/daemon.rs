@@ -34,6 +34,10 @@ pub struct Agent {
     gas_low: std::sync::atomic::AtomicBool,
 }
 
+/// How long a per-lease action the chain refused finally is not decided again
+/// while the lease is unchanged (a refusal in simulation costs no fee).
+pub const FINAL_HOLD_SECONDS: u64 = 60;
+
 fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -274,10 +278,13 @@ impl Agent {
     ) -> Result<Option<Committed>> {
         // The lease as it is and what is asked: new usage or a higher receipt is a new request.
         let fingerprint = format!("{}/{units}", policy::fingerprint(lease));
-        if self
-            .store
-            .is_blocked(action, lease.lease_id, &fingerprint)?
-        {
+        if self.store.is_blocked(
+            action,
+            lease.lease_id,
+            &fingerprint,
+            now_secs(),
+            FINAL_HOLD_SECONDS,
+        )? {
             return Ok(None);
         }
         match self
@@ -287,8 +294,13 @@ impl Agent {
             Ok(c) => Ok(Some(c)),
             Err(e) if e.class() == ErrorClass::Final => {
                 tracing::warn!(action, lease_id = lease.lease_id, error = %e, "final error: not sent again for this lease state");
-                self.store
-                    .block(action, lease.lease_id, &fingerprint, &e.to_string())?;
+                self.store.block(
+                    action,
+                    lease.lease_id,
+                    &fingerprint,
+                    &e.to_string(),
+                    now_secs(),
+                )?;
                 Ok(None)
             }
             Err(e) => Err(e),

@@ -128,7 +128,8 @@ pub fn should_settle(
             !settleable.amount.is_zero() && settleable.amount >= policy.settle_threshold
         }
         LeaseState::Closing => {
-            let grace_over = lease.close_after.is_none_or(|t| now >= t.seconds());
+            // Strictly after: `now` is the block time rounded down to the second.
+            let grace_over = lease.close_after.is_none_or(|t| now > t.seconds());
             let completes = grace_over && lease.reserved <= settleable.amount;
             !settleable.amount.is_zero() || completes
         }
@@ -346,10 +347,12 @@ mod tests {
         // Grace running, nothing payable: wait.
         assert!(!should_settle(&p, &closing, &due(0), 50));
         // Grace over but a charge still in its window: wait.
+        assert!(!should_settle(&p, &closing, &due(0), 101));
+        closing.reserved = Uint128::zero();
+        // The second close_after falls in may still be inside the grace: wait.
         assert!(!should_settle(&p, &closing, &due(0), 100));
         // Grace over and everything reserved payable: settle completes the close.
-        closing.reserved = Uint128::zero();
-        assert!(should_settle(&p, &closing, &due(0), 100));
+        assert!(should_settle(&p, &closing, &due(0), 101));
     }
 
     #[test]

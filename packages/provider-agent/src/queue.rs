@@ -384,7 +384,7 @@ impl<L: Ledger> SigningQueue<L> {
         record(&signed)?;
         self.in_flight = Some(hash.clone());
         match self.ledger.broadcast(&tx).await {
-            Ok(_) => {}
+            Ok(_) => tracing::info!(kind, %hash, timeout_height, "broadcast"),
             // Already in the mempool (a retry of the same bytes): wait for it.
             Err(AgentError::Chain { failure })
                 if failure.code == 19 && failure.codespace == "sdk" => {}

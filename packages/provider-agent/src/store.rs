@@ -54,6 +54,7 @@ CREATE TABLE IF NOT EXISTS blocked (
     lease_id INTEGER NOT NULL,
     fingerprint TEXT NOT NULL,
     reason TEXT NOT NULL,
+    blocked_at INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (action, lease_id)
 );
 "#;
@@ -418,26 +419,43 @@ impl Store {
         lease_id: u64,
         fingerprint: &str,
         reason: &str,
+        now: u64,
     ) -> Result<()> {
         self.conn().execute(
-            "INSERT INTO blocked (action, lease_id, fingerprint, reason) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(action, lease_id) DO UPDATE SET fingerprint = excluded.fingerprint, reason = excluded.reason",
-            params![action, to_i64(lease_id)?, fingerprint, reason],
+            "INSERT INTO blocked (action, lease_id, fingerprint, reason, blocked_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(action, lease_id) DO UPDATE SET fingerprint = excluded.fingerprint,
+               reason = excluded.reason, blocked_at = excluded.blocked_at",
+            params![action, to_i64(lease_id)?, fingerprint, reason, to_i64(now)?],
         )?;
         Ok(())
     }
 
-    /// True when `action` on this lease failed finally and the lease has not changed since.
-    pub fn is_blocked(&self, action: &str, lease_id: u64, fingerprint: &str) -> Result<bool> {
-        let stored: Option<String> = self
+    /// True when `action` on this lease failed finally, the lease has not
+    /// changed since, and less than `hold_seconds` passed (some refusals depend
+    /// on the block time, e.g. a close grace that ends a second later).
+    pub fn is_blocked(
+        &self,
+        action: &str,
+        lease_id: u64,
+        fingerprint: &str,
+        now: u64,
+        hold_seconds: u64,
+    ) -> Result<bool> {
+        let stored: Option<(String, i64)> = self
             .conn()
             .query_row(
-                "SELECT fingerprint FROM blocked WHERE action = ?1 AND lease_id = ?2",
+                "SELECT fingerprint, blocked_at FROM blocked WHERE action = ?1 AND lease_id = ?2",
                 params![action, to_i64(lease_id)?],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        Ok(stored.as_deref() == Some(fingerprint))
+        Ok(match stored {
+            Some((stored, at)) => {
+                let at = u64::try_from(at).unwrap_or(0);
+                stored == fingerprint && now.saturating_sub(at) < hold_seconds
+            }
+            None => false,
+        })
     }
 }
 
@@ -537,10 +555,16 @@ mod tests {
     fn blocked_actions_unblock_when_the_lease_changes() {
         let store = Store::in_memory().unwrap();
         store
-            .block("settle", 2, "open/0/10", "nothing to settle")
+            .block("settle", 2, "open/0/10", "nothing to settle", 100)
             .unwrap();
-        assert!(store.is_blocked("settle", 2, "open/0/10").unwrap());
-        assert!(!store.is_blocked("settle", 2, "closing/0/10").unwrap());
-        assert!(!store.is_blocked("report_usage", 2, "open/0/10").unwrap());
+        assert!(store.is_blocked("settle", 2, "open/0/10", 159, 60).unwrap());
+        assert!(!store
+            .is_blocked("settle", 2, "closing/0/10", 159, 60)
+            .unwrap());
+        assert!(!store
+            .is_blocked("report_usage", 2, "open/0/10", 159, 60)
+            .unwrap());
+        // The hold ends: the agent may decide again from fresh chain state.
+        assert!(!store.is_blocked("settle", 2, "open/0/10", 160, 60).unwrap());
     }
 }
