@@ -165,7 +165,7 @@ cmd_e2e() {
   local rebuild=0
   [[ -f artifacts/checksums.txt ]] || rebuild=1
   while read -r crate; do [[ -f "artifacts/$crate.wasm" ]] || rebuild=1; done < <(contract_crates)
-  if ((!rebuild)) && [[ -n "$(find Cargo.toml contracts packages/depin-interface scripts/build.sh -type f -newer artifacts/checksums.txt -print -quit)" ]]; then
+  if ((!rebuild)) && [[ -n "$(find Cargo.toml Cargo.lock contracts packages/depin-interface scripts/build.sh -type f -newer artifacts/checksums.txt -print -quit)" ]]; then
     rebuild=1
   fi
   ((rebuild)) && { scripts/build.sh || die "the wasm build failed"; }
@@ -294,7 +294,11 @@ cmd_e2e() {
   agent_alive
 
   step "(d) a consumer closes a lease while a report is pending"
-  deliver "$M2" 70
+  # The last 70 units are pushed over HTTP (retried once by the service: counted once).
+  local push="{\"lease_id\":$M2,\"units\":\"70\",\"id\":\"m2-final\"}"
+  curl -fsS -X POST -H 'content-type: application/json' -d "$push" "http://127.0.0.1:$AGENT_PORT/usage" >/dev/null
+  curl -fsS -X POST -H 'content-type: application/json' -d "$push" "http://127.0.0.1:$AGENT_PORT/usage" >/dev/null
+  RECORDED[$M2]=$((${RECORDED[$M2]} + 70))
   consumer close --mnemonic-file "$WORK/consumer2.mnemonic" --lease-id "$M2" >/dev/null
   wait_for "lease $M2 is closing and its final usage reported in the grace" 30 '[[ "$(lease_field "$M2" units)" == "${RECORDED[$M2]}" ]]'
   wait_for "lease $M2 settled and closed" 60 '[[ "$(lease_field "$M2" state)" == closed ]]'

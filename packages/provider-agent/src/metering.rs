@@ -19,6 +19,9 @@ use crate::store::Store;
 pub struct UsageLine {
     pub lease_id: u64,
     pub units: Uint128,
+    /// Optional delivery id (POST /usage): a retried push with the same id counts once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Parses the complete lines of `chunk`: the deltas and the bytes consumed.

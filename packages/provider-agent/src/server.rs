@@ -108,8 +108,16 @@ async fn post_receipt(
 }
 
 async fn post_usage(State(agent): State<Arc<Agent>>, Json(usage): Json<UsageLine>) -> Reply {
-    match agent.store.add_usage(usage.lease_id, usage.units.u128()) {
-        Ok(()) => reply(StatusCode::OK, json!({"recorded": true})),
+    match agent
+        .store
+        .add_usage(usage.lease_id, usage.units.u128(), usage.id.as_deref())
+    {
+        Ok(counted) => {
+            if counted {
+                tracing::info!(lease_id = usage.lease_id, units = %usage.units, "usage pushed");
+            }
+            reply(StatusCode::OK, json!({"recorded": counted}))
+        }
         Err(e) => reply(
             StatusCode::INTERNAL_SERVER_ERROR,
             json!({"error": e.to_string()}),

@@ -21,6 +21,8 @@ CREATE TABLE IF NOT EXISTS usage (
     reported TEXT NOT NULL DEFAULT '0',
     last_report_at INTEGER NOT NULL DEFAULT 0
 );
+-- Ids of usage pushed over HTTP, so a retried push counts once.
+CREATE TABLE IF NOT EXISTS pushed (id TEXT PRIMARY KEY);
 -- The highest receipt each consumer signed per lease.
 CREATE TABLE IF NOT EXISTS receipts (
     lease_id INTEGER PRIMARY KEY,
@@ -180,13 +182,19 @@ impl Store {
         Ok(())
     }
 
-    /// Adds usage pushed over HTTP.
-    pub fn add_usage(&self, lease_id: u64, units: u128) -> Result<()> {
+    /// Adds usage pushed over HTTP; with an id, only the first push of that id
+    /// counts (returns false for a repeat).
+    pub fn add_usage(&self, lease_id: u64, units: u128, id: Option<&str>) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        if let Some(id) = id {
+            if tx.execute("INSERT OR IGNORE INTO pushed (id) VALUES (?1)", [id])? == 0 {
+                return Ok(false);
+            }
+        }
         add_recorded(&tx, lease_id, units)?;
         tx.commit()?;
-        Ok(())
+        Ok(true)
     }
 
     pub fn usage(&self, lease_id: u64) -> Result<Usage> {
@@ -519,7 +527,9 @@ mod tests {
     #[test]
     fn a_report_that_never_landed_leaves_the_usage_to_report() {
         let store = Store::in_memory().unwrap();
-        store.add_usage(3, 10).unwrap();
+        assert!(store.add_usage(3, 10, Some("delivery-1")).unwrap());
+        // The service retried its push: counted once.
+        assert!(!store.add_usage(3, 10, Some("delivery-1")).unwrap());
         store.begin_tx(&report(3, 10, "BB")).unwrap();
         store.resolve_tx(&report(3, 10, "BB"), false, 9).unwrap();
         let usage = store.usage(3).unwrap();
