@@ -284,23 +284,36 @@ cmd_e2e() {
   kill -9 "$AGENT_PID"
   wait "$AGENT_PID" 2>/dev/null || true
   echo "    killed (pid $AGENT_PID) just after a report's broadcast; lease $M1 at $(lease_field "$M1" units) units, $R1 at $(lease_field "$R1" units)"
+  local log_lines
+  log_lines="$(wc -l <"$WORK/agent.log")"
   start_agent
   wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units (nothing twice)" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
   wait_for "receipt 400 held across the kill and redeemed" 40 '[[ "$(lease_field "$R1" units)" == 400 ]]'
   sleep 4
   [[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]] || fail "lease $M1 billed $(lease_field "$M1" units) > ${RECORDED[$M1]} after the restart"
-  grep -q '"message":"resolved a recorded transaction from the chain"' "$WORK/agent.log" \
-    && echo "    the restarted agent resolved the report it had broadcast from the chain (counted once)"
+  if tail -n "+$((log_lines + 1))" "$WORK/agent.log" | grep -q '"message":"resolved a recorded transaction from the chain"'; then
+    echo "    the restarted agent resolved the report it had broadcast from the chain (counted once)"
+  else
+    echo "    the report had been resolved before the kill (the kill landed after its result)"
+  fi
   agent_alive
 
   step "(d) a consumer closes a lease while a report is pending"
-  # The last 70 units are pushed over HTTP (retried once by the service: counted once).
-  local push="{\"lease_id\":$M2,\"units\":\"70\",\"id\":\"m2-final\"}"
+  # 30 units pushed over HTTP, the push retried by the service: counted once.
+  local push="{\"lease_id\":$M2,\"units\":\"30\",\"id\":\"m2-push-1\"}"
   curl -fsS -X POST -H 'content-type: application/json' -d "$push" "http://127.0.0.1:$AGENT_PORT/usage" >/dev/null
   curl -fsS -X POST -H 'content-type: application/json' -d "$push" "http://127.0.0.1:$AGENT_PORT/usage" >/dev/null
-  RECORDED[$M2]=$((${RECORDED[$M2]} + 70))
+  RECORDED[$M2]=$((${RECORDED[$M2]} + 30))
+  wait_for "lease $M2 billed the pushed usage once (${RECORDED[$M2]} units)" 30 '[[ "$(lease_field "$M2" units)" == "${RECORDED[$M2]}" ]]'
+  # The agent is frozen while the service records 70 more units and the consumer closes:
+  # the report is pending when the close lands.
+  kill -STOP "$AGENT_PID"
+  deliver "$M2" 70
   consumer close --mnemonic-file "$WORK/consumer2.mnemonic" --lease-id "$M2" >/dev/null
-  wait_for "lease $M2 is closing and its final usage reported in the grace" 30 '[[ "$(lease_field "$M2" units)" == "${RECORDED[$M2]}" ]]'
+  [[ "$(lease_field "$M2" state)" == closing ]] || fail "lease $M2 is $(lease_field "$M2" state) after the consumer's close, not closing"
+  (($(lease_field "$M2" units) + 70 == ${RECORDED[$M2]})) || fail "lease $M2 billed the pending 70 units before the close"
+  kill -CONT "$AGENT_PID"
+  wait_for "lease $M2's final 70 units reported inside the close grace" 30 '[[ "$(lease_field "$M2" units)" == "${RECORDED[$M2]}" ]]'
   wait_for "lease $M2 settled and closed" 60 '[[ "$(lease_field "$M2" state)" == closed ]]'
   assert_paid "$M2" "${RECORDED[$M2]}" "$price"
   agent_alive
