@@ -16,6 +16,7 @@
 #                            (c) the agent is killed with SIGKILL and restarted;
 #                            (d) a consumer closes a lease while a report is pending;
 #                            (e) the fee payer's gas balance drops below the floor, then is topped up;
+#                            (f) the DAO jails the provider; the agent unjails it when allowed;
 #                            end    every lease is closed and fully paid for the usage the source recorded.
 #                            The devnet and every agent process are stopped whatever happens.
 set -euo pipefail
@@ -338,6 +339,26 @@ cmd_e2e() {
   ktx validator bank send validator "$PROVIDER" 10000000000ustake
   wait_for "the agent resumes and bills the usage recorded meanwhile" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
   wait_for "heartbeats resume" 30 '(( $(heartbeats) > hb ))'
+  agent_alive
+
+  step "(f) the DAO jails the provider for 6 s; the agent unjails it once allowed"
+  local dao stake_msg slash_msg pid
+  dao="$(jq -r .addresses.dao "$DEVNET_DIR/deployment.json")"
+  stake_msg="$(echo -n '{"stake":{}}' | base64 -w0)"
+  slash_msg="$(echo -n "{\"slash\":{\"provider\":\"$PROVIDER\",\"fraction\":\"0.01\",\"reason\":\"agent e2e\",\"jail_seconds\":6}}" | base64 -w0)"
+  for member in member1 member2; do
+    ktx "$member" wasm execute "$TOKEN" "{\"send\":{\"contract\":\"$dao\",\"amount\":\"100000000\",\"msg\":\"$stake_msg\"}}"
+  done
+  ktx member1 wasm execute "$dao" "{\"propose\":{\"title\":\"Jail provider3\",\"description\":\"agent e2e: unjail\",\"msgs\":[{\"wasm\":{\"execute\":{\"contract_addr\":\"$REGISTRY\",\"msg\":\"$slash_msg\",\"funds\":[]}}}]}}"
+  pid="$(smart "$dao" '{"proposals":{"limit":100}}' | jq -r '.proposals[-1].id')"
+  ktx member1 wasm execute "$dao" "{\"vote\":{\"proposal_id\":$pid,\"vote\":\"yes\"}}"
+  ktx member2 wasm execute "$dao" "{\"vote\":{\"proposal_id\":$pid,\"vote\":\"yes\"}}"
+  ktx member2 wasm execute "$dao" "{\"execute\":{\"proposal_id\":$pid}}"
+  [[ "$(provider_record | jq -r '.status | keys[0]? // .')" == jailed ]] || fail "the provider is not jailed after proposal $pid"
+  [[ "$(provider_record | jq -r .reputation.slashes)" == 1 ]] || fail "the slash was not recorded"
+  echo "    jailed by proposal $pid until $(provider_record | jq -r .status.jailed.until)"
+  wait_for "the agent unjailed the provider after the jail" 40 '[[ "$(provider_record | jq -r ".status | if type == \"string\" then . else keys[0] end")" == active ]]'
+  grep -q '"message":"unjailed"' "$WORK/agent.log" || fail "the provider is active but the agent did not unjail it"
   agent_alive
 
   step "end: every lease closes fully paid; the matured stake claim was collected"
