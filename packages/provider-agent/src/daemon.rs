@@ -98,8 +98,9 @@ impl Agent {
         }
     }
 
-    /// Sends one transaction through the queue; records it in SQLite before
-    /// broadcast when `pending` names a kind and lease, and logs the outcome.
+    /// Sends one transaction through the queue. A usage report is recorded in
+    /// SQLite (hash, units, timeout height) before each broadcast and resolved
+    /// from the chain's answer; every outcome is logged to `tx_log`.
     async fn send(
         &self,
         kind: &str,
