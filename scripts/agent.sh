@@ -378,6 +378,12 @@ cmd_e2e() {
   wait_for "the matured stake claim was collected by the agent" 60 \
     '[[ "$(smart "$REGISTRY" "{\"claims\":{\"address\":\"$PROVIDER\"}}" | jq ".claims | length")" == 0 ]]'
   [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active at the end"
+  local status
+  status="$("$BIN/depin-provider" status -c "$WORK/agent.toml" 2>/dev/null)" || fail "depin-provider status failed"
+  [[ "$(jq -r .registered.address <<<"$status")" == "$PROVIDER" && "$(jq -c .grants_missing <<<"$status")" == "[]" ]] \
+    || fail "depin-provider status: $status"
+  grep -q '"message":"authz and fee grants in place"' "$WORK/agent.log" || fail "the agent did not check its grants at start"
+  echo "    ok: depin-provider status: registered, grants complete, $(jq -r .pending_transactions <<<"$status") pending transactions"
   agent_alive
 
   step "SIGTERM stops the agent cleanly"

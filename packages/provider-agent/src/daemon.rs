@@ -605,6 +605,27 @@ impl Agent {
         if let Err(e) = self.reconcile().await {
             tracing::warn!(error = %e, "recorded transactions not resolved yet (node unreachable?)");
         }
+        let hot = self.queue.lock().await.address().to_string();
+        if hot != self.provider {
+            match crate::grants::missing(
+                &self.chain,
+                &self.provider,
+                &hot,
+                &self.config.chain.registry,
+                &self.config.chain.escrow,
+                self.config.keys.fee_grant,
+            )
+            .await
+            {
+                Ok(missing) if missing.is_empty() => {
+                    tracing::info!(%hot, "authz and fee grants in place")
+                }
+                Ok(missing) => {
+                    tracing::warn!(%hot, ?missing, "grants missing: those transactions will fail (depin-provider grant, or the wasmd commands in the README)")
+                }
+                Err(e) => tracing::warn!(error = %e, "grants not checked (node unreachable?)"),
+            }
+        }
         let api = tokio::net::TcpListener::bind(&self.config.agent.listen).await?;
         let metrics = tokio::net::TcpListener::bind(&self.config.agent.metrics).await?;
         tracing::info!(

@@ -3,16 +3,21 @@
 //! limited by `AcceptedMessageKeysFilter` to the messages the agent sends and
 //! by a call budget (no funds), plus a fee grant restricted to `MsgExec`.
 
-use cosmrs::proto::cosmos::authz::v1beta1::{Grant, MsgGrant};
+use cosmrs::proto::cosmos::authz::v1beta1::{
+    Grant, MsgGrant, QueryGrantsRequest, QueryGrantsResponse,
+};
 use cosmrs::proto::cosmos::base::v1beta1::Coin;
 use cosmrs::proto::cosmos::feegrant::v1beta1::{
-    AllowedMsgAllowance, BasicAllowance, MsgGrantAllowance,
+    AllowedMsgAllowance, BasicAllowance, MsgGrantAllowance, QueryAllowanceRequest,
 };
 use cosmrs::proto::cosmwasm::wasm::v1::{
     AcceptedMessageKeysFilter, ContractExecutionAuthorization, ContractGrant, MaxCallsLimit,
 };
 use cosmrs::proto::prost::{Message, Name};
 use cosmrs::Any;
+
+use crate::chain::Chain;
+use crate::error::{AgentError, Result};
 
 /// Registry messages the agent sends for the provider.
 pub const REGISTRY_KEYS: [&str; 4] = ["heartbeat", "claim_rewards", "claim", "unjail"];
@@ -111,9 +116,97 @@ wasmd tx feegrant grant provider {hot} --allowed-messages /cosmos.authz.v1beta1.
     )
 }
 
+/// The message keys the provider's authz grants the hot key on each contract.
+pub fn decode_contract_grants(grants: &[Grant]) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for grant in grants {
+        let Some(auth) = &grant.authorization else {
+            continue;
+        };
+        if auth.type_url != ContractExecutionAuthorization::type_url() {
+            continue;
+        }
+        let Ok(auth) = ContractExecutionAuthorization::decode(auth.value.as_slice()) else {
+            continue;
+        };
+        for g in auth.grants {
+            let keys = g
+                .filter
+                .filter(|f| f.type_url == AcceptedMessageKeysFilter::type_url())
+                .and_then(|f| AcceptedMessageKeysFilter::decode(f.value.as_slice()).ok())
+                .map(|f| f.keys)
+                .unwrap_or_default();
+            out.push((g.contract, keys));
+        }
+    }
+    out
+}
+
+/// What is missing for the agent to send as `provider` from `hot`: an empty
+/// list when the authz grant covers every message on both contracts and a fee
+/// grant exists (when fees come from it).
+pub async fn missing(
+    chain: &Chain,
+    provider: &str,
+    hot: &str,
+    registry: &str,
+    escrow: &str,
+    fee_grant: bool,
+) -> Result<Vec<String>> {
+    let request = QueryGrantsRequest {
+        granter: provider.into(),
+        grantee: hot.into(),
+        msg_type_url: "/cosmwasm.wasm.v1.MsgExecuteContract".into(),
+        pagination: None,
+    };
+    let path = "/cosmos.authz.v1beta1.Query/Grants";
+    let grants = match chain.abci_query(path, request.encode_to_vec()).await {
+        Ok(bytes) => {
+            QueryGrantsResponse::decode(bytes.as_slice())
+                .map_err(|e| AgentError::Decode(format!("{path}: {e}")))?
+                .grants
+        }
+        Err(AgentError::Chain { .. }) => vec![],
+        Err(e) => return Err(e),
+    };
+    let granted = decode_contract_grants(&grants);
+    let mut missing = Vec::new();
+    for (contract, keys) in [(registry, &REGISTRY_KEYS[..]), (escrow, &ESCROW_KEYS[..])] {
+        let allowed = granted.iter().find(|(c, _)| c == contract).map(|(_, k)| k);
+        for key in keys {
+            if !allowed.is_some_and(|a| a.iter().any(|k| k == key)) {
+                missing.push(format!("authz: {key} on {contract}"));
+            }
+        }
+    }
+    if fee_grant {
+        let request = QueryAllowanceRequest {
+            granter: provider.into(),
+            grantee: hot.into(),
+        };
+        if let Err(AgentError::Chain { .. }) = chain
+            .abci_query(
+                "/cosmos.feegrant.v1beta1.Query/Allowance",
+                request.encode_to_vec(),
+            )
+            .await
+        {
+            missing.push(format!("fee grant from {provider}"));
+        }
+    }
+    Ok(missing)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn grant_of(msg: &Any) -> Grant {
+        MsgGrant::decode(msg.value.as_slice())
+            .unwrap()
+            .grant
+            .unwrap()
+    }
 
     #[test]
     fn one_authorization_covers_both_contracts_with_only_the_agents_messages() {
@@ -133,6 +226,14 @@ mod tests {
             .unwrap()
             .keys;
         assert_eq!(keys, ESCROW_KEYS);
+        let decoded = decode_contract_grants(&[grant_of(&msg)]);
+        assert_eq!(
+            decoded[0],
+            (
+                "wasm1reg".to_string(),
+                REGISTRY_KEYS.map(String::from).to_vec()
+            )
+        );
         // Nothing that moves the provider's stake: no unbond, deregister, bond, update_provider.
         for key in [
             "unbond",

@@ -328,9 +328,27 @@ impl<L: Ledger> SigningQueue<L> {
                     last = e.to_string();
                     match class {
                         ErrorClass::Sequence => {
-                            tracing::info!(kind, attempt, error = %e, "sequence mismatch: re-reading the account");
                             self.metrics.error(ErrorClass::Sequence);
-                            self.account = None;
+                            // The node says which sequence it expects (its mempool may be ahead
+                            // of the committed account); otherwise re-read the account.
+                            match (self.account, expected_sequence(&last)) {
+                                (Some((number, _)), Some(expected)) => {
+                                    tracing::info!(
+                                        kind,
+                                        attempt,
+                                        expected,
+                                        "sequence mismatch: signing again with the node's sequence"
+                                    );
+                                    self.account = Some((number, expected));
+                                }
+                                _ => {
+                                    tracing::info!(kind, attempt, error = %e, "sequence mismatch: re-reading the account");
+                                    self.account = None;
+                                }
+                            }
+                            // Another sender of the same key is active: step aside a moment.
+                            let jitter = rand::random::<u64>() % 400;
+                            tokio::time::sleep(Duration::from_millis(100 + jitter)).await;
                         }
                         ErrorClass::Retryable if self.in_flight.is_some() => {
                             // Maybe in the mempool: signing again could send it twice.
@@ -452,6 +470,13 @@ impl<L: Ledger> SigningQueue<L> {
     }
 }
 
+/// The sequence in "account sequence mismatch, expected 18, got 17".
+pub fn expected_sequence(log: &str) -> Option<u64> {
+    let rest = log.split("expected ").nth(1)?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
 fn hex_upper(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
 }
@@ -549,13 +574,23 @@ mod tests {
         .unwrap()]
     }
 
+    fn mismatch_expecting(expected: u64) -> AgentError {
+        AgentError::Chain {
+            failure: ChainFailure {
+                code: 32,
+                codespace: "sdk".into(),
+                log: format!("account sequence mismatch, expected {expected}, got 1: incorrect account sequence"),
+            },
+        }
+    }
+
     fn mismatch() -> AgentError {
         AgentError::Chain {
             failure: ChainFailure {
                 code: 32,
                 codespace: "sdk".into(),
-                log: "account sequence mismatch, expected 5, got 4: incorrect account sequence"
-                    .into(),
+                // Without the numbers (as some nodes word it): the account is re-read.
+                log: "account sequence mismatch: incorrect account sequence".into(),
             },
         }
     }
@@ -672,6 +707,34 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(q.metrics.gas_low.get(), 0);
+    }
+
+    #[test]
+    fn the_expected_sequence_is_read_from_the_nodes_answer() {
+        let log = "rpc error: code = Unknown desc = account sequence mismatch, expected 18, got 17: incorrect account sequence [cosmos/cosmos-sdk@v0.54.0/x/auth/ante/sigverify.go:364]";
+        assert_eq!(expected_sequence(log), Some(18));
+        assert_eq!(expected_sequence("incorrect account sequence"), None);
+    }
+
+    #[tokio::test]
+    async fn a_mismatch_naming_the_expected_sequence_signs_with_it() {
+        let script = Arc::new(Script::default());
+        let mut q = queue(&script);
+        q.submit("heartbeat", &call(), &mut |_| Ok(()))
+            .await
+            .unwrap();
+        // The chain moved to 2 (another sender); the node names it.
+        *script.sequence.lock().unwrap() += 1;
+        script
+            .broadcasts
+            .lock()
+            .unwrap()
+            .push_back(Err(mismatch_expecting(2)));
+        q.submit("heartbeat", &call(), &mut |_| Ok(()))
+            .await
+            .unwrap();
+        // Only the first account read: the retry used the node's number.
+        assert_eq!(*script.account_reads.lock().unwrap(), 1);
     }
 
     #[test]

@@ -261,12 +261,26 @@ async fn main_inner(cli: Cli) -> Result<()> {
                 .await?;
             let store = depin_agent::store::Store::open(&config.agent.state)?;
             let (held, redeemed) = store.receipt_totals()?;
+            let missing = if queue.sender() == queue.address() {
+                vec![]
+            } else {
+                grants::missing(
+                    &chain,
+                    queue.sender(),
+                    queue.address(),
+                    &config.chain.registry,
+                    &config.chain.escrow,
+                    config.keys.fee_grant,
+                )
+                .await?
+            };
             print(serde_json::json!({
                 "provider": queue.sender(),
                 "hot_key": queue.address(),
                 "fee_payer": queue.fee_payer(),
                 "fee_payer_balance": Uint128::new(balance),
                 "gas_floor": config.policy.gas_floor,
+                "grants_missing": missing,
                 "registered": record.as_ref().ok(),
                 "registry_error": record.as_ref().err().map(|e| e.to_string()),
                 "receipt_units_held": Uint128::new(held),
