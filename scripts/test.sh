@@ -3,8 +3,9 @@
 # with cosmwasm-check, schema freshness, the gas benchmark, the TypeScript
 # client's checks, the end-to-end tests on fresh local wasmd chains of both
 # lines, v0.70.3 and v0.60.8 (built once from Go modules and cached), which are
-# stopped afterwards, a short load with a validator fault and code pinning on
-# a fresh four-validator localnet, and the web dApp's unit and browser tests
+# stopped afterwards, the provider agent end to end with faults on its own
+# devnet, a short load with a validator fault and code pinning on a fresh
+# four-validator localnet, and the web dApp's unit and browser tests
 # on another fresh chain. It writes nothing tracked: its reports go to .tools/reports.
 # Fails on the first failure.
 set -euo pipefail
@@ -60,6 +61,12 @@ step "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)"
 WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=37657 DEVNET_P2P_PORT=37656 \
   DEVNET_GRPC_PORT=39190 DEVNET_API_PORT=31417 DAPP_PORT=35280 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
   "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed on wasmd v0.60.8"
+
+step "provider agent: end to end with faults on a fresh devnet (scripts/agent.sh e2e)"
+# Its own devnet (.tools/devnet-agent, RPC 38657): authz + fee grant, the three lease kinds,
+# node restart, a second sender on the agent's key, SIGKILL, a close during a pending report,
+# low gas and a jail, each followed by on-chain assertions.
+"$ROOT/scripts/agent.sh" e2e || die "the provider agent's end-to-end test failed"
 
 step "four-validator localnet: deploy from a params file, ~700 transactions over every node, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting checked"
 # Its own directory and ports, so a localnet started by hand keeps running. The full
