@@ -3,6 +3,8 @@
 # end with faults on a fresh devnet, asserting on-chain state after each step.
 #
 #   scripts/agent.sh build   release build of depin-provider and depin-consumer (target/release)
+#   scripts/agent.sh build --static   the same as static musl binaries, stripped, in target/agent-static
+#                            (installs musl-tools and the rust target on first use)
 #   scripts/agent.sh e2e     fresh devnet in .tools/devnet-agent (RPC 38657, P2P 38656, gRPC 39290,
 #                            API 31517), suite deployed without the demo, agent built (debug profile:
 #                            it shares the cache `cargo test --workspace` fills), then:
@@ -30,10 +32,44 @@ AGENT_PORT="${AGENT_PORT:-38740}"
 METRICS_PORT="${AGENT_METRICS_PORT:-38741}"
 
 cmd_build() {
+  if [[ "${1:-}" == "--static" ]]; then
+    cmd_build_static
+    return
+  fi
   step "cargo build --release -p depin-provider-agent (depin-provider, depin-consumer)"
   local start=$SECONDS
   nice cargo build --release --locked -p depin-provider-agent --bins || die "the agent build failed (see above)"
   step "built in $((SECONDS - start)) s: target/release/depin-provider ($(du -h target/release/depin-provider | cut -f1)), target/release/depin-consumer"
+}
+
+# One static binary per tool (musl, no shared library at all) for the small machines
+# beside the hardware: rusqlite's bundled SQLite and ring are compiled with musl-gcc.
+cmd_build_static() {
+  local triple=x86_64-unknown-linux-musl out="$ROOT/target/agent-static"
+  [[ "$(uname -m)" == x86_64 ]] || die "--static builds for x86_64 (this machine is $(uname -m))"
+  if ! command -v musl-gcc >/dev/null; then
+    step "installing musl-tools (Debian) for musl-gcc"
+    if [[ $EUID -eq 0 ]]; then
+      apt-get install -y musl-tools >/dev/null || die "apt-get install musl-tools failed"
+    else
+      sudo apt-get install -y musl-tools >/dev/null || die "musl-gcc is missing: apt-get install musl-tools"
+    fi
+  fi
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$triple"; then
+    step "rustup target add $triple"
+    rustup target add "$triple" >/dev/null || die "cannot install the rust target $triple"
+  fi
+  step "cargo build --release --target $triple -p depin-provider-agent (static)"
+  local start=$SECONDS bin
+  CC_x86_64_unknown_linux_musl=musl-gcc nice cargo build --release --locked --target "$triple" -p depin-provider-agent --bins \
+    || die "the static agent build failed (see above)"
+  mkdir -p "$out"
+  for bin in depin-provider depin-consumer; do
+    cp "$ROOT/target/$triple/release/$bin" "$out/$bin"
+    strip "$out/$bin" 2>/dev/null || true
+    if ldd "$out/$bin" 2>/dev/null | grep -q "=>"; then die "$out/$bin links shared libraries: $(ldd "$out/$bin" | tr '\n' ' ')"; fi
+  done
+  step "built in $((SECONDS - start)) s: ${out#"$ROOT"/}/depin-provider ($(du -h "$out/depin-provider" | cut -f1)), ${out#"$ROOT"/}/depin-consumer ($(du -h "$out/depin-consumer" | cut -f1)), statically linked"
 }
 
 # ---------------------------------------------------------------- e2e helpers
@@ -397,7 +433,7 @@ cmd_e2e() {
 }
 
 case "${1:-}" in
-  build) cmd_build ;;
+  build) cmd_build "${2:-}" ;;
   e2e) cmd_e2e ;;
-  *) die "usage: scripts/agent.sh build | e2e" ;;
+  *) die "usage: scripts/agent.sh build [--static] | e2e" ;;
 esac
