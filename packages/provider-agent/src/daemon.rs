@@ -236,9 +236,12 @@ impl Agent {
             .await
     }
 
+    /// The provider's leases after its closed prefix (see [`Store::closed_through`]),
+    /// in id order; moves the prefix past the leading leases that are closed.
     async fn leases(&self) -> Result<Vec<LeaseResponse>> {
+        let known = self.store.closed_through()?;
+        let (mut start_after, mut closed_through, mut prefix) = (known, known, true);
         let mut out = Vec::new();
-        let mut start_after = None;
         loop {
             let page: LeasesResponse = self
                 .chain
@@ -252,12 +255,23 @@ impl Agent {
                 )
                 .await?;
             let n = page.leases.len();
-            start_after = page.leases.last().map(|l| l.lease_id);
+            start_after = page.leases.last().map(|l| l.lease_id).or(start_after);
+            for lease in &page.leases {
+                // A closed lease stays closed: nothing is left to report, redeem or settle.
+                prefix = prefix && lease.state == LeaseState::Closed;
+                if prefix {
+                    closed_through = Some(lease.lease_id);
+                }
+            }
             out.extend(page.leases);
             if n < 100 {
-                return Ok(out);
+                break;
             }
         }
+        if let Some(id) = closed_through.filter(|_| closed_through != known) {
+            self.store.set_closed_through(id)?;
+        }
+        Ok(out)
     }
 
     fn escrow_call(&self, msg: &escrow::ExecuteMsg) -> Result<Vec<Call>> {
@@ -323,15 +337,15 @@ impl Agent {
                 .count(),
         )
         .unwrap_or(u32::MAX);
-        let (mut held_total, mut redeemed_total) = (0u128, 0u128);
         for lease in leases {
             if self.stopping() {
                 break;
             }
             if lease.state == LeaseState::Closed {
-                if let Some(r) = self.store.receipt(lease.lease_id)? {
-                    held_total = held_total.saturating_add(r.cumulative_units);
-                    redeemed_total = redeemed_total.saturating_add(lease.units.u128());
+                // What the chain paid is final: the store's totals (the metrics) keep it.
+                if self.store.receipt(lease.lease_id)?.is_some() {
+                    self.store
+                        .set_redeemed(lease.lease_id, lease.units.u128())?;
                 }
                 continue;
             }
@@ -405,8 +419,6 @@ impl Agent {
                             }
                         }
                         self.store.set_redeemed(id, redeemed)?;
-                        held_total = held_total.saturating_add(held.cumulative_units);
-                        redeemed_total = redeemed_total.saturating_add(redeemed);
                     }
                 }
                 BillingMode::Streaming { .. } => {}
@@ -437,6 +449,8 @@ impl Agent {
                 tracing::info!(lease_id = id, amount = %settleable.amount, "settled");
             }
         }
+        // Over every receipts lease the agent ever held, closed prefix included.
+        let (held_total, redeemed_total) = self.store.receipt_totals()?;
         self.metrics.receipt_units_held.set(as_i64(held_total));
         self.metrics
             .receipt_units_redeemed

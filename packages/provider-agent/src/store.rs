@@ -155,6 +155,27 @@ impl Store {
             .optional()?)
     }
 
+    /// The lease id up to which every lease of the provider is closed: the
+    /// agent reads the provider's leases after it, so a long history of
+    /// closed leases is not read again on every pass.
+    pub fn closed_through(&self) -> Result<Option<u64>> {
+        self.meta("closed_through")?
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| AgentError::Decode(format!("bad stored lease id {v}")))
+            })
+            .transpose()
+    }
+
+    pub fn set_closed_through(&self, lease_id: u64) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO meta (key, value) VALUES ('closed_through', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [lease_id.to_string()],
+        )?;
+        Ok(())
+    }
+
     /// Byte offset of the usage file read so far.
     pub fn usage_file_offset(&self) -> Result<u64> {
         match self.meta("usage_file_offset")? {
@@ -522,6 +543,21 @@ mod tests {
         store.resolve_tx(&pending[0], true, 6).unwrap();
         assert_eq!(store.usage(1).unwrap().reported, 42);
         assert!(store.pending_txs().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_closed_prefix_survives_a_restart_and_moves_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("agent.sqlite");
+        {
+            let store = Store::open(&path).unwrap();
+            assert_eq!(store.closed_through().unwrap(), None);
+            store.set_closed_through(7).unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.closed_through().unwrap(), Some(7));
+        store.set_closed_through(12).unwrap();
+        assert_eq!(store.closed_through().unwrap(), Some(12));
     }
 
     #[test]
