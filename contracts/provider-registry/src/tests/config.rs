@@ -6,23 +6,10 @@ use super::*;
 fn instantiate_rejects_bad_parameters() {
     let mut deps = mock_dependencies();
     let dao = deps.api.addr_make("dao");
-    let mut msg = InstantiateMsg {
-        dao: dao.to_string(),
-        reward_token: None,
-        billing_escrow: None,
-        stake_denom: UncheckedDenom::Native("ustake".into()),
-        min_stake: Uint128::new(MIN),
-        unbonding_period: 50,
-        max_slash: Decimal::percent(101),
-        oracles: vec![],
-        rewards: RewardParams {
-            epoch_seconds: EPOCH,
-            emission_per_epoch: Uint128::new(1),
-            halving_epochs: 0,
-            usage_share: Decimal::percent(40),
-            usage_weights: vec![],
-        },
-    };
+    let mut msg = instantiate_msg(&dao);
+    msg.max_slash = Decimal::percent(101);
+    msg.rewards.emission_per_epoch = Uint128::new(1);
+    msg.rewards.usage_weights = vec![];
     let info = message_info(&dao, &[]);
     assert!(matches!(
         instantiate(deps.as_mut(), mock_env(), info.clone(), msg.clone()),
@@ -52,23 +39,10 @@ fn instantiate_rejects_bad_parameters() {
 fn zero_unbonding_and_oversized_emission_are_refused() {
     let mut deps = mock_dependencies();
     let dao = deps.api.addr_make("dao");
-    let mut msg = InstantiateMsg {
-        dao: dao.to_string(),
-        reward_token: None,
-        billing_escrow: None,
-        stake_denom: UncheckedDenom::Native("ustake".into()),
-        min_stake: Uint128::new(MIN),
-        unbonding_period: 0,
-        max_slash: Decimal::percent(10),
-        oracles: vec![],
-        rewards: RewardParams {
-            epoch_seconds: EPOCH,
-            emission_per_epoch: Uint128::new(1),
-            halving_epochs: 0,
-            usage_share: Decimal::percent(40),
-            usage_weights: vec![],
-        },
-    };
+    let mut msg = instantiate_msg(&dao);
+    msg.unbonding_period = 0;
+    msg.rewards.emission_per_epoch = Uint128::new(1);
+    msg.rewards.usage_weights = vec![];
     let info = message_info(&dao, &[]);
     assert_eq!(
         instantiate(deps.as_mut(), mock_env(), info.clone(), msg.clone()),

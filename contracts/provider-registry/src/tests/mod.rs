@@ -27,11 +27,9 @@ type Deps = OwnedDeps<MockStorage, MockApi, MockQuerier>;
 const MIN: u128 = 1_000;
 const EPOCH: u64 = 100;
 
-fn setup() -> (Deps, Env, Addr) {
-    let mut deps = mock_dependencies();
-    let env = mock_env();
-    let dao = deps.api.addr_make("dao");
-    let msg = InstantiateMsg {
+/// The registry's parameters in these tests (one usage denom, uusdc, at weight 1).
+fn instantiate_msg(dao: &Addr) -> InstantiateMsg {
+    InstantiateMsg {
         dao: dao.to_string(),
         reward_token: None,
         billing_escrow: None,
@@ -50,7 +48,14 @@ fn setup() -> (Deps, Env, Addr) {
                 weight: Decimal::one(),
             }],
         },
-    };
+    }
+}
+
+fn setup() -> (Deps, Env, Addr) {
+    let mut deps = mock_dependencies();
+    let env = mock_env();
+    let dao = deps.api.addr_make("dao");
+    let msg = instantiate_msg(&dao);
     instantiate(deps.as_mut(), env.clone(), message_info(&dao, &[]), msg).unwrap();
     (deps, env, dao)
 }
