@@ -28,17 +28,10 @@ import { externalSigner, loadNetwork, Network } from "./network";
 import { instantiateMsg, loadParams } from "./params";
 import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
 import { runDemo } from "./demo";
+import { arg } from "./cli";
 
 const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
 const DEFAULT_SALT = "depin-dao";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return undefined;
-  const value = process.argv[i + 1];
-  if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value`);
-  return value;
-}
 
 /** True when a contract exists at `address` on the chain. */
 async function contractExists(client: CosmWasmClient, address: string): Promise<boolean> {

@@ -6,12 +6,8 @@
 //   node dist/scripts/gas-table.js --out <file> [--wasmd <version line>]
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
+import { arg } from "./cli";
 import { devnetConfig, GasRecord } from "./devnet";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 const n = (v: number) => v.toLocaleString("en-US");
 

@@ -38,6 +38,7 @@ import { AccountData, DirectSecp256k1HdWallet, DirectSecp256k1Wallet, DirectSign
 import { calculateFee, GasPrice, StdFee } from "@cosmjs/stargate";
 import { devnetConfig, REPO_ROOT } from "./devnet";
 import { loadParams } from "./params";
+import { arg } from "./cli";
 import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
 import {
   appHashAt,
@@ -76,14 +77,6 @@ const REBROADCAST_MS = 20_000;
 const FAULT_NODE = 3;
 const FAULT_OP = "registry register (native stake)";
 const PINNED = " (pinned)";
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return undefined;
-  const value = process.argv[i + 1];
-  if (value === undefined || value.startsWith("--")) throw new Error(`${name} needs a value`);
-  return value;
-}
 
 function intArg(name: string, fallback: number, min: number): number {
   const raw = arg(name);
