@@ -81,16 +81,7 @@ cmd_start() {
   "${W[@]}" init node001 --chain-id "$CHAIN_ID" --default-denom "$STAKE_DENOM" >/dev/null 2>&1 \
     || die "wasmd init failed"
 
-  local coins names
-  coins="$(node -p 'require(process.argv[1]).coins' "$ACCOUNTS")"
-  mapfile -t names < <(node -e 'for (const a of require(process.argv[1]).accounts) console.log(a.name)' "$ACCOUNTS")
-  for name in "${names[@]}"; do
-    node -e 'console.log(require(process.argv[1]).accounts.find((a) => a.name === process.argv[2]).mnemonic)' "$ACCOUNTS" "$name" \
-      | "${W[@]}" keys add "$name" --recover --keyring-backend test >/dev/null 2>&1 \
-      || die "cannot import devnet account $name"
-    "${W[@]}" genesis add-genesis-account "$name" "$coins" --keyring-backend test >/dev/null 2>&1 \
-      || die "cannot fund devnet account $name"
-  done
+  import_test_accounts "$ACCOUNTS" "${W[@]}"
   "${W[@]}" genesis gentx validator "$GENTX_AMOUNT" --chain-id "$CHAIN_ID" --keyring-backend test >/dev/null 2>&1 \
     || die "wasmd genesis gentx failed"
   "${W[@]}" genesis collect-gentxs >/dev/null 2>&1 || die "wasmd genesis collect-gentxs failed"

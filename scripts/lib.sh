@@ -90,6 +90,23 @@ toml_set() {
   ' "$file" "$section" "$key" "$value" || die "cannot set $key in $file"
 }
 
+# Imports every test account of scripts/devnet-accounts.json ($1, public
+# mnemonics) into the test keyring of a wasmd home and funds it in that
+# home's genesis: import_test_accounts <accounts.json> <wasmd> --home <dir>.
+import_test_accounts() {
+  local accounts=$1 coins names name
+  shift
+  coins="$(node -p 'require(process.argv[1]).coins' "$accounts")"
+  mapfile -t names < <(node -e 'for (const a of require(process.argv[1]).accounts) console.log(a.name)' "$accounts")
+  for name in "${names[@]}"; do
+    node -e 'console.log(require(process.argv[1]).accounts.find((a) => a.name === process.argv[2]).mnemonic)' "$accounts" "$name" \
+      | "$@" keys add "$name" --recover --keyring-backend test >/dev/null 2>&1 \
+      || die "cannot import test account $name"
+    "$@" genesis add-genesis-account "$name" "$coins" --keyring-backend test >/dev/null 2>&1 \
+      || die "cannot fund test account $name"
+  done
+}
+
 # Crate names of every contract under contracts/.
 contract_crates() {
   for manifest in "$ROOT"/contracts/*/Cargo.toml; do

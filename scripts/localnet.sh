@@ -242,16 +242,8 @@ cmd_start() {
 
   # Node 0 holds the genesis: the test accounts (its validator is the devnet's
   # `validator` account), then one generated validator key per other node.
-  local W0=("$wasmd" --home "$(home_of 0)") coins names
-  coins="$(node -p 'require(process.argv[1]).coins' "$ACCOUNTS")"
-  mapfile -t names < <(node -e 'for (const a of require(process.argv[1]).accounts) console.log(a.name)' "$ACCOUNTS")
-  for name in "${names[@]}"; do
-    node -e 'console.log(require(process.argv[1]).accounts.find((a) => a.name === process.argv[2]).mnemonic)' "$ACCOUNTS" "$name" \
-      | "${W0[@]}" keys add "$name" --recover --keyring-backend test >/dev/null 2>&1 \
-      || die "cannot import test account $name"
-    "${W0[@]}" genesis add-genesis-account "$name" "$coins" --keyring-backend test >/dev/null 2>&1 \
-      || die "cannot fund test account $name"
-  done
+  local W0=("$wasmd" --home "$(home_of 0)")
+  import_test_accounts "$ACCOUNTS" "${W0[@]}"
   local validator_key=()
   validator_key[0]=validator
   for ((i = 1; i < NODES; i++)); do
