@@ -8,7 +8,7 @@ use depin_interface::escrow::LeaseState;
 
 use crate::error::ContractError;
 use crate::state::{Billing, Lease, MeteredBilling, DISPUTED, MATURITY};
-use crate::sums::{fee_of, stream_accrual, ChargeTotals};
+use crate::sums::{fee_with_carry, stream_accrual, ChargeTotals};
 
 /// What a settle pays now and where it moves a metered billing.
 #[derive(Debug, Default, PartialEq)]
@@ -18,6 +18,8 @@ pub struct Settlement {
     pub boundary: Option<(u64, ChargeTotals)>,
     /// `DISPUTED` keys `(matures_at, charge_id)` the new boundary passes.
     pub passed_disputes: Vec<(u64, u64)>,
+    /// The lease's fee carry after a streaming payment (see `sums::fee_with_carry`).
+    pub fee_carry: Option<u16>,
 }
 
 /// Matured charges not paid yet, less the disputed ones, plus upheld disputes.
@@ -95,7 +97,7 @@ pub fn accrue(lease: &mut Lease, now: Timestamp) -> Result<(), ContractError> {
 }
 
 /// What settling pays now (after [`accrue`] for a streaming lease).
-/// Streaming accrual pays the fee in force now (`fee_bps`).
+/// Streaming accrual pays the fee in force now (`fee_bps`), through the lease's carry.
 pub fn settlement(
     storage: &dyn Storage,
     lease_id: u64,
@@ -105,14 +107,14 @@ pub fn settlement(
 ) -> Result<Settlement, ContractError> {
     match &lease.billing {
         Billing::Metered(billing) => metered_settlement(storage, lease_id, billing, now.seconds()),
-        Billing::Streaming(stream) => Ok(Settlement {
-            due: ChargeTotals::new(
-                lease.reserved,
-                fee_of(lease.reserved, fee_bps)?,
-                stream.unsettled_seconds,
-            ),
-            ..Settlement::default()
-        }),
+        Billing::Streaming(stream) => {
+            let (fee, carry) = fee_with_carry(lease.reserved, fee_bps, lease.fee_carry)?;
+            Ok(Settlement {
+                due: ChargeTotals::new(lease.reserved, fee, stream.unsettled_seconds),
+                fee_carry: Some(carry),
+                ..Settlement::default()
+            })
+        }
         Billing::Receipts(_) => Ok(Settlement::default()),
     }
 }
@@ -131,6 +133,9 @@ pub fn apply_settlement(
     lease.paid = lease.paid.checked_add(due.amount)?;
     if !due.is_zero() {
         lease.last_settled_at = Some(now);
+    }
+    if let Some(carry) = settlement.fee_carry {
+        lease.fee_carry = carry;
     }
     match &mut lease.billing {
         Billing::Metered(billing) => {

@@ -106,6 +106,11 @@ pub struct Lease {
     /// Stored under its former name, so leases saved before the rename still load.
     #[serde(rename = "book")]
     pub billing: Billing,
+    /// What the lease's fees so far took above their exact value, in
+    /// ten-thousandths of a unit (below 10000): see `sums::fee_with_carry`.
+    /// Leases saved before it existed start at 0.
+    #[serde(default)]
+    pub fee_carry: u16,
 }
 
 /// A dispute on a charge.

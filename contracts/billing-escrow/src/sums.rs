@@ -1,7 +1,7 @@
 //! Pure arithmetic: running totals, the fee split and streaming accrual.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{OverflowError, StdError, Uint128};
+use cosmwasm_std::{OverflowError, StdError, Uint128, Uint256};
 
 use crate::error::ContractError;
 
@@ -49,22 +49,54 @@ impl ChargeTotals {
 }
 
 /// The protocol fee on `amount`: `ceil(amount × fee_bps / 10000)`, rounded
-/// up. Every charge, redemption and streaming settle takes its fee here, so
-/// splitting a bill into many small payments can only raise the treasury's
-/// fee (never below the fee of the sum), and the provider never gets more
-/// than `amount − exact fee`. With `fee_bps ≤ 10000` the fee never exceeds
-/// `amount`, so the escrow stays solvent.
+/// up. With `fee_bps ≤ 10000` the fee never exceeds `amount`, so the escrow
+/// stays solvent. A lease's payments take theirs through [`fee_with_carry`].
 pub fn fee_of(amount: Uint128, fee_bps: u16) -> Result<Uint128, ContractError> {
     Ok(amount.checked_mul_ceil((Uint128::from(fee_bps), Uint128::new(BPS_DENOMINATOR)))?)
 }
 
-/// ChargeTotals of one charge or payment of `amount` for `units` at `fee_bps`.
+/// The protocol fee of one of a lease's payments, so that the fees of any
+/// split of its payments add up to the fee of their sum rounded up once,
+/// whoever splits them and however often (a stranger settling a stream every
+/// second, a provider reporting usage in small charges).
+///
+/// `carry` is what the lease's earlier fees took above their exact value, in
+/// ten-thousandths of a unit (always below 10000). This payment's fee is its
+/// exact fee less that credit, rounded up, and the new carry what that
+/// rounding took: `fee × 10000 = amount × fee_bps − carry + new_carry`. Summed
+/// over the payments, `Σ fee × 10000 = Σ amount × fee_bps + final carry`, i.e.
+/// the fee of the sum, rounded up; each fee is at most [`fee_of`] its amount.
+pub fn fee_with_carry(
+    amount: Uint128,
+    fee_bps: u16,
+    carry: u16,
+) -> Result<(Uint128, u16), ContractError> {
+    let exact = Uint256::from(amount).checked_mul(Uint256::from(fee_bps))?;
+    let owed = exact.saturating_sub(Uint256::from(carry));
+    let denominator = Uint256::from(BPS_DENOMINATOR);
+    let fee = owed
+        .checked_add(denominator - Uint256::one())?
+        .checked_div(denominator)
+        .map_err(StdError::from)?;
+    let new_carry = Uint256::from(carry)
+        .checked_add(fee.checked_mul(denominator)?)?
+        .checked_sub(exact)?;
+    let new_carry = u16::try_from(Uint128::try_from(new_carry).map_err(StdError::from)?.u128())
+        .map_err(|_| StdError::generic_err("fee carry out of range"))?;
+    Ok((Uint128::try_from(fee).map_err(StdError::from)?, new_carry))
+}
+
+/// ChargeTotals of one charge or payment of `amount` for `units` at
+/// `fee_bps`, its fee taken through the lease's `carry` (updated).
 pub fn priced(
     amount: Uint128,
     units: Uint128,
     fee_bps: u16,
+    carry: &mut u16,
 ) -> Result<ChargeTotals, ContractError> {
-    Ok(ChargeTotals::new(amount, fee_of(amount, fee_bps)?, units))
+    let (fee, new_carry) = fee_with_carry(amount, fee_bps, *carry)?;
+    *carry = new_carry;
+    Ok(ChargeTotals::new(amount, fee, units))
 }
 
 /// Whole units of `owed` that `available` pays at `price` each, and their
@@ -128,6 +160,42 @@ mod tests {
         }
         // 100 × 30 at 250 bps: 1 each, 100 in all (the sum's exact fee is 75).
         assert_eq!(fee_of(Uint128::new(30), 250).unwrap(), Uint128::one());
+    }
+
+    #[test]
+    fn fees_with_a_carry_add_up_to_the_fee_of_the_sum() {
+        // 100 payments of 30 at 250 bps: 75 in all, the fee of 3,000.
+        let mut carry = 0;
+        let mut fees = 0;
+        for _ in 0..100 {
+            let (fee, next) = fee_with_carry(Uint128::new(30), 250, carry).unwrap();
+            assert!(next < 10_000 && fee <= fee_of(Uint128::new(30), 250).unwrap());
+            fees += fee.u128();
+            carry = next;
+        }
+        assert_eq!((fees, carry), (75, 0));
+        // 1 at 250 bps: the first pays 1 (ceil 0.025), the next 39 pay nothing.
+        let (fee, carry) = fee_with_carry(Uint128::one(), 250, 0).unwrap();
+        assert_eq!((fee.u128(), carry), (1, 9_750));
+        let (fee, carry) = fee_with_carry(Uint128::new(39), 250, carry).unwrap();
+        assert_eq!((fee.u128(), carry), (0, 0));
+        // The extremes: no overflow, never above the amount.
+        assert_eq!(
+            fee_with_carry(Uint128::MAX, 10_000, 0).unwrap(),
+            (Uint128::MAX, 0)
+        );
+        assert_eq!(
+            fee_with_carry(Uint128::MAX, 10_000, 9_999).unwrap(),
+            (Uint128::MAX, 9_999)
+        );
+        assert_eq!(
+            fee_with_carry(Uint128::zero(), 250, 500).unwrap(),
+            (Uint128::zero(), 500)
+        );
+        assert_eq!(
+            fee_with_carry(Uint128::new(7), 0, 0).unwrap(),
+            (Uint128::zero(), 0)
+        );
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub fn open(
         last_settled_at: None,
         close_after: None,
         billing,
+        fee_carry: 0,
     };
     save_lease(deps.storage, lease_id, &lease)?;
     Ok(Response::new()

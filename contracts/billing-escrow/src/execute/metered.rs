@@ -46,7 +46,7 @@ pub fn report_usage(
         });
     }
     let fee_bps = CONFIG.load(deps.storage)?.fee_bps;
-    let totals = priced(amount, units, fee_bps)?;
+    let totals = priced(amount, units, fee_bps, &mut lease.fee_carry)?;
     let matures_at = env
         .block
         .time

@@ -70,7 +70,7 @@ pub fn redeem(
         });
     }
     let config = CONFIG.load(deps.storage)?;
-    let due = priced(amount, units, config.fee_bps)?;
+    let due = priced(amount, units, config.fee_bps, &mut lease.fee_carry)?;
     billing.redeemed_units = billing.redeemed_units.checked_add(units)?;
     let redeemed_units = billing.redeemed_units;
     let outstanding = cumulative_units.checked_sub(redeemed_units)?;

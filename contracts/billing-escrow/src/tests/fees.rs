@@ -1,44 +1,35 @@
-//! The protocol fee rounds up per payment, so splitting a bill can only raise
-//! it; every `record_usage` reports the fee the treasury received.
+//! The protocol fee of a lease's payments is the fee of their sum, rounded up
+//! once, however the bill is split; every `record_usage` reports the fee the
+//! treasury received.
 
 use super::*;
 
-/// Treasury fee and provider share of `amount` at [`FEE_BPS`]:
-/// `fee = ceil(amount × 250 / 10000)`, the provider gets the rest.
-fn split(amount: u128) -> (u128, u128) {
-    let fee = (amount * u128::from(FEE_BPS)).div_ceil(10_000);
-    (fee, amount - fee)
-}
-
 #[test]
-fn splitting_a_metered_bill_into_single_units_cannot_dodge_the_fee() {
+fn splitting_a_metered_bill_into_single_units_pays_the_fee_of_the_whole() {
     let mut t = setup();
     let lease_id = t.open(BillingMode::Metered {}, 10_000);
-    // 100 charges of 1 unit × 7 = 7 each: 700 in all. Exact fee 17.5; each
-    // charge pays ceil(7 × 250 / 10000) = ceil(0.175) = 1, so 100 in all
-    // (rounded down per charge it was 0).
+    // 100 charges of 1 unit × 7 = 7 each: 700 in all, exact fee 17.5. Rounded
+    // up per charge, each paid ceil(0.175) = 1 (100 in all); rounded down, 0.
+    // Through the lease's carry they pay ceil(17.5) = 18 together.
+    let mut fees = 0;
     for _ in 0..100 {
         let res = t.report(lease_id, 1).unwrap();
         let fee = res.attributes.iter().find(|a| a.key == "fee").unwrap();
-        assert_eq!(fee.value, "1");
+        fees += fee.value.parse::<u128>().unwrap();
     }
+    assert_eq!(fees, 18);
     t.advance(WINDOW);
     let anyone = t.deps.api.addr_make("anyone");
     let res = t
         .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
         .unwrap();
-    let fee = paid_to(&res, &t.dao);
-    assert!(
-        fee >= 700 * u128::from(FEE_BPS) / 10_000,
-        "at least floor(17.5)"
-    );
-    assert_eq!(fee, 100);
-    assert_eq!(paid_to(&res, &t.provider), 700 - 100);
-    assert_eq!(recorded_usage(&res, &t.registry), (700, 100));
+    assert_eq!(paid_to(&res, &t.dao), 18);
+    assert_eq!(paid_to(&res, &t.provider), 700 - 18);
+    assert_eq!(recorded_usage(&res, &t.registry), (700, 18));
 }
 
 #[test]
-fn a_streaming_settle_rounds_its_fee_up_and_reports_it() {
+fn a_streaming_settle_pays_the_fee_of_the_running_total_and_reports_it() {
     let mut t = setup();
     let lease_id = t.open(
         BillingMode::Streaming {
@@ -50,23 +41,28 @@ fn a_streaming_settle_rounds_its_fee_up_and_reports_it() {
     t.exec(&provider, &[], ExecuteMsg::AcceptLease { lease_id })
         .unwrap();
     let anyone = t.deps.api.addr_make("anyone");
-    // Settled every second: 3 per settle, fee ceil(3 × 250 / 10000) = 1 each.
-    for _ in 0..10 {
+    // Settled every second: 3 per settle (exact fee 0.075). The first pays
+    // ceil(0.075) = 1, the next nine nothing: ceil(0.75) = 1 in all.
+    let mut fees = 0;
+    for second in 0..10 {
         t.advance(1);
         let res = t
             .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
             .unwrap();
-        assert_eq!(paid_to(&res, &t.dao), split(3).0);
-        assert_eq!(paid_to(&res, &t.provider), split(3).1);
-        assert_eq!(recorded_usage(&res, &t.registry), (3, 1));
+        let fee = paid_to(&res, &t.dao);
+        assert_eq!(fee, u128::from(second == 0));
+        assert_eq!(paid_to(&res, &t.provider), 3 - fee);
+        assert_eq!(recorded_usage(&res, &t.registry), (3, fee));
+        fees += fee;
     }
-    // 100 s at once: 300, fee ceil(7.5) = 8.
+    assert_eq!(fees, 1);
+    // 100 s at once: 300; the 330 so far owe ceil(8.25) = 9, 1 of it paid.
     t.advance(100);
     let res = t
         .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
         .unwrap();
-    assert_eq!(split(300), (8, 292));
     assert_eq!(paid_to(&res, &t.dao), 8);
+    assert_eq!(paid_to(&res, &t.provider), 292);
     assert_eq!(recorded_usage(&res, &t.registry), (300, 8));
 }
 

@@ -84,9 +84,9 @@ fn receipts_pubkey_must_be_compressed_secp256k1() {
 fn settling_many_matured_charges_is_one_seek_and_skips_disputes() {
     let mut t = setup();
     let lease_id = t.open(BillingMode::Metered {}, 1_000_000);
-    // 200 charges of 3 units at t0 (21 each, fee ceil(21 × 250 / 10000) =
-    // ceil(0.525) = 1, 20 to the provider), 100 more and one of 1000 units
-    // (7000, fee 175) at t0 + 50.
+    // 200 charges of 3 units at t0 (21 each, exact fee 0.525; the fees of
+    // charges 1..=k add up to ceil(0.525 k)), 100 more and one of 1000 units
+    // (7000, exact fee 175) at t0 + 50.
     for _ in 0..200 {
         t.report(lease_id, 3).unwrap();
     }
@@ -105,28 +105,30 @@ fn settling_many_matured_charges_is_one_seek_and_skips_disputes() {
         t.exec(&anyone, &[], ExecuteMsg::Settle { lease_id }),
         Err(ContractError::NothingToSettle { lease_id })
     );
-    // t0 + 100: the first 200 matured; charge 5 is disputed → 199 × 21.
+    // t0 + 100: the first 200 matured; charge 5 (fee ceil(2.625) − ceil(2.1)
+    // = 0) is disputed → 199 × 21, fee ceil(105) − 0 = 105.
     t.advance(WINDOW - 50);
     let due = t.settleable(lease_id);
     assert_eq!(due.amount, Uint128::new(199 * 21));
-    assert_eq!(due.fee, Uint128::new(199));
+    assert_eq!(due.fee, Uint128::new(105));
     assert_eq!(due.units, Uint128::new(199 * 3));
     let res = t
         .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
         .unwrap();
-    assert_eq!(paid_to(&res, &t.provider), 199 * 20);
-    assert_eq!(paid_to(&res, &t.dao), 199);
-    // t0 + 150: the next 100 matured; 301 is disputed.
+    assert_eq!(paid_to(&res, &t.provider), 199 * 21 - 105);
+    assert_eq!(paid_to(&res, &t.dao), 105);
+    // t0 + 150: the next 100 matured (fee ceil(157.5) − 105 = 53); 301 is disputed.
     t.advance(50);
     let res = t
         .exec(&anyone, &[], ExecuteMsg::Settle { lease_id })
         .unwrap();
-    assert_eq!(paid_to(&res, &t.provider), 100 * 20);
-    assert_eq!(paid_to(&res, &t.dao), 100);
+    assert_eq!(paid_to(&res, &t.provider), 100 * 21 - 53);
+    assert_eq!(paid_to(&res, &t.dao), 53);
     let lease = t.lease(lease_id);
     assert_eq!(lease.paid, Uint128::new(299 * 21));
     assert_eq!(lease.reserved, Uint128::new(21 + 7_000));
-    // Uphold the big one: payable at the next settle with its fee.
+    // Uphold the big one: payable at the next settle with its fee,
+    // ceil(157.5 + 175) − 158 = 175.
     let dao = t.dao.clone();
     t.exec(
         &dao,
