@@ -64,6 +64,35 @@ pub enum ContractError {
     )]
     UnreachableThreshold { value: Decimal },
 
+    /// A value that could leave governance unable to pass the proposal that undoes it.
+    #[error(
+        "{field} {value} could lock governance: it must be {rule}, so that stakers holding more \
+         than two thirds of the power can always pass a proposal"
+    )]
+    LocksGovernance {
+        field: &'static str,
+        value: String,
+        rule: &'static str,
+    },
+
+    #[error(
+        "proposal_deposit {deposit} is above the {supply} suite tokens in existence: nobody could \
+         ever propose again, not even a fix"
+    )]
+    DepositAboveSupply { deposit: Uint128, supply: Uint128 },
+
+    #[error("{address} is the DAO or one of the contracts it runs; it may not {action}")]
+    SuiteAccount {
+        address: String,
+        action: &'static str,
+    },
+
+    #[error(
+        "the guardian may not veto proposal {proposal_id}: it only changes the guardian, and \
+         members can always replace or remove their guardian"
+    )]
+    GuardianChangeNotVetoable { proposal_id: u64 },
+
     #[error(
         "the registry's unbonding_period is {unbonding_period} s; it must be at least the escrow's \
          dispute_window {dispute_window} s + the DAO's voting_period {voting_period} s + timelock \

@@ -7,7 +7,7 @@ use depin_interface::dao::{InstantiateMsg, SuiteInstantiate};
 use depin_interface::token;
 
 use crate::error::ContractError;
-use crate::execute::config::{check_emission, check_unbonding, validate_config};
+use crate::execute::config::{check_deposit, check_emission, check_unbonding, validate_config};
 use crate::reply::{REPLY_TOKEN, TOKEN_LABEL};
 use crate::state::{Bootstrap, BOOTSTRAP, CONFIG, PROPOSAL_COUNT, RESERVED, TOTAL_STAKE};
 
@@ -31,6 +31,13 @@ pub fn instantiate(
         msg.suite.registry.rewards.halving_epochs,
         msg.suite.token.cap,
     )?;
+    let initial_supply = msg
+        .suite
+        .token
+        .initial_balances
+        .iter()
+        .try_fold(Uint128::zero(), |sum, coin| sum.checked_add(coin.amount))?;
+    check_deposit(config.proposal_deposit, initial_supply)?;
     let SuiteInstantiate {
         token_code_id,
         registry_code_id,

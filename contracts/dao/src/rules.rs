@@ -17,9 +17,62 @@
 //!   exit window (see `Proposal::executable_at`).
 
 use cosmwasm_std::{from_json, to_json_vec, Addr, Api, CosmosMsg, WasmMsg};
+use depin_interface::dao::ExecuteMsg;
 use depin_interface::token;
 
 use crate::error::{ContractError, MessageRefusal};
+use crate::state::Suite;
+
+/// The DAO and the contracts it runs hold no voting power: a proposal staking
+/// treasury tokens would give the DAO power nobody can vote with, and quorum
+/// could then never be met again. Checked when staking, proposing and voting.
+pub fn require_outside_suite(
+    suite: &Suite,
+    dao: &Addr,
+    addr: &Addr,
+    action: &'static str,
+) -> Result<(), ContractError> {
+    if addr == dao || *addr == suite.token || *addr == suite.registry || *addr == suite.escrow {
+        return Err(ContractError::SuiteAccount {
+            address: addr.to_string(),
+            action,
+        });
+    }
+    Ok(())
+}
+
+/// A proposal the guardian may not veto: its one message is the DAO's own
+/// `update_config` changing nothing but the guardian. Otherwise a guardian
+/// could veto its own removal for ever (every proposal has a timelock while
+/// a guardian exists); bundling anything else makes it vetoable again.
+pub fn only_changes_guardian(dao: &Addr, msgs: &[CosmosMsg]) -> bool {
+    let [CosmosMsg::Wasm(WasmMsg::Execute {
+        contract_addr,
+        msg,
+        funds,
+    })] = msgs
+    else {
+        return false;
+    };
+    if contract_addr != dao.as_str() || !funds.is_empty() {
+        return false;
+    }
+    match from_json(msg) {
+        Ok(ExecuteMsg::UpdateConfig(update)) => {
+            let changes_guardian =
+                update.guardian.is_some() || update.remove_guardian == Some(true);
+            changes_guardian
+                && update.voting_period.is_none()
+                && update.threshold.is_none()
+                && update.quorum.is_none()
+                && update.veto_threshold.is_none()
+                && update.proposal_deposit.is_none()
+                && update.unstaking_period.is_none()
+                && update.timelock.is_none()
+        }
+        _ => false,
+    }
+}
 
 /// Message kinds (their JSON tag) a proposal may carry besides `wasm`. None of
 /// them can move a cw20 token: `bank`, `staking`, `distribution` and `ibc`

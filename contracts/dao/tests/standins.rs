@@ -66,7 +66,7 @@ fn setup() -> Env_ {
             voting_period: 100,
             threshold: Decimal::percent(50),
             quorum: Decimal::percent(40),
-            veto_threshold: Decimal::percent(33),
+            veto_threshold: Decimal::permille(334),
             proposal_deposit: Uint128::new(10),
             unstaking_period: 50,
             timelock: 20,
@@ -234,16 +234,18 @@ fn bootstrap_hands_minting_to_the_registry_and_stake_votes_execute() {
         },
     )
     .unwrap();
-    // 200 yes of 300: 100 more no_with_veto would be 33.3 % > 33 %: not decided yet.
-    assert_eq!(t.proposal(1).status, ProposalStatus::Open);
-    t.exec(
-        2,
-        &dao::ExecuteMsg::Vote {
-            proposal_id: 1,
-            vote: Vote::Yes,
-        },
-    )
-    .unwrap();
+    // 200 yes of 300: even 100 more no_with_veto would be 33.3 % ≤ 33.4 %, and
+    // 200 of 300 yes passes the 50 % threshold: decided, voting closes.
+    assert_eq!(t.proposal(1).status, ProposalStatus::Passed);
+    assert!(t
+        .exec(
+            2,
+            &dao::ExecuteMsg::Vote {
+                proposal_id: 1,
+                vote: Vote::NoWithVeto,
+            },
+        )
+        .is_err());
     let p = t.proposal(1);
     assert_eq!(p.status, ProposalStatus::Passed);
     let err = t
@@ -283,7 +285,8 @@ fn bootstrap_hands_minting_to_the_registry_and_stake_votes_execute() {
         ),
     )
     .unwrap();
-    for i in 0..3 {
+    // Two yes votes decide it (as above).
+    for i in 0..2 {
         t.exec(
             i,
             &dao::ExecuteMsg::Vote {

@@ -451,26 +451,30 @@ fn a_failing_message_marks_execution_failed_and_reverts_the_others() {
 #[test]
 fn a_proposal_keeps_the_rules_it_was_created_under() {
     let mut suite = staked();
-    let raise_threshold = WasmMsg::Execute {
+    let lower_quorum = WasmMsg::Execute {
         contract_addr: suite.dao.to_string(),
         msg: to_json_binary(&dao::ExecuteMsg::UpdateConfig(DaoConfigUpdate {
-            quorum: Some(cosmwasm_std::Decimal::one()),
+            quorum: Some(cosmwasm_std::Decimal::percent(20)),
             ..Default::default()
         }))
         .unwrap(),
         funds: vec![],
     };
-    let first = propose(&mut suite, vec![raise_threshold.into()]);
+    let first = propose(&mut suite, vec![lower_quorum.into()]);
     let second = propose(&mut suite, vec![]);
-    for id in [first, second] {
-        vote(&mut suite, 0, id, Vote::Yes);
-        vote(&mut suite, 1, id, Vote::Yes);
-    }
+    vote(&mut suite, 0, first, Vote::Yes);
+    vote(&mut suite, 1, first, Vote::Yes);
+    vote(&mut suite, 0, second, Vote::Yes);
     suite.advance(DAO_TIMELOCK);
     suite.execute_proposal(&suite.member(0), first).unwrap();
-    assert_eq!(suite.dao_config().quorum, cosmwasm_std::Decimal::one());
-    // Created under quorum 33.4 %: 200_000 of 300_000 still passes it.
-    assert_eq!(suite.proposal(second).status, ProposalStatus::Passed);
+    assert_eq!(
+        suite.dao_config().quorum,
+        cosmwasm_std::Decimal::percent(20)
+    );
+    // Created under quorum 33.4 %: 100_000 of 300_000 (33.3 %) fails it,
+    // though it meets today's 20 %.
+    suite.advance(DAO_VOTING_PERIOD);
+    assert_eq!(suite.proposal(second).status, ProposalStatus::Rejected);
 }
 
 #[test]

@@ -59,16 +59,17 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
         provider_start + 682
     );
     assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 18);
-    // 250 cumulative: 150 more units = 1050; fee ceil(1050 × 250 / 10000) = ceil(26.25) = 27.
+    // 250 cumulative: 150 more units = 1050; the 1,750 so far owe ceil(43.75)
+    // = 44 in fees, 18 of them paid: 26.
     let signature = suite.sign_receipt(&key, lease_id, 250);
     suite
         .redeem_receipt(&provider, lease_id, 250, signature)
         .unwrap();
     assert_eq!(
         suite.native_balance(&provider, PAY_DENOM),
-        provider_start + 682 + 1_023
+        provider_start + 682 + 1_024
     );
-    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 18 + 27);
+    assert_eq!(suite.native_balance(&dao, PAY_DENOM), dao_start + 18 + 26);
     let lease = suite.lease(lease_id);
     assert_eq!(
         (

@@ -1,9 +1,9 @@
 //! Config validation and `update_config` (the DAO itself only).
 
-use cosmwasm_std::{Api, Decimal, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Api, Decimal, Deps, DepsMut, Env, MessageInfo, Response, Uint128, Uint256};
 use depin_interface::dao::{DaoConfig, DaoConfigUpdate};
 use depin_interface::validation::{validate_period, validate_positive_period};
-use depin_interface::{escrow, registry};
+use depin_interface::{escrow, registry, token};
 use serde::Deserialize;
 
 use crate::error::ContractError;
@@ -17,11 +17,11 @@ fn positive_fraction(field: &'static str, value: Decimal) -> Result<(), Contract
     Ok(())
 }
 
-/// Checks every rule on a config: threshold in (0, 1), quorum and veto
-/// threshold in (0, 1], voting and unstaking periods above zero (the timelock may be 0, but
-/// not with a guardian, who vetoes only during the timelock), every
-/// duration at most `MAX_PERIOD` (depin-interface),
-/// the guardian a valid address.
+/// Checks every rule on a config: threshold in (0, 2/3], quorum in (0, 2/3],
+/// veto threshold in [1/3, 1], voting and unstaking periods above zero (the
+/// timelock may be 0, but not with a guardian, who vetoes only during the
+/// timelock), every duration at most [`MAX_GOVERNANCE_PERIOD`], the guardian
+/// a valid address.
 pub fn validate_config(
     api: &dyn Api,
     config: DaoConfig<String>,
@@ -41,6 +41,70 @@ pub fn validate_config(
     Ok(config)
 }
 
+/// The longest voting period, timelock and unstaking period (the exit window of
+/// an upgrade) a config may set: undoing a bad config then takes at most a
+/// vote plus the longer of the two waits, never years.
+pub const MAX_GOVERNANCE_PERIOD: u64 = 90 * 86_400;
+
+/// `value` compared with `num / den`, exactly: `value × den` vs `num × 10^18`.
+fn ratio_cmp(value: Decimal, num: u128, den: u128) -> std::cmp::Ordering {
+    let lhs = Uint256::from(value.atomics()) * Uint256::from(den);
+    let rhs = Uint256::from(Decimal::one().atomics()) * Uint256::from(num);
+    lhs.cmp(&rhs)
+}
+
+/// Governance can always undo its own config: stakers holding more than two
+/// thirds of the power pass any proposal however the others vote or abstain.
+/// With a coalition of a share `f > 2/3` voting yes and everyone else voting
+/// no with veto: turnout `≥ f ≥ quorum` needs `quorum ≤ 2/3`; `no_with_veto
+/// = 1 − f < 1/3 ≤ veto_threshold` is no veto; `yes = f > 2/3 ≥ threshold`
+/// passes. (Without these bounds a passed proposal could set quorum 1, where
+/// one silent staker blocks everything, or a veto threshold of 10^-18, where
+/// one token of veto does.)
+fn check_liveness(config: &DaoConfig) -> Result<(), ContractError> {
+    use std::cmp::Ordering::{Greater, Less};
+    let locks = |field, value: Decimal, rule| {
+        Err(ContractError::LocksGovernance {
+            field,
+            value: value.to_string(),
+            rule,
+        })
+    };
+    if ratio_cmp(config.quorum, 2, 3) == Greater {
+        return locks("quorum", config.quorum, "at most 2/3");
+    }
+    if ratio_cmp(config.threshold, 2, 3) == Greater {
+        return locks("threshold", config.threshold, "at most 2/3");
+    }
+    if ratio_cmp(config.veto_threshold, 1, 3) == Less {
+        return locks("veto_threshold", config.veto_threshold, "at least 1/3");
+    }
+    for (field, period) in [
+        ("voting_period", config.voting_period),
+        ("timelock", config.timelock),
+        ("unstaking_period", config.unstaking_period),
+    ] {
+        if period > MAX_GOVERNANCE_PERIOD {
+            return Err(ContractError::LocksGovernance {
+                field,
+                value: format!("{period} s"),
+                rule: "at most 90 days (7776000 s)",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A deposit nobody can pay ends proposing for good (`propose` needs exactly
+/// the deposit, `propose_direct` none): it may not exceed the suite tokens in
+/// existence when it is set.
+pub fn check_deposit(deposit: Uint128, supply: Uint128) -> Result<(), ContractError> {
+    if deposit > supply {
+        return Err(ContractError::DepositAboveSupply { deposit, supply });
+    }
+    Ok(())
+}
+
 fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     positive_fraction("threshold", config.threshold)?;
     // `yes > 1 × votes` never holds: nothing could pass, not even a fix.
@@ -54,6 +118,7 @@ fn check_config(config: &DaoConfig) -> Result<(), ContractError> {
     validate_positive_period("voting_period", config.voting_period)?;
     validate_positive_period("unstaking_period", config.unstaking_period)?;
     validate_period("timelock", config.timelock)?;
+    check_liveness(config)?;
     // A guardian with no timelock would look like a safeguard and be none.
     if config.guardian.is_some() && config.timelock == 0 {
         return Err(ContractError::GuardianWithoutTimelock {});
@@ -173,6 +238,13 @@ pub fn update_config(
         config.guardian = None;
     }
     check_config(&config)?;
+    if config.proposal_deposit > old.proposal_deposit {
+        let token = SUITE.load(deps.storage)?.token;
+        let info: cw20::TokenInfoResponse = deps
+            .querier
+            .query_wasm_smart(&token, &token::QueryMsg::TokenInfo {})?;
+        check_deposit(config.proposal_deposit, info.total_supply)?;
+    }
     if config.voting_period > old.voting_period || config.timelock > old.timelock {
         check_unbonding_live(deps.as_ref(), &config)?;
     }

@@ -11,7 +11,7 @@ use crate::error::ContractError;
 use crate::execute::{release, token_transfer};
 use crate::proposal::{load_proposal, ExitWindow};
 use crate::reply::REPLY_EXECUTION_FAILED;
-use crate::rules::check_msgs;
+use crate::rules::{check_msgs, only_changes_guardian};
 use crate::state::{Proposal, CONFIG, DISPATCHING, PROPOSALS, RESERVED, SUITE};
 use crate::tally::Outcome;
 
@@ -177,6 +177,9 @@ pub fn veto(
             proposal_id,
             status,
         });
+    }
+    if only_changes_guardian(&env.contract.address, &proposal.msgs) {
+        return Err(ContractError::GuardianChangeNotVetoable { proposal_id });
     }
     proposal.status = ProposalStatus::Vetoed;
     let refund = settle_deposit(deps.storage, &mut proposal, Outcome::Passed)?;

@@ -6,7 +6,7 @@ use depin_interface::validation::{validate_text, MAX_DESCRIPTION_LEN, MAX_LABEL_
 
 use crate::error::ContractError;
 use crate::execute::reserve;
-use crate::rules::check_msgs;
+use crate::rules::{check_msgs, require_outside_suite};
 use crate::state::{
     Proposal, Rules, CONFIG, PROPOSALS, PROPOSAL_COUNT, STAKES, SUITE, TOTAL_STAKE,
 };
@@ -52,6 +52,7 @@ pub fn propose(
     let suite = SUITE
         .may_load(deps.storage)?
         .ok_or(ContractError::SuiteNotReady {})?;
+    require_outside_suite(&suite, &env.contract.address, &proposer, "propose")?;
     check_msgs(deps.api, &msg.msgs, &suite.token)?;
     let height = env.block.height;
     let power = STAKES

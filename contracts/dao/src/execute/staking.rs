@@ -6,6 +6,7 @@ use cw_utils::Expiration;
 
 use crate::error::ContractError;
 use crate::execute::{release, reserve, token_transfer};
+use crate::rules::require_outside_suite;
 use crate::state::{CLAIMS, CONFIG, STAKES, SUITE, TOTAL_STAKE};
 
 /// Adds `amount` (received through the suite token's `send`) to `staker`'s power.
@@ -18,6 +19,8 @@ pub fn stake(
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount {});
     }
+    let suite = SUITE.load(deps.storage)?;
+    require_outside_suite(&suite, &env.contract.address, &staker, "stake")?;
     let height = env.block.height;
     let staked = STAKES.update(
         deps.storage,
