@@ -168,6 +168,7 @@ mod escrow {
                     next_charge_id: 1,
                     ..MeteredBilling::default()
                 }),
+                fee_carry: 0,
             };
             lease_map().save(storage, id, &lease)?;
         }
