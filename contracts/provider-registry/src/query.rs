@@ -21,6 +21,7 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
         dao: config.dao,
         reward_token: config.reward_token,
         billing_escrow: config.billing_escrow,
+        former_escrows: config.former_escrows,
         stake_denom: config.stake_denom,
         min_stake: config.min_stake,
         unbonding_period: config.unbonding_period,

@@ -23,6 +23,8 @@ pub const MAX_REVENUE_DENOMS: usize = 32;
 pub const MAX_USAGE_WEIGHTS: usize = 16;
 /// Most oracles in the config.
 pub const MAX_ORACLES: usize = 32;
+/// Most former escrows the config remembers.
+pub const MAX_FORMER_ESCROWS: usize = 8;
 
 pub const NS_CONFIG: &str = "cfg";
 pub const NS_GLOBAL: &str = "glb";
@@ -57,11 +59,24 @@ pub const NAMESPACES: [&str; 14] = [
     NS_CLAIMS,
 ];
 
+impl Config {
+    /// The current escrow or a former one.
+    pub fn is_escrow(&self, addr: &Addr) -> bool {
+        self.billing_escrow.as_ref() == Some(addr) || self.former_escrows.contains(addr)
+    }
+}
+
 #[cw_serde]
 pub struct Config {
     pub dao: Addr,
     pub reward_token: Option<Addr>,
     pub billing_escrow: Option<Addr>,
+    /// Escrows the registry was configured with before `billing_escrow`
+    /// (at most [`MAX_FORMER_ESCROWS`]). Their open disputes still hold and
+    /// release stake here, and a void there may still slash: swapping the
+    /// escrow never strands a dispute. Configs saved before it start empty.
+    #[serde(default)]
+    pub former_escrows: Vec<Addr>,
     pub stake_denom: Denom,
     pub min_stake: Uint128,
     pub unbonding_period: u64,

@@ -24,11 +24,11 @@ pub struct InstantiateMsg {
     pub registry: String,
     /// Receives the protocol fee; defaults to the DAO.
     pub treasury: Option<String>,
-    /// Protocol fee in basis points (≤ 10000); `fee = ceil(amount × fee_bps / 10000)`,
-    /// rounded up on every charge, redemption and streaming settle, so splitting a
-    /// bill never lowers the fee. A metered charge keeps the rate in force when it
-    /// was reported; streaming accrual and receipt redemptions pay the rate in force
-    /// when paid.
+    /// Protocol fee in basis points (≤ 10000). A lease's fees add up to the fee of
+    /// the sum of its payments, rounded up once (`ceil(total × fee_bps / 10000)`),
+    /// however its charges, redemptions and streaming settles split it. A metered
+    /// charge keeps the rate in force when it was reported; streaming accrual and
+    /// receipt redemptions pay the rate in force when paid.
     pub fee_bps: u16,
     /// Seconds a consumer has to dispute a metered charge (≤ [`MAX_DISPUTE_WINDOW`]).
     /// Each lease keeps the window in force when it opened. On a receipts lease it

@@ -224,6 +224,9 @@ pub struct ConfigResponse {
     pub dao: Addr,
     pub reward_token: Option<Addr>,
     pub billing_escrow: Option<Addr>,
+    /// Escrows configured before `billing_escrow`: they may still open and
+    /// resolve disputes here (and slash, only a provider with an open dispute).
+    pub former_escrows: Vec<Addr>,
     pub stake_denom: Denom,
     pub min_stake: Uint128,
     pub unbonding_period: u64,

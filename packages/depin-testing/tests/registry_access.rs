@@ -62,13 +62,8 @@ fn privileged(p: &Addr) -> Vec<(ExecuteMsg, Vec<&'static str>)> {
             },
             vec!["escrow"],
         ),
-        // After the one the escrow opened above.
-        (
-            ExecuteMsg::DisputeResolved {
-                provider: p.to_string(),
-            },
-            vec!["escrow"],
-        ),
+        // While the dispute the escrow opened above holds (an escrow slashes
+        // only a provider it holds a dispute on).
         (
             ExecuteMsg::Slash {
                 provider: p.to_string(),
@@ -77,6 +72,12 @@ fn privileged(p: &Addr) -> Vec<(ExecuteMsg, Vec<&'static str>)> {
                 jail_seconds: None,
             },
             vec!["dao", "escrow"],
+        ),
+        (
+            ExecuteMsg::DisputeResolved {
+                provider: p.to_string(),
+            },
+            vec!["escrow"],
         ),
         (
             ExecuteMsg::UpdateConfig(RegistryConfigUpdate {

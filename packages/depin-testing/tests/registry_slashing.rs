@@ -89,6 +89,15 @@ fn the_escrow_slashes_up_to_max_slash_and_counts_a_lost_dispute() {
     let p = s.provider(0);
     s.register(&p, 10_000).unwrap();
     let escrow = s.escrow.clone();
+    // An escrow slashes only a provider it holds a dispute on.
+    let e = s.slash(&escrow, &p, Decimal::percent(1), None).unwrap_err();
+    assert_eq!(
+        registry_error(e),
+        ContractError::NoOpenDispute {
+            provider: p.to_string()
+        }
+    );
+    open_dispute(&mut s, &p);
     let e = s
         .slash(&escrow, &p, Decimal::percent(11), None)
         .unwrap_err();
@@ -221,7 +230,16 @@ fn stake_is_conserved_through_every_action() {
         check(&s);
         s.unbond(&a, 1_111).unwrap();
         s.bond(&b, 13).unwrap();
+        open_dispute(&mut s, &a);
         s.slash(&escrow, &a, Decimal::percent(7), None).unwrap();
+        s.registry_execute(
+            &escrow,
+            &depin_interface::registry::ExecuteMsg::DisputeResolved {
+                provider: a.to_string(),
+            },
+            &[],
+        )
+        .unwrap();
         check(&s);
         s.deregister(&c).unwrap();
         s.slash(&dao, &c, Decimal::permille(333), Some(10)).unwrap();
@@ -233,4 +251,17 @@ fn stake_is_conserved_through_every_action() {
         s.unbond(&b, 1).unwrap();
         check(&s);
     }
+}
+
+/// The escrow opens a dispute on `provider`'s charges (as `dispute` does).
+fn open_dispute(s: &mut depin_testing::Suite, provider: &cosmwasm_std::Addr) {
+    let escrow = s.escrow.clone();
+    s.registry_execute(
+        &escrow,
+        &depin_interface::registry::ExecuteMsg::DisputeOpened {
+            provider: provider.to_string(),
+        },
+        &[],
+    )
+    .unwrap();
 }

@@ -4,8 +4,10 @@
 // fails here with a sentence naming the field and nothing is uploaded.
 //
 // The rules mirror contracts/dao/src/execute/config.rs (fractions, threshold
-// < 1, periods, guardian needs a timelock, unbonding ≥ dispute window + voting
-// period + timelock, unbounded emission), contracts/provider-registry
+// < 1, governance liveness: quorum and threshold ≤ 2/3, veto threshold ≥ 1/3,
+// governance periods ≤ 90 days, deposit ≤ the initial supply; guardian needs a
+// timelock, unbonding ≥ dispute window + voting period + timelock, unbounded
+// emission), contracts/provider-registry
 // (min_stake > 0, emission ceiling, oracles, usage weights),
 // contracts/billing-escrow (fee_bps ≤ 10000, dispute window ≤ 366 days, list
 // limits), depin-interface's denom and period rules and cw20-base's token
@@ -24,6 +26,8 @@ import type {
 
 /** depin-interface's MAX_PERIOD: 10 years, the longest period any contract accepts. */
 export const MAX_PERIOD = 10 * 365 * 86_400;
+/** The DAO's MAX_GOVERNANCE_PERIOD: 90 days, the longest voting period, timelock or unstaking period. */
+export const MAX_GOVERNANCE_PERIOD = 90 * 86_400;
 /** billing-escrow's MAX_DISPUTE_WINDOW: 366 days. */
 export const MAX_DISPUTE_WINDOW = 366 * 86_400;
 export const MAX_FEE_BPS = 10_000;
@@ -212,17 +216,29 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
   const escrow = suite && c.object("suite.escrow", suite.escrow, ["fee_bps", "dispute_window", "accepted_denoms"], ["arbiters", "accept_suite_token"]);
 
   // DAO config.
+  let deposit: bigint | undefined;
   let votingPeriod: number | undefined;
   let timelock: number | undefined;
   if (cfg) {
     const threshold = c.fraction("config.threshold", cfg.threshold, true);
     if (threshold === DECIMAL_ONE) c.fail(`config.threshold is 1: "more than 100 % yes" can never pass, not even a fix; use a value below 1 (e.g. "0.5")`);
-    c.fraction("config.quorum", cfg.quorum, true);
-    c.fraction("config.veto_threshold", cfg.veto_threshold, true);
-    c.uint128("config.proposal_deposit", cfg.proposal_deposit);
+    const quorum = c.fraction("config.quorum", cfg.quorum, true);
+    const veto = c.fraction("config.veto_threshold", cfg.veto_threshold, true);
+    // Governance can always undo itself: stakers holding more than 2/3 of the
+    // power pass any proposal, however the rest vote (the DAO's check_liveness).
+    const locks = "could lock governance: stakers holding more than two thirds of the power must always be able to pass a proposal";
+    if (threshold !== undefined && threshold !== DECIMAL_ONE && 3n * threshold > 2n * DECIMAL_ONE) c.fail(`config.threshold ${cfg.threshold} ${locks}; use at most 2/3 (e.g. "0.5")`);
+    if (quorum !== undefined && 3n * quorum > 2n * DECIMAL_ONE) c.fail(`config.quorum ${cfg.quorum} ${locks}; use at most 2/3 (e.g. "0.334")`);
+    if (veto !== undefined && 3n * veto < DECIMAL_ONE) c.fail(`config.veto_threshold ${cfg.veto_threshold} ${locks}; use at least 1/3 (e.g. "0.334")`);
+    deposit = c.uint128("config.proposal_deposit", cfg.proposal_deposit);
     votingPeriod = c.period("config.voting_period", cfg.voting_period, true);
-    c.period("config.unstaking_period", cfg.unstaking_period, true);
+    const unstaking = c.period("config.unstaking_period", cfg.unstaking_period, true);
     timelock = c.period("config.timelock", cfg.timelock, false);
+    for (const [field, period] of [["voting_period", votingPeriod], ["unstaking_period", unstaking], ["timelock", timelock]] as const) {
+      if (period !== undefined && period > MAX_GOVERNANCE_PERIOD) {
+        c.fail(`config.${field} is ${period} s${days(period)}: governance must be able to undo a config within a vote and at most 90 days; use at most ${MAX_GOVERNANCE_PERIOD}`);
+      }
+    }
     if (cfg.guardian !== undefined && cfg.guardian !== null) {
       c.address("config.guardian", cfg.guardian);
       if (timelock === 0) {
@@ -260,6 +276,9 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
     });
     if (cap !== undefined && supply > cap) {
       c.fail(`suite.token.initial_balances add up to ${supply}, above suite.token.cap ${cap}`);
+    }
+    if (deposit !== undefined && deposit > supply) {
+      c.fail(`config.proposal_deposit ${deposit} is above the ${supply} tokens suite.token.initial_balances create: nobody could ever propose`);
     }
     if (token.marketing !== undefined && token.marketing !== null) {
       const m = c.object("suite.token.marketing", token.marketing, [], ["project", "description", "marketing", "logo"]);

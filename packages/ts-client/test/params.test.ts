@@ -64,6 +64,23 @@ describe("params files", () => {
     failsWith((p) => (p.suite.registry.oracles = ["wasm1notanaddress"]), /oracles\[0\] is not a bech32 address/);
   });
 
+  it("refuses values that could lock governance (the DAO's liveness rules)", () => {
+    failsWith((p) => (p.config.quorum = "1"), /config\.quorum 1 could lock governance.*at most 2\/3/);
+    failsWith((p) => (p.config.threshold = "0.67"), /config\.threshold 0\.67 could lock governance/);
+    failsWith((p) => (p.config.veto_threshold = "0.000000000000000001"), /config\.veto_threshold 0\.000000000000000001 could lock governance.*at least 1\/3/);
+    failsWith((p) => (p.config.timelock = 90 * 86_400 + 1), /config\.timelock is 7776001 s.*at most 7776000/);
+    failsWith((p) => (p.config.proposal_deposit = "1000000000000000000"), /config\.proposal_deposit 1000000000000000000 is above the \d+ tokens/);
+    for (const ok of ["0.666666666666666666", "0.5"]) {
+      const found = problems((p) => {
+        p.config.quorum = ok;
+        p.config.threshold = ok;
+        p.config.veto_threshold = "0.334";
+        p.config.timelock = 90 * 86_400;
+      });
+      assert.deepEqual(found.filter((m) => /lock governance|90 days/.test(m)), [], `quorum and threshold ${ok}`);
+    }
+  });
+
   it("refuses fractions out of range and an unreachable threshold", () => {
     failsWith((p) => (p.config.threshold = "1"), /config\.threshold is 1: .*can never pass/);
     failsWith((p) => (p.config.threshold = "0"), /config\.threshold is 0; it must be a fraction above 0/);

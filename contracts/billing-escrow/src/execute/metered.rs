@@ -235,7 +235,10 @@ pub fn resolve_dispute(
                 ),
                 jail_seconds: None,
             };
-            msgs.push(registry_execute(&config.registry, &slash)?);
+            // To the registry holding the stake (the one told at dispute time),
+            // not the one configured now: otherwise a swap frees the stake.
+            let holder = dispute.held_by.as_ref().unwrap_or(&config.registry);
+            msgs.push(registry_execute(holder, &slash)?);
         }
     }
     // Released where it was held (the registry in force when it was opened).

@@ -8,7 +8,7 @@ use depin_interface::validation::{
 use depin_interface::{UncheckedDenom, ValidationError};
 
 use crate::error::ContractError;
-use crate::state::{CONFIG, MAX_ORACLES, MAX_USAGE_WEIGHTS};
+use crate::state::{CONFIG, MAX_FORMER_ESCROWS, MAX_ORACLES, MAX_USAGE_WEIGHTS};
 
 /// Claims must mature some time after `unbond`: with 0 a provider could
 /// withdraw before any dispute or slash can reach its stake.
@@ -76,7 +76,22 @@ pub fn update_config(
         response = response.add_attribute("reward_token", token);
     }
     if let Some(escrow) = update.billing_escrow {
-        config.billing_escrow = Some(api.addr_validate(&escrow)?);
+        let escrow = api.addr_validate(&escrow)?;
+        // The escrow replaced keeps resolving the disputes it opened here.
+        if let Some(old) = config.billing_escrow.replace(escrow.clone()) {
+            if !config.former_escrows.contains(&old) {
+                config.former_escrows.push(old);
+            }
+        }
+        config.former_escrows.retain(|a| *a != escrow);
+        if config.former_escrows.len() > MAX_FORMER_ESCROWS {
+            return Err(ValidationError::TooManyEntries {
+                field: "former_escrows",
+                len: config.former_escrows.len(),
+                max: MAX_FORMER_ESCROWS,
+            }
+            .into());
+        }
         response = response.add_attribute("billing_escrow", escrow);
     }
     if let Some(min_stake) = update.min_stake {

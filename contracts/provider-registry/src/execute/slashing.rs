@@ -1,7 +1,8 @@
 //! `slash`, `unjail`, and the open-dispute count that holds stake for a slash.
 
 use cosmwasm_std::{
-    Decimal, DepsMut, Env, MessageInfo, OverflowError, OverflowOperation, Response, Uint128,
+    Addr, Decimal, DepsMut, Env, MessageInfo, OverflowError, OverflowOperation, Response, Storage,
+    Uint128,
 };
 use depin_interface::registry::ProviderStatus;
 use depin_interface::validation::{
@@ -29,7 +30,7 @@ pub fn slash(
     let config = CONFIG.load(deps.storage)?;
     let by_escrow = if info.sender == config.dao {
         false
-    } else if config.billing_escrow.as_ref() == Some(&info.sender) {
+    } else if config.is_escrow(&info.sender) {
         true
     } else {
         return Err(ContractError::Unauthorized {
@@ -50,6 +51,13 @@ pub fn slash(
     }
     let provider_addr = deps.api.addr_validate(&provider)?;
     let old = load_provider(deps.storage, &provider_addr)?;
+    // An escrow slashes only when voiding a disputed charge, before it releases
+    // the dispute's hold: a provider with no open dispute cannot be slashed by one.
+    if by_escrow && open_disputes(deps.storage, &provider_addr)? == 0 {
+        return Err(ContractError::NoOpenDispute {
+            provider: provider_addr.to_string(),
+        });
+    }
     let mut new = old.clone();
 
     let bonded_cut = old.stake.mul_floor(fraction);
@@ -137,7 +145,7 @@ pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Co
         .add_attributes(saved.attributes()))
 }
 
-/// Billing escrow only: counts one more open dispute on `provider`'s charges
+/// The billing escrow, current or former: counts one more open dispute on `provider`'s charges
 /// (`action` = `dispute_opened`) or one fewer (`dispute_resolved`). While the
 /// count is above 0, `claim` refuses to pay the provider's stake out, so a
 /// slash after a voided charge still reaches claims that matured during the
@@ -154,7 +162,8 @@ pub fn dispute(
         "dispute_resolved"
     };
     let config = CONFIG.load(deps.storage)?;
-    if config.billing_escrow.as_ref() != Some(&info.sender) {
+    // A former escrow too: its leases' disputes still hold stake here.
+    if !config.is_escrow(&info.sender) {
         return Err(ContractError::Unauthorized {
             sender: info.sender.to_string(),
             action,
@@ -181,4 +190,10 @@ pub fn dispute(
         .add_attribute("action", action)
         .add_attribute("provider", provider_addr)
         .add_attribute("open_disputes", pr.open_disputes.to_string()))
+}
+
+fn open_disputes(storage: &dyn Storage, provider: &Addr) -> Result<u32, ContractError> {
+    Ok(REWARDS
+        .may_load(storage, provider)?
+        .map_or(0, |pr| pr.open_disputes))
 }

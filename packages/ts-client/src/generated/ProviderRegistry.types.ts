@@ -190,6 +190,7 @@ export interface ConfigResponse {
   dao: Addr;
   emission_per_epoch: Uint128;
   epoch_seconds: number;
+  former_escrows: Addr[];
   genesis_time: Timestamp;
   halving_epochs: number;
   max_slash: Decimal;
