@@ -11,7 +11,6 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 BASELINE_DIR="$ROOT/target/bench-artifacts"
 
 # True when $1 is missing or any file under the other paths is newer.
@@ -38,12 +37,11 @@ if stale "$BASELINE_DIR/checksums.txt" Cargo.lock packages/cw20-base-baseline sc
 fi
 
 step "VM runner (cosmwasm-vm 2.3.5, its own lockfile)"
-cargo build --release --locked --quiet --manifest-path packages/depin-bench/vm/Cargo.toml \
-  --target-dir "$TARGET" || die "cannot build the VM runner packages/depin-bench/vm"
+ensure_vm_runner
 
-step "cargo run --release -p depin-bench"
-cargo run --release --quiet -p depin-bench -- \
-  --runner "$TARGET/release/depin-bench-vm" \
+step "cargo run -p depin-bench (the driver; gas is counted by the VM runner)"
+cargo run --quiet -p depin-bench -- \
+  --runner "$VM_RUNNER" \
   --artifacts "$ROOT/artifacts" \
   --baseline "$BASELINE_DIR/cw20-base-baseline.wasm" \
   --out "${BENCH_OUT:-$ROOT/BENCHMARKS.md}" \

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds every contract into artifacts/<crate>.wasm, lowers the wasm features
-# CosmWasm 2.x rejects, checks each artifact with cosmwasm-check 2.3.5 and 3.0.10 and writes
+# CosmWasm 2.x rejects, checks each artifact in cosmwasm-vm 2.3.5 (the static
+# check and compilation of a wasmvm 2 upload, as cosmwasm-check 2.3.5 does;
+# wasmvm 3 runs its own at every upload to wasmd v0.70) and writes
 # artifacts/checksums.txt. Installs what it needs; fails loudly on any problem
 # and removes artifacts that did not pass.
 set -euo pipefail
@@ -18,8 +20,7 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=
 
 ensure_wasm_target
 ensure_wasm_opt
-ensure_cosmwasm_check
-ensure_cosmwasm_check3
+ensure_vm_runner
 
 # Every contract by default; `scripts/build.sh <crate>...` builds only those.
 if [[ $# -gt 0 ]]; then CRATES=("$@"); else mapfile -t CRATES < <(contract_crates); fi
@@ -48,14 +49,11 @@ for crate in "${CRATES[@]}"; do
     "$raw" -o "$OUT/$crate.wasm" || die "wasm-opt failed on $crate"
 done
 
-# Both VM lines: wasmvm 2 (wasmd v0.60) and wasmvm 3 (wasmd v0.70).
-for check in "$COSMWASM_CHECK" "$COSMWASM_CHECK3"; do
-  step "$("$check" --version 2>/dev/null | head -1)"
-  if ! "$check" "$OUT"/*.wasm; then
-    rm -rf "$OUT"
-    die "an artifact failed $check; artifacts/ removed"
-  fi
-done
+step "static check + compilation in cosmwasm-vm 2.3.5 (packages/depin-bench/vm)"
+if ! "$VM_RUNNER" check "$OUT"/*.wasm; then
+  rm -rf "$OUT"
+  die "an artifact failed the VM's check; artifacts/ removed"
+fi
 
 failed=0
 for crate in "${CRATES[@]}"; do

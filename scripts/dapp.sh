@@ -8,10 +8,14 @@
 #                            the build at http://127.0.0.1:$DAPP_PORT/ (default 5180) in the background
 #   scripts/dapp.sh stop     stops that server (scripts/devnet.sh stop and scripts/localnet.sh stop call this)
 #   scripts/dapp.sh unit     tsc + the unit tests of the plain functions (vitest)
-#   scripts/dapp.sh test     unit, build, then a fresh devnet on other ports (.tools/devnet-dapp, RPC 47657),
+#   scripts/dapp.sh test     unit, build, then browser:
+#   scripts/dapp.sh browser  a fresh devnet on other ports (.tools/devnet-dapp, RPC 47657),
 #                            the suite deployed, the dApp served on 47180, the browser tests (vitest +
 #                            playwright-core + the system chromium, installed with apt-get when missing);
 #                            the node and the server are stopped afterwards
+#   scripts/dapp.sh install  what the tests need: npm ci when the lockfile changed (and the TypeScript
+#                            client's packages), Debian's chromium when missing
+#   scripts/dapp.sh unit-build   unit, then build (scripts/test.sh runs browser later, in a lane)
 #
 # Environment: DEVNET_DIR (default .tools/devnet), DAPP_PORT (5180), DEVNET_API_PORT (REST, 1317),
 # E2E_ONLY="network dao" (only those e2e files); the test devnet's ports: DAPP_TEST_RPC_PORT (47657),
@@ -111,9 +115,14 @@ ensure_chromium() {
 }
 
 cmd_test() {
-  local start=$SECONDS
   cmd_unit
   cmd_build
+  cmd_browser
+}
+
+cmd_browser() {
+  local start=$SECONDS
+  [[ -f "$PKG/dist/index.html" ]] || cmd_build
   ensure_chromium
   cd "$ROOT"
   # A devnet of its own (directory and ports), so a devnet started by scripts/deploy.sh keeps running.
@@ -134,7 +143,7 @@ cmd_test() {
   step "packages/dapp: browser tests (headless $("$CHROMIUM" --version 2>/dev/null | head -1))"
   (cd "$PKG" && DAPP_URL="http://127.0.0.1:$DAPP_PORT/" CHROMIUM="$CHROMIUM" \
     npx --no-install vitest run --config vitest.e2e.config.ts "${files[@]}") || die "the dApp's browser tests failed"
-  step "dApp tests passed in $((SECONDS - start)) s"
+  step "dApp browser tests passed in $((SECONDS - start)) s"
 }
 
 case "${1:-}" in
@@ -143,5 +152,8 @@ case "${1:-}" in
   stop) cmd_stop ;;
   unit) cmd_unit ;;
   test) cmd_test ;;
-  *) die "usage: scripts/dapp.sh build|serve|stop|unit|test" ;;
+  install) install_deps && ensure_chromium ;;
+  unit-build) cmd_unit && cmd_build ;;
+  browser) cmd_browser ;;
+  *) die "usage: scripts/dapp.sh build|serve|stop|unit|test|install|unit-build|browser" ;;
 esac

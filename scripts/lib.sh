@@ -2,9 +2,6 @@
 # shellcheck shell=bash
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-COSMWASM_CHECK_VERSION="2.3.5"
-# The wasmvm 3 line (wasmd v0.70): its own install root, beside the 2.x one.
-COSMWASM_CHECK3_VERSION="3.0.10"
 WASM_TARGET="wasm32-unknown-unknown"
 
 die() {
@@ -36,27 +33,14 @@ ensure_wasm_opt() {
   "$WASM_OPT" --version >/dev/null 2>&1 || die "wasm-opt does not run"
 }
 
-# cosmwasm-check at the version matching the cosmwasm 2.x VM line.
-ensure_cosmwasm_check() {
-  COSMWASM_CHECK="$(command -v cosmwasm-check || true)"
-  if [[ -z "$COSMWASM_CHECK" ]] || ! "$COSMWASM_CHECK" --version 2>/dev/null | grep -q "$COSMWASM_CHECK_VERSION"; then
-    step "installing cosmwasm-check $COSMWASM_CHECK_VERSION (cargo install --locked; takes ~10 minutes once)"
-    cargo install cosmwasm-check --version "$COSMWASM_CHECK_VERSION" --locked --quiet \
-      || die "cannot install cosmwasm-check $COSMWASM_CHECK_VERSION"
-    COSMWASM_CHECK="$(command -v cosmwasm-check || echo "${CARGO_HOME:-$HOME/.cargo}/bin/cosmwasm-check")"
-  fi
-}
-
-# cosmwasm-check of the cosmwasm 3.x VM line (wasmvm 3, wasmd v0.70), installed
-# under ~/.cache/depin so it does not replace the 2.x one on the PATH.
-ensure_cosmwasm_check3() {
-  local root="${XDG_CACHE_HOME:-$HOME/.cache}/depin/cosmwasm-check-$COSMWASM_CHECK3_VERSION"
-  COSMWASM_CHECK3="$root/bin/cosmwasm-check"
-  if [[ ! -x "$COSMWASM_CHECK3" ]] || ! "$COSMWASM_CHECK3" --version 2>/dev/null | grep -q "$COSMWASM_CHECK3_VERSION"; then
-    step "installing cosmwasm-check $COSMWASM_CHECK3_VERSION (cargo install --locked --root $root; takes ~10 minutes once)"
-    cargo install cosmwasm-check --version "$COSMWASM_CHECK3_VERSION" --locked --quiet --root "$root" \
-      || die "cannot install cosmwasm-check $COSMWASM_CHECK3_VERSION"
-  fi
+# The VM runner of packages/depin-bench/vm (cosmwasm-vm 2.3.5, its own lockfile and
+# target dir): the gas benchmark runs the contracts in it, and `depin-bench-vm check`
+# runs the static check and compilation a wasmvm 2 chain runs at upload (what
+# cosmwasm-check 2.3.5 runs). wasmvm 3's check runs at every upload to wasmd v0.70.
+ensure_vm_runner() {
+  VM_RUNNER="$ROOT/target/vm/release/depin-bench-vm"
+  cargo build --release --locked --quiet --manifest-path "$ROOT/packages/depin-bench/vm/Cargo.toml" \
+    --target-dir "$ROOT/target/vm" || die "cannot build the VM runner packages/depin-bench/vm"
 }
 
 # The latest block height a CometBFT RPC endpoint reports (empty when it does not answer).

@@ -1,82 +1,185 @@
 #!/usr/bin/env bash
-# The one test command: formatting, lints, every Rust test, the wasm build
-# with cosmwasm-check, schema freshness, the gas benchmark, the TypeScript
-# client's checks, the end-to-end tests on fresh local wasmd chains of both
-# lines, v0.70.3 and v0.60.8 (built once from Go modules and cached), which are
-# stopped afterwards, the provider agent end to end with faults on its own
-# devnet, a short load with a validator fault and code pinning on a fresh
-# four-validator localnet, and the web dApp's unit and browser tests
-# on another fresh chain. It writes nothing tracked: its reports go to .tools/reports.
-# Fails on the first failure.
+# The one test command (CI runs it through .ci/run): formatting, lints, every
+# Rust test, the wasm build with the VM's static check, schema freshness, the
+# gas benchmark, the TypeScript client's checks, the dApp's unit tests, then on
+# real chains: the end-to-end tests on fresh wasmd v0.70.3 and v0.60.8 devnets,
+# the provider agent end to end with faults, a short load with a validator
+# fault and code pinning on a four-validator localnet, and the dApp's browser
+# tests. Every chain is fresh, on ports of its own, and stopped afterwards.
+#
+# Where the time goes: the two wasmd builds (Go, ~10 min each on a fresh
+# machine, then cached in ~/.cache/depin/wasmd) run in the background from the
+# start; the chain stages mostly wait for blocks, so they run in two lanes side
+# by side. Each stage's output is printed whole when it ends, and a table of
+# every stage's duration closes the run (also in .tools/reports/stages.tsv).
+# It writes nothing tracked: its reports go to .tools/reports. A failing stage
+# fails the run; stages not yet started are then skipped.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-for component in rustfmt clippy; do
-  if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
-    step "installing rust component $component"
-    rustup component add "$component" >/dev/null || die "cannot install rust component $component"
-  fi
-done
-
-step "cargo fmt --check"
-cargo fmt --all --check || die "code is not formatted (run cargo fmt --all)"
-
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --workspace --all-targets --quiet -- -D warnings || die "clippy found problems"
-
-step "cargo test --workspace"
-cargo test --workspace || die "tests failed"
-
-step "wasm build + cosmwasm-check"
-"$ROOT/scripts/build.sh" || die "wasm build failed"
-
-step "schema freshness"
-"$ROOT/scripts/schema.sh" --check || die "schema/ is stale"
-
-# Reports go under .tools/reports, so a clean checkout stays clean; their
-# own commands (scripts/bench.sh, scripts/e2e.sh) rewrite the committed ones.
+# Reports go under .tools/reports, so a clean checkout stays clean; their own
+# commands (scripts/bench.sh, scripts/e2e.sh) rewrite the committed ones.
 REPORTS="$ROOT/.tools/reports"
-mkdir -p "$REPORTS"
+LOGS="$REPORTS/logs"
+STAGES="$REPORTS/stages.tsv"
+FAILED="$REPORTS/.failed"
+RUN_START=$(date +%s)
+rm -rf "$LOGS" "$FAILED"
+mkdir -p "$LOGS"
+printf 'stage\tstarted_s\tseconds\tresult\n' >"$STAGES"
 
-step "gas benchmark on the built wasm (fails if any cost grows > 10 % with the network)"
-BENCH_OUT="$REPORTS/BENCHMARKS.md" "$ROOT/scripts/bench.sh" || die "the gas benchmark failed"
-# VM gas is deterministic for given artifacts (their bytes are reproducible):
-# the committed figures must be the ones of this code.
-diff -u BENCHMARKS.md "$REPORTS/BENCHMARKS.md" \
-  || die "BENCHMARKS.md is stale: run scripts/bench.sh and commit it"
+record() { # <name> <start epoch> <result>
+  local now
+  now=$(date +%s)
+  printf '%s\t%d\t%d\t%s\n' "$1" $(($2 - RUN_START)) $((now - $2)) "$3" >>"$STAGES"
+}
 
-step "TypeScript client: codegen freshness, tsc, receipt vectors"
-"$ROOT/scripts/ts-client.sh" || die "the TypeScript client checks failed"
+# A stage in the foreground: its output goes straight to the terminal.
+stage() { # <name> <command...>
+  local name=$1 start rc=0
+  shift
+  [[ -f "$FAILED" ]] && { record "$name" "$(date +%s)" skipped; return 1; }
+  step "$name"
+  start=$(date +%s)
+  "$@" || rc=$?
+  if ((rc)); then
+    record "$name" "$start" FAILED
+    touch "$FAILED"
+    die "stage failed: $name"
+  fi
+  record "$name" "$start" passed
+}
 
-# On-chain gas depends on block times (accrual, maturity), so CHAIN_GAS.md is
-# not compared: scripts/e2e.sh rewrites it; the figures of this run are in .tools/reports.
-step "end-to-end on a fresh wasmd v0.70.3 devnet (deploy + demo + e2e tests)"
-# Its own node directory and ports, so a devnet started by scripts/deploy.sh keeps running.
-DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=36657 DEVNET_P2P_PORT=36656 \
-  DEVNET_GRPC_PORT=39090 DEVNET_API_PORT=31317 DAPP_PORT=35180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS.md" \
-  "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed on wasmd v0.70.3"
+# A stage in a lane (background): its output goes to logs/<id>.log and is
+# printed whole when it ends, so two lanes never interleave their lines.
+lane_stage() { # <id> <name> <command...>
+  local id=$1 name=$2 start rc=0 log="$LOGS/$1.log"
+  shift 2
+  [[ -f "$FAILED" ]] && { record "$name" "$(date +%s)" skipped; return 1; }
+  echo "==> started: $name (${log#"$ROOT"/})"
+  start=$(date +%s)
+  "$@" >"$log" 2>&1 </dev/null || rc=$?
+  {
+    flock 8
+    if ((rc)); then echo "==> FAILED after $(($(date +%s) - start)) s: $name"; else echo "==> passed in $(($(date +%s) - start)) s: $name"; fi
+    sed 's/^/    | /' "$log"
+  } 8>"$LOGS/.print.lock"
+  if ((rc)); then
+    record "$name" "$start" FAILED
+    touch "$FAILED"
+    return 1
+  fi
+  record "$name" "$start" passed
+}
 
-step "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)"
-WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=37657 DEVNET_P2P_PORT=37656 \
-  DEVNET_GRPC_PORT=39190 DEVNET_API_PORT=31417 DAPP_PORT=35280 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
-  "$ROOT/scripts/e2e.sh" || die "the end-to-end tests failed on wasmd v0.60.8"
+summary() {
+  local total=$(($(date +%s) - RUN_START))
+  echo
+  echo "Stages (started at, duration; lanes overlap, so durations add up to more than the run):"
+  tail -n +2 "$STAGES" | sort -t$'\t' -k2,2n | while IFS=$'\t' read -r name started seconds result; do
+    printf '  %5s  %6s  %-8s %s\n' "$(printf '%d:%02d' $((started / 60)) $((started % 60)))" \
+      "$(printf '%d:%02d' $((seconds / 60)) $((seconds % 60)))" "$result" "$name"
+  done
+  printf 'Total: %d min %02d s\n' $((total / 60)) $((total % 60))
+}
+# Background stages still running when the run ends (a failure) are stopped with
+# their children, so their traps stop the chains they started.
+kill_tree() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill -TERM "$1" 2>/dev/null || true
+}
+on_exit() {
+  local pid
+  for pid in $(jobs -p); do kill_tree "$pid"; done
+  summary
+}
+trap on_exit EXIT
 
-step "provider agent: end to end with faults on a fresh devnet (scripts/agent.sh e2e)"
-# Its own devnet (.tools/devnet-agent, RPC 38657): authz + fee grant, the three lease kinds,
-# node restart, a second sender on the agent's key, SIGKILL, a close during a pending report,
-# low gas and a jail, each followed by on-chain assertions.
-"$ROOT/scripts/agent.sh" e2e || die "the provider agent's end-to-end test failed"
+# ---------------------------------------------------------------- background from the start
+# wasmd v0.70.3 (every chain stage) then v0.60.8 (the second e2e), nice'd so the
+# foreground builds come first. A cached binary takes a second.
+wasmd_builds() {
+  lane_stage wasmd-v0.70.3 "wasmd v0.70.3 (built from Go modules once, then cached)" scripts/wasmd.sh || return 1
+  WASMD_VERSION=v0.60.8 lane_stage wasmd-v0.60.8 "wasmd v0.60.8 (built from Go modules once, then cached)" scripts/wasmd.sh
+}
+wasmd_builds &
+WASMD_BUILDS=$!
 
-step "four-validator localnet: deploy from a params file, ~700 transactions over every node, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting checked"
-# Its own directory and ports, so a localnet started by hand keeps running. The full
-# load (2,000 providers, 1,000 leases) is scripts/load.sh; its figures are LOAD.md.
-LOCALNET_DIR="$ROOT/.tools/localnet-test" LOCALNET_PORT_BASE=57656 LOCALNET_DAPP_PORT=35480 \
-  "$ROOT/scripts/load.sh" --fresh --providers 100 --leases 50 --stakers 10 --fault --pin --pin-sample 50 \
-  --out "$REPORTS/LOAD-short.md" || die "the short load run on the localnet failed"
+# Packages (network-bound): the TypeScript client's, the dApp's and wasm-opt's from
+# npm, and Debian's chromium for the browser tests.
+npm_packages() {
+  scripts/ts-client.sh install && scripts/dapp.sh install && (ensure_wasm_opt)
+}
+lane_stage packages "npm ci (TypeScript client, dApp, binaryen wasm-opt; from their lockfiles), chromium (apt-get)" npm_packages &
+NPM=$!
 
-step "web dApp: unit tests, then every user journey in headless Chromium on a fresh devnet"
-# Its own node directory and ports (.tools/devnet-dapp, RPC 47657, dApp on 47180).
-"$ROOT/scripts/dapp.sh" test || die "the dApp tests failed"
+# ---------------------------------------------------------------- foreground: Rust, wasm, TypeScript
+ensure_rust_components() {
+  local component
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" || rustup component add "$component" >/dev/null || return 1
+  done
+  ensure_wasm_target
+}
+stage "rust components (rustfmt, clippy, wasm32 target)" ensure_rust_components
+stage "cargo fmt --check" cargo fmt --all --check
+stage "cargo clippy --all-targets -- -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
+stage "cargo test --workspace" cargo test --workspace --quiet
+wait "$NPM" || die "stage failed: packages"
+stage "wasm build + static check in cosmwasm-vm 2.3.5 (scripts/build.sh)" scripts/build.sh
+stage "schema freshness" scripts/schema.sh --check
 
+bench() {
+  BENCH_OUT="$REPORTS/BENCHMARKS.md" scripts/bench.sh || return 1
+  # VM gas is deterministic for given artifacts (their bytes are reproducible):
+  # the committed figures must be the ones of this code.
+  diff -u BENCHMARKS.md "$REPORTS/BENCHMARKS.md" || die "BENCHMARKS.md is stale: run scripts/bench.sh and commit it"
+}
+stage "gas benchmark on the built wasm (fails if any cost grows > 10 % with the network, or BENCHMARKS.md is stale)" bench
+stage "TypeScript client: codegen freshness, tsc, unit tests" scripts/ts-client.sh
+stage "web dApp: tsc, unit tests, vite build" scripts/dapp.sh unit-build
+stage "provider agent: debug build for its e2e" cargo build --locked --quiet -p depin-provider-agent --bins
+
+# ---------------------------------------------------------------- chain stages, two lanes
+# Each stage has its own node directory and ports, so nothing here touches a
+# devnet or localnet started by hand. On-chain gas depends on block times, so
+# CHAIN_GAS.md is not compared: scripts/e2e.sh rewrites it; this run's figures
+# are in .tools/reports.
+# (Waits while the background build holds the version's lock, then finds the binary.)
+stage "wasmd v0.70.3 ready (waits for the background build)" scripts/wasmd.sh
+
+lane_v070() {
+  DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=36657 DEVNET_P2P_PORT=36656 \
+    DEVNET_GRPC_PORT=39090 DEVNET_API_PORT=31317 DAPP_PORT=35180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS.md" \
+    lane_stage e2e-v0.70.3 "end-to-end on a fresh wasmd v0.70.3 devnet (deploy + demo + e2e tests)" scripts/e2e.sh || return 1
+  # Its own devnet (.tools/devnet-agent, RPC 38657): authz + fee grant, the three lease kinds,
+  # node restart, a second sender on the agent's key, SIGKILL, a close during a pending report,
+  # low gas and a jail, each followed by on-chain assertions.
+  lane_stage agent-e2e "provider agent: end to end with faults on a fresh devnet (scripts/agent.sh e2e)" scripts/agent.sh e2e || return 1
+  # Its own devnet (.tools/devnet-dapp, RPC 47657, dApp on 47180).
+  lane_stage dapp-browser "web dApp: every user journey in headless Chromium on a fresh devnet" scripts/dapp.sh browser
+}
+
+lane_localnet_v060() {
+  # Its own directory and ports, so a localnet started by hand keeps running. The full
+  # load (2,000 providers, 1,000 leases) is scripts/load.sh; its figures are LOAD.md.
+  LOCALNET_DIR="$ROOT/.tools/localnet-test" LOCALNET_PORT_BASE=57656 LOCALNET_DAPP_PORT=35480 \
+    lane_stage load-short "four-validator localnet: deploy from a params file, ~700 transactions over every node, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting checked" \
+    scripts/load.sh --fresh --providers 100 --leases 50 --stakers 10 --fault --pin --pin-sample 50 --out "$REPORTS/LOAD-short.md" || return 1
+  WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=37657 DEVNET_P2P_PORT=37656 \
+    DEVNET_GRPC_PORT=39190 DEVNET_API_PORT=31417 DAPP_PORT=35280 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
+    lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)" scripts/e2e.sh
+}
+
+lane_v070 &
+LANE_A=$!
+lane_localnet_v060 &
+LANE_B=$!
+rc=0
+wait "$LANE_A" || rc=1
+wait "$LANE_B" || rc=1
+wait "$WASMD_BUILDS" || rc=1
+((rc == 0)) || die "a chain stage failed (its log is printed above; every log is in ${LOGS#"$ROOT"/})"
 step "all checks passed"

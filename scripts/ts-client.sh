@@ -6,7 +6,9 @@
 # runner; the receipt signer against the Rust test vectors).
 #
 #   scripts/ts-client.sh          all of the above
-#   scripts/ts-client.sh build    npm ci when needed + tsc into packages/ts-client/dist (for scripts/deploy.sh)
+#   scripts/ts-client.sh build    npm ci when needed + tsc into packages/ts-client/dist (for scripts/deploy.sh;
+#                                 skipped while dist/ is newer than its sources)
+#   scripts/ts-client.sh install  npm ci when needed, nothing else
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PKG="$ROOT/packages/ts-client"
@@ -21,8 +23,16 @@ if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$lock_sum" ]]; then
   echo "$lock_sum" >"$stamp"
 fi
 
+[[ "${1:-}" == "install" ]] && exit 0
+# dist/ is fresh while nothing it is built from changed: scripts that run side by
+# side (scripts/test.sh's lanes) then never rewrite it under each other.
+built="dist/.built"
 if [[ "${1:-}" == "build" ]]; then
+  if [[ -f "$built" && -z "$(find src e2e scripts test tsconfig.json package-lock.json -newer "$built" -print -quit)" ]]; then
+    exit 0
+  fi
   npx --no-install tsc -p tsconfig.json || die "tsc found type errors in packages/ts-client"
+  touch "$built"
   exit 0
 fi
 
@@ -37,6 +47,7 @@ fi
 step "packages/ts-client: tsc (typecheck and build)"
 rm -rf dist
 npx --no-install tsc -p tsconfig.json || die "tsc found type errors in packages/ts-client"
+touch "$built"
 
 step "packages/ts-client: node --test"
 node --test --test-reporter=tap dist/test/*.test.js || die "packages/ts-client tests failed"

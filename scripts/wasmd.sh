@@ -57,6 +57,20 @@ if binary_ok; then
   exit 0
 fi
 
+# One build per version at a time: a second caller (scripts/test.sh builds in the
+# background while other stages start) waits for the first, then finds the binary.
+mkdir -p "$WASMD_CACHE"
+exec 9>"$WASMD_CACHE/build-$WASMD_VERSION.lock"
+if ! flock -n 9; then
+  echo "==> wasmd $WASMD_VERSION: another build is under way; waiting for it" >&2
+  flock 9 || die "cannot lock $WASMD_CACHE/build-$WASMD_VERSION.lock"
+fi
+if binary_ok; then
+  echo "==> wasmd $WASMD_VERSION cached" >&2
+  echo "$WASMD"
+  exit 0
+fi
+
 command -v go >/dev/null || die "go is required to build wasmd $WASMD_VERSION"
 command -v gcc >/dev/null || command -v cc >/dev/null || die "a C compiler is required (cgo links libwasmvm)"
 # The machine's Go is newer than wasmd's toolchain line; never fetch another.

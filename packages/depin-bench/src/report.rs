@@ -174,7 +174,7 @@ impl Report<'_> {
         };
         let size = |name: &str| self.codes.iter().find(|c| c.name == name).map(|c| c.size);
         let _ = writeln!(w, "\n## Reward token against cw20-base 2.0.0\n");
-        let _ = writeln!(w, "cw20-base 2.0.0 from crates.io, built by the same pipeline (`scripts/build.sh`: cargo release build, the same `wasm-opt` flags, cosmwasm-check), given the same messages and state (N = {}). Target: ratio at most 1.00. The reward token runs cw20-base's own functions behind its entry points (which add its cw2 name and a forward-only `migrate`), so the two differ only by that thin wrapper.\n", num(n));
+        let _ = writeln!(w, "cw20-base 2.0.0 from crates.io, built by the same pipeline (`scripts/build.sh`: cargo release build, the same `wasm-opt` flags, the VM's static check), given the same messages and state (N = {}). Target: ratio at most 1.00. The reward token runs cw20-base's own functions behind its entry points (which add its cw2 name and a forward-only `migrate`), so the two differ only by that thin wrapper.\n", num(n));
         let _ = writeln!(w, "| operation | reward token SDK gas | cw20-base SDK gas | ratio | reward token VM gas | cw20-base VM gas | VM gas ratio |\n|---|---:|---:|---:|---:|---:|---:|");
         for op in ["transfer", "send", "mint"] {
             if let (Some(ours), Some(base)) = (find(TOKEN, op), find(BASELINE, op)) {

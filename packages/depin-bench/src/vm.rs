@@ -116,7 +116,7 @@ impl Vm {
         self.read_reply()
     }
 
-    /// Checks (as cosmwasm-check does), compiles and pins a wasm file.
+    /// Checks (as a wasmvm 2 upload and cosmwasm-check 2.3.5 do), compiles and pins a wasm file.
     pub fn load(&mut self, name: &str, path: &Path) -> Result<Code> {
         let path = path
             .canonicalize()

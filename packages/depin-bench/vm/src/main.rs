@@ -52,6 +52,33 @@ enum Request {
     },
 }
 
+/// `depin-bench-vm check <file.wasm>...`: the static check and compilation a
+/// wasmvm 2 chain runs at upload (what `cosmwasm-check` 2.3.5 runs), one line
+/// per file; fails if any file fails.
+fn check(paths: &[String]) -> Result<()> {
+    anyhow::ensure!(
+        !paths.is_empty(),
+        "usage: depin-bench-vm check <file.wasm>..."
+    );
+    let mut vm = vm::Vm::new("wasm")?;
+    let mut failed = 0;
+    for path in paths {
+        match vm.load(path.as_ref()) {
+            Ok((_, size)) => println!("{path}: pass ({VM_VERSION}, {size} bytes)"),
+            Err(e) => {
+                println!("{path}: FAIL: {e:#}");
+                failed += 1;
+            }
+        }
+    }
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} of {} files failed the {VM_VERSION} check",
+        paths.len()
+    );
+    Ok(())
+}
+
 fn handle(vm: &mut vm::Vm, request: Request) -> Result<Value> {
     Ok(match request {
         Request::Load { path } => {
@@ -83,9 +110,11 @@ fn handle(vm: &mut vm::Vm, request: Request) -> Result<Value> {
 }
 
 fn main() -> Result<()> {
-    let prefix = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "wasm".to_string());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("check") {
+        return check(&args[1..]);
+    }
+    let prefix = args.first().cloned().unwrap_or_else(|| "wasm".to_string());
     let mut vm = vm::Vm::new(Box::leak(prefix.into_boxed_str()))?;
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout().lock();
