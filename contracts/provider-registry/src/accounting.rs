@@ -12,8 +12,8 @@ use depin_interface::registry::ProviderStatus;
 use crate::error::ContractError;
 use crate::rewards::{stake_reward, usage_reward, Accumulator, Schedule};
 use crate::state::{
-    providers, same_index_keys, Config, Global, Provider, ProviderRewards, CLAIMS, GLOBAL,
-    MAX_CLAIMS, PROVIDER_RECORDS, REWARDS, USAGE_TOTALS,
+    load_rewards, providers, same_index_keys, Config, Global, Provider, ProviderRewards, CLAIMS,
+    GLOBAL, MAX_CLAIMS, PROVIDER_RECORDS, REWARDS, USAGE_TOTALS,
 };
 
 pub fn schedule(config: &Config) -> Schedule {
@@ -210,7 +210,7 @@ pub fn save_provider(
     mut new: Provider,
 ) -> Result<SavedProvider, ContractError> {
     let mut global = GLOBAL.load(storage)?;
-    let mut pr = REWARDS.may_load(storage, addr)?.unwrap_or_default();
+    let mut pr = load_rewards(storage, addr)?.unwrap_or_default();
     let before = old.map(Provider::active_stake).unwrap_or_default();
     let rewards_forfeited = accrue_or_forfeit(
         storage,

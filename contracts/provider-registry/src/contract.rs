@@ -128,11 +128,12 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 /// or equal version.
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
-    Ok(depin_interface::migration::migrate(
-        deps.storage,
-        CONTRACT_NAME,
-        CONTRACT_VERSION,
-    )?)
+    let response =
+        depin_interface::migration::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    // Releases before 0.2.0 may hold the pre-hardening reward layout: the one
+    // `Global` is rewritten now, provider records when read (`load_rewards`).
+    let converted = crate::state::migrate_global(deps.storage)?;
+    Ok(response.add_attribute("global_layout_converted", converted.to_string()))
 }
 
 /// The stake paid with a native-funds message (`must_pay` in the stake

@@ -12,7 +12,7 @@ use depin_interface::registry::{
 
 use crate::accounting::{accrue_or_forfeit, advance_global, current_epoch, effective_status};
 use crate::state::{
-    providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION, REWARDS,
+    load_rewards, providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION,
 };
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
@@ -59,7 +59,7 @@ fn pending(
     provider: &Provider,
 ) -> StdResult<(Uint128, u32)> {
     let mut global = global.clone();
-    let mut pr = REWARDS.may_load(deps.storage, addr)?.unwrap_or_default();
+    let mut pr = load_rewards(deps.storage, addr)?.unwrap_or_default();
     accrue_or_forfeit(
         deps.storage,
         config,

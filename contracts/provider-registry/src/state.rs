@@ -3,7 +3,7 @@
 //! `pub` so a benchmark harness can seed state directly.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128, Uint256};
+use cosmwasm_std::{Addr, Decimal, Decimal256, StdResult, Storage, Timestamp, Uint128, Uint256};
 use cw_controllers::Claim;
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use depin_interface::registry::{
@@ -236,8 +236,90 @@ pub const CONFIG: Item<Config> = Item::new(NS_CONFIG);
 pub const GLOBAL: Item<Global> = Item::new(NS_GLOBAL);
 pub const REPUTATION: Map<&Addr, Reputation> = Map::new(NS_REPUTATION);
 pub const REWARDS: Map<&Addr, ProviderRewards> = Map::new(NS_REWARDS);
+/// The same records in the layout of releases before 0.2.0 (read only).
+const LEGACY_REWARDS: Map<&Addr, LegacyProviderRewards> = Map::new(NS_REWARDS);
+const LEGACY_GLOBAL: Item<LegacyGlobal> = Item::new(NS_GLOBAL);
 /// Total weighted fees recorded per epoch (the usage part's denominator).
 pub const USAGE_TOTALS: Map<u64, Uint128> = Map::new(NS_USAGE_TOTALS);
 /// Pending unbonding claims per provider, at most [`MAX_CLAIMS`] each. Kept
 /// here rather than in `cw_controllers::Claims` so `slash` can cut them.
 pub const CLAIMS: Map<&Addr, Vec<Claim>> = Map::new(NS_CLAIMS);
+
+// ------------------------------------------------------------------ earlier layouts
+//
+// Releases before 0.2.0 kept the stake-reward accumulator as a `Decimal256`
+// (18 decimals) with no carry, and per-provider records without `fraction`
+// and `open_disputes`. A record tells its layout by its fields (both layouts
+// deny unknown fields, so each parses as exactly one), never by the cw2
+// version: the hardened layout shipped at 0.1.0 too. `migrate` converts the
+// one `Global`; provider records, one per provider, are converted when read
+// (a migration looping over every provider could exceed the block gas).
+
+/// `Global` before 0.2.0.
+#[cw_serde]
+struct LegacyGlobal {
+    reward_per_stake: Decimal256,
+    last_update: Timestamp,
+    total_active_stake: Uint128,
+    total_stake: Uint128,
+    total_unbonding: Uint128,
+    providers: u64,
+    active_providers: u64,
+    rewards_minted: Uint128,
+}
+
+/// `ProviderRewards` before 0.2.0.
+#[cw_serde]
+struct LegacyProviderRewards {
+    index: Decimal256,
+    accrued: Uint128,
+    usage_epoch: u64,
+    usage_weight: Uint128,
+}
+
+/// A `Decimal256` accumulator value (tokens per staked token, 18 decimals)
+/// on the current scale (× 10^38, `rewards::SCALE`): its atomics × 10^20, exact.
+fn legacy_index(value: Decimal256) -> StdResult<Uint256> {
+    Ok(value.atomics().checked_mul(Uint256::from(10u128.pow(20)))?)
+}
+
+/// A provider's reward record, in whichever layout it was saved.
+pub fn load_rewards(storage: &dyn Storage, provider: &Addr) -> StdResult<Option<ProviderRewards>> {
+    match REWARDS.may_load(storage, provider) {
+        Ok(record) => Ok(record),
+        Err(current) => match LEGACY_REWARDS.may_load(storage, provider) {
+            Ok(Some(old)) => Ok(Some(ProviderRewards {
+                index: legacy_index(old.index)?,
+                fraction: Uint128::zero(),
+                accrued: old.accrued,
+                usage_epoch: old.usage_epoch,
+                usage_weight: old.usage_weight,
+                open_disputes: 0,
+            })),
+            _ => Err(current),
+        },
+    }
+}
+
+/// Rewrites a `Global` saved before 0.2.0 in the current layout; true if it did.
+pub fn migrate_global(storage: &mut dyn Storage) -> StdResult<bool> {
+    if GLOBAL.load(storage).is_ok() {
+        return Ok(false);
+    }
+    let old = LEGACY_GLOBAL.load(storage)?;
+    GLOBAL.save(
+        storage,
+        &Global {
+            reward_per_stake: legacy_index(old.reward_per_stake)?,
+            reward_carry: Uint256::zero(),
+            last_update: old.last_update,
+            total_active_stake: old.total_active_stake,
+            total_stake: old.total_stake,
+            total_unbonding: old.total_unbonding,
+            providers: old.providers,
+            active_providers: old.active_providers,
+            rewards_minted: old.rewards_minted,
+        },
+    )?;
+    Ok(true)
+}

@@ -13,7 +13,8 @@ use crate::accounting::{
 use crate::error::ContractError;
 use crate::rewards::weighted_fees;
 use crate::state::{
-    CONFIG, GLOBAL, MAX_REVENUE_DENOMS, MAX_REVENUE_ENTRIES, REPUTATION, REWARDS, USAGE_TOTALS,
+    load_rewards, CONFIG, GLOBAL, MAX_REVENUE_DENOMS, MAX_REVENUE_ENTRIES, REPUTATION, REWARDS,
+    USAGE_TOTALS,
 };
 
 /// Billing escrow only. Reputation (units, gross revenue per denom, leases
@@ -77,9 +78,7 @@ pub fn record_usage(
     let mut response = Response::new();
     if counted {
         let mut global = GLOBAL.load(deps.storage)?;
-        let mut pr = REWARDS
-            .may_load(deps.storage, &provider_addr)?
-            .unwrap_or_default();
+        let mut pr = load_rewards(deps.storage, &provider_addr)?.unwrap_or_default();
         // Converts an ended usage epoch; afterwards any weight left is this epoch's.
         let forfeited = accrue_or_forfeit(
             deps.storage,
@@ -129,9 +128,7 @@ pub fn claim_rewards(
     let record = load_provider(deps.storage, &info.sender)?;
     let mut global = GLOBAL.load(deps.storage)?;
     advance_global(&config, &mut global, env.block.time)?;
-    let mut pr = REWARDS
-        .may_load(deps.storage, &info.sender)?
-        .unwrap_or_default();
+    let mut pr = load_rewards(deps.storage, &info.sender)?.unwrap_or_default();
     accrue_rewards(
         deps.storage,
         &config,

@@ -11,7 +11,7 @@ use depin_interface::validation::{
 
 use crate::accounting::{load_provider, save_provider};
 use crate::error::ContractError;
-use crate::state::{CLAIMS, CONFIG, REPUTATION, REWARDS};
+use crate::state::{load_rewards, CLAIMS, CONFIG, REPUTATION, REWARDS};
 
 /// Cuts the provider's bonded stake and each pending claim by `fraction`,
 /// each cut rounded down (`floor(amount × fraction)`), and sends exactly the
@@ -171,9 +171,7 @@ pub fn dispute(
     }
     let provider_addr = deps.api.addr_validate(&provider)?;
     load_provider(deps.storage, &provider_addr)?;
-    let mut pr = REWARDS
-        .may_load(deps.storage, &provider_addr)?
-        .unwrap_or_default();
+    let mut pr = load_rewards(deps.storage, &provider_addr)?.unwrap_or_default();
     pr.open_disputes = if opened {
         pr.open_disputes
             .checked_add(1)
@@ -193,7 +191,5 @@ pub fn dispute(
 }
 
 fn open_disputes(storage: &dyn Storage, provider: &Addr) -> Result<u32, ContractError> {
-    Ok(REWARDS
-        .may_load(storage, provider)?
-        .map_or(0, |pr| pr.open_disputes))
+    Ok(load_rewards(storage, provider)?.map_or(0, |pr| pr.open_disputes))
 }

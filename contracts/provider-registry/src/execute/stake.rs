@@ -9,7 +9,7 @@ use depin_interface::Denom;
 use super::provider;
 use crate::accounting::{add_claim, load_provider, save_provider};
 use crate::error::ContractError;
-use crate::state::{CLAIMS, CONFIG, REWARDS};
+use crate::state::{load_rewards, CLAIMS, CONFIG};
 
 /// The cw20 hook: only the configured stake token may call it, and only with
 /// a non-zero amount; the wrapped message then registers or bonds.
@@ -100,9 +100,7 @@ pub fn unbond(
 /// billing escrow resolves it.
 pub fn claim(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let open_disputes = REWARDS
-        .may_load(deps.storage, &info.sender)?
-        .map_or(0, |pr| pr.open_disputes);
+    let open_disputes = load_rewards(deps.storage, &info.sender)?.map_or(0, |pr| pr.open_disputes);
     if open_disputes > 0 {
         return Err(ContractError::StakeHeldByDisputes { open_disputes });
     }

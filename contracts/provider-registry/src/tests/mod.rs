@@ -3,6 +3,7 @@
 //! setup here, one file per area.
 
 mod config;
+mod migrate;
 mod rewards;
 mod slashing;
 mod stake;
