@@ -1,6 +1,7 @@
 //! The lease billing: what is due now, streaming accrual, and applying a settle.
 //! Everything here costs O(1) storage reads per lease, plus one per dispute
-//! whose charge matured since the previous settle.
+//! whose charge matured since the previous settle, at most
+//! [`MAX_DISPUTES_PER_SETTLE`].
 
 use cosmwasm_std::{Order, StdResult, Storage, Timestamp, Uint128};
 use cw_storage_plus::Bound;
@@ -22,6 +23,12 @@ pub struct Settlement {
     pub fee_carry: Option<u16>,
 }
 
+/// The most disputed charges one settle passes. Beyond them the boundary
+/// stops just before the next disputed charge and the next settle goes on
+/// from there, so a settle's reads stay bounded however many charges a
+/// consumer disputed.
+pub const MAX_DISPUTES_PER_SETTLE: usize = 50;
+
 /// Matured charges not paid yet, less the disputed ones, plus upheld disputes.
 ///
 /// Charges mature in id order, so the matured ones are a prefix: one
@@ -29,6 +36,8 @@ pub struct Settlement {
 /// batch is the difference from the prefix at the previous settle. Disputed
 /// charges in the batch (always after the previous boundary, since a dispute
 /// happens before maturity) are subtracted; their money moves on resolution.
+/// With more than [`MAX_DISPUTES_PER_SETTLE`] of them the batch ends just
+/// before the first one left over (one more seek).
 pub fn metered_settlement(
     storage: &dyn Storage,
     lease_id: u64,
@@ -39,14 +48,21 @@ pub fn metered_settlement(
         due: billing.upheld,
         ..Settlement::default()
     };
+    let matured = Some(Bound::inclusive((now, u64::MAX)));
+    let mut disputed = DISPUTED
+        .sub_prefix(lease_id)
+        .range(storage, None, matured.clone(), Order::Ascending)
+        .take(MAX_DISPUTES_PER_SETTLE + 1)
+        .collect::<StdResult<Vec<_>>>()?;
+    let end = if disputed.len() > MAX_DISPUTES_PER_SETTLE {
+        let (cut, _) = disputed.swap_remove(MAX_DISPUTES_PER_SETTLE);
+        Some(Bound::exclusive(cut))
+    } else {
+        matured
+    };
     let last = MATURITY
         .sub_prefix(lease_id)
-        .range(
-            storage,
-            None,
-            Some(Bound::inclusive((now, u64::MAX))),
-            Order::Descending,
-        )
+        .range(storage, None, end, Order::Descending)
         .next()
         .transpose()?;
     let Some(((_, charge_id), cumulative)) = last else {
@@ -56,15 +72,6 @@ pub fn metered_settlement(
         return Ok(settlement);
     }
     let mut batch = cumulative.checked_sub(billing.settled)?;
-    let disputed = DISPUTED
-        .sub_prefix(lease_id)
-        .range(
-            storage,
-            None,
-            Some(Bound::inclusive((now, u64::MAX))),
-            Order::Ascending,
-        )
-        .collect::<StdResult<Vec<_>>>()?;
     for (key, totals) in disputed {
         batch = batch.checked_sub(totals)?;
         settlement.passed_disputes.push(key);

@@ -329,3 +329,55 @@ fn an_upheld_dispute_releases_the_stake_without_a_slash() {
     );
     assert_eq!(suite.native_balance(&dao, STAKE_DENOM), dao_stake);
 }
+
+/// Second audit: `settle` read every matured dispute of a lease in one call,
+/// so a consumer disputing thousands of charges could push it past the gas
+/// limit. Each settle now passes at most `MAX_DISPUTES_PER_SETTLE` (50)
+/// disputed charges; one that passes disputes but pays nothing still
+/// succeeds, and the next goes on from there.
+#[test]
+fn hundreds_of_disputes_are_passed_fifty_per_settle() {
+    use depin_billing_escrow::settlement::MAX_DISPUTES_PER_SETTLE;
+    use depin_testing::escrow::attribute;
+    assert_eq!(MAX_DISPUTES_PER_SETTLE, 50);
+    let mut suite = SuiteBuilder::new().build();
+    let (provider, consumer) = (suite.provider(0), suite.consumer(0));
+    suite
+        .register_provider_for_escrow_tests(&provider, pay_price(1))
+        .unwrap();
+    let lease_id = lease_id_of(
+        &suite
+            .open_lease(&consumer, &provider, BillingMode::Metered {}, DEPOSIT)
+            .unwrap(),
+    );
+    // Charges 1..=120 disputed, 121..=130 not; 10 units each.
+    for _ in 0..130 {
+        suite.report_usage(&provider, lease_id, 10).unwrap();
+    }
+    for charge_id in 1..=120 {
+        suite.dispute(&consumer, lease_id, charge_id, "no").unwrap();
+    }
+    suite.advance(WINDOW);
+    let anyone = suite.actors.attacker.clone();
+    let mut passed = vec![];
+    let mut paid = vec![];
+    for _ in 0..3 {
+        let res = suite.settle(&anyone, lease_id).unwrap();
+        passed.push(attribute(&res, "disputes_passed").unwrap());
+        paid.push(attribute(&res, "amount").unwrap());
+    }
+    assert_eq!(passed, ["50", "50", "20"]);
+    assert_eq!(paid, ["0", "0", "100"]);
+    assert_eq!(suite.lease(lease_id).paid.u128(), 100);
+    assert_eq!(
+        escrow_error(suite.settle(&anyone, lease_id)),
+        ContractError::NothingToSettle { lease_id }
+    );
+    // The disputed charges are still the arbiter's to resolve.
+    let arbiter = suite.actors.arbiter.clone();
+    suite
+        .resolve_dispute(&arbiter, lease_id, 120, true, None)
+        .unwrap();
+    let res = suite.settle(&anyone, lease_id).unwrap();
+    assert_eq!(attribute(&res, "amount").as_deref(), Some("10"));
+}

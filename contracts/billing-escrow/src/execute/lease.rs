@@ -278,7 +278,7 @@ pub fn close(
     )?;
     let now = env.block.time;
     let config = CONFIG.load(deps.storage)?;
-    let (due, mut msgs) = settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
+    let (due, mut msgs, _) = settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
     lease.state = LeaseState::Closing;
     if matches!(lease.billing, Billing::Metered(_) | Billing::Receipts(_))
         && info.sender == lease.consumer

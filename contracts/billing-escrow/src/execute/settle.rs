@@ -24,9 +24,12 @@ pub fn settle(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, Contra
     )?;
     let now = env.block.time;
     let config = CONFIG.load(deps.storage)?;
-    let (due, mut msgs) = settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
+    let (due, mut msgs, passed_disputes) =
+        settle_due(deps.storage, lease_id, &mut lease, now, &config)?;
     let completes_close = lease.state == LeaseState::Closing && nothing_pending(&lease, now);
-    if due.is_zero() && !completes_close {
+    // Passing matured disputed charges is progress even when nothing is paid:
+    // the next settle starts after them.
+    if due.is_zero() && passed_disputes == 0 && !completes_close {
         return Err(ContractError::NothingToSettle { lease_id });
     }
     let mut response = Response::new()
@@ -35,7 +38,8 @@ pub fn settle(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, Contra
         .add_attribute("amount", due.amount)
         .add_attribute("fee", due.fee)
         .add_attribute("provider_amount", due.provider_amount()?)
-        .add_attribute("units", due.units);
+        .add_attribute("units", due.units)
+        .add_attribute("disputes_passed", passed_disputes.to_string());
     if completes_close {
         let refund = lease.available;
         if let Some(msg) = finish_close(&mut lease, now)? {
@@ -49,24 +53,25 @@ pub fn settle(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, Contra
     Ok(response.add_submessages(msgs))
 }
 
-/// Accrues, computes and billings what is due now; returns it with the messages
-/// paying it (none when nothing is due). The caller saves the lease.
+/// Accrues, computes and bills what is due now; returns it with the messages
+/// paying it (none when nothing is due) and how many matured disputed
+/// charges the settlement passed. The caller saves the lease.
 pub fn settle_due(
     storage: &mut dyn Storage,
     lease_id: u64,
     lease: &mut Lease,
     now: Timestamp,
     config: &Config,
-) -> Result<(ChargeTotals, Vec<SubMsg>), ContractError> {
+) -> Result<(ChargeTotals, Vec<SubMsg>, usize), ContractError> {
     accrue(lease, now)?;
     let settlement = settlement(storage, lease_id, lease, now, config.fee_bps)?;
     apply_settlement(storage, lease_id, lease, &settlement, now)?;
-    let due = settlement.due;
+    let (due, passed) = (settlement.due, settlement.passed_disputes.len());
     if due.is_zero() {
-        return Ok((due, vec![]));
+        return Ok((due, vec![], passed));
     }
     let msgs = payout(lease_id, lease, due, &config.treasury, &config.registry)?;
-    Ok((due, msgs))
+    Ok((due, msgs, passed))
 }
 
 /// Refunds `available` to the consumer and marks the lease closed.
