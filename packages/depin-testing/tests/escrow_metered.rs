@@ -444,3 +444,48 @@ fn a_cw20_lease_is_opened_by_send_and_pays_in_the_token() {
     assert_eq!(suite.token_balance(&suite.escrow.clone()), 0);
     assert_eq!(suite.lease(lease_id).state, LeaseState::Closed);
 }
+
+/// Second audit, suspicion: anyone may settle while the provider is jailed
+/// (or below `min_stake`), and those fees then earn no usage rewards. That is
+/// the rule, kept on purpose: usage rewards, like stake rewards, pay only a
+/// provider in good standing at the time (`weighted_fees` 0), while the
+/// payment itself always reaches the provider and its reputation records the
+/// revenue. A stranger's timing can move neither the payment nor the fee;
+/// the provider can settle its own leases before anyone else does.
+#[test]
+fn fees_settled_while_the_provider_is_jailed_pay_it_but_earn_no_usage_rewards() {
+    let (mut suite, lease_id) = setup();
+    let (provider, dao) = (suite.provider(0), suite.dao.clone());
+    let provider_start = suite.native_balance(&provider, PAY_DENOM);
+    suite.report_usage(&provider, lease_id, 1_000).unwrap();
+    suite.report_usage(&provider, lease_id, 1_000).unwrap();
+    suite.advance(3_600);
+    let anyone = suite.actors.attacker.clone();
+    let weighted = |res: &cw_multi_test::AppResponse| {
+        res.events
+            .iter()
+            .flat_map(|e| &e.attributes)
+            .find(|a| a.key == "weighted_fees")
+            .map(|a| a.value.clone())
+    };
+    // Active: the fee counts toward the epoch's usage rewards.
+    let res = suite.settle(&anyone, lease_id).unwrap();
+    assert_ne!(weighted(&res).as_deref(), Some("0"));
+    // Jailed: paid the same, counted for nothing.
+    suite.report_usage(&provider, lease_id, 1_000).unwrap();
+    suite
+        .slash(&dao, &provider, cosmwasm_std::Decimal::zero(), Some(86_400))
+        .unwrap();
+    suite.advance(3_600);
+    let res = suite.settle(&anyone, lease_id).unwrap();
+    assert_eq!(weighted(&res).as_deref(), Some("0"));
+    let fees = protocol_fee(7_000, 250) * 3;
+    assert_eq!(
+        suite.native_balance(&provider, PAY_DENOM),
+        provider_start + 3 * 7_000 - fees
+    );
+    assert_eq!(
+        suite.provider_info(&provider).reputation.usage_units,
+        Uint128::new(3_000)
+    );
+}
