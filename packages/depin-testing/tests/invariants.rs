@@ -9,7 +9,13 @@
 //! hooks, forged funds and receipts, and proposals that would reach members'
 //! funds: an allowance on the suite token, a token admin change or
 //! migration, an `any` message; and upgrades of the DAO, registry and escrow,
-//! voted by a majority and executed when possible). After every transaction:
+//! voted by a majority and executed when possible), config swaps mid-flight
+//! (the registry pointed at a second escrow and back, the escrow at another
+//! registry and back, with disputes open), donations to the treasury, and
+//! the governance locks of the second audit (the DAO or the escrow staking
+//! or proposing in the DAO; quorum 1, threshold 90 %, a veto threshold of
+//! 10^-18, periods over 90 days, a deposit above the supply), which must
+//! fail. Settles are a stranger's, at every step. After every transaction:
 //! - no action panicked, and every failure is a typed error;
 //! - a failed action (every attack must fail) changed no state at all: the
 //!   whole chain storage is byte-for-byte what it was;
@@ -35,11 +41,11 @@ use cosmwasm_std::{
 use cw20::Cw20ReceiveMsg;
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{AppResponse, Executor};
-use depin_interface::dao::{self, Vote};
+use depin_interface::dao::{self, DaoConfigUpdate, Vote};
 use depin_interface::escrow::{
     self, BillingMode, ChargeResponse, ChargeStatus, ChargesResponse, OpenLeaseMsg,
 };
-use depin_interface::registry::{self, Price, RegisterMsg, Service};
+use depin_interface::registry::{self, Price, RegisterMsg, RegistryConfigUpdate, Service};
 use depin_interface::{token, UncheckedDenom};
 use depin_testing::escrow::lease_id_of;
 use depin_testing::registry::register_msg;

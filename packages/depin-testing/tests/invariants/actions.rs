@@ -128,6 +128,17 @@ pub enum Action {
     Advance {
         seconds: u64,
     },
+    /// The DAO points the registry at the other escrow (a second instance),
+    /// and back the next time: old leases' disputes must still resolve.
+    SwapRegistrysEscrow,
+    /// The DAO points the escrow at another registry (an outside address), and
+    /// back the next time: held stake must still be slashed and released.
+    SwapEscrowsRegistry,
+    /// A member gives suite tokens to the DAO's treasury.
+    DonateToDao {
+        m: usize,
+        amount: u128,
+    },
     Attack(Attack),
 }
 
@@ -193,6 +204,16 @@ pub enum Attack {
         m: usize,
         stargate: bool,
     },
+    /// The DAO (`from` 0, its treasury) or the escrow (1, cw20 deposits) stakes
+    /// or proposes in the DAO.
+    SuiteStakes {
+        from: u8,
+        propose: bool,
+    },
+    /// The DAO sets one parameter to a value that could lock governance.
+    LockGovernance {
+        field: u8,
+    },
 }
 
 pub fn action() -> impl Strategy<Value = Action> {
@@ -250,6 +271,9 @@ pub fn action() -> impl Strategy<Value = Action> {
             Just(15 * 86_400u64),
         ]
         .prop_map(|seconds| Action::Advance { seconds }),
+        1 => Just(Action::SwapRegistrysEscrow),
+        1 => Just(Action::SwapEscrowsRegistry),
+        1 => (m.clone(), 1u128..100_000).prop_map(|(m, amount)| Action::DonateToDao { m, amount }),
         6 => attack().prop_map(Action::Attack),
     ]
 }
@@ -297,5 +321,7 @@ pub fn attack() -> impl Strategy<Value = Attack> {
         (1u128..1_000_000).prop_map(|amount| Attack::SpendDaoAllowance { amount }),
         (0..MEMBERS, any::<bool>())
             .prop_map(|(m, stargate)| Attack::ProposeUninspectable { m, stargate }),
+        (0u8..2, any::<bool>()).prop_map(|(from, propose)| Attack::SuiteStakes { from, propose }),
+        (0u8..7).prop_map(|field| Attack::LockGovernance { field }),
     ]
 }

@@ -38,6 +38,49 @@ impl World {
                 self.suite.advance(seconds);
                 (Ok(AppResponse::default()), false)
             }
+            Action::SwapRegistrysEscrow => {
+                let dao = self.suite.dao.clone();
+                let current = self.suite.registry_config().billing_escrow;
+                let to = if current.as_ref() == Some(&self.suite.escrow) {
+                    self.second_escrow.clone()
+                } else {
+                    self.suite.escrow.clone()
+                };
+                let update = RegistryConfigUpdate {
+                    billing_escrow: Some(to.to_string()),
+                    ..Default::default()
+                };
+                (self.suite.update_registry_config(&dao, update), false)
+            }
+            Action::SwapEscrowsRegistry => {
+                let dao = self.suite.dao.clone();
+                let current = self.suite.escrow_config().registry;
+                let to = if current == self.suite.registry {
+                    self.suite.actors.guardian.clone()
+                } else {
+                    self.suite.registry.clone()
+                };
+                let update = escrow::EscrowConfigUpdate {
+                    registry: Some(to.to_string()),
+                    ..Default::default()
+                };
+                (self.suite.update_escrow_config(&dao, update), false)
+            }
+            Action::DonateToDao { m, amount } => {
+                let (member, token, dao) = (
+                    self.suite.member(m),
+                    self.suite.token.clone(),
+                    self.suite.dao.clone(),
+                );
+                let msg = token::ExecuteMsg::Transfer {
+                    recipient: dao.to_string(),
+                    amount: Uint128::new(amount),
+                };
+                (
+                    self.suite.app.execute_contract(member, token, &msg, &[]),
+                    false,
+                )
+            }
             Action::Attack(attack) => (self.attack(&attack), true),
         }
     }

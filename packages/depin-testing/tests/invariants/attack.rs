@@ -22,6 +22,74 @@ impl World {
             | Attack::StealTokens { .. }
             | Attack::SpendDaoAllowance { .. }
             | Attack::ProposeUninspectable { .. }) => self.dao_attack(a),
+            a @ (Attack::SuiteStakes { .. } | Attack::LockGovernance { .. }) => {
+                self.governance_lock_attack(a)
+            }
+        }
+    }
+
+    /// Ways a passed proposal could leave governance unable to undo it (the
+    /// DAO's own calls, as if a proposal executed them).
+    fn governance_lock_attack(&mut self, attack: Attack) -> AnyResult<AppResponse> {
+        let dao = self.suite.dao.clone();
+        match attack {
+            Attack::SuiteStakes { from, propose } => {
+                let holder = if from == 0 {
+                    dao.clone()
+                } else {
+                    self.suite.escrow.clone()
+                };
+                // One token when the holder has any, so only the DAO's rule refuses it.
+                let amount = if propose {
+                    self.suite.dao_config().proposal_deposit.u128()
+                } else {
+                    1
+                };
+                if propose {
+                    let msg =
+                        dao::ReceiveMsg::Propose(depin_testing::dao::propose_msg("lock", vec![]));
+                    self.suite.send_tokens(&holder, &dao, amount, &msg)
+                } else {
+                    self.suite
+                        .send_tokens(&holder, &dao, amount, &dao::ReceiveMsg::Stake {})
+                }
+            }
+            Attack::LockGovernance { field } => {
+                let over = 90 * 86_400 + 1;
+                let supply = Uint128::new(self.suite.token_supply());
+                let update = match field {
+                    0 => DaoConfigUpdate {
+                        quorum: Some(Decimal::one()),
+                        ..Default::default()
+                    },
+                    1 => DaoConfigUpdate {
+                        threshold: Some(Decimal::percent(90)),
+                        ..Default::default()
+                    },
+                    2 => DaoConfigUpdate {
+                        veto_threshold: Some(Decimal::raw(1)),
+                        ..Default::default()
+                    },
+                    3 => DaoConfigUpdate {
+                        voting_period: Some(over),
+                        ..Default::default()
+                    },
+                    4 => DaoConfigUpdate {
+                        timelock: Some(over),
+                        ..Default::default()
+                    },
+                    5 => DaoConfigUpdate {
+                        unstaking_period: Some(over),
+                        ..Default::default()
+                    },
+                    _ => DaoConfigUpdate {
+                        proposal_deposit: Some(supply + Uint128::one()),
+                        ..Default::default()
+                    },
+                };
+                self.suite.update_dao_config(&dao, update)
+            }
+            other => unreachable!("not a governance lock attack: {other:?}"),
         }
     }
 

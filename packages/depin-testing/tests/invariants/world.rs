@@ -30,6 +30,8 @@ pub struct Lease {
 
 pub struct World {
     pub suite: Suite,
+    /// A second escrow the DAO may point the registry at.
+    second_escrow: Addr,
     leases: Vec<Lease>,
     proposals: Vec<u64>,
     consumer_keys: Vec<SigningKey>,
@@ -67,7 +69,28 @@ impl World {
         let funded = (a.providers.len() + a.consumers.len() + a.members.len() + 4) as u128;
         // Only members stake (the attacker tries, and must fail).
         let stakers = a.members.iter().chain([&a.attacker]).cloned().collect();
+        let dao = suite.dao.clone();
+        let second_escrow = suite
+            .app
+            .instantiate_contract(
+                suite.codes.escrow,
+                dao.clone(),
+                &escrow::InstantiateMsg {
+                    dao: dao.to_string(),
+                    registry: suite.registry.to_string(),
+                    treasury: None,
+                    fee_bps: 250,
+                    dispute_window: 3_600,
+                    accepted_denoms: vec![],
+                    arbiters: None,
+                },
+                &[],
+                "second escrow",
+                Some(dao.to_string()),
+            )
+            .unwrap();
         World {
+            second_escrow,
             leases: vec![],
             proposals: vec![],
             consumer_keys: (0..CONSUMERS).map(|i| signing_key(i as u8 + 1)).collect(),
