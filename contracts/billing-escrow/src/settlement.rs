@@ -1,14 +1,16 @@
-//! The lease billing: what is due now, streaming accrual, and applying a settle.
+//! The lease billing: what is due now, streaming accrual, applying a settle,
+//! and completing a close (shared by `settle` and `close_lease`).
 //! Everything here costs O(1) storage reads per lease, plus one per dispute
 //! whose charge matured since the previous settle, at most
 //! [`MAX_DISPUTES_PER_SETTLE`].
 
-use cosmwasm_std::{Order, StdResult, Storage, Timestamp, Uint128};
+use cosmwasm_std::{Order, StdResult, Storage, SubMsg, Timestamp, Uint128};
 use cw_storage_plus::Bound;
 use depin_interface::escrow::LeaseState;
 
 use crate::error::ContractError;
-use crate::state::{Billing, Lease, MeteredBilling, DISPUTED, MATURITY};
+use crate::payments::{payout, transfer};
+use crate::state::{Billing, Config, Lease, MeteredBilling, DISPUTED, MATURITY};
 use crate::sums::{fee_with_carry, stream_accrual, ChargeTotals};
 
 /// What a settle pays now and where it moves a metered billing.
@@ -172,4 +174,45 @@ pub fn nothing_pending(lease: &Lease, now: Timestamp) -> bool {
         _ => 0,
     };
     lease.reserved.is_zero() && disputes == 0 && !matches!(lease.close_after, Some(t) if now < t)
+}
+
+/// Accrues, computes and bills what is due now; returns it with the messages
+/// paying it (none when nothing is due) and how many matured disputed
+/// charges the settlement passed. The caller saves the lease.
+pub fn settle_due(
+    storage: &mut dyn Storage,
+    lease_id: u64,
+    lease: &mut Lease,
+    now: Timestamp,
+    config: &Config,
+) -> Result<(ChargeTotals, Vec<SubMsg>, usize), ContractError> {
+    accrue(lease, now)?;
+    let settlement = settlement(storage, lease_id, lease, now, config.fee_bps)?;
+    apply_settlement(storage, lease_id, lease, &settlement, now)?;
+    let (due, passed) = (settlement.due, settlement.passed_disputes.len());
+    if due.is_zero() {
+        return Ok((due, vec![], passed));
+    }
+    let msgs = payout(lease_id, lease, due, &config.treasury, &config.registry)?;
+    Ok((due, msgs, passed))
+}
+
+/// Completes the close of a lease with nothing pending: refunds `available`
+/// to the consumer (the transfer, if any, appended to `msgs`) and marks it
+/// closed. Returns the refund. The one ending of `close_lease` and `settle`.
+pub fn complete_close(
+    lease: &mut Lease,
+    now: Timestamp,
+    msgs: &mut Vec<SubMsg>,
+) -> Result<Uint128, ContractError> {
+    let refund = lease.available;
+    if let Some(msg) = transfer(&lease.denom, &lease.consumer, refund)? {
+        msgs.push(SubMsg::new(msg));
+    }
+    lease.refunded = lease.refunded.checked_add(refund)?;
+    lease.available = Uint128::zero();
+    lease.state = LeaseState::Closed;
+    lease.closed_at = Some(now);
+    lease.close_after = None;
+    Ok(refund)
 }

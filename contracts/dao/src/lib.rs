@@ -6,11 +6,13 @@
 //! funds guard; `instantiate` the suite bootstrap; `execute::*` one file per
 //! domain; `reply` the bootstrap steps and a failed execution; `proposal`,
 //! `tally` and `rules` the proposal lifecycle, vote arithmetic and the
-//! members'-funds rules; `query`; `state`.
+//! members'-funds rules; `funds` the tokens held for others and token
+//! transfers; `query`; `state`.
 
 pub mod contract;
 pub mod error;
 mod execute;
+mod funds;
 mod instantiate;
 mod proposal;
 mod query;

@@ -16,24 +16,7 @@ use crate::state::{
 };
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
-    let config = CONFIG.load(deps.storage)?;
-    Ok(ConfigResponse {
-        dao: config.dao,
-        reward_token: config.reward_token,
-        billing_escrow: config.billing_escrow,
-        former_escrows: config.former_escrows,
-        stake_denom: config.stake_denom,
-        min_stake: config.min_stake,
-        unbonding_period: config.unbonding_period,
-        max_slash: config.max_slash,
-        oracles: config.oracles,
-        epoch_seconds: config.epoch_seconds,
-        emission_per_epoch: config.emission_per_epoch,
-        halving_epochs: config.halving_epochs,
-        usage_share: config.usage_share,
-        usage_weights: config.usage_weights,
-        genesis_time: config.genesis_time,
-    })
+    Ok(CONFIG.load(deps.storage)?.into())
 }
 
 /// The global state brought up to `now` (not saved); a failed advance

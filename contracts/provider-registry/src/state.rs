@@ -7,7 +7,7 @@ use cosmwasm_std::{Addr, Decimal, Decimal256, StdResult, Storage, Timestamp, Uin
 use cw_controllers::Claim;
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use depin_interface::registry::{
-    Capacity, Price, ProviderStatus, Reputation, Service, UsageWeight,
+    Capacity, ConfigResponse, Price, ProviderStatus, Reputation, Service, UsageWeight,
 };
 use depin_interface::Denom;
 
@@ -58,6 +58,28 @@ pub const NAMESPACES: [&str; 14] = [
     NS_USAGE_TOTALS,
     NS_CLAIMS,
 ];
+
+impl From<Config> for ConfigResponse {
+    fn from(config: Config) -> Self {
+        ConfigResponse {
+            dao: config.dao,
+            reward_token: config.reward_token,
+            billing_escrow: config.billing_escrow,
+            former_escrows: config.former_escrows,
+            stake_denom: config.stake_denom,
+            min_stake: config.min_stake,
+            unbonding_period: config.unbonding_period,
+            max_slash: config.max_slash,
+            oracles: config.oracles,
+            epoch_seconds: config.epoch_seconds,
+            emission_per_epoch: config.emission_per_epoch,
+            halving_epochs: config.halving_epochs,
+            usage_share: config.usage_share,
+            usage_weights: config.usage_weights,
+            genesis_time: config.genesis_time,
+        }
+    }
+}
 
 impl Config {
     /// The current escrow or a former one.

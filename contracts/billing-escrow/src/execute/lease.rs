@@ -6,9 +6,8 @@ use depin_interface::registry::{self, Price, ProviderStatus};
 use depin_interface::{Denom, ValidationError};
 
 use crate::error::ContractError;
-use crate::execute::settle::{finish_close, settle_due};
 use crate::leases::{load_lease, require_provider, require_state, save_lease, wrong_mode};
-use crate::settlement::{accrue, nothing_pending};
+use crate::settlement::{accrue, complete_close, nothing_pending, settle_due};
 use crate::state::{
     Billing, Lease, MeteredBilling, ReceiptsBilling, StreamingBilling, CONFIG, LEASE_COUNT,
 };
@@ -293,10 +292,7 @@ pub fn close(
         .add_attribute("fee", due.fee)
         .add_attribute("units", due.units);
     if nothing_pending(&lease, now) {
-        let refund = lease.available;
-        if let Some(msg) = finish_close(&mut lease, now)? {
-            msgs.push(cosmwasm_std::SubMsg::new(msg));
-        }
+        let refund = complete_close(&mut lease, now, &mut msgs)?;
         response = response.add_attribute("refunded", refund);
     }
     response = response.add_attribute("state", lease.state.as_str());

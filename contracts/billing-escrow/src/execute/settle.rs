@@ -1,14 +1,12 @@
 //! `settle`: pays everything due on one lease, in O(1) whatever the number of charges.
 
-use cosmwasm_std::{CosmosMsg, DepsMut, Env, Response, Storage, SubMsg, Timestamp};
+use cosmwasm_std::{DepsMut, Env, Response};
 use depin_interface::escrow::LeaseState;
 
 use crate::error::ContractError;
 use crate::leases::{load_lease, require_state, save_lease};
-use crate::payments::{payout, transfer};
-use crate::settlement::{accrue, apply_settlement, nothing_pending, settlement};
-use crate::state::{Config, Lease, CONFIG};
-use crate::sums::ChargeTotals;
+use crate::settlement::{complete_close, nothing_pending, settle_due};
+use crate::state::CONFIG;
 
 /// Anyone settles a lease: matured metered charges (at the fee fixed when
 /// each was reported), upheld disputes and streaming accrual (at the fee in
@@ -41,47 +39,11 @@ pub fn settle(deps: DepsMut, env: Env, lease_id: u64) -> Result<Response, Contra
         .add_attribute("units", due.units)
         .add_attribute("disputes_passed", passed_disputes.to_string());
     if completes_close {
-        let refund = lease.available;
-        if let Some(msg) = finish_close(&mut lease, now)? {
-            msgs.push(SubMsg::new(msg));
-        }
+        let refund = complete_close(&mut lease, now, &mut msgs)?;
         response = response
             .add_attribute("refunded", refund)
             .add_attribute("state", lease.state.as_str());
     }
     save_lease(deps.storage, lease_id, &lease)?;
     Ok(response.add_submessages(msgs))
-}
-
-/// Accrues, computes and bills what is due now; returns it with the messages
-/// paying it (none when nothing is due) and how many matured disputed
-/// charges the settlement passed. The caller saves the lease.
-pub fn settle_due(
-    storage: &mut dyn Storage,
-    lease_id: u64,
-    lease: &mut Lease,
-    now: Timestamp,
-    config: &Config,
-) -> Result<(ChargeTotals, Vec<SubMsg>, usize), ContractError> {
-    accrue(lease, now)?;
-    let settlement = settlement(storage, lease_id, lease, now, config.fee_bps)?;
-    apply_settlement(storage, lease_id, lease, &settlement, now)?;
-    let (due, passed) = (settlement.due, settlement.passed_disputes.len());
-    if due.is_zero() {
-        return Ok((due, vec![], passed));
-    }
-    let msgs = payout(lease_id, lease, due, &config.treasury, &config.registry)?;
-    Ok((due, msgs, passed))
-}
-
-/// Refunds `available` to the consumer and marks the lease closed.
-pub fn finish_close(lease: &mut Lease, now: Timestamp) -> Result<Option<CosmosMsg>, ContractError> {
-    let refund = lease.available;
-    let msg = transfer(&lease.denom, &lease.consumer, refund)?;
-    lease.refunded = lease.refunded.checked_add(refund)?;
-    lease.available = cosmwasm_std::Uint128::zero();
-    lease.state = LeaseState::Closed;
-    lease.closed_at = Some(now);
-    lease.close_after = None;
-    Ok(msg)
 }

@@ -8,7 +8,7 @@ use cw20::{BalanceResponse, Cw20QueryMsg};
 use depin_interface::dao::{ExecuteMsg, ProposalStatus};
 
 use crate::error::ContractError;
-use crate::execute::{release, token_transfer};
+use crate::funds::{release, token_transfer};
 use crate::proposal::{load_proposal, ExitWindow};
 use crate::reply::REPLY_EXECUTION_FAILED;
 use crate::rules::{check_msgs, only_changes_guardian};

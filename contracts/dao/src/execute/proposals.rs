@@ -5,7 +5,7 @@ use depin_interface::dao::{ProposalStatus, ProposeMsg, Tally};
 use depin_interface::validation::{validate_text, MAX_DESCRIPTION_LEN, MAX_LABEL_LEN};
 
 use crate::error::ContractError;
-use crate::execute::reserve;
+use crate::funds::reserve;
 use crate::rules::{check_msgs, require_outside_suite};
 use crate::state::{
     Proposal, Rules, CONFIG, PROPOSALS, PROPOSAL_COUNT, STAKES, SUITE, TOTAL_STAKE,

@@ -5,7 +5,7 @@ use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
 use cw_utils::Expiration;
 
 use crate::error::ContractError;
-use crate::execute::{release, reserve, token_transfer};
+use crate::funds::{release, reserve, token_transfer};
 use crate::rules::require_outside_suite;
 use crate::state::{CLAIMS, CONFIG, STAKES, SUITE, TOTAL_STAKE};
 
