@@ -37,10 +37,20 @@ ensure_wasm_opt() {
 # target dir): the gas benchmark runs the contracts in it, and `depin-bench-vm check`
 # runs the static check and compilation a wasmvm 2 chain runs at upload (what
 # cosmwasm-check 2.3.5 runs). wasmvm 3's check runs at every upload to wasmd v0.70.
+# Built once per version of its sources, lockfile and rustc, and cached outside the
+# checkout like wasmd (~/.cache/depin/vm-runner): it compiles the VM (wasmer), about
+# six minutes on two cores.
 ensure_vm_runner() {
-  VM_RUNNER="$ROOT/target/vm/release/depin-bench-vm"
-  cargo build --release --locked --quiet --manifest-path "$ROOT/packages/depin-bench/vm/Cargo.toml" \
-    --target-dir "$ROOT/target/vm" || die "cannot build the VM runner packages/depin-bench/vm"
+  local vm="$ROOT/packages/depin-bench/vm" key cache
+  key="$( (cat "$vm/Cargo.toml" "$vm/Cargo.lock" "$vm"/src/*.rs; rustc -vV) | sha256sum | cut -c1-16)"
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/depin/vm-runner/$key"
+  VM_RUNNER="$cache/depin-bench-vm"
+  [[ -x "$VM_RUNNER" ]] && return 0
+  cargo build --release --locked --quiet --manifest-path "$vm/Cargo.toml" --target-dir "$ROOT/target/vm" \
+    || die "cannot build the VM runner packages/depin-bench/vm"
+  mkdir -p "$cache"
+  cp "$ROOT/target/vm/release/depin-bench-vm" "$VM_RUNNER.tmp" && mv "$VM_RUNNER.tmp" "$VM_RUNNER" \
+    || die "cannot cache the VM runner in $cache"
 }
 
 # The latest block height a CometBFT RPC endpoint reports (empty when it does not answer).
