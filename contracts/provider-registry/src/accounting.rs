@@ -4,7 +4,7 @@
 //! the effective status and the registry totals. Pure arithmetic lives in
 //! [`crate::rewards`].
 
-use cosmwasm_std::{Addr, Attribute, Env, StdResult, Storage, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Attribute, Env, StdResult, Storage, Timestamp, Uint128, Uint256};
 use cw_controllers::Claim;
 use cw_utils::Expiration;
 use depin_interface::registry::ProviderStatus;
@@ -72,6 +72,28 @@ fn ended_usage_total(
     ))
 }
 
+/// Where a provider's stake rewards end: the accumulator now, unless it is
+/// still stored `active` with a stake below today's `min_stake` (not yet
+/// refreshed). Then they end at the first raise since its last settlement
+/// that its stake falls short of: it stopped earning when the rule applied.
+fn stake_reward_end(
+    config: &Config,
+    global: &Global,
+    pr: &ProviderRewards,
+    active_stake: Uint128,
+) -> Uint256 {
+    if active_stake.is_zero() || active_stake >= config.min_stake {
+        return global.reward_per_stake;
+    }
+    config
+        .min_stake_raises
+        .iter()
+        .find(|raise| raise.reward_per_stake >= pr.index && active_stake < raise.min_stake)
+        .map_or(global.reward_per_stake, |raise| {
+            raise.reward_per_stake.min(global.reward_per_stake)
+        })
+}
+
 /// The arithmetic of [`accrue_rewards`], given [`ended_usage_total`]. Changes `pr`
 /// only when everything succeeds.
 fn accrue_rewards_with(
@@ -81,8 +103,8 @@ fn accrue_rewards_with(
     active_stake: Uint128,
     usage_total: Option<Uint128>,
 ) -> StdResult<()> {
-    let (earned, fraction) =
-        stake_reward(active_stake, global.reward_per_stake, pr.index, pr.fraction)?;
+    let end = stake_reward_end(config, global, pr, active_stake);
+    let (earned, fraction) = stake_reward(active_stake, end, pr.index, pr.fraction)?;
     let mut accrued = pr.accrued.checked_add(earned)?;
     if let Some(total) = usage_total {
         let pool = schedule(config).usage_pool(pr.usage_epoch);

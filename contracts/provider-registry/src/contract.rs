@@ -91,7 +91,7 @@ pub fn execute(
         } => slashing::slash(deps, env, info, provider, fraction, reason, jail_seconds),
         ExecuteMsg::Unjail {} => slashing::unjail(deps, env, info),
         ExecuteMsg::ClaimRewards {} => rewards::claim_rewards(deps, env, info),
-        ExecuteMsg::UpdateConfig(update) => config::update_config(deps, info, update),
+        ExecuteMsg::UpdateConfig(update) => config::update_config(deps, env, info, update),
         ExecuteMsg::Receive(wrapper) => stake::receive(deps, env, info, wrapper),
     }
 }

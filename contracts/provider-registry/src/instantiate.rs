@@ -45,6 +45,7 @@ pub fn instantiate(
         reward_token: maybe_addr(api, msg.reward_token)?,
         billing_escrow: maybe_addr(api, msg.billing_escrow)?,
         former_escrows: vec![],
+        min_stake_raises: vec![],
         stake_denom: msg.stake_denom.into_checked(api)?,
         min_stake: msg.min_stake,
         unbonding_period: msg.unbonding_period,

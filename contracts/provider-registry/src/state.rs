@@ -25,6 +25,15 @@ pub const MAX_USAGE_WEIGHTS: usize = 16;
 pub const MAX_ORACLES: usize = 32;
 /// Most former escrows the config remembers.
 pub const MAX_FORMER_ESCROWS: usize = 8;
+/// Most `min_stake` raises the config remembers (the oldest is dropped).
+pub const MAX_MIN_STAKE_RAISES: usize = 16;
+
+/// A raise of `min_stake`, and `Global::reward_per_stake` when it applied.
+#[cw_serde]
+pub struct MinStakeRaise {
+    pub min_stake: Uint128,
+    pub reward_per_stake: Uint256,
+}
 
 pub const NS_CONFIG: &str = "cfg";
 pub const NS_GLOBAL: &str = "glb";
@@ -99,6 +108,12 @@ pub struct Config {
     /// escrow never strands a dispute. Configs saved before it start empty.
     #[serde(default)]
     pub former_escrows: Vec<Addr>,
+    /// The latest raises of `min_stake` (at most [`MAX_MIN_STAKE_RAISES`],
+    /// oldest first), each with the stake-reward accumulator when it applied:
+    /// a provider still stored `active` but below today's `min_stake` earns
+    /// up to the raise that excluded it, not until its next refresh.
+    #[serde(default)]
+    pub min_stake_raises: Vec<MinStakeRaise>,
     pub stake_denom: Denom,
     pub min_stake: Uint128,
     pub unbonding_period: u64,

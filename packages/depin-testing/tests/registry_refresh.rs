@@ -13,7 +13,7 @@ const EPOCH: u64 = 86_400;
 const STAKE_PART: u128 = 600_000;
 
 #[test]
-fn a_raised_min_stake_stops_stake_rewards_after_refresh() {
+fn a_raised_min_stake_stops_stake_rewards_at_once() {
     let mut s = SuiteBuilder::default().build();
     let (a, b, anyone) = (s.provider(0), s.provider(1), s.actors.attacker.clone());
     s.register(&a, 1_000).unwrap();
@@ -37,8 +37,12 @@ fn a_raised_min_stake_stops_stake_rewards_after_refresh() {
         "the index keeps the stored status until refresh"
     );
     s.advance(EPOCH);
-    // Until someone refreshes it, a still counts: 1 : 3 of the stake part.
-    assert_eq!(s.pending_rewards(&a), STAKE_PART / 4);
+    // a earns nothing from the raise on, refreshed or not (second audit: it
+    // used to earn 1 : 3 of the stake part until someone refreshed it). Its
+    // stake still counts in the total until then, so b earns 3/4; a's quarter
+    // is never minted.
+    assert_eq!(s.pending_rewards(&a), 0);
+    assert_eq!(s.pending_rewards(&b), STAKE_PART * 3 / 4);
     let res = s.refresh(&anyone, &a).unwrap();
     assert!(res.events.iter().any(|e| e
         .attributes
@@ -49,7 +53,7 @@ fn a_raised_min_stake_stops_stake_rewards_after_refresh() {
     assert_eq!(listed, vec![a.clone()]);
     s.advance(EPOCH);
     // From the refresh on, b earns the whole stake part and a nothing.
-    assert_eq!(s.pending_rewards(&a), STAKE_PART / 4);
+    assert_eq!(s.pending_rewards(&a), 0);
     assert_eq!(s.pending_rewards(&b), STAKE_PART * 3 / 4 + STAKE_PART);
     // Bonding back above the minimum makes it active again (refresh of an
     // inactive provider at or above it does the same).

@@ -12,6 +12,7 @@ use depin_interface::registry::RegistryConfigUpdate;
 use depin_provider_registry::ContractError;
 use depin_testing::registry::pay_revenue;
 use depin_testing::shared::registry_error;
+use depin_testing::suite::INITIAL_MEMBER_TOKENS;
 use depin_testing::{Suite, SuiteBuilder};
 
 const EPOCH: u64 = 86_400;
@@ -409,4 +410,48 @@ fn claim_rewards_needs_a_provider_and_a_reward_token() {
         registry_error(s.claim_rewards(&a).unwrap_err()),
         ContractError::NoRewards {}
     );
+}
+
+/// Second audit, suspicion: a provider whose `min_stake` was raised kept
+/// accruing stake rewards until someone sent `refresh` (600,000 in a day in
+/// the audit's test). It stops earning the moment the raise applies; the
+/// providers above the new minimum keep earning.
+#[test]
+fn a_min_stake_raise_stops_the_rewards_of_the_providers_it_excludes_at_once() {
+    let mut s = SuiteBuilder::default().build();
+    let (small, large) = (s.provider(0), s.provider(1));
+    s.register(&small, 5_000).unwrap();
+    s.register(&large, 20_000).unwrap();
+    s.advance(86_400);
+    let small_before = s.pending_rewards(&small);
+    let large_before = s.pending_rewards(&large);
+    assert!(small_before > 0 && large_before > 0);
+    let dao = s.dao.clone();
+    s.update_registry_config(
+        &dao,
+        RegistryConfigUpdate {
+            min_stake: Some(Uint128::new(10_000)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.advance(86_400);
+    // Nobody refreshed `small`: it is still stored active, reads inactive,
+    // and earned nothing since the raise.
+    assert_eq!(s.pending_rewards(&small), small_before);
+    assert!(s.pending_rewards(&large) > large_before);
+    // Claiming mints exactly that; a refresh changes nothing.
+    s.claim_rewards(&small).unwrap();
+    assert_eq!(
+        s.token_balance(&small),
+        INITIAL_MEMBER_TOKENS + small_before
+    );
+    let anyone = s.actors.attacker.clone();
+    s.refresh(&anyone, &small).unwrap();
+    s.advance(86_400);
+    assert_eq!(s.pending_rewards(&small), 0);
+    // Above the minimum again: it earns again from its bond.
+    s.bond(&small, 5_000).unwrap();
+    s.advance(86_400);
+    assert!(s.pending_rewards(&small) > 0);
 }

@@ -1,14 +1,18 @@
 //! `update_config` and the config rules `instantiate` shares.
 
-use cosmwasm_std::{Api, Decimal, DepsMut, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Api, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::registry::{RegistryConfigUpdate, UsageWeight};
 use depin_interface::validation::{
     update_list, validate_addrs, validate_fraction, validate_len, validate_positive_period,
 };
 use depin_interface::{UncheckedDenom, ValidationError};
 
+use crate::accounting::advance_global;
 use crate::error::ContractError;
-use crate::state::{CONFIG, MAX_FORMER_ESCROWS, MAX_ORACLES, MAX_USAGE_WEIGHTS};
+use crate::state::{
+    MinStakeRaise, CONFIG, GLOBAL, MAX_FORMER_ESCROWS, MAX_MIN_STAKE_RAISES, MAX_ORACLES,
+    MAX_USAGE_WEIGHTS,
+};
 
 /// Claims must mature some time after `unbond`: with 0 a provider could
 /// withdraw before any dispute or slash can reach its stake.
@@ -50,11 +54,14 @@ pub fn validate_weights(
     Ok(checked)
 }
 
-/// The DAO only. A new `min_stake` applies to each provider at its next stake
-/// or status change or `refresh` (re-evaluating every provider would loop
-/// over them); queries report the effective status at once.
+/// The DAO only. A new `min_stake` is stored on each provider at its next
+/// stake or status change or `refresh` (re-evaluating every provider would
+/// loop over them); queries report the effective status at once, and a raise
+/// stops the stake rewards of the providers it excludes at once (the
+/// accumulator is recorded with the raise, `Config::min_stake_raises`).
 pub fn update_config(
     deps: DepsMut,
+    env: Env,
     info: MessageInfo,
     update: RegistryConfigUpdate,
 ) -> Result<Response, ContractError> {
@@ -96,6 +103,19 @@ pub fn update_config(
     }
     if let Some(min_stake) = update.min_stake {
         validate_min_stake(min_stake)?;
+        if min_stake > config.min_stake {
+            // Providers it excludes stop earning now, refreshed or not.
+            let mut global = GLOBAL.load(deps.storage)?;
+            advance_global(&config, &mut global, env.block.time)?;
+            GLOBAL.save(deps.storage, &global)?;
+            config.min_stake_raises.push(MinStakeRaise {
+                min_stake,
+                reward_per_stake: global.reward_per_stake,
+            });
+            if config.min_stake_raises.len() > MAX_MIN_STAKE_RAISES {
+                config.min_stake_raises.remove(0);
+            }
+        }
         config.min_stake = min_stake;
         response = response.add_attribute("min_stake", min_stake);
     }

@@ -85,11 +85,12 @@ fn refresh_applies_the_current_min_stake_both_ways() {
         })
     };
     exec(&mut deps, &env, &dao, raise(2_000)).unwrap();
-    // The query reads the effective status at once; the stored one still earns.
+    // The query reads the effective status at once, and the raise stopped its
+    // stake rewards at once (second audit: it used to earn the epoch's whole
+    // 600_000 stake part until someone refreshed it).
     assert_eq!(provider(&deps, &env, &p).status, ProviderStatus::Inactive);
     env.block.time = env.block.time.plus_seconds(EPOCH);
-    // Alone and still counted active for the whole epoch: the 600_000 stake part.
-    assert_eq!(provider(&deps, &env, &p).pending_rewards.u128(), 600_000);
+    assert_eq!(provider(&deps, &env, &p).pending_rewards.u128(), 0);
     let res = exec(
         &mut deps,
         &env,
@@ -102,7 +103,7 @@ fn refresh_applies_the_current_min_stake_both_ways() {
     assert_eq!(attr(&res, "status"), Some("inactive"));
     assert_eq!(stats(&deps, &env).active_providers, 0);
     env.block.time = env.block.time.plus_seconds(EPOCH);
-    assert_eq!(provider(&deps, &env, &p).pending_rewards.u128(), 600_000);
+    assert_eq!(provider(&deps, &env, &p).pending_rewards.u128(), 0);
     // Lowered again: refresh makes it active.
     exec(&mut deps, &env, &dao, raise(1_000)).unwrap();
     let res = exec(
