@@ -218,6 +218,30 @@ impl Suite {
         self.escrow_execute(sender, &ExecuteMsg::CloseLease { lease_id }, &[])
     }
 
+    /// A second escrow instance (same code, the DAO as admin, no arbiters or
+    /// denoms), for tests that point the registry at another escrow.
+    pub fn instantiate_second_escrow(&mut self) -> Addr {
+        let dao = self.dao.clone();
+        self.app
+            .instantiate_contract(
+                self.codes.escrow,
+                dao.clone(),
+                &depin_interface::escrow::InstantiateMsg {
+                    dao: dao.to_string(),
+                    registry: self.registry.to_string(),
+                    treasury: None,
+                    fee_bps: 250,
+                    dispute_window: 3_600,
+                    accepted_denoms: vec![],
+                    arbiters: None,
+                },
+                &[],
+                "second escrow",
+                Some(dao.to_string()),
+            )
+            .expect("instantiating a second escrow")
+    }
+
     pub fn update_escrow_config(
         &mut self,
         sender: &Addr,

@@ -22,12 +22,7 @@ const FEE_BPS: u128 = 250;
 const WINDOW: u64 = 3_600;
 
 fn setup() -> Suite {
-    let mut suite = SuiteBuilder::new().build();
-    let provider = suite.provider(0);
-    suite
-        .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
-        .unwrap();
-    suite
+    suite_with_provider(PRICE)
 }
 
 /// The fee of the whole, rounded up: `ceil(amount × 250 / 10000)`; for 100

@@ -10,7 +10,7 @@
 
 use cosmwasm_std::{Decimal, Uint128};
 use cw_multi_test::Executor;
-use depin_interface::escrow::{self, BillingMode, EscrowConfigUpdate, LeaseState};
+use depin_interface::escrow::{BillingMode, EscrowConfigUpdate, LeaseState};
 use depin_interface::registry::{self, RegistryConfigUpdate};
 use depin_testing::escrow::{lease_id_of, pay_price};
 use depin_testing::{Suite, SuiteBuilder, STAKE_DENOM};
@@ -47,25 +47,7 @@ fn disputed() -> (Suite, u64) {
 /// escrow code), as a passed proposal would.
 fn swap_registrys_escrow(suite: &mut Suite) -> cosmwasm_std::Addr {
     let dao = suite.dao.clone();
-    let second = suite
-        .app
-        .instantiate_contract(
-            suite.codes.escrow,
-            dao.clone(),
-            &escrow::InstantiateMsg {
-                dao: dao.to_string(),
-                registry: suite.registry.to_string(),
-                treasury: None,
-                fee_bps: 250,
-                dispute_window: 3_600,
-                accepted_denoms: vec![],
-                arbiters: None,
-            },
-            &[],
-            "second escrow",
-            Some(dao.to_string()),
-        )
-        .unwrap();
+    let second = suite.instantiate_second_escrow();
     suite
         .update_registry_config(
             &dao,

@@ -69,26 +69,7 @@ impl World {
         let funded = (a.providers.len() + a.consumers.len() + a.members.len() + 4) as u128;
         // Only members stake (the attacker tries, and must fail).
         let stakers = a.members.iter().chain([&a.attacker]).cloned().collect();
-        let dao = suite.dao.clone();
-        let second_escrow = suite
-            .app
-            .instantiate_contract(
-                suite.codes.escrow,
-                dao.clone(),
-                &escrow::InstantiateMsg {
-                    dao: dao.to_string(),
-                    registry: suite.registry.to_string(),
-                    treasury: None,
-                    fee_bps: 250,
-                    dispute_window: 3_600,
-                    accepted_denoms: vec![],
-                    arbiters: None,
-                },
-                &[],
-                "second escrow",
-                Some(dao.to_string()),
-            )
-            .unwrap();
+        let second_escrow = suite.instantiate_second_escrow();
         World {
             second_escrow,
             leases: vec![],
