@@ -2,16 +2,20 @@
 
 use cosmwasm_std::{DepsMut, Response};
 use cw_utils::maybe_addr;
-use depin_interface::escrow::{InstantiateMsg, MAX_ACCEPTED_DENOMS, MAX_ARBITERS};
+use depin_interface::escrow::{
+    InstantiateMsg, DEFAULT_MIN_CLOSE_GRACE, MAX_ACCEPTED_DENOMS, MAX_ARBITERS,
+};
 use depin_interface::validation::{unique_list, validate_addrs};
 
 use crate::error::ContractError;
-use crate::execute::config::{checked_denoms, validate_fee, validate_window};
+use crate::execute::config::{checked_denoms, validate_close_grace, validate_fee, validate_window};
 use crate::state::{Config, CONFIG, LEASE_COUNT};
 
 pub fn instantiate(deps: DepsMut, msg: InstantiateMsg) -> Result<Response, ContractError> {
     validate_fee(msg.fee_bps)?;
     validate_window(msg.dispute_window)?;
+    let min_close_grace = msg.min_close_grace.unwrap_or(DEFAULT_MIN_CLOSE_GRACE);
+    validate_close_grace(min_close_grace)?;
     let dao = deps.api.addr_validate(&msg.dao)?;
     let treasury = maybe_addr(deps.api, msg.treasury)?.unwrap_or_else(|| dao.clone());
     let config = Config {
@@ -20,6 +24,7 @@ pub fn instantiate(deps: DepsMut, msg: InstantiateMsg) -> Result<Response, Contr
         treasury,
         fee_bps: msg.fee_bps,
         dispute_window: msg.dispute_window,
+        min_close_grace,
         accepted_denoms: unique_list(
             "accepted_denoms",
             checked_denoms(deps.api, msg.accepted_denoms)?,
@@ -39,5 +44,6 @@ pub fn instantiate(deps: DepsMut, msg: InstantiateMsg) -> Result<Response, Contr
         .add_attribute("registry", config.registry)
         .add_attribute("treasury", config.treasury)
         .add_attribute("fee_bps", config.fee_bps.to_string())
-        .add_attribute("dispute_window", config.dispute_window.to_string()))
+        .add_attribute("dispute_window", config.dispute_window.to_string())
+        .add_attribute("min_close_grace", config.min_close_grace.to_string()))
 }

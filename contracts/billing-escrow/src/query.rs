@@ -28,6 +28,7 @@ pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
         treasury: config.treasury,
         fee_bps: config.fee_bps,
         dispute_window: config.dispute_window,
+        min_close_grace: config.min_close_grace,
         accepted_denoms: config.accepted_denoms,
         arbiters: config.arbiters,
     })

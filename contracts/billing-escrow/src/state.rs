@@ -17,8 +17,16 @@ pub struct Config {
     pub treasury: Addr,
     pub fee_bps: u16,
     pub dispute_window: u64,
+    /// The provider's least grace after a consumer closes a metered or
+    /// receipts lease. Configs saved before it existed read one hour.
+    #[serde(default = "default_min_close_grace")]
+    pub min_close_grace: u64,
     pub accepted_denoms: Vec<Denom>,
     pub arbiters: Vec<Addr>,
+}
+
+fn default_min_close_grace() -> u64 {
+    depin_interface::escrow::DEFAULT_MIN_CLOSE_GRACE
 }
 
 /// How a lease is billed, with the running state of its mode.

@@ -114,6 +114,7 @@ fn on_registry(deps: DepsMut, env: Env, registry: Addr) -> Result<Response, Cont
         dispute_window: params.dispute_window,
         accepted_denoms,
         arbiters: params.arbiters,
+        min_close_grace: params.min_close_grace,
     };
     let instantiate = WasmMsg::Instantiate {
         admin: Some(dao),

@@ -112,6 +112,7 @@ fn setup() -> Env_ {
                 accepted_denoms: vec![],
                 arbiters: None,
                 accept_suite_token: None,
+                min_close_grace: None,
             },
         },
     };

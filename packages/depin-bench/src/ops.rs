@@ -289,6 +289,7 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
         dispute_window: 3_600,
         accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
         arbiters: None,
+        min_close_grace: None,
     };
     w.instantiate(ESCROW, code, &msg)?;
     let n = w.n;
@@ -461,6 +462,7 @@ pub fn dao(w: &mut World, code: &Code) -> Result<()> {
                 accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
                 arbiters: None,
                 accept_suite_token: None,
+                min_close_grace: None,
             },
         },
     };

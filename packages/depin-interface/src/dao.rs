@@ -80,6 +80,9 @@ pub struct EscrowParams {
     /// the DAO creates it, so `accepted_denoms` cannot name it). Default: false.
     #[serde(default)]
     pub accept_suite_token: Option<bool>,
+    /// The escrow's `min_close_grace` (default: one hour).
+    #[serde(default)]
+    pub min_close_grace: Option<u64>,
 }
 
 #[cw_serde]

@@ -12,6 +12,9 @@ pub const MAX_FEE_BPS: u16 = 10_000;
 
 /// Longest dispute window: one year (seconds).
 pub const MAX_DISPUTE_WINDOW: u64 = 366 * 86_400;
+/// The provider's grace after a consumer closes a metered or receipts lease
+/// when `min_close_grace` is not given: one hour.
+pub const DEFAULT_MIN_CLOSE_GRACE: u64 = 3_600;
 
 /// At most this many accepted denoms and arbiters: the config holding them is
 /// loaded by every escrow call, so its size must stay bounded.
@@ -37,6 +40,12 @@ pub struct InstantiateMsg {
     pub accepted_denoms: Vec<UncheckedDenom>,
     /// Addresses the DAO trusts to resolve disputes, besides itself.
     pub arbiters: Option<Vec<String>>,
+    /// The provider's least grace, in seconds, to report final usage or redeem
+    /// the receipts it holds after the consumer closes a metered or receipts
+    /// lease (the grace is the larger of this and the lease's dispute window;
+    /// 1 s to [`MAX_DISPUTE_WINDOW`]). Default [`DEFAULT_MIN_CLOSE_GRACE`].
+    #[serde(default)]
+    pub min_close_grace: Option<u64>,
 }
 
 /// How a lease is billed.
@@ -149,6 +158,8 @@ pub struct EscrowConfigUpdate {
     pub fee_bps: Option<u16>,
     /// Applies to leases opened from now on.
     pub dispute_window: Option<u64>,
+    /// Applies to closes from now on.
+    pub min_close_grace: Option<u64>,
     pub add_denoms: Option<Vec<UncheckedDenom>>,
     pub remove_denoms: Option<Vec<UncheckedDenom>>,
     pub add_arbiters: Option<Vec<String>>,
@@ -195,6 +206,8 @@ pub struct ConfigResponse {
     pub treasury: Addr,
     pub fee_bps: u16,
     pub dispute_window: u64,
+    /// The provider's least grace after a consumer's close (see `InstantiateMsg`).
+    pub min_close_grace: u64,
     pub accepted_denoms: Vec<Denom>,
     pub arbiters: Vec<Addr>,
 }

@@ -88,6 +88,7 @@ pub fn dao_instantiate_msg(
                 arbiters: Some(vec![actors.arbiter.to_string()]),
                 // The suite token, whose address the DAO fills in.
                 accept_suite_token: Some(true),
+                min_close_grace: None,
             },
         },
     }

@@ -234,6 +234,7 @@ impl Suite {
                     dispute_window: 3_600,
                     accepted_denoms: vec![],
                     arbiters: None,
+                    min_close_grace: None,
                 },
                 &[],
                 "second escrow",

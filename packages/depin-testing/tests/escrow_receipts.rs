@@ -352,3 +352,54 @@ fn receipts_are_redeemed_only_on_receipts_leases() {
         ContractError::WrongBillingMode { .. }
     ));
 }
+
+/// Second audit, suspicion: with `dispute_window` 0 a consumer's close
+/// refunded the deposit at once, before the provider could redeem the
+/// receipts it held. The provider now always keeps at least the escrow's
+/// `min_close_grace` (default one hour) after a consumer's close.
+#[test]
+fn with_no_dispute_window_the_provider_still_has_a_grace_to_redeem() {
+    let mut suite = SuiteBuilder {
+        dispute_window: 0,
+        ..SuiteBuilder::new()
+    }
+    .build();
+    assert_eq!(suite.escrow_config().min_close_grace, 3_600);
+    let (provider, consumer) = (suite.provider(0), suite.consumer(0));
+    suite
+        .register_provider_for_escrow_tests(&provider, pay_price(PRICE))
+        .unwrap();
+    let key = signing_key(1);
+    let lease_id = open(&mut suite, &key, DEPOSIT);
+    let signature = suite.sign_receipt(&key, lease_id, 100);
+    let res = suite.close_lease(&consumer, lease_id).unwrap();
+    assert_eq!(attribute(&res, "state").as_deref(), Some("closing"));
+    suite.advance(3_599);
+    suite
+        .redeem_receipt(&provider, lease_id, 100, signature)
+        .unwrap();
+    assert_eq!(suite.lease(lease_id).paid.u128(), 100 * PRICE);
+    suite.advance(2);
+    let anyone = suite.actors.attacker.clone();
+    suite.settle(&anyone, lease_id).unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!(lease.state, LeaseState::Closed);
+    assert_eq!(lease.refunded.u128(), DEPOSIT - 100 * PRICE);
+    // The grace is the DAO's to set, never to 0.
+    let dao = suite.dao.clone();
+    let err = suite
+        .update_escrow_config(
+            &dao,
+            depin_interface::escrow::EscrowConfigUpdate {
+                min_close_grace: Some(0),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(
+        escrow_error(Err(err)),
+        ContractError::Validation(depin_interface::ValidationError::MustBePositive {
+            field: "min_close_grace"
+        })
+    ));
+}

@@ -213,7 +213,7 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
   const token = suite && c.object("suite.token", suite.token, ["name", "symbol", "decimals", "initial_balances"], ["cap", "marketing"]);
   const registry = suite && c.object("suite.registry", suite.registry, ["min_stake", "unbonding_period", "max_slash", "oracles", "rewards"], ["stake_denom"]);
   const rewards = registry && c.object("suite.registry.rewards", registry.rewards, ["epoch_seconds", "emission_per_epoch", "halving_epochs", "usage_share", "usage_weights"]);
-  const escrow = suite && c.object("suite.escrow", suite.escrow, ["fee_bps", "dispute_window", "accepted_denoms"], ["arbiters", "accept_suite_token"]);
+  const escrow = suite && c.object("suite.escrow", suite.escrow, ["fee_bps", "dispute_window", "accepted_denoms"], ["arbiters", "accept_suite_token", "min_close_grace"]);
 
   // DAO config.
   let deposit: bigint | undefined;
@@ -331,6 +331,10 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
   if (escrow) {
     c.integer("suite.escrow.fee_bps", escrow.fee_bps, MAX_FEE_BPS);
     disputeWindow = c.period("suite.escrow.dispute_window", escrow.dispute_window, false, MAX_DISPUTE_WINDOW);
+    // The provider's least grace after a consumer's close: never 0 (default one hour).
+    if (escrow.min_close_grace !== undefined && escrow.min_close_grace !== null) {
+      c.period("suite.escrow.min_close_grace", escrow.min_close_grace, true, MAX_DISPUTE_WINDOW);
+    }
     const accepted = c.list("suite.escrow.accepted_denoms", escrow.accepted_denoms, Number.MAX_SAFE_INTEGER) ?? [];
     const keys = new Set(accepted.map((d, i) => c.denom(`suite.escrow.accepted_denoms[${i}]`, d)));
     if (keys.size > MAX_ACCEPTED_DENOMS) c.fail(`suite.escrow.accepted_denoms has ${keys.size} distinct denoms; the limit is ${MAX_ACCEPTED_DENOMS}`);

@@ -64,6 +64,10 @@ describe("params files", () => {
     failsWith((p) => (p.suite.registry.oracles = ["wasm1notanaddress"]), /oracles\[0\] is not a bech32 address/);
   });
 
+  it("refuses a close grace of 0 (the provider must always have one)", () => {
+    failsWith((p) => ((p.suite.escrow as { min_close_grace?: number }).min_close_grace = 0), /suite\.escrow\.min_close_grace must be greater than 0/);
+  });
+
   it("refuses values that could lock governance (the DAO's liveness rules)", () => {
     failsWith((p) => (p.config.quorum = "1"), /config\.quorum 1 could lock governance.*at most 2\/3/);
     failsWith((p) => (p.config.threshold = "0.67"), /config\.threshold 0\.67 could lock governance/);

@@ -5,7 +5,7 @@ use depin_interface::escrow::{
     EscrowConfigUpdate, MAX_ACCEPTED_DENOMS, MAX_ARBITERS, MAX_DISPUTE_WINDOW, MAX_FEE_BPS,
 };
 use depin_interface::validation::{update_list, validate_addrs};
-use depin_interface::{Denom, UncheckedDenom};
+use depin_interface::{Denom, UncheckedDenom, ValidationError};
 
 use crate::error::ContractError;
 use crate::state::CONFIG;
@@ -40,6 +40,10 @@ pub fn update_config(
         validate_window(window)?;
         config.dispute_window = window;
     }
+    if let Some(grace) = update.min_close_grace {
+        validate_close_grace(grace)?;
+        config.min_close_grace = grace;
+    }
     update_list(
         "accepted_denoms",
         &mut config.accepted_denoms,
@@ -61,7 +65,8 @@ pub fn update_config(
         .add_attribute("registry", config.registry)
         .add_attribute("treasury", config.treasury)
         .add_attribute("fee_bps", config.fee_bps.to_string())
-        .add_attribute("dispute_window", config.dispute_window.to_string()))
+        .add_attribute("dispute_window", config.dispute_window.to_string())
+        .add_attribute("min_close_grace", config.min_close_grace.to_string()))
 }
 
 pub fn validate_fee(fee_bps: u16) -> Result<(), ContractError> {
@@ -75,6 +80,25 @@ pub fn validate_fee(fee_bps: u16) -> Result<(), ContractError> {
 }
 
 pub fn validate_window(seconds: u64) -> Result<(), ContractError> {
+    if seconds > MAX_DISPUTE_WINDOW {
+        return Err(ContractError::DisputeWindowTooLong {
+            seconds,
+            max: MAX_DISPUTE_WINDOW,
+        });
+    }
+    Ok(())
+}
+
+/// The provider must always have a grace after a consumer's close: above 0
+/// (with a dispute window of 0 the close used to refund at once, before the
+/// provider could redeem the receipts it held), at most a dispute window.
+pub fn validate_close_grace(seconds: u64) -> Result<(), ContractError> {
+    if seconds == 0 {
+        return Err(ValidationError::MustBePositive {
+            field: "min_close_grace",
+        }
+        .into());
+    }
     if seconds > MAX_DISPUTE_WINDOW {
         return Err(ContractError::DisputeWindowTooLong {
             seconds,

@@ -252,9 +252,10 @@ pub fn top_up(
 ///
 /// A pending streaming lease is refunded whole (the provider declining it,
 /// or the consumer withdrawing). When the consumer closes a metered or receipts
-/// lease, the provider keeps the lease's dispute window to report its final
-/// usage or redeem its last receipts: otherwise a consumer could close just
-/// before each report and never pay for the last period it used.
+/// lease, the provider keeps the lease's dispute window, and at least the
+/// config's `min_close_grace`, to report its final usage or redeem its last
+/// receipts: otherwise a consumer could close just before each report (or,
+/// with a window of 0, before any redemption) and never pay for the end.
 pub fn close(
     deps: DepsMut,
     env: Env,
@@ -281,9 +282,11 @@ pub fn close(
     lease.state = LeaseState::Closing;
     if matches!(lease.billing, Billing::Metered(_) | Billing::Receipts(_))
         && info.sender == lease.consumer
-        && lease.dispute_window > 0
     {
-        lease.close_after = Some(now.plus_seconds(lease.dispute_window));
+        // Never less than `min_close_grace`: with a dispute window of 0 the
+        // close used to refund at once, before the provider could redeem.
+        let grace = lease.dispute_window.max(config.min_close_grace);
+        lease.close_after = Some(now.plus_seconds(grace));
     }
     let mut response = Response::new()
         .add_attribute("action", "close_lease")

@@ -258,6 +258,7 @@ fn instantiate_and_update_config_validate_their_numbers() {
         dispute_window,
         accepted_denoms: vec![UncheckedDenom::Native(PAY.into())],
         arbiters: Some(vec!["not an address".into()]),
+        min_close_grace: None,
     };
     let info = message_info(&dao, &[]);
     assert_eq!(

@@ -104,6 +104,7 @@ fn setup() -> T {
             dispute_window: WINDOW,
             accepted_denoms: vec![UncheckedDenom::Native(PAY.into())],
             arbiters: None,
+            min_close_grace: None,
         },
     )
     .unwrap();

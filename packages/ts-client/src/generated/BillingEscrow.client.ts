@@ -214,6 +214,7 @@ export interface BillingEscrowInterface {
     dao,
     disputeWindow,
     feeBps,
+    minCloseGrace,
     registry,
     removeArbiters,
     removeDenoms,
@@ -224,6 +225,7 @@ export interface BillingEscrowInterface {
     dao?: string;
     disputeWindow?: number;
     feeBps?: number;
+    minCloseGrace?: number;
     registry?: string;
     removeArbiters?: string[];
     removeDenoms?: UncheckedDenom[];
@@ -394,6 +396,7 @@ export class BillingEscrowClient implements BillingEscrowInterface {
     dao,
     disputeWindow,
     feeBps,
+    minCloseGrace,
     registry,
     removeArbiters,
     removeDenoms,
@@ -404,6 +407,7 @@ export class BillingEscrowClient implements BillingEscrowInterface {
     dao?: string;
     disputeWindow?: number;
     feeBps?: number;
+    minCloseGrace?: number;
     registry?: string;
     removeArbiters?: string[];
     removeDenoms?: UncheckedDenom[];
@@ -416,6 +420,7 @@ export class BillingEscrowClient implements BillingEscrowInterface {
         dao,
         dispute_window: disputeWindow,
         fee_bps: feeBps,
+        min_close_grace: minCloseGrace,
         registry,
         remove_arbiters: removeArbiters,
         remove_denoms: removeDenoms,

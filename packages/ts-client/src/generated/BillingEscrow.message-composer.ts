@@ -83,6 +83,7 @@ export interface BillingEscrowMsg {
     dao,
     disputeWindow,
     feeBps,
+    minCloseGrace,
     registry,
     removeArbiters,
     removeDenoms,
@@ -93,6 +94,7 @@ export interface BillingEscrowMsg {
     dao?: string;
     disputeWindow?: number;
     feeBps?: number;
+    minCloseGrace?: number;
     registry?: string;
     removeArbiters?: string[];
     removeDenoms?: UncheckedDenom[];
@@ -333,6 +335,7 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
     dao,
     disputeWindow,
     feeBps,
+    minCloseGrace,
     registry,
     removeArbiters,
     removeDenoms,
@@ -343,6 +346,7 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
     dao?: string;
     disputeWindow?: number;
     feeBps?: number;
+    minCloseGrace?: number;
     registry?: string;
     removeArbiters?: string[];
     removeDenoms?: UncheckedDenom[];
@@ -360,6 +364,7 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
             dao,
             dispute_window: disputeWindow,
             fee_bps: feeBps,
+            min_close_grace: minCloseGrace,
             registry,
             remove_arbiters: removeArbiters,
             remove_denoms: removeDenoms,

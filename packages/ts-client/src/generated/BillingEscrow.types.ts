@@ -15,6 +15,7 @@ export interface InstantiateMsg {
   dao: string;
   dispute_window: number;
   fee_bps: number;
+  min_close_grace?: number | null;
   registry: string;
   treasury?: string | null;
 }
@@ -90,6 +91,7 @@ export interface EscrowConfigUpdate {
   dao?: string | null;
   dispute_window?: number | null;
   fee_bps?: number | null;
+  min_close_grace?: number | null;
   registry?: string | null;
   remove_arbiters?: string[] | null;
   remove_denoms?: UncheckedDenom[] | null;
@@ -158,6 +160,7 @@ export interface ConfigResponse {
   dao: Addr;
   dispute_window: number;
   fee_bps: number;
+  min_close_grace: number;
   registry: Addr;
   treasury: Addr;
 }

@@ -50,6 +50,7 @@ export interface EscrowParams {
   arbiters?: string[] | null;
   dispute_window: number;
   fee_bps: number;
+  min_close_grace?: number | null;
 }
 export interface RegistryParams {
   max_slash: Decimal;
