@@ -13,8 +13,15 @@ MAX_ARTIFACT_BYTES=$((600 * 1024))
 # ARTIFACTS_DIR puts the output elsewhere (scripts/bench.sh builds its
 # cw20-base baseline there, away from the shipped artifacts/).
 OUT="${ARTIFACTS_DIR:-$ROOT/artifacts}"
+# BUILD_ROOT builds another source tree of the suite the same way (scripts/upgrade.sh:
+# the previous release, exported from git), in a target dir of its own.
+SRC="${BUILD_ROOT:-$ROOT}"
 # Its own target dir: the wasm flags below must not invalidate the host build.
-export CARGO_TARGET_DIR="$ROOT/target/wasm"
+if [[ "$SRC" == "$ROOT" ]]; then
+  export CARGO_TARGET_DIR="$ROOT/target/wasm"
+else
+  export CARGO_TARGET_DIR="$ROOT/target/wasm-$(basename "$(dirname "$SRC")")"
+fi
 # Reproducible bytes: no machine paths inside the wasm.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$ROOT=/depin --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 
@@ -23,13 +30,13 @@ ensure_wasm_opt
 ensure_vm_runner
 
 # Every contract by default; `scripts/build.sh <crate>...` builds only those.
-if [[ $# -gt 0 ]]; then CRATES=("$@"); else mapfile -t CRATES < <(contract_crates); fi
+if [[ $# -gt 0 ]]; then CRATES=("$@"); else mapfile -t CRATES < <(ROOT="$SRC" contract_crates); fi
 [[ ${#CRATES[@]} -gt 0 ]] || die "no contracts found under contracts/"
 
 step "cargo build --release --target $WASM_TARGET (${CRATES[*]})"
 package_args=()
 for crate in "${CRATES[@]}"; do package_args+=(-p "$crate"); done
-cargo build --release --lib --target "$WASM_TARGET" "${package_args[@]}" \
+cargo build --release --lib --target "$WASM_TARGET" --manifest-path "$SRC/Cargo.toml" "${package_args[@]}" \
   || die "cargo build of the contracts failed"
 
 rm -rf "$OUT"

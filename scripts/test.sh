@@ -4,8 +4,9 @@
 # gas benchmark, the TypeScript client's checks, the dApp's unit tests, then on
 # real chains: the end-to-end tests on fresh wasmd v0.70.3 and v0.60.8 devnets,
 # the provider agent end to end with faults, a short load with a validator
-# fault and code pinning on a four-validator localnet, and the dApp's browser
-# tests. Every chain is fresh, on ports of its own, and stopped afterwards.
+# fault and code pinning on a four-validator localnet, the dApp's browser
+# tests, and the upgrade from the previous release through the DAO. Every
+# chain is fresh, on ports of its own, and stopped afterwards.
 #
 # Where the time goes: the two wasmd builds (Go, ~10 min each on a fresh
 # machine, then cached in ~/.cache/depin/wasmd) run in the background from the
@@ -141,6 +142,7 @@ stage "gas benchmark on the built wasm (fails if any cost grows > 10 % with the 
 stage "TypeScript client: codegen freshness, tsc, unit tests" scripts/ts-client.sh
 stage "web dApp: tsc, unit tests, vite build" scripts/dapp.sh unit-build
 stage "provider agent: debug build for its e2e" cargo build --locked --quiet -p depin-provider-agent --bins
+stage "the previous release's contracts (v0.1.0) for the upgrade test" scripts/upgrade.sh build
 
 # ---------------------------------------------------------------- chain stages, two lanes
 # Each stage has its own node directory and ports, so nothing here touches a
@@ -170,7 +172,10 @@ lane_localnet_v060() {
     scripts/load.sh --fresh --providers 100 --leases 50 --stakers 10 --fault --pin --pin-sample 50 --out "$REPORTS/LOAD-short.md" || return 1
   WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=37657 DEVNET_P2P_PORT=37656 \
     DEVNET_GRPC_PORT=39190 DEVNET_API_PORT=31417 DAPP_PORT=35280 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
-    lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)" scripts/e2e.sh
+    lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)" scripts/e2e.sh || return 1
+  # Its own devnet (.tools/devnet-upgrade, RPC 48657): v0.1.0 deployed with the demo's state,
+  # a claim held by a dispute, then registry, escrow and DAO migrated through one proposal.
+  lane_stage upgrade "upgrade from the previous release (v0.1.0) through a DAO proposal, every record and claim checked" scripts/upgrade.sh
 }
 
 lane_v070 &
