@@ -15,7 +15,7 @@
 //! the governance locks of the second audit (the DAO or the escrow staking
 //! or proposing in the DAO; quorum 1, threshold 90 %, a veto threshold of
 //! 10^-18, periods over 90 days, a deposit above the supply), which must
-//! fail. Settles are a stranger's, at every step. After every transaction:
+//! fail. Every settle is a stranger's (the attacker's), at any step. After every transaction:
 //! - no action panicked, and every failure is a typed error;
 //! - a failed action (every attack must fail) changed no state at all: the
 //!   whole chain storage is byte-for-byte what it was;
