@@ -3,10 +3,19 @@
 // serves config.json from $DAPP_CONFIG (default: the devnet deployment's, written by scripts/dapp.sh).
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
 
-const COSMJS = ["@cosmjs/amino", "@cosmjs/cosmwasm", "@cosmjs/crypto", "@cosmjs/encoding", "@cosmjs/math", "@cosmjs/proto-signing", "@cosmjs/stargate", "@cosmjs/utils"];
+const COSMJS = [
+  "@cosmjs/amino",
+  "@cosmjs/cosmwasm",
+  "@cosmjs/crypto",
+  "@cosmjs/encoding",
+  "@cosmjs/math",
+  "@cosmjs/proto-signing",
+  "@cosmjs/stargate",
+  "@cosmjs/utils",
+];
 
 export default defineConfig({
   base: "./",

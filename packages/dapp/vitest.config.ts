@@ -2,7 +2,4 @@
 import { defineConfig, mergeConfig } from "vitest/config";
 import viteConfig from "./vite.config";
 
-export default mergeConfig(
-  viteConfig,
-  defineConfig({ test: { include: ["src/**/*.test.ts"], environment: "node" } }),
-);
+export default mergeConfig(viteConfig, defineConfig({ test: { include: ["src/**/*.test.ts"], environment: "node" } }));

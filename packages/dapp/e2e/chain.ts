@@ -35,15 +35,26 @@ export function mnemonic(name: string): string {
 export interface Signer {
   address: string;
   client: SigningCosmWasmClient;
-  execute(contract: string, msg: unknown, funds?: { denom: string; amount: string }[]): Promise<{ events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[] }>;
+  execute(
+    contract: string,
+    msg: unknown,
+    funds?: { denom: string; amount: string }[],
+  ): Promise<{ events: readonly { type: string; attributes: readonly { key: string; value: string }[] }[] }>;
 }
 
 /** A direct CosmJS signer for setup steps that are not what a test is about. */
 export async function signer(name: string): Promise<Signer> {
   const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic(name), { prefix: "wasm" });
   const [{ address }] = await wallet.getAccounts();
-  const client = await SigningCosmWasmClient.connectWithSigner(env.rpc, wallet, { gasPrice: GasPrice.fromString("0.025ustake"), broadcastPollIntervalMs: 200 });
-  return { address, client, execute: (contract, msg, funds) => client.execute(address, contract, msg as Record<string, unknown>, 1.6, undefined, funds) };
+  const client = await SigningCosmWasmClient.connectWithSigner(env.rpc, wallet, {
+    gasPrice: GasPrice.fromString("0.025ustake"),
+    broadcastPollIntervalMs: 200,
+  });
+  return {
+    address,
+    client,
+    execute: (contract, msg, funds) => client.execute(address, contract, msg as Record<string, unknown>, 1.6, undefined, funds),
+  };
 }
 
 export async function chainSeconds(client: SigningCosmWasmClient): Promise<number> {
@@ -60,4 +71,3 @@ export async function waitForTimestamp(client: SigningCosmWasmClient, nanos: str
     await new Promise((r) => setTimeout(r, 250));
   }
 }
-

@@ -5,10 +5,22 @@
 // provider unjails; the DAO's refusal of a message that could reach members'
 // funds shown in words; an upgrade proposal with its deposit, upgrade flag and
 // exit window, vetoed by the guardian; a rejected proposal closed; unstake and claim.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, Locator } from "playwright-core";
+
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
-import { assertNoRawErrors, deployment, launch, openAs, see, signer, Signer, submit, UserPage, waitForTimestamp } from "./harness";
+import type { Browser, Locator } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  assertNoRawErrors,
+  deployment,
+  launch,
+  openAs,
+  type Signer,
+  see,
+  signer,
+  submit,
+  type UserPage,
+  waitForTimestamp,
+} from "./harness";
 
 let browser: Browser;
 let M1: UserPage;
@@ -98,8 +110,22 @@ describe("DAO", () => {
     await addTemplate("treasury_payment", { recipient: addr.consumer4, amount: "0.5", paymentDenom: "uusdc" });
     await addTemplate("raw", {
       raw: JSON.stringify([
-        { wasm: { execute: { contract_addr: d.addresses.dao, msg: { update_config: { proposal_deposit: "1000000", guardian: addr.member3, timelock: 1 } } } } },
-        { wasm: { execute: { contract_addr: d.addresses.providerRegistry, msg: { slash: { provider: addr.provider4, fraction: "0.1", reason: "missed its SLA", jail_seconds: 6 } } } } },
+        {
+          wasm: {
+            execute: {
+              contract_addr: d.addresses.dao,
+              msg: { update_config: { proposal_deposit: "1000000", guardian: addr.member3, timelock: 1 } },
+            },
+          },
+        },
+        {
+          wasm: {
+            execute: {
+              contract_addr: d.addresses.providerRegistry,
+              msg: { slash: { provider: addr.provider4, fraction: "0.1", reason: "missed its SLA", jail_seconds: 6 } },
+            },
+          },
+        },
       ]),
     });
     const draft = form(M1).getByTestId("draft-msgs");
@@ -145,7 +171,11 @@ describe("DAO", () => {
 
   test("shows the DAO's refusal of a message that could reach members' funds", async () => {
     await M1.page.reload();
-    await addTemplate("raw", { raw: JSON.stringify({ wasm: { execute: { contract_addr: d.addresses.rewardToken, msg: { increase_allowance: { spender: addr.member1, amount: "1" } } } } }) });
+    await addTemplate("raw", {
+      raw: JSON.stringify({
+        wasm: { execute: { contract_addr: d.addresses.rewardToken, msg: { increase_allowance: { spender: addr.member1, amount: "1" } } } },
+      }),
+    });
     const signed = M1.wallet.signed;
     const f = form(M1);
     await field(f, "title").fill("Allowance");
@@ -163,7 +193,9 @@ describe("DAO", () => {
     const balance = async () => BigInt((await query(d.addresses.rewardToken, { balance: { address: addr.member1 } })).balance);
     const before = await balance();
     await see(form(M1).getByTestId("deposit-note"), "Submitting sends a deposit of 1 DPIN");
-    await addTemplate("raw", { raw: JSON.stringify({ wasm: { update_admin: { contract_addr: d.addresses.providerRegistry, admin: d.addresses.dao } } }) });
+    await addTemplate("raw", {
+      raw: JSON.stringify({ wasm: { update_admin: { contract_addr: d.addresses.providerRegistry, admin: d.addresses.dao } } }),
+    });
     const id = await propose("Registry admin (upgrade)");
     expect(before - (await balance())).toBe(1000000n);
     await see(proposal(M1, id).getByTestId("upgrade-flag"), "upgrade");

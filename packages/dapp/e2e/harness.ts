@@ -2,14 +2,18 @@
 // environment scripts/dapp.sh sets, one headless system Chromium, pages that
 // open the dApp as a named devnet account (its wallet injected), direct
 // CosmJS clients for setup steps that are not under test, and chain-time waits.
-import { chromium, Browser, Locator, Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { env, mnemonic } from "./chain";
-import { injectWallet, TestWallet } from "./wallet";
+import { injectWallet, type TestWallet } from "./wallet";
 
 export * from "./chain";
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: env.chromium, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
+  return chromium.launch({
+    executablePath: env.chromium,
+    headless: true,
+    args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+  });
 }
 
 export interface UserPage {
@@ -36,7 +40,8 @@ export async function openAs(browser: Browser, name: string, path = "#/network")
 /** Fails if any alert on the page shows a stack trace or a raw CosmJS error. */
 export async function assertNoRawErrors(page: Page): Promise<void> {
   for (const text of await page.getByRole("alert").allInnerTexts()) {
-    if (/\bat \S+ \(|\.ts:\d+|Query failed with|rpc error|Broadcasting transaction failed/.test(text)) throw new Error(`raw error shown to the person: ${text}`);
+    if (/\bat \S+ \(|\.ts:\d+|Query failed with|rpc error|Broadcasting transaction failed/.test(text))
+      throw new Error(`raw error shown to the person: ${text}`);
   }
 }
 
@@ -56,6 +61,9 @@ export async function see(locator: Locator, text: string | RegExp, timeout = 20_
 
 /** Clicks a button and waits for the transaction outcome shown next to it ("done" text, or an error alert). */
 export async function submit(scope: Locator | Page, button: string | RegExp, expectDone: string | RegExp, timeout = 30_000): Promise<void> {
-  await scope.getByRole("button", { name: button, exact: typeof button === "string" }).first().click();
+  await scope
+    .getByRole("button", { name: button, exact: typeof button === "string" })
+    .first()
+    .click();
   await see(scope.locator(".tx.done, .tx.error"), expectDone, timeout);
 }

@@ -1,8 +1,9 @@
 // The network page, as anyone sees it without a wallet: stats, providers
 // filtered by service, region and status through the registry's index, paging,
 // and one provider's page with prices, capacity, reputation and attestations.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { deployment, env, launch, see, signer } from "./harness";
 
 let browser: Browser;
@@ -44,8 +45,12 @@ describe("network page", () => {
     await page.getByLabel("Service filter").selectOption("");
     await page.getByLabel("Region filter").fill("eu-west");
     await page.getByRole("button", { name: "Apply" }).click();
-    await expect.poll(async () => (await rows().evaluateAll((r) => r.map((x) => x.getAttribute("data-address")))).includes(provider1)).toBe(true);
-    await expect.poll(async () => (await rows().evaluateAll((r) => r.map((x) => x.getAttribute("data-address")))).includes(provider3)).toBe(false);
+    await expect
+      .poll(async () => (await rows().evaluateAll((r) => r.map((x) => x.getAttribute("data-address")))).includes(provider1))
+      .toBe(true);
+    await expect
+      .poll(async () => (await rows().evaluateAll((r) => r.map((x) => x.getAttribute("data-address")))).includes(provider3))
+      .toBe(false);
     await page.getByLabel("Service filter").selectOption("storage");
     await expect.poll(() => rows().evaluateAll((r) => r.map((x) => x.getAttribute("data-address")))).toEqual([provider1]);
     await page.getByLabel("Status filter").selectOption("exiting");

@@ -6,11 +6,11 @@
 // copied and downloaded, pasted and uploaded, redeemed); rewards; and the
 // unbonded stake claimed once the unbonding period has passed.
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, Locator } from "playwright-core";
 import { fromBase64, fromHex, toBase64 } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "@depin/ts-client";
-import { assertNoRawErrors, deployment, launch, openAs, see, signer, submit, UserPage, waitForTimestamp } from "./harness";
+import type { Browser, Locator } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { assertNoRawErrors, deployment, launch, openAs, see, signer, submit, type UserPage, waitForTimestamp } from "./harness";
 
 let browser: Browser;
 let P: UserPage; // provider2
@@ -132,7 +132,9 @@ describe("consumer leases", () => {
 
     // The first charge becomes payable after the dispute window; settle pays it.
     const first = cl.locator('[data-testid="charge-row"]').first();
-    const charge = (await (await signer("consumer4")).client.queryContractSmart(d.addresses.billingEscrow, { charges: { lease_id: metered } })).charges[0];
+    const charge = (
+      await (await signer("consumer4")).client.queryContractSmart(d.addresses.billingEscrow, { charges: { lease_id: metered } })
+    ).charges[0];
     await waitForTimestamp((await signer("consumer4")).client, charge.disputable_until);
     await see(cl.getByTestId("settleable"), "Settle now would pay 0.03 USDC for 1000 units");
     await submit(cl, "Settle", `Settle lease ${metered}: done.`);
@@ -172,7 +174,10 @@ describe("consumer leases", () => {
     const cl = consumerLease(id);
     // The session key stays in local storage; its public key is the lease's consumer key.
     const lease = await (await signer("consumer4")).client.queryContractSmart(d.addresses.billingEscrow, { lease: { lease_id: id } });
-    const stored = await C.page.evaluate(([k]) => localStorage.getItem(k), [`depin:receipt-keys:${d.chain_id}:${d.addresses.billingEscrow}`]);
+    const stored = await C.page.evaluate(
+      ([k]) => localStorage.getItem(k),
+      [`depin:receipt-keys:${d.chain_id}:${d.addresses.billingEscrow}`],
+    );
     const keys = JSON.parse(stored!);
     const privateKey = fromHex(keys[lease.billing.receipts.consumer_pubkey].privateKey);
     expect(toBase64(receiptPublicKey(privateKey))).toBe(lease.billing.receipts.consumer_pubkey);

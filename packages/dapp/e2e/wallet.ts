@@ -4,10 +4,11 @@
 // standard interface (experimentalSuggestChain, enable, getKey,
 // getOfflineSigner[Auto], signDirect, signAmino): the dApp cannot tell it from
 // a wallet extension. Bytes cross the page boundary as base64, bigints as strings.
-import type { Page } from "playwright-core";
-import { Secp256k1HdWallet, StdSignDoc } from "@cosmjs/amino";
+
+import { Secp256k1HdWallet, type StdSignDoc } from "@cosmjs/amino";
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import type { Page } from "playwright-core";
 
 export interface TestWallet {
   address: string;
@@ -38,7 +39,13 @@ export async function injectWallet(page: Page, mnemonic: string, name: string, p
         return "null";
       case "getKey":
         if (!enabled.has(args[0])) throw new Error(`${args[0]} is not enabled`);
-        return JSON.stringify({ name, algo: "secp256k1", pubKey: toBase64(account.pubkey), bech32Address: account.address, isNanoLedger: false });
+        return JSON.stringify({
+          name,
+          algo: "secp256k1",
+          pubKey: toBase64(account.pubkey),
+          bech32Address: account.address,
+          isNanoLedger: false,
+        });
       case "getAccounts":
         return JSON.stringify([{ address: account.address, algo: account.algo, pubkey: toBase64(account.pubkey) }]);
       case "signDirect": {
@@ -51,7 +58,12 @@ export async function injectWallet(page: Page, mnemonic: string, name: string, p
         });
         wallet.signed++;
         return JSON.stringify({
-          signed: { bodyBytes: toBase64(res.signed.bodyBytes), authInfoBytes: toBase64(res.signed.authInfoBytes), chainId: res.signed.chainId, accountNumber: res.signed.accountNumber.toString() },
+          signed: {
+            bodyBytes: toBase64(res.signed.bodyBytes),
+            authInfoBytes: toBase64(res.signed.authInfoBytes),
+            chainId: res.signed.chainId,
+            accountNumber: res.signed.accountNumber.toString(),
+          },
           signature: res.signature,
         });
       }
@@ -68,15 +80,36 @@ export async function injectWallet(page: Page, mnemonic: string, name: string, p
 
   await page.addInitScript(() => {
     type Bridge = (method: string, argsJson: string) => Promise<string>;
-    const call = async (method: string, ...args: unknown[]) => JSON.parse(await (window as unknown as { __depinTestWallet: Bridge }).__depinTestWallet(method, JSON.stringify(args)));
+    const call = async (method: string, ...args: unknown[]) =>
+      JSON.parse(await (window as unknown as { __depinTestWallet: Bridge }).__depinTestWallet(method, JSON.stringify(args)));
     const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
     const signer = (chainId: string) => ({
-      getAccounts: async () => ((await call("getAccounts")) as { address: string; algo: string; pubkey: string }[]).map((a) => ({ ...a, pubkey: bytes(a.pubkey) })),
-      signDirect: async (address: string, doc: { bodyBytes: Uint8Array; authInfoBytes: Uint8Array; chainId: string; accountNumber: bigint }) => {
+      getAccounts: async () =>
+        ((await call("getAccounts")) as { address: string; algo: string; pubkey: string }[]).map((a) => ({
+          ...a,
+          pubkey: bytes(a.pubkey),
+        })),
+      signDirect: async (
+        address: string,
+        doc: { bodyBytes: Uint8Array; authInfoBytes: Uint8Array; chainId: string; accountNumber: bigint },
+      ) => {
         if (doc.chainId !== chainId) throw new Error("chain id mismatch");
-        const res = await call("signDirect", address, { bodyBytes: b64(doc.bodyBytes), authInfoBytes: b64(doc.authInfoBytes), chainId: doc.chainId, accountNumber: doc.accountNumber.toString() });
-        return { signed: { ...res.signed, bodyBytes: bytes(res.signed.bodyBytes), authInfoBytes: bytes(res.signed.authInfoBytes), accountNumber: BigInt(res.signed.accountNumber) }, signature: res.signature };
+        const res = await call("signDirect", address, {
+          bodyBytes: b64(doc.bodyBytes),
+          authInfoBytes: b64(doc.authInfoBytes),
+          chainId: doc.chainId,
+          accountNumber: doc.accountNumber.toString(),
+        });
+        return {
+          signed: {
+            ...res.signed,
+            bodyBytes: bytes(res.signed.bodyBytes),
+            authInfoBytes: bytes(res.signed.authInfoBytes),
+            accountNumber: BigInt(res.signed.accountNumber),
+          },
+          signature: res.signature,
+        };
       },
       signAmino: async (address: string, doc: unknown) => call("signAmino", address, doc),
     });

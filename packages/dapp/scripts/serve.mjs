@@ -2,8 +2,9 @@
 // /config.json served from the file given, so one build serves any chain.
 //
 //   node scripts/serve.mjs --dist <dir> --config <config.json> [--port 5180]
-import { createServer } from "node:http";
+
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 
 function arg(name, fallback) {
@@ -14,7 +15,15 @@ function arg(name, fallback) {
 const dist = resolve(arg("--dist", "dist"));
 const configFile = resolve(arg("--config", "config.json"));
 const port = Number(arg("--port", "5180"));
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
 
 const server = createServer(async (req, res) => {
   try {

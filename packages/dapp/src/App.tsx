@@ -20,15 +20,26 @@ function WalletButton() {
   if (account) {
     return (
       <span className="wallet">
-        <span data-testid="account" title={account.address}>{account.name ? `${account.name} · ` : ""}{shortAddress(account.address)}</span>{" "}
-        <button className="link" onClick={disconnect}>disconnect</button>
+        <span data-testid="account" title={account.address}>
+          {account.name ? `${account.name} · ` : ""}
+          {shortAddress(account.address)}
+        </span>{" "}
+        <button className="link" onClick={disconnect}>
+          disconnect
+        </button>
       </span>
     );
   }
   return (
     <span className="wallet">
-      <button onClick={() => void connect()} disabled={connecting}>{connecting ? "Connecting…" : "Connect wallet"}</button>
-      {walletError && <span className="tx error" role="alert">{walletError}</span>}
+      <button onClick={() => void connect()} disabled={connecting}>
+        {connecting ? "Connecting…" : "Connect wallet"}
+      </button>
+      {walletError && (
+        <span className="tx error" role="alert">
+          {walletError}
+        </span>
+      )}
     </span>
   );
 }
@@ -50,12 +61,18 @@ export function App() {
         <strong>DePIN</strong>
         <nav>
           {NAV.map(([path, label]) => (
-            <a key={path} href={href(path)} className={current === path || (path === "/network" && current === "/providers") ? "active" : ""}>
+            <a
+              key={path}
+              href={href(path)}
+              className={current === path || (path === "/network" && current === "/providers") ? "active" : ""}
+            >
               {label}
             </a>
           ))}
         </nav>
-        <span className="network" data-testid="network">{config.chainName} ({config.chainId})</span>
+        <span className="network" data-testid="network">
+          {config.chainName} ({config.chainId})
+        </span>
         <WalletButton />
       </header>
       <main>{body}</main>

@@ -1,7 +1,8 @@
 // Start-up: read config.json (beside index.html), connect to its chain, then render.
+
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode, useEffect, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { App } from "./App";
 import { ChainProvider, loadNetwork } from "./chain/ChainProvider";
 import { validateConfig } from "./lib/config";
@@ -22,8 +23,20 @@ function Root() {
       return res.json();
     }, validateConfig).then(setNetwork, (err) => setError(errorToSentence(err)));
   }, []);
-  if (error) return <main><p className="tx error" role="alert">The dApp cannot start: {error}</p></main>;
-  if (!network) return <main><p>Connecting to the network…</p></main>;
+  if (error)
+    return (
+      <main>
+        <p className="tx error" role="alert">
+          The dApp cannot start: {error}
+        </p>
+      </main>
+    );
+  if (!network)
+    return (
+      <main>
+        <p>Connecting to the network…</p>
+      </main>
+    );
   return (
     <ChainProvider config={network.config} client={network.client} book={network.book}>
       <App />

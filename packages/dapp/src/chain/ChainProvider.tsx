@@ -1,14 +1,15 @@
 // The chain connection every page shares: the network config, a CosmJS query
 // client, the suite's query clients, the coin book (native coins from the
 // config, the suite token from the chain) and the connected wallet's signing clients.
-import { createContext, ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+
 import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { GasPrice } from "@cosmjs/stargate";
 import { accountParser, suiteClients, suiteQueryClients } from "@depin/ts-client";
 import { useQueryClient } from "@tanstack/react-query";
-import { configCoins, NetworkConfig } from "../lib/config";
-import type { CoinBook } from "../lib/format";
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { configCoins, type NetworkConfig } from "../lib/config";
 import { errorToSentence } from "../lib/errors";
+import type { CoinBook } from "../lib/format";
 import type { Reader } from "../queries/keys";
 import { connectWallet } from "./wallet";
 
@@ -45,12 +46,25 @@ export function useAccount(): Account | null {
 
 const REMEMBER = "depin:wallet-connected";
 
-export function ChainProvider({ config, client, book, children }: { config: NetworkConfig; client: CosmWasmClient; book: CoinBook; children: ReactNode }) {
+export function ChainProvider({
+  config,
+  client,
+  book,
+  children,
+}: {
+  config: NetworkConfig;
+  client: CosmWasmClient;
+  book: CoinBook;
+  children: ReactNode;
+}) {
   const queryClient = useQueryClient();
   const [account, setAccount] = useState<Account | null>(null);
   const [connecting, setConnecting] = useState(false);
   const [walletError, setWalletError] = useState<string | null>(null);
-  const reader = useMemo<Reader>(() => ({ chainId: config.chainId, q: suiteQueryClients(client, config.addresses), chain: client }), [client, config]);
+  const reader = useMemo<Reader>(
+    () => ({ chainId: config.chainId, q: suiteQueryClients(client, config.addresses), chain: client }),
+    [client, config],
+  );
 
   const connect = useCallback(async () => {
     setConnecting(true);
@@ -102,13 +116,17 @@ export function ChainProvider({ config, client, book, children }: { config: Netw
 }
 
 /** Loads config.json, connects the query client and reads the suite token's metadata. */
-export async function loadNetwork(fetchConfig: () => Promise<unknown>, validate: (raw: unknown) => { config?: NetworkConfig; problems: string[] }) {
+export async function loadNetwork(
+  fetchConfig: () => Promise<unknown>,
+  validate: (raw: unknown) => { config?: NetworkConfig; problems: string[] },
+) {
   const raw = await fetchConfig();
   const { config, problems } = validate(raw);
   if (!config) throw new Error(`config.json is not usable: ${problems.join(" ")}`);
   const client = await CosmWasmClient.connect(config.rpc, { accountParser });
   const chainId = await client.getChainId();
-  if (chainId !== config.chainId) throw new Error(`The node at ${config.rpc} runs chain ${chainId}, but config.json says ${config.chainId}.`);
+  if (chainId !== config.chainId)
+    throw new Error(`The node at ${config.rpc} runs chain ${chainId}, but config.json says ${config.chainId}.`);
   const token = await suiteQueryClients(client, config.addresses).rewardToken.tokenInfo();
   const book: CoinBook = { ...configCoins(config), [config.addresses.rewardToken]: { symbol: token.symbol, decimals: token.decimals } };
   return { config, client, book };

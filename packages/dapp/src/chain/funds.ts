@@ -2,16 +2,17 @@
 // the message's funds, or a cw20 `send` to the contract with the message as
 // its hook (the registry's {"register"} / {"bond"}, the escrow's
 // {"open_lease"} / {"top_up"}, the DAO's {"stake"} / {"propose"}).
-import { useQuery } from "@tanstack/react-query";
-import type { Fee } from "./gas";
+
 import { cosmjsSigner, RewardTokenClient } from "@depin/ts-client";
-import { encodeJson } from "../lib/proposals";
+import { useQuery } from "@tanstack/react-query";
 import { denomKey } from "../lib/format";
+import { encodeJson } from "../lib/proposals";
 import type { Denom } from "../lib/types";
 import { bankQueries, tokenQueries } from "../queries/token";
 import type { Account } from "./ChainProvider";
 import { useChain } from "./ChainProvider";
-import { GAS, TxResult } from "./tx";
+import type { Fee } from "./gas";
+import { GAS, type TxResult } from "./tx";
 
 export async function payWith(
   account: Account,
@@ -33,8 +34,14 @@ export async function payWith(
 export function useBalance(denom: Denom | undefined, address: string | undefined): bigint | undefined {
   const { reader } = useChain();
   const native = denom && "native" in denom;
-  const bank = useQuery({ ...bankQueries.balance(reader, address ?? "", denom ? denomKey(denom) : ""), enabled: !!address && !!denom && !!native });
-  const cw20 = useQuery({ ...tokenQueries.balance(reader, address ?? "", denom ? denomKey(denom) : ""), enabled: !!address && !!denom && !native });
+  const bank = useQuery({
+    ...bankQueries.balance(reader, address ?? "", denom ? denomKey(denom) : ""),
+    enabled: !!address && !!denom && !!native,
+  });
+  const cw20 = useQuery({
+    ...tokenQueries.balance(reader, address ?? "", denom ? denomKey(denom) : ""),
+    enabled: !!address && !!denom && !native,
+  });
   if (!denom || !address) return undefined;
   return native ? bank.data : cw20.data ? BigInt(cw20.data.balance) : undefined;
 }

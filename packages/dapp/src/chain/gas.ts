@@ -32,7 +32,12 @@ export async function streamingFee(
 ): Promise<Fee> {
   const simulated = await account.signing.simulate(
     account.address,
-    [{ typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract", value: { sender: account.address, contract, msg: toUtf8(JSON.stringify(msg)), funds } }],
+    [
+      {
+        typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+        value: { sender: account.address, contract, msg: toUtf8(JSON.stringify(msg)), funds },
+      },
+    ],
     undefined,
   );
   const fee = calculateFee(headroomGas(simulated), GasPrice.fromString(gasPrice));

@@ -1,10 +1,11 @@
 // Every transaction the dApp sends goes through useTx: it runs the call, shows
 // "Sending…", then the outcome in words (errorToSentence for failures, never a
 // stack trace), and refreshes every chain read afterwards.
-import { useCallback, useState } from "react";
+
 import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useState } from "react";
 import { errorToSentence } from "../lib/errors";
-import { useChain, Account } from "./ChainProvider";
+import { type Account, useChain } from "./ChainProvider";
 
 export interface TxResult {
   transactionHash: string;
@@ -14,11 +15,18 @@ export interface TxResult {
 /** Gas: simulate × 1.5 (the chain's state may move between simulation and execution: reward epochs, matured charges). */
 export const GAS = 1.5;
 
-export type TxState = { kind: "idle" } | { kind: "pending"; label: string } | { kind: "done"; message: string; hash: string } | { kind: "error"; message: string };
+export type TxState =
+  | { kind: "idle" }
+  | { kind: "pending"; label: string }
+  | { kind: "done"; message: string; hash: string }
+  | { kind: "error"; message: string };
 
 /** The first value of a wasm event attribute of a transaction. */
 export function wasmAttribute(result: TxResult, key: string): string | undefined {
-  return result.events.filter((e) => e.type === "wasm").flatMap((e) => e.attributes).find((a) => a.key === key)?.value;
+  return result.events
+    .filter((e) => e.type === "wasm")
+    .flatMap((e) => e.attributes)
+    .find((a) => a.key === key)?.value;
 }
 
 export function useTx() {
@@ -26,7 +34,11 @@ export function useTx() {
   const queryClient = useQueryClient();
   const [state, setState] = useState<TxState>({ kind: "idle" });
   const run = useCallback(
-    async (label: string, call: (account: Account) => Promise<TxResult>, done?: (result: TxResult) => string | void): Promise<TxResult | null> => {
+    async (
+      label: string,
+      call: (account: Account) => Promise<TxResult>,
+      done?: (result: TxResult) => string | void,
+    ): Promise<TxResult | null> => {
       if (!account) {
         setState({ kind: "error", message: "Connect a wallet first." });
         return null;

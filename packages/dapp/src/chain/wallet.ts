@@ -3,7 +3,7 @@
 // experimentalSuggestChain (a local chain is unknown to the wallet), enabled,
 // and its offline signer drives a CosmJS SigningCosmWasmClient.
 import type { OfflineSigner } from "@cosmjs/proto-signing";
-import { keplrChainInfo, NetworkConfig } from "../lib/config";
+import { keplrChainInfo, type NetworkConfig } from "../lib/config";
 
 export interface KeplrKey {
   name: string;

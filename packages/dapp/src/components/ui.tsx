@@ -1,8 +1,8 @@
 // Small shared pieces: form fields with their error, the outcome of a
 // transaction, a connect prompt, a ticking clock and a query's error in words.
-import { ReactNode, useEffect, useState } from "react";
-import type { TxState } from "../chain/tx";
+import { type ReactNode, useEffect, useState } from "react";
 import { useChain } from "../chain/ChainProvider";
+import type { TxState } from "../chain/tx";
 import { errorToSentence } from "../lib/errors";
 
 export function Field(props: { label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
@@ -22,13 +22,31 @@ export function Field(props: { label: string; error?: string; hint?: ReactNode; 
 
 export function TxStatus({ state }: { state: TxState }) {
   if (state.kind === "idle") return null;
-  if (state.kind === "pending") return <p className="tx pending" role="status">{state.label}: waiting for the wallet and the chain…</p>;
-  if (state.kind === "done") return <p className="tx done" role="status">{state.message}</p>;
-  return <p className="tx error" role="alert">{state.message}</p>;
+  if (state.kind === "pending")
+    return (
+      <p className="tx pending" role="status">
+        {state.label}: waiting for the wallet and the chain…
+      </p>
+    );
+  if (state.kind === "done")
+    return (
+      <p className="tx done" role="status">
+        {state.message}
+      </p>
+    );
+  return (
+    <p className="tx error" role="alert">
+      {state.message}
+    </p>
+  );
 }
 
 export function QueryError({ error }: { error: unknown }) {
-  return <p className="tx error" role="alert">{errorToSentence(error)}</p>;
+  return (
+    <p className="tx error" role="alert">
+      {errorToSentence(error)}
+    </p>
+  );
 }
 
 export function ConnectPrompt({ what }: { what: string }) {
@@ -39,7 +57,11 @@ export function ConnectPrompt({ what }: { what: string }) {
       <button onClick={() => void connect()} disabled={connecting}>
         {connecting ? "Connecting…" : "Connect wallet"}
       </button>
-      {walletError && <p className="tx error" role="alert">{walletError}</p>}
+      {walletError && (
+        <p className="tx error" role="alert">
+          {walletError}
+        </p>
+      )}
     </div>
   );
 }

@@ -25,9 +25,18 @@ describe("config.json", () => {
     expect(configCoins(config!)).toEqual({ ustake: { symbol: "STAKE", decimals: 6 } });
   });
   test("lists every problem in words", () => {
-    const { config, problems } = validateConfig({ ...good, rpc: "ftp://x", addresses: { ...good.addresses, dao: "cosmos1xyz" }, gasPrice: "cheap" });
+    const { config, problems } = validateConfig({
+      ...good,
+      rpc: "ftp://x",
+      addresses: { ...good.addresses, dao: "cosmos1xyz" },
+      gasPrice: "cheap",
+    });
     expect(config).toBeUndefined();
-    expect(problems).toEqual(["rpc must be an http(s) URL.", "gasPrice must be a decimal number such as 0.025.", "addresses.dao must be a wasm address."]);
+    expect(problems).toEqual([
+      "rpc must be an http(s) URL.",
+      "gasPrice must be a decimal number such as 0.025.",
+      "addresses.dao must be a wasm address.",
+    ]);
     expect(validateConfig(null).problems).toEqual(["config.json is not a JSON object."]);
   });
   test("describes the chain to the wallet", () => {

@@ -35,7 +35,8 @@ export function validateConfig(raw: unknown): { config?: NetworkConfig; problems
   const problems: string[] = [];
   if (!raw || typeof raw !== "object") return { problems: ["config.json is not a JSON object."] };
   const c = raw as Record<string, unknown>;
-  const str = (k: string) => (typeof c[k] === "string" && (c[k] as string).trim() ? (c[k] as string) : (problems.push(`${k} is missing.`), ""));
+  const str = (k: string) =>
+    typeof c[k] === "string" && (c[k] as string).trim() ? (c[k] as string) : (problems.push(`${k} is missing.`), "");
   const chainId = str("chainId");
   const prefix = str("bech32Prefix");
   if (!isUrl(c.rpc)) problems.push("rpc must be an http(s) URL.");
@@ -54,7 +55,14 @@ export function validateConfig(raw: unknown): { config?: NetworkConfig; problems
   }
   const coins = Array.isArray(c.coins) ? c.coins : [];
   for (const coin of coins) {
-    if (!coin || typeof coin.denom !== "string" || typeof coin.symbol !== "string" || !Number.isInteger(coin.decimals) || coin.decimals < 0 || coin.decimals > 18) {
+    if (
+      !coin ||
+      typeof coin.denom !== "string" ||
+      typeof coin.symbol !== "string" ||
+      !Number.isInteger(coin.decimals) ||
+      coin.decimals < 0 ||
+      coin.decimals > 18
+    ) {
       problems.push(`coins: each entry needs denom, symbol and decimals (0–18).`);
       break;
     }

@@ -6,7 +6,8 @@ const SIMULATE =
   "Query failed with (6): rpc error: code = Unknown desc = failed to execute message; message index: 0: no claim has matured yet: execute wasm contract failed [CosmWasm/wasmd/x/wasm/keeper/keeper.go:444] with gas used: '102980': unknown request";
 const REFUSED =
   "Query failed with (6): rpc error: code = Unknown desc = failed to execute message; message index: 0: message 0 of the proposal is refused: an allowance on the suite token: a standing allowance could later be spent from members' stake: execute wasm contract failed [CosmWasm/wasmd/x/wasm/keeper/keeper.go:444] with gas used: '116652': unknown request";
-const NOT_FOUND = "Query failed with (6): type: depin_provider_registry::state::Provider; key: [00, 03] not found: query wasm contract failed: unknown request";
+const NOT_FOUND =
+  "Query failed with (6): type: depin_provider_registry::state::Provider; key: [00, 03] not found: query wasm contract failed: unknown request";
 
 describe("errorToSentence", () => {
   test("gives the contract's own words", () => {
@@ -18,18 +19,30 @@ describe("errorToSentence", () => {
     );
   });
   test("explains an account number amino signing cannot encode (wasmd v0.70's 64-bit numbers)", () => {
-    expect(errorToSentence(new Error("Input number is not a safe integer: number can only safely store up to 53 bits"))).toMatch(/above 2\^53.*direct mode/);
+    expect(errorToSentence(new Error("Input number is not a safe integer: number can only safely store up to 53 bits"))).toMatch(
+      /above 2\^53.*direct mode/,
+    );
   });
   test("explains fees, funds, rejections and the network", () => {
-    expect(errorToSentence(new Error("Broadcasting transaction failed with code 13 (codespace: sdk). Log: insufficient fees; got:  required: 7500ustake: insufficient fee"))).toBe(
-      "The transaction fee was too low: the chain wants 7500ustake.",
-    );
-    expect(errorToSentence(new Error("Query failed with (6): rpc error: code = Unknown desc = spendable balance 10uusdc is smaller than 1000000uusdc: insufficient funds"))).toBe(
-      "Not enough funds: the account can spend 10uusdc but the transaction needs 1000000uusdc.",
-    );
+    expect(
+      errorToSentence(
+        new Error(
+          "Broadcasting transaction failed with code 13 (codespace: sdk). Log: insufficient fees; got:  required: 7500ustake: insufficient fee",
+        ),
+      ),
+    ).toBe("The transaction fee was too low: the chain wants 7500ustake.");
+    expect(
+      errorToSentence(
+        new Error(
+          "Query failed with (6): rpc error: code = Unknown desc = spendable balance 10uusdc is smaller than 1000000uusdc: insufficient funds",
+        ),
+      ),
+    ).toBe("Not enough funds: the account can spend 10uusdc but the transaction needs 1000000uusdc.");
     expect(errorToSentence(new Error("Request rejected"))).toBe("The wallet did not sign: the request was rejected.");
     expect(errorToSentence(new TypeError("Failed to fetch"))).toBe("Cannot reach the chain's RPC endpoint: is the node running?");
-    expect(errorToSentence(new Error("Account 'wasm1abc' does not exist on chain. Send some tokens there before trying to query sequence."))).toMatch(/^Account wasm1abc does not exist on chain yet/);
+    expect(
+      errorToSentence(new Error("Account 'wasm1abc' does not exist on chain. Send some tokens there before trying to query sequence.")),
+    ).toMatch(/^Account wasm1abc does not exist on chain yet/);
   });
   test("never shows a stack trace", () => {
     const err = new Error("something odd");
@@ -39,9 +52,13 @@ describe("errorToSentence", () => {
     expect(errorToSentence(undefined)).toMatch(/^Something went wrong/);
   });
   test("explains a message the contract cannot parse", () => {
-    expect(errorToSentence(new Error("Query failed with (6): Error parsing into type depin_interface::registry::QueryMsg: unknown variant `x`, expected one of `config`: query wasm contract failed: unknown request"))).toBe(
-      "The contract did not understand the message (unknown variant `x`, expected one of `config`).",
-    );
+    expect(
+      errorToSentence(
+        new Error(
+          "Query failed with (6): Error parsing into type depin_interface::registry::QueryMsg: unknown variant `x`, expected one of `config`: query wasm contract failed: unknown request",
+        ),
+      ),
+    ).toBe("The contract did not understand the message (unknown variant `x`, expected one of `config`).");
   });
 });
 

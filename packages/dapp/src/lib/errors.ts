@@ -41,15 +41,28 @@ export function isNotFound(err: unknown): boolean {
 const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/Request rejected|rejected the request|User denied/i, () => "The wallet did not sign: the request was rejected."],
   [/insufficient fees?; got: ?(\S*) required: ([^\s:]+)/, (m) => `The transaction fee was too low: the chain wants ${m[2]}.`],
-  [/spendable balance (\S+) is smaller than ([^\s:]+)/, (m) => `Not enough funds: the account can spend ${m[1]} but the transaction needs ${m[2]}.`],
+  [
+    /spendable balance (\S+) is smaller than ([^\s:]+)/,
+    (m) => `Not enough funds: the account can spend ${m[1]} but the transaction needs ${m[2]}.`,
+  ],
   [/insufficient funds/i, () => "Not enough funds in the account for this transaction and its fee."],
-  [/Account '?(\S+?)'? does not exist on chain/, (m) => `Account ${m[1]} does not exist on chain yet: it needs some tokens before it can send a transaction.`],
+  [
+    /Account '?(\S+?)'? does not exist on chain/,
+    (m) => `Account ${m[1]} does not exist on chain yet: it needs some tokens before it can send a transaction.`,
+  ],
   [/out of gas/i, () => "The transaction ran out of gas; try again (the estimate may have been short)."],
-  [/was submitted but was not yet found on the chain|TimeoutError/, () => "The transaction was sent but not seen in a block in time; check again in a moment before retrying."],
-  [/Failed to fetch|NetworkError|ECONNREFUSED|fetch failed|Load failed/i, () => "Cannot reach the chain's RPC endpoint: is the node running?"],
+  [
+    /was submitted but was not yet found on the chain|TimeoutError/,
+    () => "The transaction was sent but not seen in a block in time; check again in a moment before retrying.",
+  ],
+  [
+    /Failed to fetch|NetworkError|ECONNREFUSED|fetch failed|Load failed/i,
+    () => "Cannot reach the chain's RPC endpoint: is the node running?",
+  ],
   [
     /safely store up to 53 bits/i,
-    () => "This account's number is above 2^53, which amino (Ledger) signing cannot encode: sign in direct mode with a software key, or use an older account.",
+    () =>
+      "This account's number is above 2^53, which amino (Ledger) signing cannot encode: sign in direct mode with a software key, or use an older account.",
   ],
   [/account sequence mismatch/i, () => "The wallet's transaction count was out of date; try again."],
   [/There is no chain info for|no modular chain info for/i, () => "The wallet does not know this chain yet; connect again to add it."],

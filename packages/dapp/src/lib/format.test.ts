@@ -1,7 +1,27 @@
 import { describe, expect, test } from "vitest";
-import { CoinBook, epochEmission, formatBps, formatCoin, formatDuration, formatExpiration, formatPercent, formatProviderStatus, formatUnits, parseUnits, serviceLabel, share, statusKind, timeLeft, toDisplayUnits } from "./format";
+import {
+  type CoinBook,
+  epochEmission,
+  formatBps,
+  formatCoin,
+  formatDuration,
+  formatExpiration,
+  formatPercent,
+  formatProviderStatus,
+  formatUnits,
+  parseUnits,
+  serviceLabel,
+  share,
+  statusKind,
+  timeLeft,
+  toDisplayUnits,
+} from "./format";
 
-const book: CoinBook = { ustake: { symbol: "STAKE", decimals: 6 }, uusdc: { symbol: "USDC", decimals: 6 }, wasm1token: { symbol: "DPIN", decimals: 6 } };
+const book: CoinBook = {
+  ustake: { symbol: "STAKE", decimals: 6 },
+  uusdc: { symbol: "USDC", decimals: 6 },
+  wasm1token: { symbol: "DPIN", decimals: 6 },
+};
 const sec = (s: number) => `${BigInt(s) * 1_000_000_000n}`;
 
 describe("amounts", () => {

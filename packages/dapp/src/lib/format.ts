@@ -114,7 +114,9 @@ export function statusKind(status: ProviderStatus): "active" | "inactive" | "jai
 export function formatProviderStatus(status: ProviderStatus, nowMs: number): string {
   if (typeof status === "string") return status;
   const until = status.jailed.until;
-  return isPast(until, nowMs) ? `jailed until ${formatTimestamp(until)} (may unjail now)` : `jailed until ${formatTimestamp(until)} (${timeLeft(until, nowMs)})`;
+  return isPast(until, nowMs)
+    ? `jailed until ${formatTimestamp(until)} (may unjail now)`
+    : `jailed until ${formatTimestamp(until)} (${timeLeft(until, nowMs)})`;
 }
 
 export function proposalStatusLabel(status: ProposalStatus): string {

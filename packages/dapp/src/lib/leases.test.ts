@@ -11,12 +11,20 @@ describe("leases", () => {
     expect(leaseMode({ receipts: { consumer_pubkey: "" } })).toBe("receipts");
   });
   test("who may do what in which state", () => {
-    expect(leaseActions(lease({ streaming: { rate_per_second: "1" } }, "pending"), "provider")).toMatchObject({ accept: true, settle: false, close: true });
+    expect(leaseActions(lease({ streaming: { rate_per_second: "1" } }, "pending"), "provider")).toMatchObject({
+      accept: true,
+      settle: false,
+      close: true,
+    });
     expect(leaseActions(lease({ metered: {} }, "open"), "provider")).toMatchObject({ report: true, settle: true, redeem: false });
     expect(leaseActions(lease({ metered: {} }, "closing"), "provider")).toMatchObject({ report: true, close: true });
     expect(leaseActions(lease({ metered: {} }, "closing"), "consumer")).toMatchObject({ close: false, topUp: false, settle: true });
     expect(leaseActions(lease({ receipts: { consumer_pubkey: "" } }, "open"), "consumer")).toMatchObject({ sign: true, redeem: false });
-    expect(leaseActions(lease({ receipts: { consumer_pubkey: "" } }, "closed"), "provider")).toMatchObject({ redeem: false, settle: false, close: false });
+    expect(leaseActions(lease({ receipts: { consumer_pubkey: "" } }, "closed"), "provider")).toMatchObject({
+      redeem: false,
+      settle: false,
+      close: false,
+    });
   });
   test("a charge is disputable while pending and inside its window", () => {
     const c = { status: "pending", disputable_until: `${10n * 1_000_000_000n}` } as ChargeResponse;

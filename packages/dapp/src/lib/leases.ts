@@ -1,6 +1,7 @@
 // Lease facts for display: billing mode in words, what each party may do in each state.
-import type { BillingMode, ChargeResponse, LeaseResponse } from "./types";
+
 import { isPast } from "./format";
+import type { BillingMode, ChargeResponse, LeaseResponse } from "./types";
 
 export type Mode = "metered" | "streaming" | "receipts";
 

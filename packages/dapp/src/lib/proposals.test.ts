@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { decodeJson, describeMsg, EMPTY_TEMPLATE, parseRawMsgs, proposalActions, templateMsgs, validateProposal } from "./proposals";
 import type { CoinBook } from "./format";
+import { decodeJson, describeMsg, EMPTY_TEMPLATE, parseRawMsgs, proposalActions, templateMsgs, validateProposal } from "./proposals";
 import type { ProposalResponse } from "./types";
 
 const c = {
@@ -9,7 +9,11 @@ const c = {
   providerRegistry: "wasm1nc5tatafv6eyq7llkr2gv50ff9e22mnf70qgjlv737ktmt4eswrqr5j2ht",
   billingEscrow: "wasm17p9rzwnnfxcjp32un9ug7yhhzgtkhvl9jfksztgw5uh69wac2pgsm0v070",
 };
-const book: CoinBook = { ustake: { symbol: "STAKE", decimals: 6 }, uusdc: { symbol: "USDC", decimals: 6 }, [c.rewardToken]: { symbol: "DPIN", decimals: 6 } };
+const book: CoinBook = {
+  ustake: { symbol: "STAKE", decimals: 6 },
+  uusdc: { symbol: "USDC", decimals: 6 },
+  [c.rewardToken]: { symbol: "DPIN", decimals: 6 },
+};
 const ctx = { contracts: c, prefix: "wasm", book, stakeDenom: { native: "ustake" }, paymentDenoms: ["ustake", "uusdc", c.rewardToken] };
 const inner = (m: unknown) => decodeJson((m as { wasm: { execute: { msg: string } } }).wasm.execute.msg);
 const target = (m: unknown) => (m as { wasm: { execute: { contract_addr: string } } }).wasm.execute.contract_addr;
@@ -80,8 +84,18 @@ describe("proposals", () => {
     expect(proposalActions(base, 1000_000, { hasPower: true, voted: false, isGuardian: false }).vote).toBe(true);
     expect(proposalActions(base, 1000_000, { hasPower: true, voted: true, isGuardian: false }).vote).toBe(false);
     const passed = { ...base, status: "passed", executable_at: `${1500n * 1_000_000_000n}` } as ProposalResponse;
-    expect(proposalActions(passed, 1000_000, { hasPower: true, voted: true, isGuardian: true })).toMatchObject({ execute: false, waiting: true, veto: true });
-    expect(proposalActions(passed, 1600_000, { hasPower: true, voted: true, isGuardian: true })).toMatchObject({ execute: true, waiting: false, veto: false });
-    expect(proposalActions({ ...base, status: "rejected" } as ProposalResponse, 0, { hasPower: false, voted: false, isGuardian: false }).close).toBe(true);
+    expect(proposalActions(passed, 1000_000, { hasPower: true, voted: true, isGuardian: true })).toMatchObject({
+      execute: false,
+      waiting: true,
+      veto: true,
+    });
+    expect(proposalActions(passed, 1600_000, { hasPower: true, voted: true, isGuardian: true })).toMatchObject({
+      execute: true,
+      waiting: false,
+      veto: false,
+    });
+    expect(
+      proposalActions({ ...base, status: "rejected" } as ProposalResponse, 0, { hasPower: false, voted: false, isGuardian: false }).close,
+    ).toBe(true);
   });
 });

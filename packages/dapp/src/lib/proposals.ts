@@ -1,9 +1,19 @@
 // DAO proposals: the messages of the form's templates, raw JSON messages,
 // validation of a whole proposal, and a one-line summary of each message.
 import { fromBase64, fromUtf8, toBase64, toUtf8 } from "@cosmjs/encoding";
-import { addressError, byteLength, Errors, MAX_DESCRIPTION_LEN, MAX_LABEL_LEN, MAX_PROPOSAL_MSGS, parseWhole, textError, Validated } from "./validate";
-import { CoinBook, formatCoin, parseUnits } from "./format";
+import { type CoinBook, formatCoin, parseUnits } from "./format";
 import type { CosmosMsg, Denom, ProposalResponse } from "./types";
+import {
+  addressError,
+  byteLength,
+  type Errors,
+  MAX_DESCRIPTION_LEN,
+  MAX_LABEL_LEN,
+  MAX_PROPOSAL_MSGS,
+  parseWhole,
+  textError,
+  type Validated,
+} from "./validate";
 
 export interface SuiteContracts {
   dao: string;
@@ -79,7 +89,10 @@ export interface TemplateContext {
 }
 
 function addresses(text: string, prefix: string, errors: Errors, field: string): string[] {
-  const list = text.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+  const list = text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const a of list) {
     const e = addressError(a, prefix);
     if (e) {
@@ -97,7 +110,8 @@ export function templateMsgs(form: TemplateForm, ctx: TemplateContext): Validate
   switch (form.kind) {
     case "escrow_fee": {
       const bps = parseUnits(form.feePercent, 2);
-      if (bps === null || bps > 10000n) return { ok: false, errors: { feePercent: "The fee is a percentage from 0 to 100 with at most two decimals." } };
+      if (bps === null || bps > 10000n)
+        return { ok: false, errors: { feePercent: "The fee is a percentage from 0 to 100 with at most two decimals." } };
       return { ok: true, value: [execute(c.billingEscrow, { update_config: { fee_bps: Number(bps) } })] };
     }
     case "arbiters":
@@ -131,7 +145,10 @@ export function templateMsgs(form: TemplateForm, ctx: TemplateContext): Validate
       if (form.denom === c.rewardToken) {
         return { ok: true, value: [execute(c.rewardToken, { transfer: { recipient, amount: amount!.toString() } })] };
       }
-      return { ok: true, value: [{ bank: { send: { to_address: recipient, amount: [{ denom: form.denom, amount: amount!.toString() }] } } }] };
+      return {
+        ok: true,
+        value: [{ bank: { send: { to_address: recipient, amount: [{ denom: form.denom, amount: amount!.toString() }] } } }],
+      };
     }
     case "raw":
       return parseRawMsgs(form.raw);
@@ -183,7 +200,10 @@ export interface ProposalForm {
 }
 
 /** The propose message: title, description and 1–32 messages. */
-export function validateProposal(form: ProposalForm, msgs: CosmosMsg[]): Validated<{ title: string; description: string; msgs: CosmosMsg[] }> {
+export function validateProposal(
+  form: ProposalForm,
+  msgs: CosmosMsg[],
+): Validated<{ title: string; description: string; msgs: CosmosMsg[] }> {
   const errors: Errors = {};
   const t = textError("The title", form.title, MAX_LABEL_LEN);
   if (t) errors.title = t;
@@ -191,7 +211,9 @@ export function validateProposal(form: ProposalForm, msgs: CosmosMsg[]): Validat
   if (d) errors.description = d;
   if (msgs.length === 0) errors.msgs = "Add at least one message from a template or as raw JSON.";
   if (msgs.length > MAX_PROPOSAL_MSGS) errors.msgs = `A proposal carries at most ${MAX_PROPOSAL_MSGS} messages.`;
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, value: { title: form.title.trim(), description: form.description.trim(), msgs } };
+  return Object.keys(errors).length
+    ? { ok: false, errors }
+    : { ok: true, value: { title: form.title.trim(), description: form.description.trim(), msgs } };
 }
 
 function contractName(address: string, c: SuiteContracts): string {
@@ -205,7 +227,8 @@ function contractName(address: string, c: SuiteContracts): string {
 /** One line per message: "escrow: update_config {"fee_bps":150}". */
 export function describeMsg(msg: CosmosMsg, c: SuiteContracts, book: CoinBook): string {
   if ("bank" in msg) {
-    if ("send" in msg.bank) return `pay ${msg.bank.send.amount.map((a) => formatCoin(book, a.amount, a.denom)).join(", ")} to ${msg.bank.send.to_address}`;
+    if ("send" in msg.bank)
+      return `pay ${msg.bank.send.amount.map((a) => formatCoin(book, a.amount, a.denom)).join(", ")} to ${msg.bank.send.to_address}`;
     return `burn ${msg.bank.burn.amount.map((a) => formatCoin(book, a.amount, a.denom)).join(", ")}`;
   }
   if ("wasm" in msg) {

@@ -1,9 +1,9 @@
-import { describe, expect, test } from "vitest";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "@depin/ts-client";
-import { createSessionKey, KeyStorage, makeReceipt, parseReceipt, sessionKeyFor, validateCumulative } from "./receipts";
+import { describe, expect, test } from "vitest";
+import { createSessionKey, type KeyStorage, makeReceipt, parseReceipt, sessionKeyFor, validateCumulative } from "./receipts";
 
 class MemoryStorage implements KeyStorage {
   data = new Map<string, string>();
@@ -38,7 +38,13 @@ describe("receipts", () => {
   const pubkey = toBase64(receiptPublicKey(key));
   test("are the bytes of @depin/ts-client's receipt.ts", () => {
     const r = makeReceipt(key, "testing", ESCROW, 7, 1000n);
-    expect(r).toEqual({ chain_id: "testing", escrow: ESCROW, lease_id: 7, cumulative_units: "1000", signature: toBase64(signReceipt(key, "testing", ESCROW, 7, 1000n)) });
+    expect(r).toEqual({
+      chain_id: "testing",
+      escrow: ESCROW,
+      lease_id: 7,
+      cumulative_units: "1000",
+      signature: toBase64(signReceipt(key, "testing", ESCROW, 7, 1000n)),
+    });
   });
   test("match the Rust test vectors", () => {
     const vectors = JSON.parse(readFileSync(resolve(__dirname, "../../../depin-interface/tests/receipt_vectors.json"), "utf8"));
@@ -55,7 +61,10 @@ describe("receipts", () => {
     const good = JSON.stringify(makeReceipt(key, "testing", ESCROW, 7, 1000n));
     expect(parseReceipt(good, check).ok).toBe(true);
     const forged = JSON.stringify({ ...JSON.parse(good), cumulative_units: "2000" });
-    expect(parseReceipt(forged, check)).toEqual({ ok: false, errors: { receipt: "The signature does not verify against lease 7's consumer key." } });
+    expect(parseReceipt(forged, check)).toEqual({
+      ok: false,
+      errors: { receipt: "The signature does not verify against lease 7's consumer key." },
+    });
     expect(parseReceipt(JSON.stringify(makeReceipt(key, "testing", ESCROW, 7, 400n)), check)).toEqual({
       ok: false,
       errors: { receipt: "The receipt covers 400 units; 500 are already redeemed." },

@@ -4,7 +4,7 @@
 import { Secp256k1 } from "@cosmjs/crypto";
 import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt, verifyReceipt } from "@depin/ts-client";
-import { parseWhole, Validated } from "./validate";
+import { parseWhole, type Validated } from "./validate";
 
 /** What the consumer hands to the provider (copied or downloaded as JSON). */
 export interface SignedReceipt {
@@ -70,7 +70,13 @@ export function sessionKeyFor(storage: KeyStorage, chainId: string, escrow: stri
 }
 
 /** Signs a cumulative receipt. */
-export function makeReceipt(privateKey: Uint8Array, chainId: string, escrow: string, leaseId: number, cumulativeUnits: bigint): SignedReceipt {
+export function makeReceipt(
+  privateKey: Uint8Array,
+  chainId: string,
+  escrow: string,
+  leaseId: number,
+  cumulativeUnits: bigint,
+): SignedReceipt {
   const signature = signReceipt(privateKey, chainId, escrow, leaseId, cumulativeUnits);
   return { chain_id: chainId, escrow, lease_id: leaseId, cumulative_units: cumulativeUnits.toString(), signature: toBase64(signature) };
 }
@@ -79,7 +85,8 @@ export function makeReceipt(privateKey: Uint8Array, chainId: string, escrow: str
 export function validateCumulative(text: string, redeemed: bigint): Validated<bigint> {
   const n = parseWhole(text);
   if (n === null) return { ok: false, errors: { cumulative: "Cumulative units must be a whole number greater than zero." } };
-  if (n <= redeemed) return { ok: false, errors: { cumulative: `Receipts are cumulative: sign more than the ${redeemed} units already redeemed.` } };
+  if (n <= redeemed)
+    return { ok: false, errors: { cumulative: `Receipts are cumulative: sign more than the ${redeemed} units already redeemed.` } };
   return { ok: true, value: n };
 }
 
@@ -99,17 +106,21 @@ export function parseReceipt(text: string, check: ReceiptCheck): Validated<Signe
     return { ok: false, errors: { receipt: "The receipt is not valid JSON." } };
   }
   if (!r || typeof r !== "object") return { ok: false, errors: { receipt: "The receipt is not a JSON object." } };
-  if (typeof r.lease_id !== "number" || !Number.isSafeInteger(r.lease_id)) return { ok: false, errors: { receipt: "The receipt has no lease_id." } };
+  if (typeof r.lease_id !== "number" || !Number.isSafeInteger(r.lease_id))
+    return { ok: false, errors: { receipt: "The receipt has no lease_id." } };
   if (typeof r.cumulative_units !== "string" || parseWhole(r.cumulative_units) === null) {
     return { ok: false, errors: { receipt: "The receipt's cumulative_units must be a whole number as a string." } };
   }
   if (typeof r.signature !== "string") return { ok: false, errors: { receipt: "The receipt has no signature." } };
-  if (r.chain_id !== undefined && r.chain_id !== check.chainId) return { ok: false, errors: { receipt: `The receipt is for chain ${r.chain_id}, not ${check.chainId}.` } };
-  if (r.escrow !== undefined && r.escrow !== check.escrow) return { ok: false, errors: { receipt: "The receipt is for another escrow contract." } };
+  if (r.chain_id !== undefined && r.chain_id !== check.chainId)
+    return { ok: false, errors: { receipt: `The receipt is for chain ${r.chain_id}, not ${check.chainId}.` } };
+  if (r.escrow !== undefined && r.escrow !== check.escrow)
+    return { ok: false, errors: { receipt: "The receipt is for another escrow contract." } };
   const lease = check.leases.get(r.lease_id);
   if (!lease) return { ok: false, errors: { receipt: `Lease ${r.lease_id} is not one of your receipts leases.` } };
   const units = BigInt(r.cumulative_units);
-  if (units <= lease.redeemed) return { ok: false, errors: { receipt: `The receipt covers ${units} units; ${lease.redeemed} are already redeemed.` } };
+  if (units <= lease.redeemed)
+    return { ok: false, errors: { receipt: `The receipt covers ${units} units; ${lease.redeemed} are already redeemed.` } };
   let signature: Uint8Array;
   try {
     signature = fromBase64(r.signature);
@@ -119,5 +130,14 @@ export function parseReceipt(text: string, check: ReceiptCheck): Validated<Signe
   if (!verifyReceipt(signature, fromBase64(lease.pubkey), check.chainId, check.escrow, r.lease_id, units)) {
     return { ok: false, errors: { receipt: `The signature does not verify against lease ${r.lease_id}'s consumer key.` } };
   }
-  return { ok: true, value: { chain_id: check.chainId, escrow: check.escrow, lease_id: r.lease_id, cumulative_units: r.cumulative_units, signature: r.signature } };
+  return {
+    ok: true,
+    value: {
+      chain_id: check.chainId,
+      escrow: check.escrow,
+      lease_id: r.lease_id,
+      cumulative_units: r.cumulative_units,
+      signature: r.signature,
+    },
+  };
 }

@@ -1,7 +1,17 @@
 import { describe, expect, test } from "vitest";
 import type { CoinBook } from "./format";
 import type { LeaseResponse, ProviderResponse } from "./types";
-import { addressError, RegisterForm, validateAmount, validateDisputeReason, validateListing, validateOpenLease, validateRegister, validateTopUp, validateUsage } from "./validate";
+import {
+  addressError,
+  type RegisterForm,
+  validateAmount,
+  validateDisputeReason,
+  validateListing,
+  validateOpenLease,
+  validateRegister,
+  validateTopUp,
+  validateUsage,
+} from "./validate";
 
 const book: CoinBook = { ustake: { symbol: "STAKE", decimals: 6 }, uusdc: { symbol: "USDC", decimals: 6 } };
 const ADDR = "wasm1nc5tatafv6eyq7llkr2gv50ff9e22mnf70qgjlv737ktmt4eswrqr5j2ht";
@@ -41,7 +51,10 @@ describe("register", () => {
     });
   });
   test("says what is wrong with each field, before anything is signed", () => {
-    const v = validateRegister(form({ endpoint: "", region: "x".repeat(65), capacityAmount: "1.5", stake: "0.5", prices: [{ denom: "uusdc", perUnit: "0" }] }), ctx);
+    const v = validateRegister(
+      form({ endpoint: "", region: "x".repeat(65), capacityAmount: "1.5", stake: "0.5", prices: [{ denom: "uusdc", perUnit: "0" }] }),
+      ctx,
+    );
     expect(v.ok).toBe(false);
     if (v.ok) return;
     expect(v.errors.endpoint).toBe("The endpoint is required.");
@@ -54,7 +67,16 @@ describe("register", () => {
     const v = validateRegister(form({ stake: "11", prices: [{ denom: "uatom", perUnit: "1" }] }), ctx);
     expect(!v.ok && v.errors.stake).toBe("The amount is more than your balance (10 STAKE).");
     expect(!v.ok && v.errors.price0).toBe("uatom is not accepted by the escrow.");
-    const d = validateListing({ ...form(), prices: [{ denom: "uusdc", perUnit: "1" }, { denom: "uusdc", perUnit: "2" }] }, ctx);
+    const d = validateListing(
+      {
+        ...form(),
+        prices: [
+          { denom: "uusdc", perUnit: "1" },
+          { denom: "uusdc", perUnit: "2" },
+        ],
+      },
+      ctx,
+    );
     expect(!d.ok && d.errors.price1).toBe("USDC is listed twice.");
   });
   test("counts stake still bonded when an exiting provider registers again", () => {
@@ -90,7 +112,14 @@ describe("open_lease", () => {
   const lctx = { provider: provider(), consumer: ME, acceptedDenoms: accepted, book, balance: 5_000_000n };
   test("sets the price guard to the price shown", () => {
     const v = validateOpenLease({ mode: "metered", denom: "uusdc", deposit: "1", rate: "" }, lctx);
-    expect(v).toEqual({ ok: true, value: { msg: { provider: ADDR, billing: { metered: {} }, max_price_per_unit: "10" }, deposit: 1_000_000n, denom: { native: "uusdc" } } });
+    expect(v).toEqual({
+      ok: true,
+      value: {
+        msg: { provider: ADDR, billing: { metered: {} }, max_price_per_unit: "10" },
+        deposit: 1_000_000n,
+        denom: { native: "uusdc" },
+      },
+    });
   });
   test("streaming needs a rate, receipts a session key", () => {
     const s = validateOpenLease({ mode: "streaming", denom: "uusdc", deposit: "1", rate: "0.000002" }, lctx);
@@ -101,11 +130,17 @@ describe("open_lease", () => {
     expect(r.ok && r.value.msg.billing).toEqual({ receipts: { consumer_pubkey: "A".repeat(44) } });
   });
   test("refuses an inactive provider, leasing from oneself and an unpriced denom", () => {
-    const jailed = validateOpenLease({ mode: "metered", denom: "uusdc", deposit: "1", rate: "" }, { ...lctx, provider: provider({ status: "inactive" }) });
+    const jailed = validateOpenLease(
+      { mode: "metered", denom: "uusdc", deposit: "1", rate: "" },
+      { ...lctx, provider: provider({ status: "inactive" }) },
+    );
     expect(!jailed.ok && jailed.errors.provider).toBe("The provider is inactive; only active providers can be leased.");
     const self = validateOpenLease({ mode: "metered", denom: "uusdc", deposit: "1", rate: "" }, { ...lctx, consumer: ADDR });
     expect(!self.ok && self.errors.provider).toBe("A provider cannot lease from itself.");
-    const unpriced = validateOpenLease({ mode: "metered", denom: "uusdc", deposit: "1", rate: "" }, { ...lctx, provider: provider({ prices: [] }) });
+    const unpriced = validateOpenLease(
+      { mode: "metered", denom: "uusdc", deposit: "1", rate: "" },
+      { ...lctx, provider: provider({ prices: [] }) },
+    );
     expect(!unpriced.ok && unpriced.errors.denom).toBe("The provider lists no price in USDC.");
     const broke = validateOpenLease({ mode: "metered", denom: "uusdc", deposit: "6", rate: "" }, lctx);
     expect(!broke.ok && broke.errors.deposit).toBe("The amount is more than your balance (5 USDC).");
@@ -138,7 +173,9 @@ describe("addresses and amounts", () => {
     expect(addressError("wasm1xyz", "wasm")).toMatch(/is not a valid wasm address/);
   });
   test("amount rules", () => {
-    expect(validateAmount("1.0000001", "ustake", book).error).toBe('"1.0000001" is not an amount of STAKE (a number with at most 6 decimals).');
+    expect(validateAmount("1.0000001", "ustake", book).error).toBe(
+      '"1.0000001" is not an amount of STAKE (a number with at most 6 decimals).',
+    );
     expect(validateAmount("2", "ustake", book, { min: 3_000_000n }).error).toBe("The amount must be at least 3 STAKE.");
   });
 });

@@ -2,7 +2,7 @@
 // functions that return either the exact message to send or one sentence per
 // field that is wrong. The limits are the contracts' (packages/depin-interface).
 import { fromBech32 } from "@cosmjs/encoding";
-import { CoinBook, coinMeta, denomKey, formatCoin, parseUnits, statusKind } from "./format";
+import { type CoinBook, coinMeta, denomKey, formatCoin, parseUnits, statusKind } from "./format";
 import type { BillingMode, Denom, LeaseResponse, OpenLeaseMsg, ProviderResponse, RegisterMsg, Service } from "./types";
 import { SERVICES } from "./types";
 
@@ -62,7 +62,12 @@ export interface AmountRules {
 }
 
 /** A positive amount typed in display units of `denom`, as base units. */
-export function validateAmount(text: string, denom: Denom | string, book: CoinBook, rules: AmountRules = {}): { value?: bigint; error?: string } {
+export function validateAmount(
+  text: string,
+  denom: Denom | string,
+  book: CoinBook,
+  rules: AmountRules = {},
+): { value?: bigint; error?: string } {
   const meta = coinMeta(book, denom);
   if (!text.trim()) return { error: `Enter an amount of ${meta.symbol}.` };
   const value = parseUnits(text, meta.decimals);
@@ -70,7 +75,8 @@ export function validateAmount(text: string, denom: Denom | string, book: CoinBo
     return { error: `"${text.trim()}" is not an amount of ${meta.symbol} (a number with at most ${meta.decimals} decimals).` };
   }
   const min = rules.min ?? 1n;
-  if (value < min) return { error: min === 1n ? "The amount must be greater than zero." : `The amount must be at least ${formatCoin(book, min, denom)}.` };
+  if (value < min)
+    return { error: min === 1n ? "The amount must be greater than zero." : `The amount must be at least ${formatCoin(book, min, denom)}.` };
   if (value > U128_MAX) return { error: "The amount is too large." };
   if (rules.max && value > rules.max.amount) {
     return { error: `The amount is more than ${rules.max.what} (${formatCoin(book, rules.max.amount, denom)}).` };
@@ -117,7 +123,8 @@ export interface RegisterContext extends ListingContext {
 function validateListingFields(form: ListingForm, ctx: ListingContext, errors: Errors) {
   const endpoint = textError("The endpoint", form.endpoint, MAX_URI_LEN);
   if (endpoint) errors.endpoint = endpoint;
-  else if (!/^(https?|wss?|tcp|grpc):\/\/\S+$/.test(form.endpoint.trim())) errors.endpoint = "The endpoint must be a URL such as https://node.example.com.";
+  else if (!/^(https?|wss?|tcp|grpc):\/\/\S+$/.test(form.endpoint.trim()))
+    errors.endpoint = "The endpoint must be a URL such as https://node.example.com.";
   const region = textError("The region", form.region, MAX_LABEL_LEN);
   if (region) errors.region = region;
   const capacity = parseWhole(form.capacityAmount, 0n);
@@ -194,7 +201,9 @@ export function validateUsage(text: string, lease: LeaseResponse, book: CoinBook
   if (charge > BigInt(lease.available)) {
     return {
       ok: false,
-      errors: { units: `${units} units cost ${formatCoin(book, charge, lease.denom)}, more than the ${formatCoin(book, lease.available, lease.denom)} available on the lease.` },
+      errors: {
+        units: `${units} units cost ${formatCoin(book, charge, lease.denom)}, more than the ${formatCoin(book, lease.available, lease.denom)} available on the lease.`,
+      },
     };
   }
   return { ok: true, value: units };
@@ -229,7 +238,10 @@ export interface OpenLeaseContext {
 }
 
 /** The open_lease message (the price guard set to the price shown) and the deposit coin. */
-export function validateOpenLease(form: OpenLeaseForm, ctx: OpenLeaseContext): Validated<{ msg: OpenLeaseMsg; deposit: bigint; denom: Denom }> {
+export function validateOpenLease(
+  form: OpenLeaseForm,
+  ctx: OpenLeaseContext,
+): Validated<{ msg: OpenLeaseMsg; deposit: bigint; denom: Denom }> {
   const errors: Errors = {};
   const p = ctx.provider;
   if (statusKind(p.status) !== "active") errors.provider = `The provider is ${statusKind(p.status)}; only active providers can be leased.`;

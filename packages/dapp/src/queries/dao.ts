@@ -10,11 +10,19 @@ export const daoQueries = {
   proposals: (r: Reader, page: { startAfter?: number; limit: number }) =>
     queryOptions({ queryKey: [r.chainId, "dao", "proposals", page], queryFn: () => r.q.dao.proposals(page) }),
   vote: (r: Reader, proposalId: number, voter: string) =>
-    queryOptions({ queryKey: [r.chainId, "dao", "vote", proposalId, voter], queryFn: () => r.q.dao.vote({ proposalId, voter }), enabled: !!voter }),
+    queryOptions({
+      queryKey: [r.chainId, "dao", "vote", proposalId, voter],
+      queryFn: () => r.q.dao.vote({ proposalId, voter }),
+      enabled: !!voter,
+    }),
   votes: (r: Reader, proposalId: number, page: { startAfter?: string; limit: number } = { limit: 30 }) =>
     queryOptions({ queryKey: [r.chainId, "dao", "votes", proposalId, page], queryFn: () => r.q.dao.votes({ proposalId, ...page }) }),
   votingPower: (r: Reader, address: string, height?: number) =>
-    queryOptions({ queryKey: [r.chainId, "dao", "voting_power", address, height ?? null], queryFn: () => r.q.dao.votingPower({ address, height }), enabled: !!address }),
+    queryOptions({
+      queryKey: [r.chainId, "dao", "voting_power", address, height ?? null],
+      queryFn: () => r.q.dao.votingPower({ address, height }),
+      enabled: !!address,
+    }),
   totalPower: (r: Reader, height?: number) =>
     queryOptions({ queryKey: [r.chainId, "dao", "total_power", height ?? null], queryFn: () => r.q.dao.totalPower({ height }) }),
   claims: (r: Reader, address: string) =>

@@ -1,5 +1,5 @@
 // Reads composed from the per-query factories (never a second factory for one contract query).
-import { QueryClient, queryOptions } from "@tanstack/react-query";
+import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import type { StatusFilter } from "../lib/types";
 import type { Reader } from "./keys";
 import { registryQueries } from "./registry";

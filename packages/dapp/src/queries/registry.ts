@@ -5,7 +5,8 @@ import type { ProviderResponse, Service, StatusFilter } from "../lib/types";
 import type { Reader } from "./keys";
 
 export const registryQueries = {
-  config: (r: Reader) => queryOptions({ queryKey: [r.chainId, "registry", "config"], queryFn: () => r.q.providerRegistry.config(), staleTime: 60_000 }),
+  config: (r: Reader) =>
+    queryOptions({ queryKey: [r.chainId, "registry", "config"], queryFn: () => r.q.providerRegistry.config(), staleTime: 60_000 }),
   /** The provider record with its effective status; null when the address is not registered. */
   provider: (r: Reader, address: string) =>
     queryOptions({
@@ -27,8 +28,16 @@ export const registryQueries = {
       queryFn: () => r.q.providerRegistry.providers(filter),
     }),
   pendingRewards: (r: Reader, address: string) =>
-    queryOptions({ queryKey: [r.chainId, "registry", "pending_rewards", address], queryFn: () => r.q.providerRegistry.pendingRewards({ address }), enabled: !!address }),
+    queryOptions({
+      queryKey: [r.chainId, "registry", "pending_rewards", address],
+      queryFn: () => r.q.providerRegistry.pendingRewards({ address }),
+      enabled: !!address,
+    }),
   claims: (r: Reader, address: string) =>
-    queryOptions({ queryKey: [r.chainId, "registry", "claims", address], queryFn: () => r.q.providerRegistry.claims({ address }), enabled: !!address }),
+    queryOptions({
+      queryKey: [r.chainId, "registry", "claims", address],
+      queryFn: () => r.q.providerRegistry.claims({ address }),
+      enabled: !!address,
+    }),
   stats: (r: Reader) => queryOptions({ queryKey: [r.chainId, "registry", "stats"], queryFn: () => r.q.providerRegistry.stats() }),
 };

@@ -1,10 +1,12 @@
 // Query factories of the reward token (cw20) the dApp uses, and of bank balances (not a contract query, same shape).
-import { queryOptions } from "@tanstack/react-query";
+
 import { RewardTokenQueryClient } from "@depin/ts-client";
+import { queryOptions } from "@tanstack/react-query";
 import type { Reader } from "./keys";
 
 export const tokenQueries = {
-  tokenInfo: (r: Reader) => queryOptions({ queryKey: [r.chainId, "token", "token_info"], queryFn: () => r.q.rewardToken.tokenInfo(), staleTime: Infinity }),
+  tokenInfo: (r: Reader) =>
+    queryOptions({ queryKey: [r.chainId, "token", "token_info"], queryFn: () => r.q.rewardToken.tokenInfo(), staleTime: Infinity }),
   /** A cw20 balance: the suite token's by default, or any cw20 (a cw20 stake or lease denom). */
   balance: (r: Reader, address: string, token: string = r.q.rewardToken.contractAddress) =>
     queryOptions({

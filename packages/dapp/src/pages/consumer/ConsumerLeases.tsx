@@ -1,7 +1,8 @@
 // The consumer's leases: what settle would pay, charges with their dispute deadlines and disputes, top up, settle, close, and receipts signed in the browser.
-import { useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
-import { useChain, Account } from "../../chain/ChainProvider";
+import { useState } from "react";
+import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith, useBalance } from "../../chain/funds";
 import { streamingFee } from "../../chain/gas";
 import { GAS, useTx } from "../../chain/tx";
@@ -9,9 +10,9 @@ import { Charges, LeaseFacts, SettleablePreview } from "../../components/LeaseVi
 import { Field, QueryError, Section, TxStatus } from "../../components/ui";
 import { coinMeta, formatCoin } from "../../lib/format";
 import { leaseActions, leaseMode } from "../../lib/leases";
-import { makeReceipt, sessionKeyFor, SignedReceipt, validateCumulative } from "../../lib/receipts";
+import { makeReceipt, type SignedReceipt, sessionKeyFor, validateCumulative } from "../../lib/receipts";
 import type { LeaseResponse } from "../../lib/types";
-import { Errors, validateDisputeReason, validateTopUp } from "../../lib/validate";
+import { type Errors, validateDisputeReason, validateTopUp } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
 
 const PAGE = 10;
@@ -25,10 +26,16 @@ export function ConsumerLeases({ account }: { account: Account }) {
     <Section title="Your leases">
       {page.error && <QueryError error={page.error} />}
       {page.data && leases.length === 0 && <p>No leases yet.</p>}
-      {leases.map((l) => <ConsumerLease key={l.lease_id} lease={l} account={account} />)}
+      {leases.map((l) => (
+        <ConsumerLease key={l.lease_id} lease={l} account={account} />
+      ))}
       <div className="pager">
-        <button disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>Previous page</button>
-        <button disabled={leases.length < PAGE} onClick={() => setStack([...stack, leases[leases.length - 1].lease_id])}>Next page</button>
+        <button disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
+          Previous page
+        </button>
+        <button disabled={leases.length < PAGE} onClick={() => setStack([...stack, leases[leases.length - 1].lease_id])}>
+          Next page
+        </button>
       </div>
     </Section>
   );
@@ -62,7 +69,8 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
         v.value,
         escrow,
         { top_up: { lease_id: id } },
-        async (funds) => a.clients.billingEscrow.topUp({ leaseId: id }, await fee(a, { top_up: { lease_id: id } }, funds), undefined, funds),
+        async (funds) =>
+          a.clients.billingEscrow.topUp({ leaseId: id }, await fee(a, { top_up: { lease_id: id } }, funds), undefined, funds),
         async (send) => (mode === "streaming" && "cw20" in lease.denom ? streamingFee(a, gasPrice, lease.denom.cw20, send) : GAS),
       ),
     );
@@ -72,10 +80,14 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
     if (!v.ok || disputing === null) return setErrors(v.ok ? {} : v.errors);
     setErrors({});
     const chargeId = disputing;
-    void tx.run(`Dispute charge ${chargeId}`, (a) => a.clients.billingEscrow.dispute({ leaseId: id, chargeId, reason: v.value }, GAS), () => {
-      setDisputing(null);
-      return `Charge ${chargeId} is disputed: it is not paid until the DAO or an arbiter resolves it, and the provider's stake is held meanwhile.`;
-    });
+    void tx.run(
+      `Dispute charge ${chargeId}`,
+      (a) => a.clients.billingEscrow.dispute({ leaseId: id, chargeId, reason: v.value }, GAS),
+      () => {
+        setDisputing(null);
+        return `Charge ${chargeId} is disputed: it is not paid until the DAO or an arbiter resolves it, and the provider's stake is held meanwhile.`;
+      },
+    );
   };
 
   return (
@@ -91,8 +103,12 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
           <Field label={`Reason for disputing charge ${disputing}`} error={errors.reason}>
             <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
           </Field>
-          <button onClick={doDispute} disabled={tx.pending}>Send dispute</button>
-          <button className="link" onClick={() => setDisputing(null)}>cancel</button>
+          <button onClick={doDispute} disabled={tx.pending}>
+            Send dispute
+          </button>
+          <button className="link" onClick={() => setDisputing(null)}>
+            cancel
+          </button>
         </div>
       )}
       <div className="actions">
@@ -101,15 +117,38 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
             <Field label={`Top up (${coinMeta(book, lease.denom).symbol})`} error={errors.amount}>
               <input name="topUp" value={topUp} onChange={(e) => setTopUp(e.target.value)} />
             </Field>
-            <button onClick={doTopUp} disabled={tx.pending}>Top up</button>
+            <button onClick={doTopUp} disabled={tx.pending}>
+              Top up
+            </button>
           </>
         )}
-        {actions.settle && <button onClick={() => void tx.run(`Settle lease ${id}`, async (a) => a.clients.billingEscrow.settle({ leaseId: id }, await fee(a, { settle: { lease_id: id } })))} disabled={tx.pending}>Settle</button>}
+        {actions.settle && (
+          <button
+            onClick={() =>
+              void tx.run(`Settle lease ${id}`, async (a) =>
+                a.clients.billingEscrow.settle({ leaseId: id }, await fee(a, { settle: { lease_id: id } })),
+              )
+            }
+            disabled={tx.pending}
+          >
+            Settle
+          </button>
+        )}
         {actions.close && (
-          <button className="danger" onClick={() => void tx.run(`Close lease ${id}`, async (a) => a.clients.billingEscrow.closeLease({ leaseId: id }, await fee(a, { close_lease: { lease_id: id } })), () =>
-            mode === "streaming" || lease.state === "pending"
-              ? `Lease ${id} closed; the rest of the deposit is refunded.`
-              : `Lease ${id} is closing: the provider has one dispute window (${lease.dispute_window} s) to bill final usage, then the rest is refunded (a later settle completes it).`)} disabled={tx.pending}>
+          <button
+            className="danger"
+            onClick={() =>
+              void tx.run(
+                `Close lease ${id}`,
+                async (a) => a.clients.billingEscrow.closeLease({ leaseId: id }, await fee(a, { close_lease: { lease_id: id } })),
+                () =>
+                  mode === "streaming" || lease.state === "pending"
+                    ? `Lease ${id} closed; the rest of the deposit is refunded.`
+                    : `Lease ${id} is closing: the provider has one dispute window (${lease.dispute_window} s) to bill final usage, then the rest is refunded (a later settle completes it).`,
+              )
+            }
+            disabled={tx.pending}
+          >
             Close
           </button>
         )}
@@ -127,14 +166,15 @@ function ReceiptSigner({ lease, pubkey }: { lease: LeaseResponse; pubkey: string
   const [signed, setSigned] = useState<SignedReceipt | null>(null);
   const [error, setError] = useState<string | undefined>();
   const [copied, setCopied] = useState(false);
-  if (!key) return <p className="warn">This lease's session key is not in this browser: receipts can only be signed where the lease was opened.</p>;
+  if (!key)
+    return <p className="warn">This lease's session key is not in this browser: receipts can only be signed where the lease was opened.</p>;
   const json = signed ? JSON.stringify(signed, null, 2) : "";
   return (
     <div className="receipts">
       <h4>Sign a usage receipt</h4>
       <p className="hint">
-        Receipts are cumulative: sign the total units used so far. {lease.units} units are redeemed; the provider is paid (total − redeemed) ×{" "}
-        {formatCoin(book, lease.price_per_unit, lease.denom)}.
+        Receipts are cumulative: sign the total units used so far. {lease.units} units are redeemed; the provider is paid (total − redeemed)
+        × {formatCoin(book, lease.price_per_unit, lease.denom)}.
       </p>
       <div className="row">
         <Field label="Cumulative units" error={error}>
@@ -167,7 +207,10 @@ function ReceiptSigner({ lease, pubkey }: { lease: LeaseResponse; pubkey: string
           >
             Copy
           </button>{" "}
-          <a download={`receipt-lease-${lease.lease_id}-${signed.cumulative_units}.json`} href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`}>
+          <a
+            download={`receipt-lease-${lease.lease_id}-${signed.cumulative_units}.json`}
+            href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`}
+          >
             Download
           </a>
           {copied && <span role="status"> Copied.</span>}

@@ -1,16 +1,17 @@
 // Choose a provider and open a metered, streaming or receipts lease, with the price guard set from the price shown.
-import { useEffect, useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
-import { useChain, Account } from "../../chain/ChainProvider";
+import { useEffect, useState } from "react";
+import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith, useBalance } from "../../chain/funds";
 import { GAS, useTx, wasmAttribute } from "../../chain/tx";
 import { Field, Section, TxStatus, useNow } from "../../components/ui";
 import { coinMeta, denomKey, formatCoin, formatProviderStatus, serviceLabel, shortAddress } from "../../lib/format";
 import { createSessionKey } from "../../lib/receipts";
-import { Errors, LeaseMode, OpenLeaseForm, validateOpenLease, addressError } from "../../lib/validate";
+import { addressError, type Errors, type LeaseMode, type OpenLeaseForm, validateOpenLease } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
 import { registryQueries } from "../../queries/registry";
-import { navigate, Route } from "../../router";
+import { navigate, type Route } from "../../router";
 
 export function OpenLease({ account, route }: { account: Account; route: Route }) {
   const { reader, book, config } = useChain();
@@ -38,8 +39,13 @@ export function OpenLease({ account, route }: { account: Account; route: Route }
     if (!p) return;
     // A receipts lease registers a fresh session key, made and kept in this browser.
     const pubkey =
-      form.mode === "receipts" ? createSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, (n) => crypto.getRandomValues(new Uint8Array(n))) : undefined;
-    const v = validateOpenLease({ ...form, denom }, { provider: p, consumer: account.address, acceptedDenoms: accepted, book, balance: balance ?? 0n, receiptPubkey: pubkey });
+      form.mode === "receipts"
+        ? createSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, (n) => crypto.getRandomValues(new Uint8Array(n)))
+        : undefined;
+    const v = validateOpenLease(
+      { ...form, denom },
+      { provider: p, consumer: account.address, acceptedDenoms: accepted, book, balance: balance ?? 0n, receiptPubkey: pubkey },
+    );
     if (!v.ok) {
       setErrors(v.errors);
       tx.fail("Fix the highlighted fields; nothing was sent.");
@@ -51,7 +57,12 @@ export function OpenLease({ account, route }: { account: Account; route: Route }
       "Open lease",
       (a) =>
         payWith(a, d, deposit, config.addresses.billingEscrow, { open_lease: msg }, (funds) =>
-          a.clients.billingEscrow.openLease({ provider: msg.provider, billing: msg.billing, maxPricePerUnit: msg.max_price_per_unit ?? undefined }, GAS, undefined, funds),
+          a.clients.billingEscrow.openLease(
+            { provider: msg.provider, billing: msg.billing, maxPricePerUnit: msg.max_price_per_unit ?? undefined },
+            GAS,
+            undefined,
+            funds,
+          ),
         ),
       (r) => `Opened ${form.mode} lease ${wasmAttribute(r, "lease_id") ?? ""} with ${formatCoin(book, deposit, d)}.`,
     );
@@ -97,7 +108,11 @@ export function OpenLease({ account, route }: { account: Account; route: Route }
           <p data-testid="chosen-provider">
             {serviceLabel(p.service)} in {p.region}, {formatProviderStatus(p.status, now)}, capacity {p.capacity.amount} {p.capacity.unit}.
           </p>
-          {errors.provider && <p className="field-error" role="alert">{errors.provider}</p>}
+          {errors.provider && (
+            <p className="field-error" role="alert">
+              {errors.provider}
+            </p>
+          )}
           <Field label="Billing" error={errors.mode}>
             <select name="mode" value={form.mode} onChange={(e) => setForm({ ...form, mode: e.target.value as LeaseMode })}>
               <option value="metered">metered: the provider reports usage, you may dispute each charge</option>
@@ -108,17 +123,24 @@ export function OpenLease({ account, route }: { account: Account; route: Route }
           <Field label="Pay in" error={errors.denom}>
             <select name="denom" value={denom} onChange={(e) => setForm({ ...form, denom: e.target.value })}>
               {leasable.map((x) => (
-                <option key={denomKey(x.denom)} value={denomKey(x.denom)}>{coinMeta(book, x.denom).symbol}</option>
+                <option key={denomKey(x.denom)} value={denomKey(x.denom)}>
+                  {coinMeta(book, x.denom).symbol}
+                </option>
               ))}
             </select>
           </Field>
           {price && (
             <p data-testid="price-guard">
-              Price {formatCoin(book, price.per_unit, price.denom)} per {p.capacity.unit}. The lease is opened with <code>max_price_per_unit</code> = {price.per_unit}{" "}
-              (this price): if the provider raises it before your transaction lands, the escrow refuses instead of charging more.
+              Price {formatCoin(book, price.per_unit, price.denom)} per {p.capacity.unit}. The lease is opened with{" "}
+              <code>max_price_per_unit</code> = {price.per_unit} (this price): if the provider raises it before your transaction lands, the
+              escrow refuses instead of charging more.
             </p>
           )}
-          <Field label={`Deposit (${denomObj ? coinMeta(book, denomObj).symbol : ""})`} error={errors.deposit} hint={balance !== undefined && denomObj ? `Balance ${formatCoin(book, balance, denomObj)}` : undefined}>
+          <Field
+            label={`Deposit (${denomObj ? coinMeta(book, denomObj).symbol : ""})`}
+            error={errors.deposit}
+            hint={balance !== undefined && denomObj ? `Balance ${formatCoin(book, balance, denomObj)}` : undefined}
+          >
             <input name="deposit" value={form.deposit} onChange={(e) => setForm({ ...form, deposit: e.target.value })} />
           </Field>
           {form.mode === "streaming" && (
@@ -126,8 +148,15 @@ export function OpenLease({ account, route }: { account: Account; route: Route }
               <input name="rate" value={form.rate} onChange={(e) => setForm({ ...form, rate: e.target.value })} />
             </Field>
           )}
-          {form.mode === "receipts" && <p className="hint">A session key is created in this browser for the lease; its public key goes into the lease, and the key stays in this browser's local storage to sign receipts.</p>}
-          <button type="submit" disabled={tx.pending}>Open lease</button>
+          {form.mode === "receipts" && (
+            <p className="hint">
+              A session key is created in this browser for the lease; its public key goes into the lease, and the key stays in this
+              browser's local storage to sign receipts.
+            </p>
+          )}
+          <button type="submit" disabled={tx.pending}>
+            Open lease
+          </button>
         </form>
       )}
       <TxStatus state={tx.state} />

@@ -18,15 +18,21 @@ export function DaoConfigPanel() {
           ["Pass threshold", `${formatPercent(c.threshold)} of yes + no + no with veto`],
           ["Quorum", `${formatPercent(c.quorum)} of the voting power`],
           ["Veto threshold", `${formatPercent(c.veto_threshold)} of the turnout`],
-          ["Proposal deposit", <span data-testid="proposal-deposit">{BigInt(c.proposal_deposit) > 0n ? formatCoin(book, c.proposal_deposit, config.addresses.rewardToken) : "none"}</span>],
+          [
+            "Proposal deposit",
+            <span data-testid="proposal-deposit">
+              {BigInt(c.proposal_deposit) > 0n ? formatCoin(book, c.proposal_deposit, config.addresses.rewardToken) : "none"}
+            </span>,
+          ],
           ["Timelock", formatDuration(c.timelock)],
           ["Unstaking period (the upgrade exit window)", formatDuration(c.unstaking_period)],
           ["Guardian", <span data-testid="guardian">{c.guardian ?? "none"}</span>],
         ]}
       />
       <p className="hint">
-        Members' funds are out of every proposal's reach: the DAO refuses messages it cannot inspect (stargate, any), allowances on the suite token, and any migration
-        or admin change of the token, with the reason. Upgrades of the DAO, registry or escrow wait out an exit window, so members who disagree can unstake and claim first.
+        Members' funds are out of every proposal's reach: the DAO refuses messages it cannot inspect (stargate, any), allowances on the
+        suite token, and any migration or admin change of the token, with the reason. Upgrades of the DAO, registry or escrow wait out an
+        exit window, so members who disagree can unstake and claim first.
       </p>
     </Section>
   );

@@ -1,13 +1,22 @@
 // A new proposal: title, description, and messages added from templates (escrow fee, arbiters, registry oracles, min_stake,
 // a treasury payment) or as raw JSON; the deposit is sent with it (cw20 send {"propose"}) when the DAO asks for one.
-import { useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
-import { useChain, Account } from "../../chain/ChainProvider";
+import { useState } from "react";
+import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith } from "../../chain/funds";
 import { GAS, useTx, wasmAttribute } from "../../chain/tx";
 import { Field, Section, TxStatus } from "../../components/ui";
 import { coinMeta, formatCoin } from "../../lib/format";
-import { describeMsg, EMPTY_TEMPLATE, TEMPLATE_LABELS, TemplateForm, TemplateKind, templateMsgs, validateProposal } from "../../lib/proposals";
+import {
+  describeMsg,
+  EMPTY_TEMPLATE,
+  TEMPLATE_LABELS,
+  type TemplateForm,
+  type TemplateKind,
+  templateMsgs,
+  validateProposal,
+} from "../../lib/proposals";
 import type { CosmosMsg } from "../../lib/types";
 import type { Errors } from "../../lib/validate";
 import { daoQueries } from "../../queries/dao";
@@ -49,14 +58,19 @@ export function ProposalForm({ account }: { account: Account }) {
       return;
     }
     if (deposit > 0n && BigInt(balance.data?.balance ?? "0") < deposit) {
-      tx.fail(`The DAO asks for a deposit of ${formatCoin(book, deposit, token)} with each proposal; your balance is ${formatCoin(book, balance.data?.balance ?? "0", token)}.`);
+      tx.fail(
+        `The DAO asks for a deposit of ${formatCoin(book, deposit, token)} with each proposal; your balance is ${formatCoin(book, balance.data?.balance ?? "0", token)}.`,
+      );
       return;
     }
     setErrors({});
     const p = v.value;
     void tx.run(
       "Propose",
-      (a) => (deposit > 0n ? payWith(a, { cw20: token }, deposit, config.addresses.dao, { propose: p }, () => Promise.reject(new Error("unreachable"))) : a.clients.dao.propose(p, GAS)),
+      (a) =>
+        deposit > 0n
+          ? payWith(a, { cw20: token }, deposit, config.addresses.dao, { propose: p }, () => Promise.reject(new Error("unreachable")))
+          : a.clients.dao.propose(p, GAS),
       (r) => {
         setMsgs([]);
         setTitle("");
@@ -77,8 +91,19 @@ export function ProposalForm({ account }: { account: Account }) {
       <fieldset>
         <legend>Add a message</legend>
         <Field label="Template">
-          <select name="template" value={t.kind} onChange={(e) => { setErrors({}); setTemplate({ ...EMPTY_TEMPLATE, kind: e.target.value as TemplateKind }); }}>
-            {(Object.keys(TEMPLATE_LABELS) as TemplateKind[]).map((k) => <option key={k} value={k}>{TEMPLATE_LABELS[k]}</option>)}
+          <select
+            name="template"
+            value={t.kind}
+            onChange={(e) => {
+              setErrors({});
+              setTemplate({ ...EMPTY_TEMPLATE, kind: e.target.value as TemplateKind });
+            }}
+          >
+            {(Object.keys(TEMPLATE_LABELS) as TemplateKind[]).map((k) => (
+              <option key={k} value={k}>
+                {TEMPLATE_LABELS[k]}
+              </option>
+            ))}
           </select>
         </Field>
         {t.kind === "escrow_fee" && (
@@ -97,7 +122,11 @@ export function ProposalForm({ account }: { account: Account }) {
           </>
         )}
         {t.kind === "min_stake" && (
-          <Field label={`New minimum stake (${coinMeta(book, registry.data.stake_denom).symbol})`} error={errors.minStake} hint={`Now ${formatCoin(book, registry.data.min_stake, registry.data.stake_denom)}. Providers below it read inactive at once.`}>
+          <Field
+            label={`New minimum stake (${coinMeta(book, registry.data.stake_denom).symbol})`}
+            error={errors.minStake}
+            hint={`Now ${formatCoin(book, registry.data.min_stake, registry.data.stake_denom)}. Providers below it read inactive at once.`}
+          >
             <input name="minStake" value={t.minStake} onChange={(e) => set({ minStake: e.target.value })} />
           </Field>
         )}
@@ -112,7 +141,11 @@ export function ProposalForm({ account }: { account: Account }) {
               </Field>
               <Field label="Denom" error={errors.denom}>
                 <select name="paymentDenom" value={t.denom || paymentDenoms[0]} onChange={(e) => set({ denom: e.target.value })}>
-                  {paymentDenoms.map((d) => <option key={d} value={d}>{coinMeta(book, d).symbol}</option>)}
+                  {paymentDenoms.map((d) => (
+                    <option key={d} value={d}>
+                      {coinMeta(book, d).symbol}
+                    </option>
+                  ))}
                 </select>
               </Field>
             </div>
@@ -127,14 +160,22 @@ export function ProposalForm({ account }: { account: Account }) {
             <textarea name="raw" rows={6} value={t.raw} onChange={(e) => set({ raw: e.target.value })} />
           </Field>
         )}
-        <button type="button" onClick={add}>Add message</button>
+        <button type="button" onClick={add}>
+          Add message
+        </button>
       </fieldset>
-      {errors.msgs && <p className="field-error" role="alert">{errors.msgs}</p>}
+      {errors.msgs && (
+        <p className="field-error" role="alert">
+          {errors.msgs}
+        </p>
+      )}
       <ol data-testid="draft-msgs">
         {msgs.map((m, i) => (
           <li key={i}>
             {describeMsg(m, config.addresses, book)}{" "}
-            <button className="link" onClick={() => setMsgs(msgs.filter((_, j) => j !== i))}>remove</button>
+            <button className="link" onClick={() => setMsgs(msgs.filter((_, j) => j !== i))}>
+              remove
+            </button>
           </li>
         ))}
       </ol>
@@ -143,7 +184,9 @@ export function ProposalForm({ account }: { account: Account }) {
           Submitting sends a deposit of {formatCoin(book, deposit, token)}, refunded unless the proposal fails quorum or is vetoed by vote.
         </p>
       )}
-      <button onClick={submit} disabled={tx.pending}>Submit proposal</button>
+      <button onClick={submit} disabled={tx.pending}>
+        Submit proposal
+      </button>
       <TxStatus state={tx.state} />
     </Section>
   );

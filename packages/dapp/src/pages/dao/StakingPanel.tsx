@@ -1,12 +1,13 @@
 // DAO membership: stake the suite token (cw20 send {"stake"}), unstake, claim, voting power.
-import { useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
-import { useChain, Account } from "../../chain/ChainProvider";
+import { useState } from "react";
+import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith } from "../../chain/funds";
 import { GAS, useTx } from "../../chain/tx";
 import { Dl, Field, Section, TxStatus, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatDuration, formatExpiration, share } from "../../lib/format";
-import { Errors, validateAmount } from "../../lib/validate";
+import { type Errors, validateAmount } from "../../lib/validate";
 import { daoQueries } from "../../queries/dao";
 import { tokenQueries } from "../../queries/token";
 
@@ -34,7 +35,12 @@ export function StakingPanel({ account }: { account: Account }) {
         rows={[
           [`${symbol} balance`, <span data-testid="dao-balance">{formatCoin(book, bal, token)}</span>],
           ["Staked (voting power)", <span data-testid="voting-power">{formatCoin(book, staked, token)}</span>],
-          ["Share of all voting power", <span data-testid="power-share">{total.data ? `${share(staked, total.data.power)} of ${formatCoin(book, total.data.power, token)}` : "…"}</span>],
+          [
+            "Share of all voting power",
+            <span data-testid="power-share">
+              {total.data ? `${share(staked, total.data.power)} of ${formatCoin(book, total.data.power, token)}` : "…"}
+            </span>,
+          ],
           ["Unstaking period", cfg.data ? formatDuration(cfg.data.unstaking_period) : "…"],
         ]}
       />
@@ -48,8 +54,11 @@ export function StakingPanel({ account }: { account: Account }) {
             const v = validateAmount(stake, token, book, { max: { amount: bal, what: "your balance" } });
             if (v.error) return setErrors({ stake: v.error });
             setErrors({});
-            void tx.run("Stake", (a) => payWith(a, { cw20: token }, v.value!, config.addresses.dao, { stake: {} }, () => Promise.reject(new Error("unreachable"))), () =>
-              `Staked ${formatCoin(book, v.value!, token)}; it votes on proposals created from the next block on.`,
+            void tx.run(
+              "Stake",
+              (a) =>
+                payWith(a, { cw20: token }, v.value!, config.addresses.dao, { stake: {} }, () => Promise.reject(new Error("unreachable"))),
+              () => `Staked ${formatCoin(book, v.value!, token)}; it votes on proposals created from the next block on.`,
             );
           }}
         >
@@ -73,18 +82,36 @@ export function StakingPanel({ account }: { account: Account }) {
       <h3>Unstaking claims</h3>
       {claims.data?.claims.length ? (
         <table data-testid="dao-claims">
-          <thead><tr><th>Amount</th><th>Released</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Amount</th>
+              <th>Released</th>
+            </tr>
+          </thead>
           <tbody>
             {claims.data.claims.map((c, i) => (
-              <tr key={i}><td>{formatCoin(book, c.amount, token)}</td><td>{formatExpiration(c.release_at, now).text}</td></tr>
+              <tr key={i}>
+                <td>{formatCoin(book, c.amount, token)}</td>
+                <td>{formatExpiration(c.release_at, now).text}</td>
+              </tr>
             ))}
           </tbody>
         </table>
       ) : (
         <p>No unstaking claims.</p>
       )}
-      <button disabled={tx.pending || matured.length === 0} onClick={() => void tx.run("Claim unstaked tokens", (a) => a.clients.dao.claim(GAS))}>
-        Claim matured{matured.length ? ` (${formatCoin(book, matured.reduce((s, c) => s + BigInt(c.amount), 0n), token)})` : ""}
+      <button
+        disabled={tx.pending || matured.length === 0}
+        onClick={() => void tx.run("Claim unstaked tokens", (a) => a.clients.dao.claim(GAS))}
+      >
+        Claim matured
+        {matured.length
+          ? ` (${formatCoin(
+              book,
+              matured.reduce((s, c) => s + BigInt(c.amount), 0n),
+              token,
+            )})`
+          : ""}
       </button>
       <TxStatus state={tx.state} />
     </Section>

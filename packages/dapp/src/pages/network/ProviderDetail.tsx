@@ -11,23 +11,45 @@ export function ProviderDetail({ address }: { address: string }) {
   const now = useNow();
   const provider = useQuery(registryQueries.provider(reader, address));
   const cfg = useQuery(registryQueries.config(reader));
-  if (provider.error) return <Section title="Provider"><QueryError error={provider.error} /></Section>;
-  if (provider.data === undefined || !cfg.data) return <Section title="Provider"><p>Loading…</p></Section>;
+  if (provider.error)
+    return (
+      <Section title="Provider">
+        <QueryError error={provider.error} />
+      </Section>
+    );
+  if (provider.data === undefined || !cfg.data)
+    return (
+      <Section title="Provider">
+        <p>Loading…</p>
+      </Section>
+    );
   const p = provider.data;
-  if (p === null) return <Section title="Provider"><p role="alert">{address} is not a registered provider.</p></Section>;
+  if (p === null)
+    return (
+      <Section title="Provider">
+        <p role="alert">{address} is not a registered provider.</p>
+      </Section>
+    );
   const stakeDenom = cfg.data.stake_denom;
   const r = p.reputation;
   return (
     <>
       <Section title={`Provider ${p.address}`}>
-        <p><a href={href("/network")}>← all providers</a> · <a href={href("/consumer", { provider: p.address })}>Lease from this provider</a></p>
+        <p>
+          <a href={href("/network")}>← all providers</a> · <a href={href("/consumer", { provider: p.address })}>Lease from this provider</a>
+        </p>
         <Dl
           rows={[
             ["Status", <span data-testid="provider-status">{formatProviderStatus(p.status, now)}</span>],
             ["Service", serviceLabel(p.service)],
             ["Region", p.region],
             ["Endpoint", p.endpoint],
-            ["Capacity", <span data-testid="provider-capacity">{p.capacity.amount} {p.capacity.unit}</span>],
+            [
+              "Capacity",
+              <span data-testid="provider-capacity">
+                {p.capacity.amount} {p.capacity.unit}
+              </span>,
+            ],
             ["Stake", <span data-testid="provider-stake">{formatCoin(book, p.stake, stakeDenom)}</span>],
             ["Unbonding", formatCoin(book, p.unbonding, stakeDenom)],
             [
@@ -45,10 +67,18 @@ export function ProviderDetail({ address }: { address: string }) {
       </Section>
       <Section title="Prices">
         <table data-testid="provider-prices">
-          <thead><tr><th>Denom</th><th>Price per {p.capacity.unit}</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Denom</th>
+              <th>Price per {p.capacity.unit}</th>
+            </tr>
+          </thead>
           <tbody>
             {p.prices.map((x) => (
-              <tr key={JSON.stringify(x.denom)}><td>{coinMeta(book, x.denom).symbol}</td><td>{formatCoin(book, x.per_unit, x.denom)}</td></tr>
+              <tr key={JSON.stringify(x.denom)}>
+                <td>{coinMeta(book, x.denom).symbol}</td>
+                <td>{formatCoin(book, x.per_unit, x.denom)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -57,7 +87,12 @@ export function ProviderDetail({ address }: { address: string }) {
         <Dl
           rows={[
             ["Attested score", <span data-testid="attested-score">{r.attested_score ?? "no attestation"}</span>],
-            ["Attested capacity", <span data-testid="attested-capacity">{r.attested_capacity ? `${r.attested_capacity.amount} ${r.attested_capacity.unit}` : "no attestation"}</span>],
+            [
+              "Attested capacity",
+              <span data-testid="attested-capacity">
+                {r.attested_capacity ? `${r.attested_capacity.amount} ${r.attested_capacity.unit}` : "no attestation"}
+              </span>,
+            ],
             ["Heartbeats", <span data-testid="heartbeats">{r.heartbeats}</span>],
             ["Last heartbeat", r.last_heartbeat ? `${formatTimestamp(r.last_heartbeat)} (${timeLeft(r.last_heartbeat, now)})` : "never"],
             ["Usage units", r.usage_units],

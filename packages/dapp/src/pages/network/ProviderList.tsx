@@ -1,12 +1,13 @@
 // Providers filtered by service, region and status, served by the registry's indexed, paginated query.
-import { useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
 import { QueryError, Section, useNow } from "../../components/ui";
 import { formatCoin, formatProviderStatus, serviceLabel, shortAddress } from "../../lib/format";
-import { SERVICES, STATUSES, Service, StatusFilter } from "../../lib/types";
+import { SERVICES, type Service, STATUSES, type StatusFilter } from "../../lib/types";
 import { registryQueries } from "../../queries/registry";
-import { href, navigate, Route } from "../../router";
+import { href, navigate, type Route } from "../../router";
 
 export interface ProviderFilter {
   service?: Service;
@@ -18,10 +19,19 @@ export interface ProviderFilter {
 /** The filter in the URL (#/network?service=storage&region=eu-west&status=active&limit=10). */
 export function filterFromParams(params: URLSearchParams): ProviderFilter {
   const s = params.get("service") ?? "";
-  const service: Service | undefined = (SERVICES as readonly string[]).includes(s) ? (s as Service) : s.startsWith("other:") ? { other: s.slice(6) } : undefined;
+  const service: Service | undefined = (SERVICES as readonly string[]).includes(s)
+    ? (s as Service)
+    : s.startsWith("other:")
+      ? { other: s.slice(6) }
+      : undefined;
   const st = params.get("status") ?? "";
   const limit = Math.min(100, Math.max(1, Number(params.get("limit")) || 10));
-  return { service, region: params.get("region") || undefined, status: (STATUSES as string[]).includes(st) ? (st as StatusFilter) : undefined, limit };
+  return {
+    service,
+    region: params.get("region") || undefined,
+    status: (STATUSES as string[]).includes(st) ? (st as StatusFilter) : undefined,
+    limit,
+  };
 }
 
 export function ProviderList({ route }: { route: Route }) {
@@ -48,7 +58,7 @@ export function ProviderList({ route }: { route: Route }) {
     };
     navigate("/network", next);
   };
-  const serviceValue = typeof filter.service === "object" ? "other" : filter.service ?? "";
+  const serviceValue = typeof filter.service === "object" ? "other" : (filter.service ?? "");
   const providers = page.data?.providers ?? [];
   const hasNext = providers.length === filter.limit;
 
@@ -58,7 +68,11 @@ export function ProviderList({ route }: { route: Route }) {
         className="filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setParam({ region: region.trim() || undefined, service: serviceValue === "other" ? (other.trim() ? `other:${other.trim()}` : undefined) : route.params.get("service") ?? undefined });
+          setParam({
+            region: region.trim() || undefined,
+            service:
+              serviceValue === "other" ? (other.trim() ? `other:${other.trim()}` : undefined) : (route.params.get("service") ?? undefined),
+          });
         }}
       >
         <label>
@@ -73,7 +87,11 @@ export function ProviderList({ route }: { route: Route }) {
             }}
           >
             <option value="">any</option>
-            {SERVICES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SERVICES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
             <option value="other">other…</option>
           </select>
         </label>
@@ -89,9 +107,17 @@ export function ProviderList({ route }: { route: Route }) {
         </label>
         <label>
           Status
-          <select aria-label="Status filter" value={filter.status ?? ""} onChange={(e) => setParam({ status: e.target.value || undefined })}>
+          <select
+            aria-label="Status filter"
+            value={filter.status ?? ""}
+            onChange={(e) => setParam({ status: e.target.value || undefined })}
+          >
             <option value="">any</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         </label>
         <button type="submit">Apply</button>
@@ -105,32 +131,58 @@ export function ProviderList({ route }: { route: Route }) {
       ) : (
         <table data-testid="provider-table">
           <thead>
-            <tr><th>Provider</th><th>Service</th><th>Region</th><th>Status</th><th>Stake</th><th>Prices</th><th>Score</th><th></th></tr>
+            <tr>
+              <th>Provider</th>
+              <th>Service</th>
+              <th>Region</th>
+              <th>Status</th>
+              <th>Stake</th>
+              <th>Prices</th>
+              <th>Score</th>
+              <th></th>
+            </tr>
           </thead>
           <tbody>
             {providers.map((p) => (
               <tr key={p.address} data-testid="provider-row" data-address={p.address}>
-                <td><a href={href(`/providers/${p.address}`)} title={p.address}>{shortAddress(p.address)}</a></td>
+                <td>
+                  <a href={href(`/providers/${p.address}`)} title={p.address}>
+                    {shortAddress(p.address)}
+                  </a>
+                </td>
                 <td>{serviceLabel(p.service)}</td>
                 <td>{p.region}</td>
                 <td>{formatProviderStatus(p.status, now)}</td>
                 <td>{cfg.data ? formatCoin(book, p.stake, cfg.data.stake_denom) : p.stake}</td>
                 <td>{p.prices.map((x) => `${formatCoin(book, x.per_unit, x.denom)}/${p.capacity.unit}`).join(", ")}</td>
                 <td>{p.reputation.attested_score ?? "–"}</td>
-                <td><a href={href("/consumer", { provider: p.address })}>Lease</a></td>
+                <td>
+                  <a href={href("/consumer", { provider: p.address })}>Lease</a>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <div className="pager">
-        <button disabled={stack.length <= 1} onClick={() => setCursors({ key: filterKey, stack: stack.slice(0, -1) })}>Previous page</button>
+        <button disabled={stack.length <= 1} onClick={() => setCursors({ key: filterKey, stack: stack.slice(0, -1) })}>
+          Previous page
+        </button>
         <span data-testid="page-number">page {stack.length}</span>
-        <button disabled={!hasNext} onClick={() => setCursors({ key: filterKey, stack: [...stack, providers[providers.length - 1].address] })}>Next page</button>
+        <button
+          disabled={!hasNext}
+          onClick={() => setCursors({ key: filterKey, stack: [...stack, providers[providers.length - 1].address] })}
+        >
+          Next page
+        </button>
         <label>
           per page
           <select aria-label="Page size" value={filter.limit} onChange={(e) => setParam({ limit: e.target.value })}>
-            {[2, 5, 10, 25, 50, 100].map((n) => <option key={n} value={n}>{n}</option>)}
+            {[2, 5, 10, 25, 50, 100].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
           </select>
         </label>
       </div>

@@ -1,7 +1,8 @@
 // The provider's leases: accept streaming leases, report metered usage, redeem receipts (pasted or uploaded JSON), settle, close.
-import { useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
-import { useChain, Account } from "../../chain/ChainProvider";
+import { useState } from "react";
+import { type Account, useChain } from "../../chain/ChainProvider";
 import { streamingFee } from "../../chain/gas";
 import { GAS, useTx } from "../../chain/tx";
 import { Charges, LeaseFacts, SettleablePreview } from "../../components/LeaseView";
@@ -10,7 +11,7 @@ import { formatCoin } from "../../lib/format";
 import { leaseActions, leaseMode } from "../../lib/leases";
 import { parseReceipt } from "../../lib/receipts";
 import type { LeaseResponse } from "../../lib/types";
-import { Errors, validateUsage } from "../../lib/validate";
+import { type Errors, validateUsage } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
 
 const PAGE = 10;
@@ -24,10 +25,16 @@ export function ProviderLeases({ account }: { account: Account }) {
     <Section title="Your leases">
       {page.error && <QueryError error={page.error} />}
       {page.data && leases.length === 0 && <p>No leases yet.</p>}
-      {leases.map((l) => <ProviderLease key={l.lease_id} lease={l} />)}
+      {leases.map((l) => (
+        <ProviderLease key={l.lease_id} lease={l} />
+      ))}
       <div className="pager">
-        <button disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>Previous page</button>
-        <button disabled={leases.length < PAGE} onClick={() => setStack([...stack, leases[leases.length - 1].lease_id])}>Next page</button>
+        <button disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
+          Previous page
+        </button>
+        <button disabled={leases.length < PAGE} onClick={() => setStack([...stack, leases[leases.length - 1].lease_id])}>
+          Next page
+        </button>
       </div>
     </Section>
   );
@@ -40,7 +47,9 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
   const mode = leaseMode(lease.billing);
   // Streaming leases accrue between simulation and execution: simulate here and add headroom (chain/gas.ts).
   const fee = (a: Account, msg: Record<string, unknown>) =>
-    mode === "streaming" ? streamingFee(a, `${config.gasPrice}${config.feeDenom}`, config.addresses.billingEscrow, msg) : Promise.resolve(GAS);
+    mode === "streaming"
+      ? streamingFee(a, `${config.gasPrice}${config.feeDenom}`, config.addresses.billingEscrow, msg)
+      : Promise.resolve(GAS);
   const [units, setUnits] = useState("");
   const [receipt, setReceipt] = useState("");
   const [errors, setErrors] = useState<Errors>({});
@@ -50,8 +59,11 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
     const v = validateUsage(units, lease, book);
     if (!v.ok) return setErrors(v.errors);
     setErrors({});
-    void tx.run(`Report usage on lease ${id}`, (a) => a.clients.billingEscrow.reportUsage({ leaseId: id, units: v.value.toString() }, GAS), () =>
-      `Reported ${v.value} units (${formatCoin(book, v.value * BigInt(lease.price_per_unit), lease.denom)}) on lease ${id}; the consumer may dispute it during the dispute window.`,
+    void tx.run(
+      `Report usage on lease ${id}`,
+      (a) => a.clients.billingEscrow.reportUsage({ leaseId: id, units: v.value.toString() }, GAS),
+      () =>
+        `Reported ${v.value} units (${formatCoin(book, v.value * BigInt(lease.price_per_unit), lease.denom)}) on lease ${id}; the consumer may dispute it during the dispute window.`,
     );
   };
   const redeem = () => {
@@ -64,11 +76,21 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
     if (!v.ok) return setErrors(v.errors);
     setErrors({});
     const r = v.value;
-    void tx.run(`Redeem receipt on lease ${id}`, (a) => a.clients.billingEscrow.redeemReceipt({ leaseId: id, cumulativeUnits: r.cumulative_units, signature: r.signature }, GAS), (res) => {
-      const paid = res.events.filter((e) => e.type === "wasm").flatMap((e) => e.attributes).find((x) => x.key === "units")?.value;
-      const outstanding = res.events.filter((e) => e.type === "wasm").flatMap((e) => e.attributes).find((x) => x.key === "units_outstanding")?.value;
-      return `Redeemed ${paid ?? "?"} units on lease ${id}${outstanding && outstanding !== "0" ? `; ${outstanding} units stay redeemable after a top-up` : ""}.`;
-    });
+    void tx.run(
+      `Redeem receipt on lease ${id}`,
+      (a) => a.clients.billingEscrow.redeemReceipt({ leaseId: id, cumulativeUnits: r.cumulative_units, signature: r.signature }, GAS),
+      (res) => {
+        const paid = res.events
+          .filter((e) => e.type === "wasm")
+          .flatMap((e) => e.attributes)
+          .find((x) => x.key === "units")?.value;
+        const outstanding = res.events
+          .filter((e) => e.type === "wasm")
+          .flatMap((e) => e.attributes)
+          .find((x) => x.key === "units_outstanding")?.value;
+        return `Redeemed ${paid ?? "?"} units on lease ${id}${outstanding && outstanding !== "0" ? `; ${outstanding} units stay redeemable after a top-up` : ""}.`;
+      },
+    );
   };
 
   return (
@@ -80,18 +102,43 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
       <SettleablePreview lease={lease} />
       <Charges lease={lease} />
       <div className="actions">
-        {actions.accept && <button onClick={() => void tx.run(`Accept lease ${id}`, (a) => a.clients.billingEscrow.acceptLease({ leaseId: id }, GAS))}>Accept</button>}
+        {actions.accept && (
+          <button onClick={() => void tx.run(`Accept lease ${id}`, (a) => a.clients.billingEscrow.acceptLease({ leaseId: id }, GAS))}>
+            Accept
+          </button>
+        )}
         {actions.report && (
           <>
             <Field label="Units used" error={errors.units}>
               <input name="units" value={units} inputMode="numeric" onChange={(e) => setUnits(e.target.value)} />
             </Field>
-            <button onClick={report} disabled={tx.pending}>Report usage</button>
+            <button onClick={report} disabled={tx.pending}>
+              Report usage
+            </button>
           </>
         )}
-        {actions.settle && <button onClick={() => void tx.run(`Settle lease ${id}`, async (a) => a.clients.billingEscrow.settle({ leaseId: id }, await fee(a, { settle: { lease_id: id } })))} disabled={tx.pending}>Settle</button>}
+        {actions.settle && (
+          <button
+            onClick={() =>
+              void tx.run(`Settle lease ${id}`, async (a) =>
+                a.clients.billingEscrow.settle({ leaseId: id }, await fee(a, { settle: { lease_id: id } })),
+              )
+            }
+            disabled={tx.pending}
+          >
+            Settle
+          </button>
+        )}
         {actions.close && (
-          <button className="danger" onClick={() => void tx.run(`Close lease ${id}`, async (a) => a.clients.billingEscrow.closeLease({ leaseId: id }, await fee(a, { close_lease: { lease_id: id } })))} disabled={tx.pending}>
+          <button
+            className="danger"
+            onClick={() =>
+              void tx.run(`Close lease ${id}`, async (a) =>
+                a.clients.billingEscrow.closeLease({ leaseId: id }, await fee(a, { close_lease: { lease_id: id } })),
+              )
+            }
+            disabled={tx.pending}
+          >
             Close (refunds the consumer now)
           </button>
         )}
@@ -99,7 +146,13 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
       {actions.redeem && (
         <div className="redeem">
           <Field label="Receipt (JSON from the consumer)" error={errors.receipt}>
-            <textarea name="receipt" rows={4} value={receipt} onChange={(e) => setReceipt(e.target.value)} placeholder='{"lease_id": 1, "cumulative_units": "1000", "signature": "…"}' />
+            <textarea
+              name="receipt"
+              rows={4}
+              value={receipt}
+              onChange={(e) => setReceipt(e.target.value)}
+              placeholder='{"lease_id": 1, "cumulative_units": "1000", "signature": "…"}'
+            />
           </Field>
           <input
             type="file"
@@ -110,7 +163,9 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
               if (f) setReceipt(await f.text());
             }}
           />
-          <button onClick={redeem} disabled={tx.pending}>Redeem receipt</button>
+          <button onClick={redeem} disabled={tx.pending}>
+            Redeem receipt
+          </button>
         </div>
       )}
       <TxStatus state={tx.state} />

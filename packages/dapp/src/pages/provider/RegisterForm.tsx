@@ -1,18 +1,27 @@
 // Registration with stake: native funds or a cw20 send with the {"register"} hook, whichever the registry's stake denom is.
-import { useState } from "react";
+
 import { useQuery } from "@tanstack/react-query";
-import { useChain, Account } from "../../chain/ChainProvider";
+import { useState } from "react";
+import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith, useBalance } from "../../chain/funds";
 import { GAS, useTx } from "../../chain/tx";
 import { Field, Section, TxStatus } from "../../components/ui";
 import { coinMeta, denomKey, formatCoin } from "../../lib/format";
 import { SERVICES } from "../../lib/types";
-import { Errors, RegisterForm as Form, validateRegister } from "../../lib/validate";
+import { type Errors, type RegisterForm as Form, validateRegister } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
 import { registryQueries } from "../../queries/registry";
 import { ListingFields } from "./ListingFields";
 
-export function RegisterForm({ account, bonded, onRegistered }: { account: Account; bonded: bigint; onRegistered: (message: string) => void }) {
+export function RegisterForm({
+  account,
+  bonded,
+  onRegistered,
+}: {
+  account: Account;
+  bonded: bigint;
+  onRegistered: (message: string) => void;
+}) {
   const { reader, book } = useChain();
   const cfg = useQuery(registryQueries.config(reader));
   const escrow = useQuery(escrowQueries.config(reader));
@@ -31,12 +40,20 @@ export function RegisterForm({ account, bonded, onRegistered }: { account: Accou
     stake: "",
   });
   const [errors, setErrors] = useState<Errors>({});
-  if (!cfg.data || !escrow.data) return <Section title="Register as a provider"><p>Loading…</p></Section>;
+  if (!cfg.data || !escrow.data)
+    return (
+      <Section title="Register as a provider">
+        <p>Loading…</p>
+      </Section>
+    );
   const stakeDenom = cfg.data.stake_denom;
   const prices = form.prices.map((p) => ({ ...p, denom: p.denom || denomKey(accepted[0]) }));
 
   const submit = async () => {
-    const v = validateRegister({ ...form, prices }, { acceptedDenoms: accepted, book, stakeDenom, minStake: BigInt(cfg.data!.min_stake), bonded, balance: balance ?? 0n });
+    const v = validateRegister(
+      { ...form, prices },
+      { acceptedDenoms: accepted, book, stakeDenom, minStake: BigInt(cfg.data!.min_stake), bonded, balance: balance ?? 0n },
+    );
     if (!v.ok) {
       setErrors(v.errors);
       tx.fail("Fix the highlighted fields; nothing was sent.");
@@ -69,7 +86,11 @@ export function RegisterForm({ account, bonded, onRegistered }: { account: Accou
       >
         <Field label="Service" error={errors.service}>
           <select name="service" value={form.service} onChange={(e) => setForm({ ...form, service: e.target.value })}>
-            {SERVICES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {SERVICES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
             <option value="other">other…</option>
           </select>
         </Field>
@@ -84,14 +105,18 @@ export function RegisterForm({ account, bonded, onRegistered }: { account: Accou
           error={errors.stake}
           hint={
             <>
-              Minimum stake {formatCoin(book, cfg.data.min_stake, stakeDenom)}; balance {balance === undefined ? "…" : formatCoin(book, balance, stakeDenom)}
-              {bonded > 0n ? `; ${formatCoin(book, bonded, stakeDenom)} still bonded counts` : ""}. Unbonding takes {cfg.data.unbonding_period} s.
+              Minimum stake {formatCoin(book, cfg.data.min_stake, stakeDenom)}; balance{" "}
+              {balance === undefined ? "…" : formatCoin(book, balance, stakeDenom)}
+              {bonded > 0n ? `; ${formatCoin(book, bonded, stakeDenom)} still bonded counts` : ""}. Unbonding takes{" "}
+              {cfg.data.unbonding_period} s.
             </>
           }
         >
           <input name="stake" value={form.stake} onChange={(e) => setForm({ ...form, stake: e.target.value })} />
         </Field>
-        <button type="submit" disabled={tx.pending}>Register and stake</button>
+        <button type="submit" disabled={tx.pending}>
+          Register and stake
+        </button>
       </form>
       <TxStatus state={tx.state} />
     </Section>
