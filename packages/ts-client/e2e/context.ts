@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
-import { Actor, connectActors, devnetConfig, DevnetConfig, GasLog, HasEvents, waitForChainTime } from "../scripts/devnet";
-import { suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
+import { type Actor, connectActors, type DevnetConfig, devnetConfig, GasLog, type HasEvents, waitForChainTime } from "../scripts/devnet";
+import { type SuiteAddresses, suiteClients, suiteQueryClients } from "../src";
 
-export { attribute, bankBalance, chainSeconds, waitForChainTime } from "../scripts/devnet";
 export type { HasEvents } from "../scripts/devnet";
+export { attribute, bankBalance, chainSeconds, waitForChainTime } from "../scripts/devnet";
 
 export interface E2eContext {
   config: DevnetConfig;

@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { Random } from "@cosmjs/crypto";
 import { toBase64, toBech32, toUtf8 } from "@cosmjs/encoding";
 import type { CosmosMsgForEmpty, Vote } from "../src/generated/Dao.types";
-import { attribute, bankBalance, connect, E2eContext, rejectsWith, waitForTimestamp } from "./context";
+import { attribute, bankBalance, connect, type E2eContext, rejectsWith, waitForTimestamp } from "./context";
 
 let t: E2eContext;
 let m1: string;
@@ -78,7 +78,10 @@ describe("staking DPIN in the DAO", () => {
       assert.equal((await power(address)) - powersBefore[i], amounts[i]);
       assert.equal(balancesBefore[i] - (await t.tokenBalance(address)), amounts[i]);
     }
-    assert.equal((await totalPower()) - totalBefore, amounts.reduce((s, a) => s + a));
+    assert.equal(
+      (await totalPower()) - totalBefore,
+      amounts.reduce((s, a) => s + a),
+    );
   });
 });
 
@@ -126,7 +129,11 @@ describe("a proposal that passes and is executed", () => {
 
   it("members vote abstain, no and yes; the tally reads back exactly and the proposal passes", async () => {
     // In this order nothing is final before the last vote (yes could still lose).
-    for (const [member, choice] of [["member1", "abstain"], ["member3", "no"], ["member2", "yes"]] as const) {
+    for (const [member, choice] of [
+      ["member1", "abstain"],
+      ["member3", "no"],
+      ["member2", "yes"],
+    ] as const) {
       const result = await vote(member, proposalId, choice, `dao vote (${choice})`);
       assert.equal(attribute(result, "power", "wasm"), powers[member].toString());
     }
@@ -235,7 +242,11 @@ describe("the DAO is the suite's wasm admin: migrations go through proposals", (
     const result = t.gas.add("dao propose (wasm migrate)", await t.as("member2").dao.propose({ title, description: "e2e", msgs }));
     const proposalId = Number(attribute(result, "proposal_id"));
     const { start_height } = await t.q.dao.proposal({ proposalId });
-    for (const [member, address] of [["member2", m2], ["member1", m1], ["member3", m3]] as const) {
+    for (const [member, address] of [
+      ["member2", m2],
+      ["member1", m1],
+      ["member3", m3],
+    ] as const) {
       if ((await t.q.dao.proposal({ proposalId })).status !== "open") break;
       if ((await power(address, start_height)) > 0n) await vote(member, proposalId, "yes", "dao vote (yes, migration)");
     }
@@ -267,7 +278,9 @@ describe("the DAO is the suite's wasm admin: migrations go through proposals", (
 
   it("a migration to another contract's code fails inside the proposal, which is marked execution_failed", async () => {
     const history = await t.chain.getContractCodeHistory(t.addresses.billingEscrow);
-    const proposalId = await passProposal("Migrate the escrow to the registry's code", [migrateEscrow(t.codeIds["depin-provider-registry"])]);
+    const proposalId = await passProposal("Migrate the escrow to the registry's code", [
+      migrateEscrow(t.codeIds["depin-provider-registry"]),
+    ]);
     await executeUpgrade(proposalId, "member1", "dao execute (failing migration)");
     const p = await t.q.dao.proposal({ proposalId });
     assert.equal(p.status, "execution_failed");

@@ -8,7 +8,18 @@
 // so every uusdc balance below moves by exactly what the contracts pay.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { attribute, bankBalance, chainSeconds, connect, E2eContext, protocolFee, rejectsWith, timestampSeconds, transferredTo, waitForChainTime } from "./context";
+import {
+  attribute,
+  bankBalance,
+  chainSeconds,
+  connect,
+  type E2eContext,
+  protocolFee,
+  rejectsWith,
+  timestampSeconds,
+  transferredTo,
+  waitForChainTime,
+} from "./context";
 
 const USDC = "uusdc";
 const STAKE = "ustake";
@@ -59,12 +70,14 @@ describe("metered lease with a dispute on chain", () => {
     const before = await bankBalance(t.chain, t.actors.consumer3.address, USDC);
     const result = t.gas.add(
       "escrow open_lease (metered)",
-      await t.as("consumer3").billingEscrow.openLease(
-        { provider: t.actors.provider3.address, billing: { metered: {} }, maxPricePerUnit: PRICE.toString() },
-        "auto",
-        undefined,
-        [{ denom: USDC, amount: DEPOSIT.toString() }],
-      ),
+      await t
+        .as("consumer3")
+        .billingEscrow.openLease(
+          { provider: t.actors.provider3.address, billing: { metered: {} }, maxPricePerUnit: PRICE.toString() },
+          "auto",
+          undefined,
+          [{ denom: USDC, amount: DEPOSIT.toString() }],
+        ),
     );
     leaseId = Number(attribute(result, "lease_id"));
     assert.equal(before - (await bankBalance(t.chain, t.actors.consumer3.address, USDC)), DEPOSIT);
@@ -188,7 +201,10 @@ describe("metered lease with a dispute on chain", () => {
     assert.ok(final);
     assert.equal(final.amount, "2000");
     await waitForChainTime(t.chain, Math.max(graceEnds, timestampSeconds(final.disputable_until)) + 1);
-    await rejectsWith(t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "1" }), /lease \d+ is Closing; report_usage is not possible/);
+    await rejectsWith(
+      t.as("provider3").billingEscrow.reportUsage({ leaseId, units: "1" }),
+      /lease \d+ is Closing; report_usage is not possible/,
+    );
 
     const providerBefore = await bankBalance(t.chain, t.actors.provider3.address, USDC);
     const settled = t.gas.add("escrow settle (completes the close)", await t.as("arbiter").billingEscrow.settle({ leaseId }));

@@ -3,13 +3,23 @@
 // starts a fresh chain, deploys, runs every e2e file and stops the node).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { Sha256 } from "@cosmjs/crypto";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
-import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { DirectSecp256k1Wallet } from "@cosmjs/proto-signing";
 import { GasPrice } from "@cosmjs/stargate";
 import { accountParser, cosmjsSigner, ProviderRegistryClient, receiptPublicKey, signReceipt } from "../src";
-import { attribute, bankBalance, chainSeconds, connect, E2eContext, protocolFee, rejectsWith, timestampSeconds, waitForChainTime } from "./context";
+import {
+  attribute,
+  bankBalance,
+  chainSeconds,
+  connect,
+  type E2eContext,
+  protocolFee,
+  rejectsWith,
+  timestampSeconds,
+  waitForChainTime,
+} from "./context";
 
 let t: E2eContext;
 
@@ -21,13 +31,13 @@ after(() => t?.close());
 
 describe("suite wiring on chain", () => {
   it("the DAO reports the deployed suite", async () => {
-        const suite = await t.q.dao.suite();
+    const suite = await t.q.dao.suite();
     assert.equal(suite.token, t.addresses.rewardToken);
     assert.equal(suite.registry, t.addresses.providerRegistry);
     assert.equal(suite.escrow, t.addresses.billingEscrow);
   });
   it("the registry is the token's only minter", async () => {
-        assert.equal((await t.q.rewardToken.minter()).minter, t.addresses.providerRegistry);
+    assert.equal((await t.q.rewardToken.minter()).minter, t.addresses.providerRegistry);
   });
   it("the DAO is the wasm admin of itself, the registry and the escrow; the reward token is immutable", async () => {
     const { rewardToken, ...administered } = t.addresses;
@@ -59,7 +69,7 @@ describe("receipts lease on chain", () => {
         [{ denom: "ustake", amount: "2000000" }],
       ),
     );
-        assert.equal((await t.q.providerRegistry.provider({ address: t.actors.provider2.address })).status, "active");
+    assert.equal((await t.q.providerRegistry.provider({ address: t.actors.provider2.address })).status, "active");
   });
 
   it("a consumer opens a receipts lease", async () => {
@@ -127,8 +137,14 @@ describe("receipts lease on chain", () => {
     assert.deepEqual([lease.paid, lease.available, lease.units], ["70000", "0", "10000"]);
     assert.deepEqual([attribute(result, "units"), attribute(result, "units_outstanding")], ["9900", "1"]);
     // The rest of the same signed receipt is redeemable after a top-up.
-    t.gas.add("escrow top_up (receipts)", await t.as("consumer2").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: "uusdc", amount: "10" }]));
-    t.gas.add("escrow redeem_receipt (rest of the same receipt)", await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "10001", signature }));
+    t.gas.add(
+      "escrow top_up (receipts)",
+      await t.as("consumer2").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: "uusdc", amount: "10" }]),
+    );
+    t.gas.add(
+      "escrow redeem_receipt (rest of the same receipt)",
+      await p.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits: "10001", signature }),
+    );
     lease = await t.q.billingEscrow.lease({ leaseId });
     assert.deepEqual([lease.paid, lease.available, lease.units], ["70007", "3", "10001"]);
     await rejectsWith(
@@ -163,12 +179,14 @@ describe("streaming lease on chain", () => {
     consumerStart = await bankBalance(t.chain, t.actors.consumer2.address, "uusdc");
     const opened = t.gas.add(
       "escrow open_lease (streaming)",
-      await t.as("consumer2").billingEscrow.openLease(
-        { provider: t.actors.provider2.address, billing: { streaming: { rate_per_second: RATE.toString() } } },
-        "auto",
-        undefined,
-        [{ denom: "uusdc", amount: DEPOSIT.toString() }],
-      ),
+      await t
+        .as("consumer2")
+        .billingEscrow.openLease(
+          { provider: t.actors.provider2.address, billing: { streaming: { rate_per_second: RATE.toString() } } },
+          "auto",
+          undefined,
+          [{ denom: "uusdc", amount: DEPOSIT.toString() }],
+        ),
     );
     leaseId = Number(attribute(opened, "lease_id"));
     const pending = await t.q.billingEscrow.lease({ leaseId });
@@ -198,7 +216,10 @@ describe("streaming lease on chain", () => {
   });
 
   it("anyone tops the deposit up; the consumer closes and gets back everything not streamed", async () => {
-    t.gas.add("escrow top_up", await t.as("deployer").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: "uusdc", amount: "500" }]));
+    t.gas.add(
+      "escrow top_up",
+      await t.as("deployer").billingEscrow.topUp({ leaseId }, "auto", undefined, [{ denom: "uusdc", amount: "500" }]),
+    );
     assert.equal((await t.q.billingEscrow.lease({ leaseId })).deposited, (DEPOSIT + 500n).toString());
     // Gas multiplier 3, not "auto" (1.3): simulated in the same second as the
     // top-up, the close accrues nothing and pays nothing; a second later it
@@ -230,7 +251,13 @@ describe("a wallet created after genesis", () => {
       console.log(`  fresh account number ${String(account.accountNumber)}`);
       const registry = new ProviderRegistryClient(cosmjsSigner(client), address, t.addresses.providerRegistry);
       await registry.register(
-        { service: "compute", endpoint: "https://fresh.example", region: "eu-west", capacity: { amount: "4", unit: "vCPU" }, prices: [{ denom: { native: "uusdc" }, per_unit: "3" }] },
+        {
+          service: "compute",
+          endpoint: "https://fresh.example",
+          region: "eu-west",
+          capacity: { amount: "4", unit: "vCPU" },
+          prices: [{ denom: { native: "uusdc" }, per_unit: "3" }],
+        },
         "auto",
         undefined,
         [{ denom: "ustake", amount: "2000000" }],

@@ -24,7 +24,10 @@ const CONTRACTS = {
   dao: "Dao",
 };
 
-const found = readdirSync(schemaDir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort();
+const found = readdirSync(schemaDir)
+  .filter((f) => f.endsWith(".json"))
+  .map((f) => f.slice(0, -5))
+  .sort();
 const known = Object.keys(CONTRACTS).sort();
 if (found.join() !== known.join()) {
   console.error(`error: schema/ holds [${found}], codegen.mjs knows [${known}]: update CONTRACTS`);

@@ -10,8 +10,8 @@
 //   5. members stake in the DAO and vote a protocol fee change through.
 import { Sha256 } from "@cosmjs/crypto";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
-import { receiptPublicKey, signReceipt, suiteClients, suiteQueryClients, SuiteAddresses } from "../src";
-import { Actor, attribute, bankBalance, chainSeconds, GasLog, waitForChainTime } from "./devnet";
+import { receiptPublicKey, type SuiteAddresses, signReceipt, suiteClients, suiteQueryClients } from "../src";
+import { type Actor, attribute, bankBalance, chainSeconds, type GasLog, waitForChainTime } from "./devnet";
 
 const STAKE = "ustake";
 const USDC = "uusdc";
@@ -74,7 +74,9 @@ export async function runDemo(
   const paidByReceipt = (await bankBalance(provider1.client, provider1.address, USDC)) - beforeReceipt;
   // 1000 units × 10 = 10000 uusdc, less the 1 % protocol fee.
   expect(paidByReceipt === 9900n, `the receipt paid the provider 9900 uusdc (got ${paidByReceipt})`);
-  story(`consumer1 opened receipts lease ${receiptsLease} with 1 USDC; a receipt for 1000 GiB signed in TypeScript paid provider1 ${paidByReceipt} uusdc`);
+  story(
+    `consumer1 opened receipts lease ${receiptsLease} with 1 USDC; a receipt for 1000 GiB signed in TypeScript paid provider1 ${paidByReceipt} uusdc`,
+  );
 
   // 3. A metered lease: reported usage becomes payable after the dispute window.
   const metered = gas.add(
@@ -86,7 +88,9 @@ export async function runDemo(
   const meteredLease = Number(attribute(metered, "lease_id"));
   gas.add("escrow report_usage", await p.billingEscrow.reportUsage({ leaseId: meteredLease, units: "5000" }));
   const [charge] = (await q.billingEscrow.charges({ leaseId: meteredLease })).charges;
-  story(`consumer1 opened metered lease ${meteredLease} with 2 USDC; provider1 reported 5000 GiB (charge ${charge.amount} uusdc, disputable for 8 s)`);
+  story(
+    `consumer1 opened metered lease ${meteredLease} with 2 USDC; provider1 reported 5000 GiB (charge ${charge.amount} uusdc, disputable for 8 s)`,
+  );
   await waitForChainTime(provider1.client, Number(BigInt(charge.disputable_until) / 1_000_000_000n) + 1);
   const treasuryBefore = await bankBalance(provider1.client, addresses.dao, USDC);
   const providerBefore = await bankBalance(provider1.client, provider1.address, USDC);
@@ -123,7 +127,17 @@ export async function runDemo(
     await m1.dao.propose({
       title: "Raise the protocol fee to 2 %",
       description: "The treasury funds network operations; 200 bps on every payment.",
-      msgs: [{ wasm: { execute: { contract_addr: addresses.billingEscrow, msg: toBase64(toUtf8(JSON.stringify({ update_config: { fee_bps: 200 } }))), funds: [] } } }],
+      msgs: [
+        {
+          wasm: {
+            execute: {
+              contract_addr: addresses.billingEscrow,
+              msg: toBase64(toUtf8(JSON.stringify({ update_config: { fee_bps: 200 } }))),
+              funds: [],
+            },
+          },
+        },
+      ],
     }),
   );
   const proposalId = Number(attribute(proposed, "proposal_id"));

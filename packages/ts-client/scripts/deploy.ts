@@ -19,16 +19,16 @@
 //   --check     only read and check the network and params files (nothing is contacted or sent)
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { instantiate2Address, SigningCosmWasmClient, CosmWasmClient } from "@cosmjs/cosmwasm";
+import { type CosmWasmClient, instantiate2Address, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { sha256 } from "@cosmjs/crypto";
 import { fromHex, toHex, toUtf8 } from "@cosmjs/encoding";
 import { GasPrice } from "@cosmjs/stargate";
-import { Actor, connectActors, GasLog, REPO_ROOT } from "./devnet";
-import { externalSigner, loadNetwork, Network } from "./network";
-import { instantiateMsg, loadParams } from "./params";
-import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
-import { runDemo } from "./demo";
+import { accountParser, type SuiteAddresses, suiteQueryClients } from "../src";
 import { arg } from "./cli";
+import { runDemo } from "./demo";
+import { type Actor, connectActors, GasLog, REPO_ROOT } from "./devnet";
+import { externalSigner, loadNetwork, type Network } from "./network";
+import { instantiateMsg, loadParams } from "./params";
 
 const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
 const DEFAULT_SALT = "depin-dao";
@@ -67,7 +67,9 @@ async function main(): Promise<void> {
   const force = process.argv.includes("--force");
   const paramsArg = arg("--params");
   if (!paramsArg && network.kind !== "test") {
-    throw new Error(`--params <file> is required for ${network.name} (deploy/params/production-example.json shows one; deploy/params/devnet.json has test periods)`);
+    throw new Error(
+      `--params <file> is required for ${network.name} (deploy/params/production-example.json shows one; deploy/params/devnet.json has test periods)`,
+    );
   }
   const paramsFile = resolve(paramsArg ?? resolve(REPO_ROOT, "deploy/params/devnet.json"));
   // Everything that can be checked offline is checked before connecting.
@@ -85,7 +87,8 @@ async function main(): Promise<void> {
     wasm[name] = readFileSync(file);
   }
   console.log(`network ${network.name} (${network.source}), params ${paramsFile}: valid`);
-  if (network.kind !== "test") console.log(`${network.name} is not a local test network: deploy only, no demo (the demo uses the test accounts)`);
+  if (network.kind !== "test")
+    console.log(`${network.name} is not a local test network: deploy only, no demo (the demo uses the test accounts)`);
   const gas = new GasLog();
   const started = Date.now();
 
@@ -105,7 +108,9 @@ async function main(): Promise<void> {
     const dao = previous.addresses?.dao;
     const live = previous.chain_id === chainId && typeof dao === "string" && (await contractExists(deployer.client, dao));
     if (live && !force) {
-      throw new Error(`${out} describes a suite that is still on chain ${chainId} (DAO ${dao}); pass --force to deploy another one (the file is then kept as a backup) or --out <file>`);
+      throw new Error(
+        `${out} describes a suite that is still on chain ${chainId} (DAO ${dao}); pass --force to deploy another one (the file is then kept as a backup) or --out <file>`,
+      );
     }
     if (live) {
       const backup = out.replace(/\.json$/, "") + `.${Math.floor(Date.now() / 1000)}.json`;
@@ -132,7 +137,8 @@ async function main(): Promise<void> {
       continue;
     }
     const result = gas.add(`upload ${name}`, await deployer.client.upload(deployer.address, wasm[name], "auto", name));
-    if (result.checksum.toLowerCase() !== checksum) throw new Error(`the chain reports checksum ${result.checksum} for ${name}, expected ${checksum}`);
+    if (result.checksum.toLowerCase() !== checksum)
+      throw new Error(`the chain reports checksum ${result.checksum} for ${name}, expected ${checksum}`);
     codeIds[name] = result.codeId;
     checksums[name] = result.checksum;
     reused[name] = false;
@@ -153,7 +159,8 @@ async function main(): Promise<void> {
   let saltText = saltArg ?? DEFAULT_SALT;
   let daoAddress = instantiate2Address(fromHex(checksums["depin-dao"]), deployer.address, toUtf8(saltText), network.prefix);
   for (let n = 2; await contractExists(deployer.client, daoAddress); n++) {
-    if (saltArg !== undefined) throw new Error(`--salt ${saltArg}: the DAO's address ${daoAddress} is taken on this chain; choose another salt`);
+    if (saltArg !== undefined)
+      throw new Error(`--salt ${saltArg}: the DAO's address ${daoAddress} is taken on this chain; choose another salt`);
     if (n > 100) throw new Error(`no free salt from ${DEFAULT_SALT} to ${DEFAULT_SALT}-100 for this deployer; pass --salt <text>`);
     saltText = `${DEFAULT_SALT}-${n}`;
     daoAddress = instantiate2Address(fromHex(checksums["depin-dao"]), deployer.address, toUtf8(saltText), network.prefix);

@@ -2,7 +2,7 @@
 // price and the funded test accounts of scripts/devnet-accounts.json.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { SigningCosmWasmClient, CosmWasmClient } from "@cosmjs/cosmwasm";
+import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice } from "@cosmjs/stargate";
 import { accountParser } from "../src/accounts";
@@ -71,7 +71,10 @@ export interface GasRecord {
 export class GasLog {
   readonly records: GasRecord[] = [];
   /** Records a CosmJS result (ExecuteResult, UploadResult, InstantiateResult, DeliverTxResponse). */
-  add<T extends { transactionHash: string; height: number; gasUsed: bigint | number; gasWanted: bigint | number }>(step: string, result: T): T {
+  add<T extends { transactionHash: string; height: number; gasUsed: bigint | number; gasWanted: bigint | number }>(
+    step: string,
+    result: T,
+  ): T {
     this.records.push({
       step,
       txHash: result.transactionHash,
@@ -79,7 +82,9 @@ export class GasLog {
       gasWanted: Number(result.gasWanted),
       gasUsed: Number(result.gasUsed),
     });
-    console.log(`  ${step}: gas_used ${result.gasUsed} (wanted ${result.gasWanted}) tx ${result.transactionHash.slice(0, 12)}… height ${result.height}`);
+    console.log(
+      `  ${step}: gas_used ${result.gasUsed} (wanted ${result.gasWanted}) tx ${result.transactionHash.slice(0, 12)}… height ${result.height}`,
+    );
     return result;
   }
 }

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { arg } from "./cli";
-import { devnetConfig, GasRecord } from "./devnet";
+import { devnetConfig, type GasRecord } from "./devnet";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
@@ -48,7 +48,9 @@ function main(): void {
   const deployment = JSON.parse(readFileSync(resolve(config.dir, "deployment.json"), "utf8"));
   const gasDir = resolve(config.dir, "e2e-gas");
   const runs: Run[] = [{ title: "Deployment and demo (`scripts/deploy.sh`)", records: deployment.gas }];
-  for (const file of readdirSync(gasDir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(gasDir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     runs.push({
       title: `End-to-end: \`e2e/${basename(file, ".json")}.e2e.ts\``,
       records: JSON.parse(readFileSync(resolve(gasDir, file), "utf8")),

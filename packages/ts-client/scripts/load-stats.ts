@@ -125,7 +125,10 @@ export async function blockMaxGas(rpc: string): Promise<number> {
 
 /** The first value of `key` in events of `type`. */
 export function eventAttribute(events: readonly RpcEvent[], type: string, key: string): string | undefined {
-  return events.filter((e) => e.type === type).flatMap((e) => e.attributes).find((a) => a.key === key)?.value;
+  return events
+    .filter((e) => e.type === type)
+    .flatMap((e) => e.attributes)
+    .find((a) => a.key === key)?.value;
 }
 
 /** Runs `worker` over `items` with at most `limit` at a time, in order of start. */
@@ -152,9 +155,13 @@ export async function restAccount(rest: string, address: string): Promise<{ acco
     try {
       const response = await fetch(`${rest}/cosmos/auth/v1beta1/accounts/${address}`);
       if (response.status === 404) return undefined;
-      const body = (await response.json()) as { account?: { account_number?: string; sequence?: string; base_account?: { account_number: string; sequence: string } }; message?: string };
+      const body = (await response.json()) as {
+        account?: { account_number?: string; sequence?: string; base_account?: { account_number: string; sequence: string } };
+        message?: string;
+      };
       const account = body.account?.base_account ?? body.account;
-      if (account?.account_number !== undefined) return { accountNumber: BigInt(account.account_number), sequence: Number(account.sequence ?? "0") };
+      if (account?.account_number !== undefined)
+        return { accountNumber: BigInt(account.account_number), sequence: Number(account.sequence ?? "0") };
       if (/not found/i.test(body.message ?? "")) return undefined;
       lastError = body.message ?? JSON.stringify(body).slice(0, 200);
     } catch (err) {
@@ -183,14 +190,20 @@ export async function restSimulate(rest: string, txBytes: Uint8Array): Promise<n
  * cache", "endpoint is closed while node is catching up"), code -1 and
  * `rpcError`. Throws only when the node cannot be reached.
  */
-export async function broadcastSync(rpc: string, txBytes: Uint8Array): Promise<{ code: number; codespace: string; log: string; rpcError?: boolean }> {
+export async function broadcastSync(
+  rpc: string,
+  txBytes: Uint8Array,
+): Promise<{ code: number; codespace: string; log: string; rpcError?: boolean }> {
   const response = await fetch(rpc, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "broadcast_tx_sync", params: { tx: Buffer.from(txBytes).toString("base64") } }),
     signal: AbortSignal.timeout(15_000),
   });
-  const body = (await response.json()) as { result?: { code: number; codespace?: string; log?: string }; error?: { message?: string; data?: string } };
+  const body = (await response.json()) as {
+    result?: { code: number; codespace?: string; log?: string };
+    error?: { message?: string; data?: string };
+  };
   if (body.result) return { code: body.result.code, codespace: body.result.codespace ?? "", log: body.result.log ?? "" };
   return { code: -1, codespace: "rpc", log: `${body.error?.message ?? "no result"} ${body.error?.data ?? ""}`.trim(), rpcError: true };
 }

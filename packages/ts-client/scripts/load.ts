@@ -33,18 +33,24 @@ import { cpus, totalmem } from "node:os";
 import { dirname, relative, resolve } from "node:path";
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { sha256 } from "@cosmjs/crypto";
-import { toUtf8, toBase64 } from "@cosmjs/encoding";
-import { AccountData, DirectSecp256k1HdWallet, DirectSecp256k1Wallet, DirectSignResponse, EncodeObject, OfflineDirectSigner } from "@cosmjs/proto-signing";
-import { calculateFee, GasPrice, StdFee } from "@cosmjs/stargate";
-import { devnetConfig, REPO_ROOT } from "./devnet";
-import { loadParams } from "./params";
+import { toBase64, toUtf8 } from "@cosmjs/encoding";
+import {
+  type AccountData,
+  DirectSecp256k1HdWallet,
+  DirectSecp256k1Wallet,
+  type DirectSignResponse,
+  type EncodeObject,
+  type OfflineDirectSigner,
+} from "@cosmjs/proto-signing";
+import { calculateFee, GasPrice, type StdFee } from "@cosmjs/stargate";
+import { accountParser, type SuiteAddresses, suiteQueryClients } from "../src";
 import { arg } from "./cli";
-import { accountParser, suiteQueryClients, SuiteAddresses } from "../src";
+import { devnetConfig, REPO_ROOT } from "./devnet";
 import {
   appHashAt,
   blockMaxGas,
   broadcastSync,
-  ChainBlock,
+  type ChainBlock,
   encodeTxRaw,
   eventAttribute,
   fetchBlock,
@@ -58,6 +64,7 @@ import {
   restSimulate,
   txHash,
 } from "./load-stats";
+import { loadParams } from "./params";
 
 const STAKE = "ustake";
 const USDC = "uusdc";
@@ -202,7 +209,9 @@ async function main(): Promise<void> {
   // Every node's RPC (scripts/localnet.sh env); node 0 alone elsewhere.
   const rpcs = (process.env.LOCALNET_RPCS ?? config.rpc).split(",").filter((r) => r.length > 0);
   if ((fault || pin) && rpcs.length <= FAULT_NODE) {
-    throw new Error(`--fault and --pin need the four-validator localnet (LOCALNET_RPCS of scripts/localnet.sh env), not ${rpcs.length} node(s)`);
+    throw new Error(
+      `--fault and --pin need the four-validator localnet (LOCALNET_RPCS of scripts/localnet.sh env), not ${rpcs.length} node(s)`,
+    );
   }
   const out = resolve(arg("--out") ?? resolve(REPO_ROOT, ".tools/load/LOAD.md"));
   const deploymentFile = resolve(arg("--deployment") ?? resolve(config.dir, "deployment.json"));
@@ -210,7 +219,9 @@ async function main(): Promise<void> {
   try {
     deployment = JSON.parse(readFileSync(deploymentFile, "utf8"));
   } catch (err) {
-    throw new Error(`cannot read the deployment ${deploymentFile} (deploy first: scripts/deploy.sh --network localnet): ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `cannot read the deployment ${deploymentFile} (deploy first: scripts/deploy.sh --network localnet): ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const paramsFile = resolve(arg("--params") ?? deployment.params_file ?? resolve(REPO_ROOT, "deploy/params/devnet.json"));
   const params = loadParams(paramsFile, "wasm");
@@ -250,7 +261,8 @@ async function main(): Promise<void> {
     // The simulation skips the minimum gas price: a token fee leaves the balance to the messages.
     restSimulate(rest, await signTx(a, msgs, { amount: [{ denom: STAKE, amount: "1" }], gas: "50000000" }, a.sequence));
   const chainId = await client.getChainId();
-  if (chainId !== deployment.chain_id) throw new Error(`the node at ${config.rpc} runs chain ${chainId}, but ${deploymentFile} was deployed to ${deployment.chain_id}`);
+  if (chainId !== deployment.chain_id)
+    throw new Error(`the node at ${config.rpc} runs chain ${chainId}, but ${deploymentFile} was deployed to ${deployment.chain_id}`);
   const q = suiteQueryClients(client, addresses);
   const maxGas = await blockMaxGas(config.rpc);
   const escrowConfig = await q.billingEscrow.config();
@@ -266,9 +278,17 @@ async function main(): Promise<void> {
   for (let i = 0; i < leasesM; i++) consumers.push(await newAccount(`consumer-${i}`));
   const stakers: Account[] = [];
   for (let i = 0; i < stakersK; i++) stakers.push(await newAccount(`staker-${i}`));
-  const funderNames = ["validator", "provider2", "consumer2", "provider3", "consumer3", "provider4", "consumer4", "arbiter", "deployer"].filter((n) =>
-    testAccounts.some((a) => a.name === n),
-  );
+  const funderNames = [
+    "validator",
+    "provider2",
+    "consumer2",
+    "provider3",
+    "consumer3",
+    "provider4",
+    "consumer4",
+    "arbiter",
+    "deployer",
+  ].filter((n) => testAccounts.some((a) => a.name === n));
   const funders: Account[] = [];
   for (const name of funderNames) funders.push(await testAccount(name));
   const proposer = await testAccount("member1");
@@ -391,7 +411,13 @@ async function main(): Promise<void> {
   const localnet = (args: string[]) =>
     new Promise<void>((resolveDone, reject) => {
       execFile(resolve(REPO_ROOT, "scripts/localnet.sh"), args, (err, stdout, stderr) => {
-        process.stdout.write(stdout + stderr.split("\n").filter((l) => !/wasmd v[\d.]+ cached/.test(l)).join("\n"));
+        process.stdout.write(
+          stdout +
+            stderr
+              .split("\n")
+              .filter((l) => !/wasmd v[\d.]+ cached/.test(l))
+              .join("\n"),
+        );
         if (err) reject(new Error(`scripts/localnet.sh ${args.join(" ")} failed: ${stderr.trim().split("\n").pop() ?? err.message}`));
         else resolveDone();
       });
@@ -417,7 +443,9 @@ async function main(): Promise<void> {
           return;
         }
         if (Date.now() - (fl.restartedAtMs ?? 0) > 180_000) {
-          throw new Error(`validator ${FAULT_NODE} is at height ${restarted.height} (catching up: ${restarted.catchingUp}) 180 s after its restart; node 0 is at ${top}`);
+          throw new Error(
+            `validator ${FAULT_NODE} is at height ${restarted.height} (catching up: ${restarted.catchingUp}) 180 s after its restart; node 0 is at ${top}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -450,7 +478,19 @@ async function main(): Promise<void> {
       const gas = p.gas ?? gasFor.get(op) ?? 0;
       const fee = calculateFee(gas, gasPrice);
       const bytes = await signTx(p.account, p.msgs, fee, p.account.sequence + k);
-      const record: TxRecord = { op, account: p.account, hash: txHash(bytes), bytes, fee, sentAtMs: 0, lastSentMs: 0, sends: 0, inclusions: 0, appliedAgain: false, onSuccess: p.onSuccess };
+      const record: TxRecord = {
+        op,
+        account: p.account,
+        hash: txHash(bytes),
+        bytes,
+        fee,
+        sentAtMs: 0,
+        lastSentMs: 0,
+        sends: 0,
+        inclusions: 0,
+        appliedAgain: false,
+        onSuccess: p.onSuccess,
+      };
       (rounds[k] ??= []).push({ p, bytes, record });
     }
     const signMs = Date.now() - signT0;
@@ -531,14 +571,21 @@ async function main(): Promise<void> {
     const funder = funders[i % funders.length];
     const totals = new Map<string, bigint>();
     for (const o of chunks[i]) for (const c of o.coins) totals.set(c.denom, (totals.get(c.denom) ?? 0n) + BigInt(c.amount));
-    const inputs = [{ address: funder.address, coins: [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([denom, amount]) => ({ denom, amount: String(amount) })) }];
+    const inputs = [
+      {
+        address: funder.address,
+        coins: [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([denom, amount]) => ({ denom, amount: String(amount) })),
+      },
+    ];
     const msgs = [{ typeUrl: "/cosmos.bank.v1beta1.MsgMultiSend", value: { inputs, outputs: chunks[i] } }];
     // Each chunk's gas is simulated (they differ in size); chunks of one funder after its first
     // cannot be simulated before it lands, so they reuse the largest estimate.
     const gas = i < funders.length ? Math.ceil((await simulate(funder, msgs)) * GAS_MARGIN) : undefined;
     fundPlans.push({ account: funder, msgs, gas: gas ?? Math.max(...fundPlans.map((p) => p.gas ?? 0)) });
   }
-  const dpinMsgs = stakers.map((s) => execMsg(tokenHolder.address, addresses.rewardToken, { transfer: { recipient: s.address, amount: String(DAO_STAKE) } }));
+  const dpinMsgs = stakers.map((s) =>
+    execMsg(tokenHolder.address, addresses.rewardToken, { transfer: { recipient: s.address, amount: String(DAO_STAKE) } }),
+  );
   const dpinGas = Math.ceil((await simulate(tokenHolder, dpinMsgs)) * GAS_MARGIN);
   fundPlans.push({ account: tokenHolder, msgs: dpinMsgs, gas: dpinGas });
   const funding = await runPhase("fund (bank multi-send + cw20 transfers)", fundPlans);
@@ -593,7 +640,10 @@ async function main(): Promise<void> {
       `registry heartbeat${tag}`,
       who.map((p) => ({ account: p, msgs: [execMsg(p.address, addresses.providerRegistry, { heartbeat: {} })] })),
     );
-  await heartbeatRound("", providers.filter((p) => registered.has(p)));
+  await heartbeatRound(
+    "",
+    providers.filter((p) => registered.has(p)),
+  );
 
   // ---- 3. metered leases ----
   interface LeasePlan {
@@ -678,7 +728,12 @@ async function main(): Promise<void> {
   if (leasesM > 0 && live.length === 0) throw new Error("no provider registered: no lease can be opened");
   await leaseRound(
     "",
-    consumers.map((c, i) => ({ consumer: c, provider: live[i % Math.max(1, live.length)], units: 1000n + BigInt(i % 100), deposit: DEPOSIT })),
+    consumers.map((c, i) => ({
+      consumer: c,
+      provider: live[i % Math.max(1, live.length)],
+      units: 1000n + BigInt(i % 100),
+      deposit: DEPOSIT,
+    })),
   );
 
   // ---- 4. DAO: stake, one proposal, votes ----
@@ -701,7 +756,11 @@ async function main(): Promise<void> {
     await runPhase(`dao propose (no messages)${tag}`, [
       {
         account: proposer,
-        msgs: [execMsg(proposer.address, addresses.dao, { propose: { title: "Load test signal", description: "A text proposal the load generator votes on.", msgs: [] } })],
+        msgs: [
+          execMsg(proposer.address, addresses.dao, {
+            propose: { title: "Load test signal", description: "A text proposal the load generator votes on.", msgs: [] },
+          }),
+        ],
         onSuccess: (r) => {
           proposalId = Number(eventAttribute(r.events ?? [], "wasm", "proposal_id"));
         },
@@ -713,11 +772,13 @@ async function main(): Promise<void> {
     // Abstain: turnout without deciding, so every vote lands while the proposal is open.
     await runPhase(
       `dao vote (abstain)${tag}`,
-      stakers.filter((s) => staked.has(s)).map((s) => ({
-        account: s,
-        msgs: [execMsg(s.address, addresses.dao, { vote: { proposal_id: proposalId, vote: "abstain" } })],
-        onSuccess: () => voted.add(s),
-      })),
+      stakers
+        .filter((s) => staked.has(s))
+        .map((s) => ({
+          account: s,
+          msgs: [execMsg(s.address, addresses.dao, { vote: { proposal_id: proposalId, vote: "abstain" } })],
+          onSuccess: () => voted.add(s),
+        })),
     );
   };
   await voteRound("");
@@ -761,8 +822,11 @@ async function main(): Promise<void> {
       // At the end of the run, so the whole run's state is compared.
       const h = Math.min(await latestHeight(rpcs[0]), (await nodeSync(rpcs[FAULT_NODE])).height) - 1;
       fl.appHash = { height: h, node0: await appHashAt(rpcs[0], h), restarted: await appHashAt(rpcs[FAULT_NODE], h) };
-      if (fl.appHash.node0 !== fl.appHash.restarted) problems.push(`validator ${FAULT_NODE}'s app hash at height ${h} is ${fl.appHash.restarted}, node 0's ${fl.appHash.node0}`);
-      log(`fault: app hash at height ${h} on node 0 and validator ${FAULT_NODE}: ${fl.appHash.node0 === fl.appHash.restarted ? "equal" : "DIFFERENT"}`);
+      if (fl.appHash.node0 !== fl.appHash.restarted)
+        problems.push(`validator ${FAULT_NODE}'s app hash at height ${h} is ${fl.appHash.restarted}, node 0's ${fl.appHash.node0}`);
+      log(
+        `fault: app hash at height ${h} on node 0 and validator ${FAULT_NODE}: ${fl.appHash.node0 === fl.appHash.restarted ? "equal" : "DIFFERENT"}`,
+      );
     } catch (err) {
       problems.push(`fault: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -775,8 +839,10 @@ async function main(): Promise<void> {
   const lostTxs = accepted.filter((r) => r.height === undefined);
   const twice = allSent.filter((r) => r.inclusions > 1);
   const appliedTwice = allSent.filter((r) => r.appliedAgain);
-  if (lostTxs.length > 0) problems.push(`${lostTxs.length} transactions accepted by CheckTx never reached a block (first: ${lostTxs[0].op} ${lostTxs[0].hash})`);
-  if (appliedTwice.length > 0) problems.push(`${appliedTwice.length} transactions succeeded twice (first: ${appliedTwice[0].op} ${appliedTwice[0].hash})`);
+  if (lostTxs.length > 0)
+    problems.push(`${lostTxs.length} transactions accepted by CheckTx never reached a block (first: ${lostTxs[0].op} ${lostTxs[0].hash})`);
+  if (appliedTwice.length > 0)
+    problems.push(`${appliedTwice.length} transactions succeeded twice (first: ${appliedTwice[0].op} ${appliedTwice[0].hash})`);
   checks.push(
     `transactions: ${accepted.length} of ${allSent.length} accepted by CheckTx, ${accepted.length - lostTxs.length} of them in a block (${lostTxs.length} lost); ` +
       `${twice.length} in more than one block, ${appliedTwice.length} succeeded twice (every block of the run read from node 0)`,
@@ -794,20 +860,38 @@ async function main(): Promise<void> {
       refunded: l.closed ? String(l.deposit - l.units * PRICE) : "0",
       deposited: String(l.deposit),
     };
-    const got = { state: lease.state, consumer: lease.consumer, provider: lease.provider, units: lease.units, paid: lease.paid, refunded: lease.refunded, deposited: lease.deposited };
+    const got = {
+      state: lease.state,
+      consumer: lease.consumer,
+      provider: lease.provider,
+      units: lease.units,
+      paid: lease.paid,
+      refunded: lease.refunded,
+      deposited: lease.deposited,
+    };
     const diff = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== got[k]);
     if (diff.length === 0) leaseOk++;
     else problems.push(`lease ${l.id}: ${diff.map((k) => `${k} ${got[k]} (expected ${want[k]})`).join(", ")}`);
   });
   const opened = leases.filter((l) => l.id !== undefined).length;
-  checks.push(`leases: ${leaseOk} of ${opened} opened leases match in state, parties, units, paid, refunded and deposit (${leases.filter((l) => l.closed).length} closed)`);
+  checks.push(
+    `leases: ${leaseOk} of ${opened} opened leases match in state, parties, units, paid, refunded and deposit (${leases.filter((l) => l.closed).length} closed)`,
+  );
   const statsAfter = await q.providerRegistry.stats();
   const wantProviders = statsBefore.providers + registered.size;
-  if (statsAfter.providers !== wantProviders) problems.push(`the registry counts ${statsAfter.providers} providers, expected ${wantProviders} (${statsBefore.providers} before + ${registered.size} registered)`);
-  checks.push(`providers: the registry counts ${statsAfter.providers} (${statsBefore.providers} before the run + ${registered.size} registered): ${statsAfter.providers === wantProviders ? "match" : "MISMATCH"}`);
+  if (statsAfter.providers !== wantProviders)
+    problems.push(
+      `the registry counts ${statsAfter.providers} providers, expected ${wantProviders} (${statsBefore.providers} before + ${registered.size} registered)`,
+    );
+  checks.push(
+    `providers: the registry counts ${statsAfter.providers} (${statsBefore.providers} before the run + ${registered.size} registered): ${statsAfter.providers === wantProviders ? "match" : "MISMATCH"}`,
+  );
   const wantStake = BigInt(statsBefore.total_stake) + BigInt(registered.size) * PROVIDER_STAKE;
-  if (BigInt(statsAfter.total_stake) !== wantStake) problems.push(`the registry's total stake is ${statsAfter.total_stake}, expected ${wantStake}`);
-  checks.push(`total provider stake ${statsAfter.total_stake} (expected ${wantStake}): ${BigInt(statsAfter.total_stake) === wantStake ? "match" : "MISMATCH"}`);
+  if (BigInt(statsAfter.total_stake) !== wantStake)
+    problems.push(`the registry's total stake is ${statsAfter.total_stake}, expected ${wantStake}`);
+  checks.push(
+    `total provider stake ${statsAfter.total_stake} (expected ${wantStake}): ${BigInt(statsAfter.total_stake) === wantStake ? "match" : "MISMATCH"}`,
+  );
   let balancesOk = 0;
   let predicted = 0;
   await pool(newAccounts, concurrency, async (a) => {
@@ -825,7 +909,9 @@ async function main(): Promise<void> {
   });
   checks.push(
     `balances: ${balancesOk} of ${predicted} accounts with every transaction succeeded match the predicted ${STAKE} (funding − stake − fees), ${USDC} (provider: Σ units × price − protocol fee; consumer: funded − units × price, the rest of the deposit refunded at close) and DPIN` +
-      (newAccounts.length > predicted ? `; ${newAccounts.length - predicted} accounts had a failed or lost transaction and are not predicted` : ""),
+      (newAccounts.length > predicted
+        ? `; ${newAccounts.length - predicted} accounts had a failed or lost transaction and are not predicted`
+        : ""),
   );
   let powerOk = 0;
   await pool([...staked], concurrency, async (s) => {
@@ -838,7 +924,9 @@ async function main(): Promise<void> {
     const proposal = await q.dao.proposal({ proposalId: id });
     const wantAbstain = String(BigInt(voted.size) * DAO_STAKE);
     if (proposal.tally.abstain !== wantAbstain) problems.push(`proposal ${id}: abstain ${proposal.tally.abstain}, expected ${wantAbstain}`);
-    checks.push(`proposal ${id}: abstain tally ${proposal.tally.abstain} = ${voted.size} votes × ${DAO_STAKE}: ${proposal.tally.abstain === wantAbstain ? "match" : "MISMATCH"} (status ${proposal.status})`);
+    checks.push(
+      `proposal ${id}: abstain tally ${proposal.tally.abstain} = ${voted.size} votes × ${DAO_STAKE}: ${proposal.tally.abstain === wantAbstain ? "match" : "MISMATCH"} (status ${proposal.status})`,
+    );
   }
   log(problems.length === 0 ? "accounting matches the chain" : `${problems.length} mismatches`);
 
@@ -910,7 +998,9 @@ async function main(): Promise<void> {
       `${inBlocks.length} of ${allRecords.length} transactions included.`,
     "",
     "Sending side (one Node.js process): " +
-      opPhases.map((p) => `${p.op} signed ${p.records.length} in ${fmt(p.signMs / 1000, 1)} s, broadcast in ${fmt(p.broadcastMs / 1000, 1)} s`).join("; ") +
+      opPhases
+        .map((p) => `${p.op} signed ${p.records.length} in ${fmt(p.signMs / 1000, 1)} s, broadcast in ${fmt(p.broadcastMs / 1000, 1)} s`)
+        .join("; ") +
       ".",
     "",
     "## Rejected transactions",
@@ -938,7 +1028,9 @@ async function main(): Promise<void> {
   }
   if (faultLog) {
     const fl = faultLog;
-    const downHeights = [...blocks.keys()].filter((h) => h > fl.killHeight && h <= (fl.restartHeight ?? fl.killHeight)).sort((a, b) => a - b);
+    const downHeights = [...blocks.keys()]
+      .filter((h) => h > fl.killHeight && h <= (fl.restartHeight ?? fl.killHeight))
+      .sort((a, b) => a - b);
     const downIntervals = downHeights
       .map((h) => ((blocks.get(h)?.timeMs ?? NaN) - (blocks.get(h - 1)?.timeMs ?? NaN)) / 1000)
       .filter((v) => Number.isFinite(v));
@@ -972,7 +1064,9 @@ async function main(): Promise<void> {
     for (const [op, unpinned] of Object.entries(gasMeans)) {
       const pinned = gasMeans[op + PINNED];
       if (op.endsWith(PINNED) || pinned === undefined) continue;
-      lines.push(`| ${op} | ${fmt(unpinned)} | ${fmt(pinned)} | ${fmt(unpinned - pinned)} | ${fmt((100 * (unpinned - pinned)) / unpinned, 1)} % |`);
+      lines.push(
+        `| ${op} | ${fmt(unpinned)} | ${fmt(pinned)} | ${fmt(unpinned - pinned)} | ${fmt((100 * (unpinned - pinned)) / unpinned, 1)} % |`,
+      );
     }
   }
   // Projection.
@@ -999,7 +1093,9 @@ async function main(): Promise<void> {
     const gas = gasMeans[op];
     for (const n of sizes) {
       const blocksNeeded = Number.isFinite(gas) && maxGas > 0 ? (n * gas) / maxGas : NaN;
-      lines.push(`| ${label} | ${fmt(gas)} | ${fmt(n)} | ${fmt(blocksNeeded, 1)} | ${fmt((100 * blocksNeeded) / epochSeconds, 1)} % | ${fmt((100 * blocksNeeded) / dailyS, 2)} % |`);
+      lines.push(
+        `| ${label} | ${fmt(gas)} | ${fmt(n)} | ${fmt(blocksNeeded, 1)} | ${fmt((100 * blocksNeeded) / epochSeconds, 1)} % | ${fmt((100 * blocksNeeded) / dailyS, 2)} % |`,
+      );
     }
   }
   const sum = project.reduce((s, [op]) => s + (gasMeans[op] ?? NaN), 0);

@@ -22,11 +22,11 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
-import { fromHex } from "@cosmjs/encoding";
-import { DirectSecp256k1HdWallet, DirectSecp256k1Wallet, OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { stringToPath } from "@cosmjs/crypto";
+import { fromHex } from "@cosmjs/encoding";
+import { DirectSecp256k1HdWallet, DirectSecp256k1Wallet, type OfflineDirectSigner } from "@cosmjs/proto-signing";
 import { GasPrice } from "@cosmjs/stargate";
-import { devnetConfig, DevnetConfig, REPO_ROOT } from "./devnet";
+import { type DevnetConfig, devnetConfig, REPO_ROOT } from "./devnet";
 
 export type NetworkKey =
   | { mnemonic_env: string; hd_path?: string }
@@ -103,13 +103,15 @@ export function checkNetwork(raw: unknown, source: string): Network {
     if (!key.startsWith("//") && !known.includes(key)) problems.push(`${key} is not a network field (expected ${known.join(", ")})`);
   }
   const name = str(o, "name");
-  if (name && !/^[A-Za-z0-9._-]+$/.test(name)) problems.push(`name must be letters, digits, '.', '_' or '-' (it names the deployment file), not ${JSON.stringify(name)}`);
+  if (name && !/^[A-Za-z0-9._-]+$/.test(name))
+    problems.push(`name must be letters, digits, '.', '_' or '-' (it names the deployment file), not ${JSON.stringify(name)}`);
   if (TEST_NETWORKS.includes(name as (typeof TEST_NETWORKS)[number])) problems.push(`name ${name} is reserved for the local test network`);
   const rpc = str(o, "rpc");
   if (rpc && !/^(https?|wss?):\/\/[^\s]+$/.test(rpc)) problems.push(`rpc must be an http(s) or ws(s) URL, not ${JSON.stringify(rpc)}`);
   const chainId = str(o, "chain_id");
   const prefix = str(o, "bech32_prefix");
-  if (prefix && !/^[a-z][a-z0-9]*$/.test(prefix)) problems.push(`bech32_prefix must be lower-case letters and digits, not ${JSON.stringify(prefix)}`);
+  if (prefix && !/^[a-z][a-z0-9]*$/.test(prefix))
+    problems.push(`bech32_prefix must be lower-case letters and digits, not ${JSON.stringify(prefix)}`);
   const price = str(o, "gas_price");
   const denom = str(o, "fee_denom");
   let gasPrice = "";
@@ -118,13 +120,17 @@ export function checkNetwork(raw: unknown, source: string): Network {
     try {
       GasPrice.fromString(gasPrice);
     } catch (err) {
-      problems.push(`gas_price "${price}" with fee_denom "${denom}" is not a gas price: ${err instanceof Error ? err.message : String(err)}`);
+      problems.push(
+        `gas_price "${price}" with fee_denom "${denom}" is not a gas price: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   let key: NetworkKey | undefined;
   const k = o.key;
   if (typeof k !== "object" || k === null || Array.isArray(k)) {
-    problems.push(`key is missing: {"mnemonic_env": "<VARIABLE>"} or {"keyring": {"name": "<key>", "backend": "test|file|os", "dir": "<keyring dir>"}}`);
+    problems.push(
+      `key is missing: {"mnemonic_env": "<VARIABLE>"} or {"keyring": {"name": "<key>", "backend": "test|file|os", "dir": "<keyring dir>"}}`,
+    );
   } else if ("mnemonic_env" in k) {
     const m = k as Record<string, unknown>;
     const variable = str(m, "mnemonic_env", "key.mnemonic_env");
@@ -138,9 +144,11 @@ export function checkNetwork(raw: unknown, source: string): Network {
       const kr = r as Record<string, unknown>;
       const keyName = str(kr, "name", "key.keyring.name");
       const backend = kr.backend;
-      if (backend !== "test" && backend !== "file" && backend !== "os") problems.push(`key.keyring.backend must be "test", "file" or "os", not ${JSON.stringify(backend)}`);
+      if (backend !== "test" && backend !== "file" && backend !== "os")
+        problems.push(`key.keyring.backend must be "test", "file" or "os", not ${JSON.stringify(backend)}`);
       for (const f of ["dir", "binary"]) {
-        if (kr[f] !== undefined && (typeof kr[f] !== "string" || kr[f] === "")) problems.push(`key.keyring.${f} must be a non-empty string when given`);
+        if (kr[f] !== undefined && (typeof kr[f] !== "string" || kr[f] === ""))
+          problems.push(`key.keyring.${f} must be a non-empty string when given`);
       }
       key = {
         keyring: {
@@ -181,7 +189,9 @@ export async function externalSigner(network: Network): Promise<OfflineDirectSig
   if ("mnemonic_env" in key) {
     const mnemonic = process.env[key.mnemonic_env];
     if (!mnemonic || mnemonic.trim() === "") {
-      throw new Error(`the deployer's mnemonic is read from $${key.mnemonic_env}, which is not set: export ${key.mnemonic_env}="<24 words>" (${network.source})`);
+      throw new Error(
+        `the deployer's mnemonic is read from $${key.mnemonic_env}, which is not set: export ${key.mnemonic_env}="<24 words>" (${network.source})`,
+      );
     }
     return DirectSecp256k1HdWallet.fromMnemonic(mnemonic.trim(), {
       prefix: network.prefix,
@@ -198,7 +208,10 @@ export async function externalSigner(network: Network): Promise<OfflineDirectSig
     hex = execFileSync(wasmd, args, { encoding: "utf8", stdio: ["inherit", "pipe", "pipe"] }).trim();
   } catch (err) {
     // wasmd prints its usage before the error: keep the error line only.
-    const lines = ((err as { stderr?: string }).stderr?.toString() ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim());
+    const lines = ((err as { stderr?: string }).stderr?.toString() ?? "")
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .map((l) => l.trim());
     const stderr = lines.filter((l) => /ERR|Error|error/.test(l)).pop() ?? lines.filter(Boolean).pop();
     throw new Error(
       `cannot read key ${name} from the ${backend} keyring${dir ? ` in ${dir}` : ""} with ${wasmd} keys export` +

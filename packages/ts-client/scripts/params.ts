@@ -18,8 +18,8 @@ import { readFileSync } from "node:fs";
 import { fromBech32 } from "@cosmjs/encoding";
 import type {
   DaoConfigForString,
-  EscrowParams,
   InstantiateMsg as DaoInstantiateMsg,
+  EscrowParams,
   RegistryParams,
   TokenParams,
 } from "../src/generated/Dao.types";
@@ -55,7 +55,9 @@ export class ParamsError extends Error {
     readonly source: string,
     readonly problems: string[],
   ) {
-    super(`${source}: ${problems.length} invalid parameter${problems.length === 1 ? "" : "s"}, nothing was sent:\n  - ${problems.join("\n  - ")}`);
+    super(
+      `${source}: ${problems.length} invalid parameter${problems.length === 1 ? "" : "s"}, nothing was sent:\n  - ${problems.join("\n  - ")}`,
+    );
   }
 }
 
@@ -208,12 +210,36 @@ export function maxEmissionPerEpoch(epochSeconds: number, halvingEpochs: number)
 export function checkParams(raw: unknown, prefix: string, source = "params"): SuiteParams {
   const c = new Checker(prefix);
   const root = c.object("params", raw, ["config", "suite"]);
-  const cfg = root && c.object("config", root.config, ["voting_period", "threshold", "quorum", "veto_threshold", "proposal_deposit", "unstaking_period", "timelock"], ["guardian"]);
+  const cfg =
+    root &&
+    c.object(
+      "config",
+      root.config,
+      ["voting_period", "threshold", "quorum", "veto_threshold", "proposal_deposit", "unstaking_period", "timelock"],
+      ["guardian"],
+    );
   const suite = root && c.object("suite", root.suite, ["token", "registry", "escrow"]);
   const token = suite && c.object("suite.token", suite.token, ["name", "symbol", "decimals", "initial_balances"], ["cap", "marketing"]);
-  const registry = suite && c.object("suite.registry", suite.registry, ["min_stake", "unbonding_period", "max_slash", "oracles", "rewards"], ["stake_denom"]);
-  const rewards = registry && c.object("suite.registry.rewards", registry.rewards, ["epoch_seconds", "emission_per_epoch", "halving_epochs", "usage_share", "usage_weights"]);
-  const escrow = suite && c.object("suite.escrow", suite.escrow, ["fee_bps", "dispute_window", "accepted_denoms"], ["arbiters", "accept_suite_token", "min_close_grace"]);
+  const registry =
+    suite &&
+    c.object("suite.registry", suite.registry, ["min_stake", "unbonding_period", "max_slash", "oracles", "rewards"], ["stake_denom"]);
+  const rewards =
+    registry &&
+    c.object("suite.registry.rewards", registry.rewards, [
+      "epoch_seconds",
+      "emission_per_epoch",
+      "halving_epochs",
+      "usage_share",
+      "usage_weights",
+    ]);
+  const escrow =
+    suite &&
+    c.object(
+      "suite.escrow",
+      suite.escrow,
+      ["fee_bps", "dispute_window", "accepted_denoms"],
+      ["arbiters", "accept_suite_token", "min_close_grace"],
+    );
 
   // DAO config.
   let deposit: bigint | undefined;
@@ -221,28 +247,40 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
   let timelock: number | undefined;
   if (cfg) {
     const threshold = c.fraction("config.threshold", cfg.threshold, true);
-    if (threshold === DECIMAL_ONE) c.fail(`config.threshold is 1: "more than 100 % yes" can never pass, not even a fix; use a value below 1 (e.g. "0.5")`);
+    if (threshold === DECIMAL_ONE)
+      c.fail(`config.threshold is 1: "more than 100 % yes" can never pass, not even a fix; use a value below 1 (e.g. "0.5")`);
     const quorum = c.fraction("config.quorum", cfg.quorum, true);
     const veto = c.fraction("config.veto_threshold", cfg.veto_threshold, true);
     // Governance can always undo itself: stakers holding more than 2/3 of the
     // power pass any proposal, however the rest vote (the DAO's check_liveness).
     const locks = "could lock governance: stakers holding more than two thirds of the power must always be able to pass a proposal";
-    if (threshold !== undefined && threshold !== DECIMAL_ONE && 3n * threshold > 2n * DECIMAL_ONE) c.fail(`config.threshold ${cfg.threshold} ${locks}; use at most 2/3 (e.g. "0.5")`);
-    if (quorum !== undefined && 3n * quorum > 2n * DECIMAL_ONE) c.fail(`config.quorum ${cfg.quorum} ${locks}; use at most 2/3 (e.g. "0.334")`);
-    if (veto !== undefined && 3n * veto < DECIMAL_ONE) c.fail(`config.veto_threshold ${cfg.veto_threshold} ${locks}; use at least 1/3 (e.g. "0.334")`);
+    if (threshold !== undefined && threshold !== DECIMAL_ONE && 3n * threshold > 2n * DECIMAL_ONE)
+      c.fail(`config.threshold ${cfg.threshold} ${locks}; use at most 2/3 (e.g. "0.5")`);
+    if (quorum !== undefined && 3n * quorum > 2n * DECIMAL_ONE)
+      c.fail(`config.quorum ${cfg.quorum} ${locks}; use at most 2/3 (e.g. "0.334")`);
+    if (veto !== undefined && 3n * veto < DECIMAL_ONE)
+      c.fail(`config.veto_threshold ${cfg.veto_threshold} ${locks}; use at least 1/3 (e.g. "0.334")`);
     deposit = c.uint128("config.proposal_deposit", cfg.proposal_deposit);
     votingPeriod = c.period("config.voting_period", cfg.voting_period, true);
     const unstaking = c.period("config.unstaking_period", cfg.unstaking_period, true);
     timelock = c.period("config.timelock", cfg.timelock, false);
-    for (const [field, period] of [["voting_period", votingPeriod], ["unstaking_period", unstaking], ["timelock", timelock]] as const) {
+    for (const [field, period] of [
+      ["voting_period", votingPeriod],
+      ["unstaking_period", unstaking],
+      ["timelock", timelock],
+    ] as const) {
       if (period !== undefined && period > MAX_GOVERNANCE_PERIOD) {
-        c.fail(`config.${field} is ${period} s${days(period)}: governance must be able to undo a config within a vote and at most 90 days; use at most ${MAX_GOVERNANCE_PERIOD}`);
+        c.fail(
+          `config.${field} is ${period} s${days(period)}: governance must be able to undo a config within a vote and at most 90 days; use at most ${MAX_GOVERNANCE_PERIOD}`,
+        );
       }
     }
     if (cfg.guardian !== undefined && cfg.guardian !== null) {
       c.address("config.guardian", cfg.guardian);
       if (timelock === 0) {
-        c.fail("config.guardian is set but config.timelock is 0: a guardian vetoes only during the timelock, so it needs one > 0 (or remove the guardian)");
+        c.fail(
+          "config.guardian is set but config.timelock is 0: a guardian vetoes only during the timelock, so it needs one > 0 (or remove the guardian)",
+        );
       }
     }
   }
@@ -269,7 +307,8 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
       if (!b) return;
       const address = c.address(`${path}.address`, b.address);
       if (address !== undefined) {
-        if (seen.has(address)) c.fail(`${path}.address ${address} appears twice in suite.token.initial_balances (cw20 refuses duplicate balances)`);
+        if (seen.has(address))
+          c.fail(`${path}.address ${address} appears twice in suite.token.initial_balances (cw20 refuses duplicate balances)`);
         seen.add(address);
       }
       supply += c.uint128(`${path}.amount`, b.amount) ?? 0n;
@@ -278,7 +317,9 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
       c.fail(`suite.token.initial_balances add up to ${supply}, above suite.token.cap ${cap}`);
     }
     if (deposit !== undefined && deposit > supply) {
-      c.fail(`config.proposal_deposit ${deposit} is above the ${supply} tokens suite.token.initial_balances create: nobody could ever propose`);
+      c.fail(
+        `config.proposal_deposit ${deposit} is above the ${supply} tokens suite.token.initial_balances create: nobody could ever propose`,
+      );
     }
     if (token.marketing !== undefined && token.marketing !== null) {
       const m = c.object("suite.token.marketing", token.marketing, [], ["project", "description", "marketing", "logo"]);
@@ -308,7 +349,9 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
     if (epoch !== undefined && emission !== undefined && halving !== undefined) {
       const max = maxEmissionPerEpoch(epoch, halving);
       if (emission > max) {
-        c.fail(`suite.registry.rewards.emission_per_epoch ${emission} is above ${max}, the most whose whole emission over 10 years (or two halvings) fits a Uint128`);
+        c.fail(
+          `suite.registry.rewards.emission_per_epoch ${emission} is above ${max}, the most whose whole emission over 10 years (or two halvings) fits a Uint128`,
+        );
       }
     }
     const weights = c.list("suite.registry.rewards.usage_weights", rewards.usage_weights, MAX_USAGE_WEIGHTS) ?? [];
@@ -337,7 +380,8 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
     }
     const accepted = c.list("suite.escrow.accepted_denoms", escrow.accepted_denoms, Number.MAX_SAFE_INTEGER) ?? [];
     const keys = new Set(accepted.map((d, i) => c.denom(`suite.escrow.accepted_denoms[${i}]`, d)));
-    if (keys.size > MAX_ACCEPTED_DENOMS) c.fail(`suite.escrow.accepted_denoms has ${keys.size} distinct denoms; the limit is ${MAX_ACCEPTED_DENOMS}`);
+    if (keys.size > MAX_ACCEPTED_DENOMS)
+      c.fail(`suite.escrow.accepted_denoms has ${keys.size} distinct denoms; the limit is ${MAX_ACCEPTED_DENOMS}`);
     if (escrow.arbiters !== undefined && escrow.arbiters !== null) {
       const arbiters = c.list("suite.escrow.arbiters", escrow.arbiters, Number.MAX_SAFE_INTEGER) ?? [];
       const unique = new Set(arbiters.map((a, i) => c.address(`suite.escrow.arbiters[${i}]`, a)));
@@ -359,7 +403,9 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
     }
   }
   if (halving === 0 && token && (token.cap === undefined || token.cap === null) && emission !== undefined && emission > 0n) {
-    c.fail("suite.registry.rewards.halving_epochs is 0 (no halving) and suite.token.cap is not set: emission would never end; set a cap or a halving");
+    c.fail(
+      "suite.registry.rewards.halving_epochs is 0 (no halving) and suite.token.cap is not set: emission would never end; set a cap or a halving",
+    );
   }
 
   if (c.problems.length > 0) throw new ParamsError(source, c.problems);
@@ -370,7 +416,11 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
 export function stripComments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripComments);
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("//")).map(([k, v]) => [k, stripComments(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !k.startsWith("//"))
+        .map(([k, v]) => [k, stripComments(v)]),
+    );
   }
   return value;
 }

@@ -5,10 +5,10 @@
 // parser keeps such a number as a bigint: CosmJS's direct signing only
 // passes the account number to BigInt(), so the signature is right. Amino
 // signing (Ledger) still refuses it inside CosmJS (the dApp says so in words).
+
+import { decodeOptionalPubkey } from "@cosmjs/proto-signing";
 import type { Account } from "@cosmjs/stargate";
 import { accountFromAny } from "@cosmjs/stargate";
-import { decodeOptionalPubkey } from "@cosmjs/proto-signing";
-import type { Any } from "cosmjs-types/google/protobuf/any";
 import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import {
   BaseVestingAccount,
@@ -16,6 +16,7 @@ import {
   DelayedVestingAccount,
   PeriodicVestingAccount,
 } from "cosmjs-types/cosmos/vesting/v1beta1/vesting";
+import type { Any } from "cosmjs-types/google/protobuf/any";
 
 /**
  * The account number as CosmJS's `Account` carries it: a number when it is
@@ -52,7 +53,8 @@ function baseAccountOf(input: Any): BaseAccount | undefined {
 export function accountParser(input: Any): Account {
   const base = baseAccountOf(input);
   if (base === undefined) return accountFromAny(input);
-  if (base.sequence > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`the account ${base.address} has sequence ${base.sequence}, beyond what a client can count`);
+  if (base.sequence > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new Error(`the account ${base.address} has sequence ${base.sequence}, beyond what a client can count`);
   return {
     address: base.address,
     pubkey: decodeOptionalPubkey(base.pubKey),
@@ -60,4 +62,3 @@ export function accountParser(input: Any): Account {
     sequence: Number(base.sequence),
   };
 }
-

@@ -7,26 +7,26 @@
 // CosmJS SigningCosmWasmClient is wrapped by `cosmjsSigner` (its fee is not
 // optional). The helpers below make that a compile-time fact.
 import type { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
-import type { ICosmWasmClient, ISigningCosmWasmClient } from "./generated/baseClient";
 import { BillingEscrowClient, BillingEscrowQueryClient } from "./generated/BillingEscrow.client";
+import type { ICosmWasmClient, ISigningCosmWasmClient } from "./generated/baseClient";
 import { DaoClient, DaoQueryClient } from "./generated/Dao.client";
 import { ProviderRegistryClient, ProviderRegistryQueryClient } from "./generated/ProviderRegistry.client";
 import { RewardTokenClient, RewardTokenQueryClient } from "./generated/RewardToken.client";
 
-export * as BillingEscrowTypes from "./generated/BillingEscrow.types";
-export * as DaoTypes from "./generated/Dao.types";
-export * as ProviderRegistryTypes from "./generated/ProviderRegistry.types";
-export * as RewardTokenTypes from "./generated/RewardToken.types";
-export * from "./generated/BillingEscrow.client";
-export * from "./generated/Dao.client";
-export * from "./generated/ProviderRegistry.client";
-export * from "./generated/RewardToken.client";
-export * from "./generated/BillingEscrow.message-composer";
-export * from "./generated/Dao.message-composer";
-export * from "./generated/ProviderRegistry.message-composer";
-export * from "./generated/RewardToken.message-composer";
-export * from "./receipt";
 export * from "./accounts";
+export * from "./generated/BillingEscrow.client";
+export * from "./generated/BillingEscrow.message-composer";
+export * as BillingEscrowTypes from "./generated/BillingEscrow.types";
+export * from "./generated/Dao.client";
+export * from "./generated/Dao.message-composer";
+export * as DaoTypes from "./generated/Dao.types";
+export * from "./generated/ProviderRegistry.client";
+export * from "./generated/ProviderRegistry.message-composer";
+export * as ProviderRegistryTypes from "./generated/ProviderRegistry.types";
+export * from "./generated/RewardToken.client";
+export * from "./generated/RewardToken.message-composer";
+export * as RewardTokenTypes from "./generated/RewardToken.types";
+export * from "./receipt";
 
 /** The suite's contract addresses (as written by the deploy script). */
 export interface SuiteAddresses {

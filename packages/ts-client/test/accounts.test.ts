@@ -2,8 +2,8 @@
 // parser refuses them; ours keeps them exact into the direct sign doc.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { accountFromAny } from "@cosmjs/stargate";
 import { makeSignDoc } from "@cosmjs/proto-signing";
+import { accountFromAny } from "@cosmjs/stargate";
 import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { accountParser } from "../src";
 
@@ -33,8 +33,18 @@ describe("accountParser", () => {
     assert.equal(typeof account.accountNumber, "number");
   });
   it("reads the base account inside a module account", () => {
-    const value = ModuleAccount.encode(ModuleAccount.fromPartial({ baseAccount: { address: ADDRESS, accountNumber: BIG, sequence: 0n }, name: "gov" })).finish();
-    assert.equal(makeSignDoc(new Uint8Array(), new Uint8Array(), "c", accountParser({ typeUrl: "/cosmos.auth.v1beta1.ModuleAccount", value }).accountNumber).accountNumber, BIG);
+    const value = ModuleAccount.encode(
+      ModuleAccount.fromPartial({ baseAccount: { address: ADDRESS, accountNumber: BIG, sequence: 0n }, name: "gov" }),
+    ).finish();
+    assert.equal(
+      makeSignDoc(
+        new Uint8Array(),
+        new Uint8Array(),
+        "c",
+        accountParser({ typeUrl: "/cosmos.auth.v1beta1.ModuleAccount", value }).accountNumber,
+      ).accountNumber,
+      BIG,
+    );
   });
   it("refuses account types it does not know, as CosmJS does", () => {
     assert.throws(() => accountParser({ typeUrl: "/example.Unknown", value: new Uint8Array() }), /Unsupported type/);

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { REPO_ROOT } from "../scripts/devnet";
 import { checkNetwork } from "../scripts/network";
-import { checkParams, instantiateMsg, loadParams, maxEmissionPerEpoch, ParamsError, SuiteParams } from "../scripts/params";
+import { checkParams, instantiateMsg, loadParams, maxEmissionPerEpoch, ParamsError, type SuiteParams } from "../scripts/params";
 
 const DEVNET = resolve(REPO_ROOT, "deploy/params/devnet.json");
 const PRODUCTION = resolve(REPO_ROOT, "deploy/params/production-example.json");
@@ -65,15 +65,24 @@ describe("params files", () => {
   });
 
   it("refuses a close grace of 0 (the provider must always have one)", () => {
-    failsWith((p) => ((p.suite.escrow as { min_close_grace?: number }).min_close_grace = 0), /suite\.escrow\.min_close_grace must be greater than 0/);
+    failsWith(
+      (p) => ((p.suite.escrow as { min_close_grace?: number }).min_close_grace = 0),
+      /suite\.escrow\.min_close_grace must be greater than 0/,
+    );
   });
 
   it("refuses values that could lock governance (the DAO's liveness rules)", () => {
     failsWith((p) => (p.config.quorum = "1"), /config\.quorum 1 could lock governance.*at most 2\/3/);
     failsWith((p) => (p.config.threshold = "0.67"), /config\.threshold 0\.67 could lock governance/);
-    failsWith((p) => (p.config.veto_threshold = "0.000000000000000001"), /config\.veto_threshold 0\.000000000000000001 could lock governance.*at least 1\/3/);
+    failsWith(
+      (p) => (p.config.veto_threshold = "0.000000000000000001"),
+      /config\.veto_threshold 0\.000000000000000001 could lock governance.*at least 1\/3/,
+    );
     failsWith((p) => (p.config.timelock = 90 * 86_400 + 1), /config\.timelock is 7776001 s.*at most 7776000/);
-    failsWith((p) => (p.config.proposal_deposit = "1000000000000000000"), /config\.proposal_deposit 1000000000000000000 is above the \d+ tokens/);
+    failsWith(
+      (p) => (p.config.proposal_deposit = "1000000000000000000"),
+      /config\.proposal_deposit 1000000000000000000 is above the \d+ tokens/,
+    );
     for (const ok of ["0.666666666666666666", "0.5"]) {
       const found = problems((p) => {
         p.config.quorum = ok;
@@ -81,7 +90,11 @@ describe("params files", () => {
         p.config.veto_threshold = "0.334";
         p.config.timelock = 90 * 86_400;
       });
-      assert.deepEqual(found.filter((m) => /lock governance|90 days/.test(m)), [], `quorum and threshold ${ok}`);
+      assert.deepEqual(
+        found.filter((m) => /lock governance|90 days/.test(m)),
+        [],
+        `quorum and threshold ${ok}`,
+      );
     }
   });
 
@@ -108,7 +121,10 @@ describe("params files", () => {
       (p) => (p.suite.registry.unbonding_period = 37),
       /unbonding_period is 37 s .*at least dispute_window \+ voting_period \+ timelock = 8 \+ 30 \+ 0 = 38 s/,
     );
-    assert.deepEqual(problems((p) => (p.suite.registry.unbonding_period = 38)), []);
+    assert.deepEqual(
+      problems((p) => (p.suite.registry.unbonding_period = 38)),
+      [],
+    );
   });
 
   it("refuses unbounded emission: no halving needs a token cap", () => {
@@ -124,13 +140,19 @@ describe("params files", () => {
 
   it("refuses an emission whose total over 10 years overflows", () => {
     const max = maxEmissionPerEpoch(5, 0);
-    assert.deepEqual(problems((p) => (p.suite.registry.rewards.emission_per_epoch = max.toString())), []);
+    assert.deepEqual(
+      problems((p) => (p.suite.registry.rewards.emission_per_epoch = max.toString())),
+      [],
+    );
     failsWith((p) => (p.suite.registry.rewards.emission_per_epoch = (max + 1n).toString()), /emission_per_epoch .* is above/);
   });
 
   it("refuses a fee above 100 %", () => {
     failsWith((p) => (p.suite.escrow.fee_bps = 10_001), /suite\.escrow\.fee_bps is 10001; the most is 10000/);
-    assert.deepEqual(problems((p) => (p.suite.escrow.fee_bps = 10_000)), []);
+    assert.deepEqual(
+      problems((p) => (p.suite.escrow.fee_bps = 10_000)),
+      [],
+    );
   });
 
   it("refuses a guardian without a timelock", () => {
@@ -204,7 +226,11 @@ describe("network files", () => {
 
   it("lists every problem of a bad network file", () => {
     assert.throws(
-      () => checkNetwork({ ...base, rpc: "rpc.example.org", bech32_prefix: "Wasm", key: { keyring: { name: "x", backend: "kwallet" } }, extra: 1 }, "bad.json"),
+      () =>
+        checkNetwork(
+          { ...base, rpc: "rpc.example.org", bech32_prefix: "Wasm", key: { keyring: { name: "x", backend: "kwallet" } }, extra: 1 },
+          "bad.json",
+        ),
       (err: unknown) => {
         const m = err instanceof Error ? err.message : "";
         assert.match(m, /bad\.json: invalid network file/);
