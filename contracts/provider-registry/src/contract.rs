@@ -45,22 +45,7 @@ pub fn execute(
             let amount = native_stake(deps.as_ref().storage, &info)?;
             provider::register(deps, env, info.sender, amount, msg)
         }
-        ExecuteMsg::UpdateProvider {
-            endpoint,
-            region,
-            capacity,
-            prices,
-            metadata_uri,
-        } => provider::update_provider(
-            deps,
-            env,
-            info,
-            endpoint,
-            region,
-            capacity,
-            prices,
-            metadata_uri,
-        ),
+        ExecuteMsg::UpdateProvider(msg) => provider::update_provider(deps, env, info, msg),
         ExecuteMsg::Bond {} => {
             let amount = native_stake(deps.as_ref().storage, &info)?;
             stake::bond(deps, env, info.sender, amount)
@@ -121,6 +106,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
         }
         QueryMsg::Claims { address } => to_json_binary(&query::claims(deps, address)?),
         QueryMsg::Stats {} => to_json_binary(&query::stats(deps, env)?),
+        QueryMsg::EpochUsage { epoch } => to_json_binary(&query::epoch_usage(deps, epoch)?),
     }
 }
 

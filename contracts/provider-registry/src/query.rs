@@ -6,13 +6,16 @@ use cw_storage_plus::Bound;
 use cw_utils::maybe_addr;
 use depin_interface::pagination::page_limit;
 use depin_interface::registry::{
-    ConfigResponse, PendingRewardsResponse, ProviderResponse, ProvidersResponse, Service,
-    StatsResponse, StatusFilter,
+    ConfigResponse, EpochUsageResponse, PendingRewardsResponse, ProviderResponse,
+    ProvidersResponse, Service, StatsResponse, StatusFilter,
 };
 
-use crate::accounting::{accrue_or_forfeit, advance_global, current_epoch, effective_status};
+use crate::accounting::{
+    accrue_or_forfeit, advance_global, current_epoch, effective_status, schedule,
+};
 use crate::state::{
     load_rewards, providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION,
+    USAGE_TOTALS,
 };
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
@@ -182,5 +185,16 @@ pub fn stats(deps: Deps, env: Env) -> StdResult<StatsResponse> {
         total_unbonding: global.total_unbonding,
         rewards_minted: global.rewards_minted,
         current_epoch: current_epoch(&config, env.block.time),
+    })
+}
+
+pub fn epoch_usage(deps: Deps, epoch: u64) -> StdResult<EpochUsageResponse> {
+    let config = CONFIG.load(deps.storage)?;
+    Ok(EpochUsageResponse {
+        epoch,
+        usage_pool: schedule(&config).usage_pool(epoch),
+        weighted_fees: USAGE_TOTALS
+            .may_load(deps.storage, epoch)?
+            .unwrap_or_default(),
     })
 }

@@ -76,6 +76,21 @@ impl Service {
             Service::Other(name) => format!("other:{name}"),
         }
     }
+
+    /// The inverse of [`Service::key`]: a listed name, `other:<name>`, or any
+    /// other word as `Other` (how a config file or a CLI names a service).
+    pub fn parse(name: &str) -> Service {
+        match name {
+            "storage" => Service::Storage,
+            "compute" => Service::Compute,
+            "gpu" => Service::Gpu,
+            "bandwidth" => Service::Bandwidth,
+            "wireless" => Service::Wireless,
+            "energy" => Service::Energy,
+            "sensor" => Service::Sensor,
+            other => Service::Other(other.strip_prefix("other:").unwrap_or(other).to_string()),
+        }
+    }
 }
 
 #[cw_serde]
@@ -90,6 +105,17 @@ pub struct Capacity {
 pub struct Price<D = Denom> {
     pub denom: D,
     pub per_unit: Uint128,
+}
+
+/// A listing change: every field is optional and an omitted one is kept.
+#[cw_serde]
+#[derive(Default)]
+pub struct UpdateProviderMsg {
+    pub endpoint: Option<String>,
+    pub region: Option<String>,
+    pub capacity: Option<Capacity>,
+    pub prices: Option<Vec<Price<UncheckedDenom>>>,
+    pub metadata_uri: Option<String>,
 }
 
 #[cw_serde]
@@ -107,13 +133,7 @@ pub enum ExecuteMsg {
     /// Registers the sender as a provider; the stake is attached as native funds.
     Register(RegisterMsg),
     /// The provider changes its listing; omitted fields stay as they are.
-    UpdateProvider {
-        endpoint: Option<String>,
-        region: Option<String>,
-        capacity: Option<Capacity>,
-        prices: Option<Vec<Price<UncheckedDenom>>>,
-        metadata_uri: Option<String>,
-    },
+    UpdateProvider(UpdateProviderMsg),
     /// Adds the attached native stake.
     Bond {},
     /// Starts unbonding `amount`; it becomes a claim released after `unbonding_period`.
@@ -214,6 +234,11 @@ pub enum QueryMsg {
     Claims { address: String },
     #[returns(StatsResponse)]
     Stats {},
+    /// An epoch's usage-reward pool and the weighted fees it is split by:
+    /// a provider's usage reward for the epoch is
+    /// `min(floor(usage_pool × its weighted fees / weighted_fees), its weighted fees)`.
+    #[returns(EpochUsageResponse)]
+    EpochUsage { epoch: u64 },
 }
 
 #[cw_serde]
@@ -336,6 +361,16 @@ pub struct PendingRewardsResponse {
 }
 
 #[cw_serde]
+pub struct EpochUsageResponse {
+    pub epoch: u64,
+    /// The usage part of the epoch's emission: `floor(emission × usage_share)`.
+    pub usage_pool: Uint128,
+    /// Every provider's settled fees in the epoch, weighed by `usage_weights`
+    /// (final once the epoch has ended).
+    pub weighted_fees: Uint128,
+}
+
+#[cw_serde]
 pub struct StatsResponse {
     pub providers: u64,
     pub active_providers: u64,
@@ -343,4 +378,28 @@ pub struct StatsResponse {
     pub total_unbonding: Uint128,
     pub rewards_minted: Uint128,
     pub current_epoch: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_service_parses_back_from_its_key() {
+        for service in [
+            Service::Storage,
+            Service::Compute,
+            Service::Gpu,
+            Service::Bandwidth,
+            Service::Wireless,
+            Service::Energy,
+            Service::Sensor,
+            Service::Other("lidar".into()),
+            // A listed word behind `other:` stays Other.
+            Service::Other("storage".into()),
+        ] {
+            assert_eq!(Service::parse(&service.key()), service);
+        }
+        assert_eq!(Service::parse("lidar"), Service::Other("lidar".into()));
+    }
 }

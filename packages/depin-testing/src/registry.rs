@@ -8,9 +8,9 @@ use cosmwasm_std::{coins, Addr, Coin, Decimal, Uint128};
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{AppResponse, Executor};
 use depin_interface::registry::{
-    Capacity, ClaimsResponse, ConfigResponse, ExecuteMsg, PendingRewardsResponse, Price,
-    ProviderResponse, ProvidersResponse, QueryMsg, ReceiveMsg, RegisterMsg, RegistryConfigUpdate,
-    Service, StatsResponse, StatusFilter,
+    Capacity, ClaimsResponse, ConfigResponse, EpochUsageResponse, ExecuteMsg,
+    PendingRewardsResponse, Price, ProviderResponse, ProvidersResponse, QueryMsg, ReceiveMsg,
+    RegisterMsg, RegistryConfigUpdate, Service, StatsResponse, StatusFilter, UpdateProviderMsg,
 };
 use depin_interface::{UncheckedDenom, UncheckedDenomAmount};
 
@@ -129,13 +129,11 @@ impl Suite {
     ) -> AnyResult<AppResponse> {
         self.registry_execute(
             provider,
-            &ExecuteMsg::UpdateProvider {
+            &ExecuteMsg::UpdateProvider(UpdateProviderMsg {
                 endpoint: endpoint.map(Into::into),
                 region: region.map(Into::into),
-                capacity: None,
-                prices: None,
-                metadata_uri: None,
-            },
+                ..UpdateProviderMsg::default()
+            }),
             &[],
         )
     }
@@ -341,6 +339,13 @@ impl Suite {
                 },
             )
             .expect("claims query")
+    }
+
+    pub fn epoch_usage(&self, epoch: u64) -> EpochUsageResponse {
+        self.app
+            .wrap()
+            .query_wasm_smart(&self.registry, &QueryMsg::EpochUsage { epoch })
+            .expect("epoch_usage query")
     }
 
     pub fn registry_stats(&self) -> StatsResponse {

@@ -96,6 +96,9 @@ fn halving_halves_the_emission() {
     s.advance(EPOCH);
     // Epoch 2: emission 500_000, usage pool 200_000, stake part 300_000.
     assert_eq!(s.pending_rewards(&a), 2 * STAKE_PART + STAKE_PART / 2);
+    assert_eq!(s.epoch_usage(1).usage_pool.u128(), USAGE_POOL);
+    assert_eq!(s.epoch_usage(2).usage_pool.u128(), USAGE_POOL / 2);
+    assert_eq!(s.epoch_usage(4).usage_pool.u128(), USAGE_POOL / 4);
     s.advance(2 * EPOCH);
     // Epoch 3 at 300_000, epoch 4 at 150_000.
     assert_eq!(
@@ -173,6 +176,16 @@ fn usage_part_is_split_by_weighted_fees_once_the_epoch_ends() {
     s.advance(EPOCH / 2);
     // Before the epoch ends only the stake part counts.
     assert_eq!(s.pending_rewards(&a), STAKE_PART / 4);
+    // The epoch's pool and the weighted fees it is split by, as users reconcile them.
+    let usage = s.epoch_usage(0);
+    assert_eq!(
+        (
+            usage.epoch,
+            usage.usage_pool.u128(),
+            usage.weighted_fees.u128()
+        ),
+        (0, USAGE_POOL, 4_000_000)
+    );
     s.advance(EPOCH / 2);
     // a: 1_000_000 of 4_000_000 weighted → 100_000 (below its cap 1_000_000);
     // b: 3_000_000 of 4_000_000 → 300_000 (below 3_000_000). Exact.
@@ -188,6 +201,10 @@ fn usage_part_is_split_by_weighted_fees_once_the_epoch_ends() {
         .unwrap();
     s.record_usage(&escrow, &a, 0, pay_revenue(0)).unwrap();
     s.advance(EPOCH);
+    assert_eq!(s.epoch_usage(1).weighted_fees.u128(), 1);
+    // This suite never halves: epoch 1's pool is epoch 0's.
+    assert_eq!(s.epoch_usage(1).usage_pool.u128(), USAGE_POOL);
+    assert_eq!(s.epoch_usage(2).weighted_fees.u128(), 0);
     assert_eq!(s.pending_rewards(&c), STAKE_PART / 3 + 1);
     assert_eq!(
         s.pending_rewards(&a),

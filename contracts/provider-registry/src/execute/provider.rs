@@ -3,7 +3,7 @@
 
 use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::registry::{
-    Capacity, Price, ProviderStatus, RegisterMsg, Reputation, Service,
+    Capacity, Price, ProviderStatus, RegisterMsg, Reputation, Service, UpdateProviderMsg,
 };
 use depin_interface::validation::{validate_len, validate_text, MAX_LABEL_LEN, MAX_URI_LEN};
 use depin_interface::UncheckedDenom;
@@ -124,17 +124,19 @@ pub fn register(
         .add_attributes(forfeit))
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn update_provider(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
-    endpoint: Option<String>,
-    region: Option<String>,
-    capacity: Option<Capacity>,
-    prices: Option<Vec<Price<UncheckedDenom>>>,
-    metadata_uri: Option<String>,
+    msg: UpdateProviderMsg,
 ) -> Result<Response, ContractError> {
+    let UpdateProviderMsg {
+        endpoint,
+        region,
+        capacity,
+        prices,
+        metadata_uri,
+    } = msg;
     let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &info.sender)?;
     let mut new = old.clone();

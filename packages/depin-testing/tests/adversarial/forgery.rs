@@ -19,13 +19,10 @@ fn token_staked_suite() -> (Suite, Addr, Addr) {
     suite
         .registry_execute(
             &provider,
-            &registry::ExecuteMsg::UpdateProvider {
-                endpoint: None,
-                region: None,
-                capacity: None,
+            &registry::ExecuteMsg::UpdateProvider(registry::UpdateProviderMsg {
                 prices: prices.into(),
-                metadata_uri: None,
-            },
+                ..Default::default()
+            }),
             &[],
         )
         .unwrap();

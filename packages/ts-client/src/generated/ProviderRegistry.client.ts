@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Service, Binary, RegisterMsg, Capacity, PriceForUncheckedDenom, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
+import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Service, Binary, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
 export interface ProviderRegistryReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -39,6 +39,11 @@ export interface ProviderRegistryReadOnlyInterface {
     address: string;
   }) => Promise<ClaimsResponse>;
   stats: () => Promise<StatsResponse>;
+  epochUsage: ({
+    epoch
+  }: {
+    epoch: number;
+  }) => Promise<EpochUsageResponse>;
 }
 export class ProviderRegistryQueryClient implements ProviderRegistryReadOnlyInterface {
   client: ICosmWasmClient;
@@ -52,6 +57,7 @@ export class ProviderRegistryQueryClient implements ProviderRegistryReadOnlyInte
     this.pendingRewards = this.pendingRewards.bind(this);
     this.claims = this.claims.bind(this);
     this.stats = this.stats.bind(this);
+    this.epochUsage = this.epochUsage.bind(this);
   }
   config = async (): Promise<ConfigResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
@@ -117,6 +123,17 @@ export class ProviderRegistryQueryClient implements ProviderRegistryReadOnlyInte
   stats = async (): Promise<StatsResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       stats: {}
+    });
+  };
+  epochUsage = async ({
+    epoch
+  }: {
+    epoch: number;
+  }): Promise<EpochUsageResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      epoch_usage: {
+        epoch
+      }
     });
   };
 }

@@ -8,7 +8,7 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Service, Binary, RegisterMsg, Capacity, PriceForUncheckedDenom, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
+import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Service, Binary, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
 export interface ProviderRegistryMsg {
   contractAddress: string;
   sender: string;

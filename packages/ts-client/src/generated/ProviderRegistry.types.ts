@@ -36,13 +36,7 @@ export interface UsageWeightForUncheckedDenom {
 export type ExecuteMsg = {
   register: RegisterMsg;
 } | {
-  update_provider: {
-    capacity?: Capacity | null;
-    endpoint?: string | null;
-    metadata_uri?: string | null;
-    prices?: PriceForUncheckedDenom[] | null;
-    region?: string | null;
-  };
+  update_provider: UpdateProviderMsg;
 } | {
   bond: {};
 } | {
@@ -116,6 +110,13 @@ export interface PriceForUncheckedDenom {
   denom: UncheckedDenom;
   per_unit: Uint128;
 }
+export interface UpdateProviderMsg {
+  capacity?: Capacity | null;
+  endpoint?: string | null;
+  metadata_uri?: string | null;
+  prices?: PriceForUncheckedDenom[] | null;
+  region?: string | null;
+}
 export interface UncheckedDenomAmount {
   amount: Uint128;
   denom: UncheckedDenom;
@@ -160,6 +161,10 @@ export type QueryMsg = {
   };
 } | {
   stats: {};
+} | {
+  epoch_usage: {
+    epoch: number;
+  };
 };
 export type StatusFilter = "active" | "inactive" | "jailed" | "exiting";
 export interface MigrateMsg {}
@@ -205,6 +210,11 @@ export interface ConfigResponse {
 export interface UsageWeightForDenom {
   denom: Denom;
   weight: Decimal;
+}
+export interface EpochUsageResponse {
+  epoch: number;
+  usage_pool: Uint128;
+  weighted_fees: Uint128;
 }
 export interface PendingRewardsResponse {
   address: Addr;
