@@ -65,7 +65,7 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
       for (const a of Object.values(actors)) a.client.disconnect();
       const dir = resolve(config.dir, "e2e-gas");
       mkdirSync(dir, { recursive: true });
-      writeFileSync(resolve(dir, `${file}.json`), JSON.stringify(gas.records, null, 2) + "\n");
+      writeFileSync(resolve(dir, `${file}.json`), `${JSON.stringify(gas.records, null, 2)}\n`);
     },
   };
 }

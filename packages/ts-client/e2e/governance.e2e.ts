@@ -68,7 +68,7 @@ describe("staking DPIN in the DAO", () => {
     const balancesBefore = await Promise.all(Object.values(members).map((a) => t.tokenBalance(a)));
     const totalBefore = await totalPower();
     const needed = [staked.member1, staked.member2 + LATE, staked.member3 + LATE];
-    balancesBefore.forEach((balance, i) => assert.ok(balance >= needed[i], `member${i + 1} holds ${balance} DPIN units`));
+    for (const [i, balance] of balancesBefore.entries()) assert.ok(balance >= needed[i], `member${i + 1} holds ${balance} DPIN units`);
     for (const [name, amount] of Object.entries(staked)) {
       const result = await stake(name, amount, `dao stake (cw20 send ${amount / DPIN} DPIN)`);
       assert.equal(attribute(result, "staker", "wasm"), members[name as keyof typeof members]);

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       );
     }
     if (live) {
-      const backup = out.replace(/\.json$/, "") + `.${Math.floor(Date.now() / 1000)}.json`;
+      const backup = `${out.replace(/\.json$/, "")}.${Math.floor(Date.now() / 1000)}.json`;
       renameSync(out, backup);
       console.log(`--force: the previous deployment file is kept as ${backup}`);
     } else {
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
     gas: gas.records,
   };
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(deployment, null, 2) + "\n");
+  writeFileSync(out, `${JSON.stringify(deployment, null, 2)}\n`);
   console.log(`deployment written to ${out} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   for (const client of Object.values(actors)) client.client.disconnect();
 }

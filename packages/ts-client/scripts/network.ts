@@ -22,6 +22,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { stringToPath } from "@cosmjs/crypto";
 import { fromHex } from "@cosmjs/encoding";
 import { DirectSecp256k1HdWallet, DirectSecp256k1Wallet, type OfflineDirectSigner } from "@cosmjs/proto-signing";
@@ -208,8 +209,7 @@ export async function externalSigner(network: Network): Promise<OfflineDirectSig
     hex = execFileSync(wasmd, args, { encoding: "utf8", stdio: ["inherit", "pipe", "pipe"] }).trim();
   } catch (err) {
     // wasmd prints its usage before the error: keep the error line only.
-    const lines = ((err as { stderr?: string }).stderr?.toString() ?? "")
-      .replace(/\x1b\[[0-9;]*m/g, "")
+    const lines = stripVTControlCharacters((err as { stderr?: string }).stderr?.toString() ?? "")
       .split("\n")
       .map((l) => l.trim());
     const stderr = lines.filter((l) => /ERR|Error|error/.test(l)).pop() ?? lines.filter(Boolean).pop();

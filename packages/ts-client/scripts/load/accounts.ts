@@ -1,0 +1,127 @@
+// The load run's keys and accounts: fresh keys derived from the seed (so a run
+// can be repeated), the devnet's test accounts that fund them, and offline
+// signing with explicit account numbers and sequences through one client.
+import { readFileSync } from "node:fs";
+import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { sha256 } from "@cosmjs/crypto";
+import { toUtf8 } from "@cosmjs/encoding";
+import {
+  type AccountData,
+  DirectSecp256k1HdWallet,
+  DirectSecp256k1Wallet,
+  type DirectSignResponse,
+  type EncodeObject,
+  type OfflineDirectSigner,
+} from "@cosmjs/proto-signing";
+import type { GasPrice, StdFee } from "@cosmjs/stargate";
+import { accountParser } from "../../src";
+import { encodeTxRaw, restAccount, restSimulate } from "../load-stats";
+import { type Account, account, STAKE } from "./model";
+
+/** The test accounts that fund the run, in the order they take the multi-sends. */
+const FUNDER_NAMES = ["validator", "provider2", "consumer2", "provider3", "consumer3", "provider4", "consumer4", "arbiter", "deployer"];
+
+/** Many keys behind one OfflineDirectSigner, so one offline-signing client serves every account. */
+class KeyRing implements OfflineDirectSigner {
+  private readonly signers = new Map<string, OfflineDirectSigner>();
+  private readonly accounts: AccountData[] = [];
+  async add(signer: OfflineDirectSigner): Promise<string> {
+    const [account] = await signer.getAccounts();
+    this.signers.set(account.address, signer);
+    this.accounts.push(account);
+    return account.address;
+  }
+  async getAccounts(): Promise<readonly AccountData[]> {
+    return this.accounts;
+  }
+  async signDirect(address: string, signDoc: Parameters<OfflineDirectSigner["signDirect"]>[1]): Promise<DirectSignResponse> {
+    const signer = this.signers.get(address);
+    if (!signer) throw new Error(`no key for ${address} in the load generator's key ring`);
+    return signer.signDirect(address, signDoc);
+  }
+}
+
+/** Every account of the run: the new ones it funds and the test accounts it spends from. */
+export interface Actors {
+  providers: Account[];
+  consumers: Account[];
+  stakers: Account[];
+  funders: Account[];
+  /** member1: proposes; member3: holds the DPIN the stakers get. */
+  proposer: Account;
+  tokenHolder: Account;
+}
+
+/** The key ring, the signing client over it and the node's REST endpoint for account numbers and simulation. */
+export class Keys {
+  private constructor(
+    private readonly ring: KeyRing,
+    readonly client: SigningCosmWasmClient,
+    readonly chainId: string,
+    private readonly testAccounts: { name: string; mnemonic: string }[],
+    private readonly options: { seed: string; rest: string; accountsFile: string },
+  ) {}
+
+  static async connect(rpc: string, gasPrice: GasPrice, options: { seed: string; rest: string; accountsFile: string }): Promise<Keys> {
+    const testAccounts = JSON.parse(readFileSync(options.accountsFile, "utf8")).accounts;
+    const ring = new KeyRing();
+    const client = await SigningCosmWasmClient.connectWithSigner(rpc, ring, { gasPrice, accountParser });
+    return new Keys(ring, client, await client.getChainId(), testAccounts, options);
+  }
+
+  /** A key derived from the seed: the same seed gives the same accounts. */
+  async newAccount(name: string): Promise<Account> {
+    const key = sha256(toUtf8(`depin-load:${this.options.seed}:${name}`));
+    return account(name, await this.ring.add(await DirectSecp256k1Wallet.fromKey(key, "wasm")), false);
+  }
+
+  /** A devnet test account (scripts/devnet-accounts.json); its balances are not predicted. */
+  async testAccount(name: string): Promise<Account> {
+    const entry = this.testAccounts.find((a) => a.name === name);
+    if (!entry) throw new Error(`no test account ${name} in ${this.options.accountsFile}`);
+    const address = await this.ring.add(await DirectSecp256k1HdWallet.fromMnemonic(entry.mnemonic, { prefix: "wasm" }));
+    return account(name, address, true);
+  }
+
+  /** The account number and sequence from the chain. */
+  async readAccount(a: Account): Promise<void> {
+    const onChain = await restAccount(this.options.rest, a.address);
+    if (!onChain) throw new Error(`the account ${a.name} (${a.address}) does not exist on chain ${this.chainId}`);
+    a.accountNumber = onChain.accountNumber;
+    a.sequence = onChain.sequence;
+  }
+
+  // Signs offline. CosmJS 0.38 types SignerData.accountNumber as a number but
+  // only passes it to BigInt(), so the 64-bit number goes through as a bigint.
+  async signTx(a: Account, msgs: readonly EncodeObject[], fee: StdFee, sequence: number): Promise<Uint8Array> {
+    const signerData = { accountNumber: a.accountNumber as unknown as number, sequence, chainId: this.chainId };
+    return encodeTxRaw(await this.client.sign(a.address, msgs, fee, "", signerData));
+  }
+
+  /** Gas used by these messages at the account's current sequence. */
+  async simulate(a: Account, msgs: readonly EncodeObject[]): Promise<number> {
+    // The simulation skips the minimum gas price: a token fee leaves the balance to the messages.
+    return restSimulate(
+      this.options.rest,
+      await this.signTx(a, msgs, { amount: [{ denom: STAKE, amount: "1" }], gas: "50000000" }, a.sequence),
+    );
+  }
+
+  /** The run's new keys and the test accounts it spends from (their account numbers read). */
+  async makeActors(counts: { providers: number; leases: number; stakers: number }): Promise<Actors> {
+    const many = async (prefix: string, n: number): Promise<Account[]> => {
+      const out: Account[] = [];
+      for (let i = 0; i < n; i++) out.push(await this.newAccount(`${prefix}-${i}`));
+      return out;
+    };
+    const providers = await many("provider", counts.providers);
+    const consumers = await many("consumer", counts.leases);
+    const stakers = await many("staker", counts.stakers);
+    const funders: Account[] = [];
+    for (const name of FUNDER_NAMES.filter((n) => this.testAccounts.some((a) => a.name === n))) funders.push(await this.testAccount(name));
+    const proposer = await this.testAccount("member1");
+    const tokenHolder = await this.testAccount("member3");
+    for (const a of [...funders, proposer, tokenHolder]) await this.readAccount(a);
+    return { providers, consumers, stakers, funders, proposer, tokenHolder };
+  }
+}
