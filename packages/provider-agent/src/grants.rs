@@ -18,11 +18,12 @@ use cosmrs::Any;
 
 use crate::chain::Chain;
 use crate::error::{AgentError, Result};
+use crate::tx_kind::TxKind;
 
-/// Registry messages the agent sends for the provider.
-pub const REGISTRY_KEYS: [&str; 4] = ["heartbeat", "claim_rewards", "claim", "unjail"];
-/// Escrow messages the agent sends for the provider.
-pub const ESCROW_KEYS: [&str; 4] = ["accept_lease", "report_usage", "redeem_receipt", "settle"];
+/// The message names of `kinds` (an authz filter's keys).
+fn keys(kinds: &[TxKind]) -> Vec<String> {
+    kinds.iter().map(|k| k.as_str().to_string()).collect()
+}
 
 fn any<M: Message + Name>(msg: &M) -> Any {
     Any {
@@ -31,13 +32,11 @@ fn any<M: Message + Name>(msg: &M) -> Any {
     }
 }
 
-fn contract_grant(contract: &str, keys: &[&str], calls: u64) -> ContractGrant {
+fn contract_grant(contract: &str, kinds: &[TxKind], calls: u64) -> ContractGrant {
     ContractGrant {
         contract: contract.to_string(),
         limit: Some(any(&MaxCallsLimit { remaining: calls })),
-        filter: Some(any(&AcceptedMessageKeysFilter {
-            keys: keys.iter().map(|k| k.to_string()).collect(),
-        })),
+        filter: Some(any(&AcceptedMessageKeysFilter { keys: keys(kinds) })),
     }
 }
 
@@ -53,8 +52,8 @@ pub fn authz_grant(
 ) -> Any {
     let authorization = ContractExecutionAuthorization {
         grants: vec![
-            contract_grant(registry, &REGISTRY_KEYS, calls),
-            contract_grant(escrow, &ESCROW_KEYS, calls),
+            contract_grant(registry, &TxKind::REGISTRY, calls),
+            contract_grant(escrow, &TxKind::ESCROW, calls),
         ],
     };
     any(&MsgGrant {
@@ -111,8 +110,8 @@ wasmd tx sign grant.json --from provider --chain-id <chain-id> > grant.signed.js
 wasmd tx feegrant grant provider {hot} --allowed-messages /cosmos.authz.v1beta1.MsgExec --spend-limit 50000000ustake \
   --gas-prices 0.025ustake --chain-id <chain-id>
 "#,
-        rk = REGISTRY_KEYS.join(","),
-        ek = ESCROW_KEYS.join(","),
+        rk = keys(&TxKind::REGISTRY).join(","),
+        ek = keys(&TxKind::ESCROW).join(","),
     )
 }
 
@@ -171,11 +170,11 @@ pub async fn missing(
     };
     let granted = decode_contract_grants(&grants);
     let mut missing = Vec::new();
-    for (contract, keys) in [(registry, &REGISTRY_KEYS[..]), (escrow, &ESCROW_KEYS[..])] {
+    for (contract, kinds) in [(registry, TxKind::REGISTRY), (escrow, TxKind::ESCROW)] {
         let allowed = granted.iter().find(|(c, _)| c == contract).map(|(_, k)| k);
-        for key in keys {
-            if !allowed.is_some_and(|a| a.iter().any(|k| k == key)) {
-                missing.push(format!("authz: {key} on {contract}"));
+        for kind in kinds {
+            if !allowed.is_some_and(|a| a.iter().any(|k| k == kind.as_str())) {
+                missing.push(format!("authz: {kind} on {contract}"));
             }
         }
     }
@@ -225,13 +224,19 @@ mod tests {
         let keys = AcceptedMessageKeysFilter::decode(filter.value.as_slice())
             .unwrap()
             .keys;
-        assert_eq!(keys, ESCROW_KEYS);
+        assert_eq!(
+            keys,
+            ["accept_lease", "report_usage", "redeem_receipt", "settle"]
+        );
         let decoded = decode_contract_grants(&[grant_of(&msg)]);
         assert_eq!(
             decoded[0],
             (
                 "wasm1reg".to_string(),
-                REGISTRY_KEYS.map(String::from).to_vec()
+                vec!["heartbeat", "claim_rewards", "claim", "unjail"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect::<Vec<_>>()
             )
         );
         // Nothing that moves the provider's stake: no unbond, deregister, bond, update_provider.
@@ -242,7 +247,10 @@ mod tests {
             "update_provider",
             "close_lease",
         ] {
-            assert!(!REGISTRY_KEYS.contains(&key) && !ESCROW_KEYS.contains(&key));
+            assert!(key
+                .parse::<TxKind>()
+                .map_or(true, |kind| !TxKind::REGISTRY.contains(&kind)
+                    && !TxKind::ESCROW.contains(&kind)));
         }
     }
 }

@@ -7,6 +7,7 @@
 //! receipts leases and signs cumulative receipts.
 
 pub mod chain;
+pub mod clock;
 pub mod config;
 pub mod consumer;
 pub mod daemon;
@@ -19,4 +20,6 @@ pub mod policy;
 pub mod queue;
 pub mod receipts;
 pub mod server;
+pub mod shutdown;
 pub mod store;
+pub mod tx_kind;

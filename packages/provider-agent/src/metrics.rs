@@ -119,9 +119,11 @@ impl Metrics {
             .inc();
     }
 
-    pub fn tx(&self, kind: &str) {
+    pub fn tx(&self, kind: crate::tx_kind::TxKind) {
         self.txs
-            .get_or_create(&KindLabel { kind: kind.into() })
+            .get_or_create(&KindLabel {
+                kind: kind.as_str().into(),
+            })
             .inc();
     }
 
@@ -165,7 +167,7 @@ mod tests {
         m.heartbeats.inc();
         m.error(ErrorClass::Final);
         m.error(ErrorClass::Final);
-        m.tx("heartbeat");
+        m.tx(crate::tx_kind::TxKind::Heartbeat);
         let text = m.render();
         assert!(text.contains("depin_agent_heartbeats_total 1"), "{text}");
         assert!(

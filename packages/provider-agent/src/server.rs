@@ -11,10 +11,27 @@ use axum::{Json, Router};
 use depin_interface::escrow::{self, LeaseResponse};
 use serde_json::{json, Value};
 
-use crate::daemon::Agent;
+use crate::chain::Chain;
+use crate::clock::now_secs;
 use crate::metering::UsageLine;
+use crate::metrics::Metrics;
 use crate::receipts::{check_receipt, PostedReceipt};
-use crate::store::Stored;
+use crate::shutdown::Shutdown;
+use crate::store::{Store, Stored};
+
+/// What the HTTP handlers need of the running agent, and nothing more.
+#[derive(Clone)]
+pub struct ServerState {
+    pub chain: Chain,
+    pub store: Arc<Store>,
+    pub metrics: Arc<Metrics>,
+    /// The escrow whose receipts leases this agent serves.
+    pub escrow: String,
+    pub chain_id: String,
+    /// The provider the leases must name.
+    pub provider: String,
+    pub shutdown: Shutdown,
+}
 
 type Reply = (StatusCode, Json<Value>);
 
@@ -23,13 +40,13 @@ fn reply(status: StatusCode, body: Value) -> Reply {
 }
 
 async fn post_receipt(
-    State(agent): State<Arc<Agent>>,
+    State(state): State<ServerState>,
     Json(receipt): Json<PostedReceipt>,
 ) -> Reply {
-    let lease: LeaseResponse = match agent
+    let lease: LeaseResponse = match state
         .chain
         .smart(
-            &agent.config.chain.escrow,
+            &state.escrow,
             &escrow::QueryMsg::Lease {
                 lease_id: receipt.lease_id,
             },
@@ -38,14 +55,14 @@ async fn post_receipt(
     {
         Ok(l) => l,
         Err(e) => {
-            agent.metrics.receipts_rejected.inc();
+            state.metrics.receipts_rejected.inc();
             return reply(
                 StatusCode::SERVICE_UNAVAILABLE,
                 json!({"error": format!("lease not readable: {e}")}),
             );
         }
     };
-    let now = match agent.chain.tip().await {
+    let now = match state.chain.tip().await {
         Ok(t) => t.seconds(),
         Err(e) => {
             return reply(
@@ -54,7 +71,7 @@ async fn post_receipt(
             )
         }
     };
-    let held = match agent.store.receipt(receipt.lease_id) {
+    let held = match state.store.receipt(receipt.lease_id) {
         Ok(h) => h.map(|h| h.cumulative_units),
         Err(e) => {
             return reply(
@@ -66,33 +83,29 @@ async fn post_receipt(
     if let Err(e) = check_receipt(
         &receipt,
         &lease,
-        &agent.provider,
-        &agent.config.chain.chain_id,
-        &agent.config.chain.escrow,
+        &state.provider,
+        &state.chain_id,
+        &state.escrow,
         held,
         now,
     ) {
-        agent.metrics.receipts_rejected.inc();
+        state.metrics.receipts_rejected.inc();
         tracing::warn!(lease_id = receipt.lease_id, units = %receipt.cumulative_units, error = %e, "receipt rejected");
         return reply(
             StatusCode::UNPROCESSABLE_ENTITY,
             json!({"error": e.to_string()}),
         );
     }
-    let now_local = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
     // Kept in SQLite before the consumer hears "accepted".
-    match agent.store.put_receipt(
+    match state.store.put_receipt(
         receipt.lease_id,
         receipt.cumulative_units.u128(),
         receipt.signature.as_slice(),
-        now_local,
+        now_secs(),
     ) {
         Ok(stored) => {
             if stored == Stored::New {
-                agent.metrics.receipts_accepted.inc();
+                state.metrics.receipts_accepted.inc();
                 tracing::info!(lease_id = receipt.lease_id, units = %receipt.cumulative_units, "receipt accepted");
             }
             reply(
@@ -101,14 +114,14 @@ async fn post_receipt(
             )
         }
         Err(e) => {
-            agent.metrics.receipts_rejected.inc();
+            state.metrics.receipts_rejected.inc();
             reply(StatusCode::CONFLICT, json!({"error": e.to_string()}))
         }
     }
 }
 
-async fn post_usage(State(agent): State<Arc<Agent>>, Json(usage): Json<UsageLine>) -> Reply {
-    match agent
+async fn post_usage(State(state): State<ServerState>, Json(usage): Json<UsageLine>) -> Reply {
+    match state
         .store
         .add_usage(usage.lease_id, usage.units.u128(), usage.id.as_deref())
     {
@@ -125,43 +138,34 @@ async fn post_usage(State(agent): State<Arc<Agent>>, Json(usage): Json<UsageLine
     }
 }
 
-async fn health(State(agent): State<Arc<Agent>>) -> Reply {
-    reply(StatusCode::OK, json!({"provider": agent.provider}))
+async fn health(State(state): State<ServerState>) -> Reply {
+    reply(StatusCode::OK, json!({"provider": state.provider}))
 }
 
-async fn metrics(State(agent): State<Arc<Agent>>) -> String {
-    agent.metrics.render()
+async fn metrics(State(state): State<ServerState>) -> String {
+    state.metrics.render()
 }
 
-async fn stopped(agent: Arc<Agent>) {
-    let mut shutdown = agent.shutdown.clone();
-    while !*shutdown.borrow() {
-        if shutdown.changed().await.is_err() {
-            return;
-        }
-    }
-}
-
-pub async fn serve_api(agent: Arc<Agent>, listener: tokio::net::TcpListener) {
+pub async fn serve_api(state: ServerState, listener: tokio::net::TcpListener) {
     let app = Router::new()
         .route("/receipts", post(post_receipt))
         .route("/usage", post(post_usage))
         .route("/health", get(health))
-        .with_state(agent.clone());
+        .with_state(state.clone());
     if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(stopped(agent))
+        .with_graceful_shutdown(state.shutdown.wait())
         .await
     {
         tracing::error!(error = %e, "api server failed");
     }
 }
 
-pub async fn serve_metrics(agent: Arc<Agent>, listener: tokio::net::TcpListener) {
+pub async fn serve_metrics(state: ServerState, listener: tokio::net::TcpListener) {
     let app = Router::new()
         .route("/metrics", get(metrics))
-        .with_state(agent.clone());
+        .with_state(state.clone());
     if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(stopped(agent))
+        .with_graceful_shutdown(state.shutdown.wait())
         .await
     {
         tracing::error!(error = %e, "metrics server failed");

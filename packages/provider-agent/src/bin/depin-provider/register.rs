@@ -1,0 +1,49 @@
+//! `depin-provider register`: the provider's key registers the `[service]`
+//! of the config with its stake.
+
+use std::path::PathBuf;
+
+use depin_agent::config::Config;
+use depin_agent::error::Result;
+use depin_agent::queue::Call;
+use depin_agent::tx_kind::TxKind;
+use depin_interface::registry::{self, Capacity, Price, RegisterMsg, Service};
+use depin_interface::UncheckedDenom;
+
+use crate::output::print;
+use crate::signers::provider_queue;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[arg(long, short)]
+    config: PathBuf,
+    #[arg(long)]
+    provider_mnemonic_file: PathBuf,
+}
+
+pub async fn run(args: Args) -> Result<()> {
+    let config = Config::load(&args.config)?;
+    let mut queue = provider_queue(&config, &args.provider_mnemonic_file)?;
+    let s = &config.service;
+    let msg = registry::ExecuteMsg::Register(RegisterMsg {
+        service: Service::parse(&s.service),
+        endpoint: s.endpoint.clone(),
+        region: s.region.clone(),
+        capacity: Capacity {
+            amount: s.capacity_amount,
+            unit: s.capacity_unit.clone(),
+        },
+        prices: vec![Price {
+            denom: UncheckedDenom::Native(s.price_denom.clone()),
+            per_unit: s.price_per_unit,
+        }],
+        metadata_uri: None,
+    });
+    let mut call = Call::new(&config.chain.registry, &msg)?;
+    call.funds = vec![(s.stake_denom.clone(), s.stake_amount.u128())];
+    let c = queue
+        .submit(TxKind::Register, &[call], &mut |_| Ok(()))
+        .await?;
+    print(serde_json::json!({"registered": queue.address(), "tx": c.hash, "height": c.height}));
+    Ok(())
+}

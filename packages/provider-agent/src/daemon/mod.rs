@@ -1,0 +1,79 @@
+//! `depin-provider run`: a thin supervisor. It resolves what a previous run
+//! left in flight, checks the grants, then runs one task per loop — liveness
+//! (heartbeats), leases, claims, metering — and the two HTTP servers, all
+//! sharing one `Agent`: one outbox (one signing queue), the SQLite store,
+//! the metrics. A stop request ends every loop between transactions.
+
+mod agent;
+mod claims;
+mod leases;
+mod liveness;
+mod metering;
+mod outbox;
+
+use std::sync::Arc;
+
+use agent::Agent;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::server::{serve_api, serve_metrics};
+use crate::shutdown::Shutdown;
+
+/// Runs every loop and both servers until `shutdown` is requested.
+pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
+    let agent = Arc::new(Agent::new(config, shutdown)?);
+    // Anything recorded by a previous run is resolved before anything new is sent.
+    if let Err(e) = agent.outbox.reconcile().await {
+        tracing::warn!(error = %e, "recorded transactions not resolved yet (node unreachable?)");
+    }
+    check_grants(&agent).await;
+    let api = tokio::net::TcpListener::bind(&agent.config.agent.listen).await?;
+    let metrics = tokio::net::TcpListener::bind(&agent.config.agent.metrics).await?;
+    tracing::info!(
+        provider = %agent.provider, listen = %agent.config.agent.listen,
+        metrics = %agent.config.agent.metrics, "agent running"
+    );
+    let server = agent.server_state();
+    let tasks = vec![
+        tokio::spawn(serve_api(server.clone(), api)),
+        tokio::spawn(serve_metrics(server, metrics)),
+        tokio::spawn(liveness::run(agent.clone())),
+        tokio::spawn(leases::run(agent.clone())),
+        tokio::spawn(claims::run(agent.clone())),
+        tokio::spawn(metering::run(agent.clone())),
+    ];
+    for task in tasks {
+        if let Err(e) = task.await {
+            tracing::error!(error = %e, "task ended abnormally");
+        }
+    }
+    tracing::info!("agent stopped; state saved");
+    Ok(())
+}
+
+/// A missing grant is a warning at start, not a stream of refused transactions.
+async fn check_grants(agent: &Agent) {
+    if agent.hot == agent.provider {
+        return;
+    }
+    let hot = &agent.hot;
+    match crate::grants::missing(
+        &agent.chain,
+        &agent.provider,
+        hot,
+        &agent.config.chain.registry,
+        &agent.config.chain.escrow,
+        agent.config.keys.fee_grant,
+    )
+    .await
+    {
+        Ok(missing) if missing.is_empty() => {
+            tracing::info!(%hot, "authz and fee grants in place")
+        }
+        Ok(missing) => {
+            tracing::warn!(%hot, ?missing, "grants missing: those transactions will fail (depin-provider grant, or the wasmd commands in the README)")
+        }
+        Err(e) => tracing::warn!(error = %e, "grants not checked (node unreachable?)"),
+    }
+}

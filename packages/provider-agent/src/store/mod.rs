@@ -1,0 +1,17 @@
+//! SQLite state: usage recorded by the metering source and what of it was
+//! reported, the receipts held, the transactions in flight (recorded before
+//! they are broadcast, resolved from the chain after), and the outcome of
+//! every transaction. A restart reads it back, so usage is never reported
+//! twice and a receipt accepted is never lost.
+
+mod db;
+mod receipts;
+#[cfg(test)]
+mod tests;
+mod txs;
+mod usage;
+
+pub use db::Store;
+pub use receipts::{HeldReceipt, Stored};
+pub use txs::{PendingTx, TxLogEntry};
+pub use usage::Usage;
