@@ -20,19 +20,24 @@ function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`demo check failed: ${what}`);
 }
 
-export async function runDemo(
-  actors: Record<"provider1" | "consumer1" | "member1" | "member2", Actor>,
-  addresses: SuiteAddresses,
-  chainId: string,
-  gas: GasLog,
-): Promise<Record<string, unknown>> {
-  const { provider1, consumer1, member1, member2 } = actors;
-  const p = suiteClients(provider1.client, provider1.address, addresses);
-  const c = suiteClients(consumer1.client, consumer1.address, addresses);
-  const q = suiteQueryClients(provider1.client, addresses);
-  const story = (line: string) => console.log(`  · ${line}`);
+type DemoActor = "provider1" | "consumer1" | "member1" | "member2";
 
-  // 1. Registration with stake.
+/** What every step of the demo uses: the actors' clients, the gas log and the story printer. */
+interface Demo {
+  actors: Record<DemoActor, Actor>;
+  addresses: SuiteAddresses;
+  chainId: string;
+  gas: GasLog;
+  p: ReturnType<typeof suiteClients>;
+  c: ReturnType<typeof suiteClients>;
+  q: ReturnType<typeof suiteQueryClients>;
+  story: (line: string) => void;
+}
+
+/** 1. Registration with stake. */
+async function registerProvider(d: Demo): Promise<void> {
+  const { p, q, gas, story } = d;
+  const { provider1 } = d.actors;
   gas.add(
     "registry register (native stake)",
     await p.providerRegistry.register(
@@ -52,8 +57,12 @@ export async function runDemo(
   const registered = await q.providerRegistry.provider({ address: provider1.address });
   expect(registered.status === "active" && registered.stake === "5000000", "provider1 is active with 5 STAKE");
   story(`provider1 registered storage in eu-west at 10 uusdc/GiB with 5 STAKE bonded`);
+}
 
-  // 2. A receipts lease: the consumer signs cumulative usage off chain.
+/** 2. A receipts lease: the consumer signs cumulative usage off chain. Returns the lease id. */
+async function redeemReceipt(d: Demo): Promise<number> {
+  const { p, c, gas, story, addresses, chainId } = d;
+  const { provider1 } = d.actors;
   const receiptKey = new Sha256(toUtf8("depin devnet receipt key")).digest();
   const receipts = gas.add(
     "escrow open_lease (receipts)",
@@ -77,8 +86,13 @@ export async function runDemo(
   story(
     `consumer1 opened receipts lease ${receiptsLease} with 1 USDC; a receipt for 1000 GiB signed in TypeScript paid provider1 ${paidByReceipt} uusdc`,
   );
+  return receiptsLease;
+}
 
-  // 3. A metered lease: reported usage becomes payable after the dispute window.
+/** 3. A metered lease: reported usage becomes payable after the dispute window. Returns the lease id and the settlement's reward epoch. */
+async function settleMeteredLease(d: Demo): Promise<{ meteredLease: number; usageEpoch: number }> {
+  const { p, c, q, gas, story, addresses } = d;
+  const { provider1 } = d.actors;
   const metered = gas.add(
     "escrow open_lease (metered)",
     await c.billingEscrow.openLease({ provider: provider1.address, billing: { metered: {} } }, "auto", undefined, [
@@ -100,9 +114,14 @@ export async function runDemo(
   expect(providerPaid === 49500n && fee === 500n, `settlement paid 49500 + 500 fee (got ${providerPaid} + ${fee})`);
   const usageEpoch = Number(attribute(settled, "epoch"));
   story(`the dispute window passed; settlement paid provider1 ${providerPaid} uusdc and the DAO treasury a ${fee} uusdc fee`);
+  return { meteredLease, usageEpoch };
+}
 
-  // 4. Rewards: stake rewards stream every second; the usage pool of the
-  // settlement's epoch is shared once that epoch has ended.
+// 4. Rewards: stake rewards stream every second; the usage pool of the
+// settlement's epoch is shared once that epoch has ended. Returns the minted amount.
+async function claimRewards(d: Demo, usageEpoch: number): Promise<bigint> {
+  const { p, q, gas, story } = d;
+  const { provider1 } = d.actors;
   const registryConfig = await q.providerRegistry.config();
   const epochEnd = Number(BigInt(registryConfig.genesis_time) / 1_000_000_000n) + (usageEpoch + 1) * registryConfig.epoch_seconds;
   await waitForChainTime(provider1.client, epochEnd + 1);
@@ -112,11 +131,17 @@ export async function runDemo(
   const tokenGain = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance) - tokenBefore;
   expect(minted > 0n && tokenGain === minted, `claim_rewards minted ${minted} DPIN units to provider1 (balance +${tokenGain})`);
   story(`provider1 claimed ${minted} DPIN units (stake rewards since registration plus the usage share of epoch ${usageEpoch})`);
+  return minted;
+}
 
-  // 5. Governance: member1 and member2 stake 100 DPIN each, member1 proposes
-  // raising the protocol fee to 2 %. One yes is half the power, which does not
-  // decide; the second makes every outcome of the rest a pass, so the
-  // proposal passes before its voting period ends and anyone executes it.
+// 5. Governance: member1 and member2 stake 100 DPIN each, member1 proposes
+// raising the protocol fee to 2 %. One yes is half the power, which does not
+// decide; the second makes every outcome of the rest a pass, so the
+// proposal passes before its voting period ends and anyone executes it.
+// Returns the proposal id and the escrow's fee after it.
+async function raiseFee(d: Demo): Promise<{ proposalId: number; feeBps: number }> {
+  const { q, gas, story, addresses } = d;
+  const { member1, member2 } = d.actors;
   const m1 = suiteClients(member1.client, member1.address, addresses);
   const m2 = suiteClients(member2.client, member2.address, addresses);
   const stakeMsg = toBase64(toUtf8(JSON.stringify({ stake: {} })));
@@ -152,14 +177,39 @@ export async function runDemo(
   story(
     `member1 and member2 staked 100 DPIN each; proposal ${proposalId} "${passed.title}" passed ${passed.tally.yes} yes of ${passed.total_power} and was executed: the escrow fee is now ${escrowConfig.fee_bps} bps`,
   );
+  return { proposalId, feeBps: escrowConfig.fee_bps };
+}
 
+export async function runDemo(
+  actors: Record<DemoActor, Actor>,
+  addresses: SuiteAddresses,
+  chainId: string,
+  gas: GasLog,
+): Promise<Record<string, unknown>> {
+  const { provider1, consumer1 } = actors;
+  const q = suiteQueryClients(provider1.client, addresses);
+  const d: Demo = {
+    actors,
+    addresses,
+    chainId,
+    gas,
+    p: suiteClients(provider1.client, provider1.address, addresses),
+    c: suiteClients(consumer1.client, consumer1.address, addresses),
+    q,
+    story: (line: string) => console.log(`  · ${line}`),
+  };
+  await registerProvider(d);
+  const receipts = await redeemReceipt(d);
+  const { meteredLease: metered, usageEpoch } = await settleMeteredLease(d);
+  const minted = await claimRewards(d, usageEpoch);
+  const { proposalId, feeBps } = await raiseFee(d);
   return {
     provider: await q.providerRegistry.provider({ address: provider1.address }),
-    receipts_lease: await q.billingEscrow.lease({ leaseId: receiptsLease }),
-    metered_lease: await q.billingEscrow.lease({ leaseId: meteredLease }),
+    receipts_lease: await q.billingEscrow.lease({ leaseId: receipts }),
+    metered_lease: await q.billingEscrow.lease({ leaseId: metered }),
     rewards_claimed: minted.toString(),
     proposal: await q.dao.proposal({ proposalId }),
-    escrow_fee_bps: escrowConfig.fee_bps,
+    escrow_fee_bps: feeBps,
     finished_at_chain_time: await chainSeconds(provider1.client),
   };
 }

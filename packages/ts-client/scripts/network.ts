@@ -84,17 +84,76 @@ export function loadNetwork(spec: string): Network {
   return checkNetwork(raw, file);
 }
 
+/** A required non-empty string field: its value, or "" with a problem. */
+function requiredString(problems: string[], o: Record<string, unknown>, key: string, path = key): string {
+  const v = o[key];
+  if (typeof v !== "string" || v.trim() === "") {
+    problems.push(`${path} must be a non-empty string`);
+    return "";
+  }
+  return v;
+}
+
+/** gas_price and fee_denom as one CosmJS gas price ("0.025ustake"); "" when either is missing. */
+function checkGasPrice(problems: string[], o: Record<string, unknown>): string {
+  const price = requiredString(problems, o, "gas_price");
+  const denom = requiredString(problems, o, "fee_denom");
+  if (!price || !denom) return "";
+  const gasPrice = `${price}${denom}`;
+  try {
+    GasPrice.fromString(gasPrice);
+  } catch (err) {
+    problems.push(`gas_price "${price}" with fee_denom "${denom}" is not a gas price: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return gasPrice;
+}
+
+function checkKeyring(problems: string[], r: unknown): NetworkKey | undefined {
+  if (typeof r !== "object" || r === null) {
+    problems.push("key.keyring must be an object with name, backend and optionally dir and binary");
+    return undefined;
+  }
+  const kr = r as Record<string, unknown>;
+  const keyName = requiredString(problems, kr, "name", "key.keyring.name");
+  const backend = kr.backend;
+  if (backend !== "test" && backend !== "file" && backend !== "os")
+    problems.push(`key.keyring.backend must be "test", "file" or "os", not ${JSON.stringify(backend)}`);
+  for (const f of ["dir", "binary"]) {
+    if (kr[f] !== undefined && (typeof kr[f] !== "string" || kr[f] === ""))
+      problems.push(`key.keyring.${f} must be a non-empty string when given`);
+  }
+  return {
+    keyring: {
+      name: keyName,
+      backend: backend as "test" | "file" | "os",
+      ...(typeof kr.dir === "string" ? { dir: kr.dir } : {}),
+      ...(typeof kr.binary === "string" ? { binary: kr.binary } : {}),
+    },
+  };
+}
+
+/** The deployer's key: a mnemonic variable or a keyring entry. */
+function checkKey(problems: string[], k: unknown): NetworkKey | undefined {
+  if (typeof k !== "object" || k === null || Array.isArray(k)) {
+    problems.push(
+      `key is missing: {"mnemonic_env": "<VARIABLE>"} or {"keyring": {"name": "<key>", "backend": "test|file|os", "dir": "<keyring dir>"}}`,
+    );
+    return undefined;
+  }
+  if ("mnemonic_env" in k) {
+    const m = k as Record<string, unknown>;
+    const variable = requiredString(problems, m, "mnemonic_env", "key.mnemonic_env");
+    if (m.hd_path !== undefined && typeof m.hd_path !== "string") problems.push(`key.hd_path must be a string such as "m/44'/118'/0'/0/0"`);
+    return { mnemonic_env: variable, ...(typeof m.hd_path === "string" ? { hd_path: m.hd_path } : {}) };
+  }
+  if ("keyring" in k) return checkKeyring(problems, (k as Record<string, unknown>).keyring);
+  problems.push(`key must hold "mnemonic_env" or "keyring"`);
+  return undefined;
+}
+
 /** Checks a parsed network file; throws one message listing every problem. */
 export function checkNetwork(raw: unknown, source: string): Network {
   const problems: string[] = [];
-  const str = (o: Record<string, unknown>, key: string, path = key): string => {
-    const v = o[key];
-    if (typeof v !== "string" || v.trim() === "") {
-      problems.push(`${path} must be a non-empty string`);
-      return "";
-    }
-    return v;
-  };
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new Error(`${source}: a network file is a JSON object`);
   }
@@ -103,66 +162,18 @@ export function checkNetwork(raw: unknown, source: string): Network {
   for (const key of Object.keys(o)) {
     if (!key.startsWith("//") && !known.includes(key)) problems.push(`${key} is not a network field (expected ${known.join(", ")})`);
   }
-  const name = str(o, "name");
+  const name = requiredString(problems, o, "name");
   if (name && !/^[A-Za-z0-9._-]+$/.test(name))
     problems.push(`name must be letters, digits, '.', '_' or '-' (it names the deployment file), not ${JSON.stringify(name)}`);
   if (TEST_NETWORKS.includes(name as (typeof TEST_NETWORKS)[number])) problems.push(`name ${name} is reserved for the local test network`);
-  const rpc = str(o, "rpc");
+  const rpc = requiredString(problems, o, "rpc");
   if (rpc && !/^(https?|wss?):\/\/[^\s]+$/.test(rpc)) problems.push(`rpc must be an http(s) or ws(s) URL, not ${JSON.stringify(rpc)}`);
-  const chainId = str(o, "chain_id");
-  const prefix = str(o, "bech32_prefix");
+  const chainId = requiredString(problems, o, "chain_id");
+  const prefix = requiredString(problems, o, "bech32_prefix");
   if (prefix && !/^[a-z][a-z0-9]*$/.test(prefix))
     problems.push(`bech32_prefix must be lower-case letters and digits, not ${JSON.stringify(prefix)}`);
-  const price = str(o, "gas_price");
-  const denom = str(o, "fee_denom");
-  let gasPrice = "";
-  if (price && denom) {
-    gasPrice = `${price}${denom}`;
-    try {
-      GasPrice.fromString(gasPrice);
-    } catch (err) {
-      problems.push(
-        `gas_price "${price}" with fee_denom "${denom}" is not a gas price: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-  }
-  let key: NetworkKey | undefined;
-  const k = o.key;
-  if (typeof k !== "object" || k === null || Array.isArray(k)) {
-    problems.push(
-      `key is missing: {"mnemonic_env": "<VARIABLE>"} or {"keyring": {"name": "<key>", "backend": "test|file|os", "dir": "<keyring dir>"}}`,
-    );
-  } else if ("mnemonic_env" in k) {
-    const m = k as Record<string, unknown>;
-    const variable = str(m, "mnemonic_env", "key.mnemonic_env");
-    if (m.hd_path !== undefined && typeof m.hd_path !== "string") problems.push(`key.hd_path must be a string such as "m/44'/118'/0'/0/0"`);
-    key = { mnemonic_env: variable, ...(typeof m.hd_path === "string" ? { hd_path: m.hd_path } : {}) };
-  } else if ("keyring" in k) {
-    const r = (k as Record<string, unknown>).keyring;
-    if (typeof r !== "object" || r === null) {
-      problems.push("key.keyring must be an object with name, backend and optionally dir and binary");
-    } else {
-      const kr = r as Record<string, unknown>;
-      const keyName = str(kr, "name", "key.keyring.name");
-      const backend = kr.backend;
-      if (backend !== "test" && backend !== "file" && backend !== "os")
-        problems.push(`key.keyring.backend must be "test", "file" or "os", not ${JSON.stringify(backend)}`);
-      for (const f of ["dir", "binary"]) {
-        if (kr[f] !== undefined && (typeof kr[f] !== "string" || kr[f] === ""))
-          problems.push(`key.keyring.${f} must be a non-empty string when given`);
-      }
-      key = {
-        keyring: {
-          name: keyName,
-          backend: backend as "test" | "file" | "os",
-          ...(typeof kr.dir === "string" ? { dir: kr.dir } : {}),
-          ...(typeof kr.binary === "string" ? { binary: kr.binary } : {}),
-        },
-      };
-    }
-  } else {
-    problems.push(`key must hold "mnemonic_env" or "keyring"`);
-  }
+  const gasPrice = checkGasPrice(problems, o);
+  const key = checkKey(problems, o.key);
   if (o.deployment !== undefined && typeof o.deployment !== "string") problems.push("deployment must be a path string");
   if (problems.length > 0) throw new Error(`${source}: invalid network file:\n  - ${problems.join("\n  - ")}`);
   const deployment = typeof o.deployment === "string" ? o.deployment : `.tools/deployments/${name}.json`;

@@ -202,13 +202,11 @@ export function maxEmissionPerEpoch(epochSeconds: number, halvingEpochs: number)
   return UINT128_MAX / (epochs > 0n ? epochs : 1n);
 }
 
-/**
- * Checks parsed params for a network whose addresses start with `prefix`;
- * returns them without comment keys, or throws a ParamsError listing every
- * problem. `source` names the file in the message.
- */
-export function checkParams(raw: unknown, prefix: string, source = "params"): SuiteParams {
-  const c = new Checker(prefix);
+/** One object of the params, checked for its keys; undefined when it or its parent is not an object. */
+type Section = Json | undefined;
+
+/** The params' objects. */
+function sections(c: Checker, raw: unknown): Record<"cfg" | "token" | "registry" | "rewards" | "escrow", Section> {
   const root = c.object("params", raw, ["config", "suite"]);
   const cfg =
     root &&
@@ -240,157 +238,171 @@ export function checkParams(raw: unknown, prefix: string, source = "params"): Su
       ["fee_bps", "dispute_window", "accepted_denoms"],
       ["arbiters", "accept_suite_token", "min_close_grace"],
     );
+  return { token, registry, rewards, escrow, cfg };
+}
 
-  // DAO config.
-  let deposit: bigint | undefined;
-  let votingPeriod: number | undefined;
-  let timelock: number | undefined;
-  if (cfg) {
-    const threshold = c.fraction("config.threshold", cfg.threshold, true);
-    if (threshold === DECIMAL_ONE)
-      c.fail(`config.threshold is 1: "more than 100 % yes" can never pass, not even a fix; use a value below 1 (e.g. "0.5")`);
-    const quorum = c.fraction("config.quorum", cfg.quorum, true);
-    const veto = c.fraction("config.veto_threshold", cfg.veto_threshold, true);
-    // Governance can always undo itself: stakers holding more than 2/3 of the
-    // power pass any proposal, however the rest vote (the DAO's check_liveness).
-    const locks = "could lock governance: stakers holding more than two thirds of the power must always be able to pass a proposal";
-    if (threshold !== undefined && threshold !== DECIMAL_ONE && 3n * threshold > 2n * DECIMAL_ONE)
-      c.fail(`config.threshold ${cfg.threshold} ${locks}; use at most 2/3 (e.g. "0.5")`);
-    if (quorum !== undefined && 3n * quorum > 2n * DECIMAL_ONE)
-      c.fail(`config.quorum ${cfg.quorum} ${locks}; use at most 2/3 (e.g. "0.334")`);
-    if (veto !== undefined && 3n * veto < DECIMAL_ONE)
-      c.fail(`config.veto_threshold ${cfg.veto_threshold} ${locks}; use at least 1/3 (e.g. "0.334")`);
-    deposit = c.uint128("config.proposal_deposit", cfg.proposal_deposit);
-    votingPeriod = c.period("config.voting_period", cfg.voting_period, true);
-    const unstaking = c.period("config.unstaking_period", cfg.unstaking_period, true);
-    timelock = c.period("config.timelock", cfg.timelock, false);
-    for (const [field, period] of [
-      ["voting_period", votingPeriod],
-      ["unstaking_period", unstaking],
-      ["timelock", timelock],
-    ] as const) {
-      if (period !== undefined && period > MAX_GOVERNANCE_PERIOD) {
-        c.fail(
-          `config.${field} is ${period} s${days(period)}: governance must be able to undo a config within a vote and at most 90 days; use at most ${MAX_GOVERNANCE_PERIOD}`,
-        );
-      }
-    }
-    if (cfg.guardian !== undefined && cfg.guardian !== null) {
-      c.address("config.guardian", cfg.guardian);
-      if (timelock === 0) {
-        c.fail(
-          "config.guardian is set but config.timelock is 0: a guardian vetoes only during the timelock, so it needs one > 0 (or remove the guardian)",
-        );
-      }
-    }
-  }
-
-  // Token (cw20-base's rules, and the supply under the cap).
-  let cap: bigint | undefined;
-  if (token) {
-    const name = token.name;
-    if (typeof name !== "string" || Buffer.byteLength(name, "utf8") < 3 || Buffer.byteLength(name, "utf8") > 50) {
-      c.fail(`suite.token.name must be 3 to 50 bytes of text, not ${JSON.stringify(name)}`);
-    }
-    const symbol = token.symbol;
-    if (typeof symbol !== "string" || !/^[A-Za-z-]{3,12}$/.test(symbol)) {
-      c.fail(`suite.token.symbol must be 3 to 12 letters or '-', not ${JSON.stringify(symbol)}`);
-    }
-    c.integer("suite.token.decimals", token.decimals, 18);
-    if (token.cap !== undefined && token.cap !== null) cap = c.uint128("suite.token.cap", token.cap);
-    let supply = 0n;
-    const seen = new Set<string>();
-    const balances = c.list("suite.token.initial_balances", token.initial_balances, Number.MAX_SAFE_INTEGER) ?? [];
-    balances.forEach((entry, i) => {
-      const path = `suite.token.initial_balances[${i}]`;
-      const b = c.object(path, entry, ["address", "amount"]);
-      if (!b) return;
-      const address = c.address(`${path}.address`, b.address);
-      if (address !== undefined) {
-        if (seen.has(address))
-          c.fail(`${path}.address ${address} appears twice in suite.token.initial_balances (cw20 refuses duplicate balances)`);
-        seen.add(address);
-      }
-      supply += c.uint128(`${path}.amount`, b.amount) ?? 0n;
-    });
-    if (cap !== undefined && supply > cap) {
-      c.fail(`suite.token.initial_balances add up to ${supply}, above suite.token.cap ${cap}`);
-    }
-    if (deposit !== undefined && deposit > supply) {
+/** The DAO's config: fractions, governance liveness, periods and the guardian's timelock. */
+function checkDaoConfig(c: Checker, cfg: Json): { deposit?: bigint; votingPeriod?: number; timelock?: number } {
+  const threshold = c.fraction("config.threshold", cfg.threshold, true);
+  if (threshold === DECIMAL_ONE)
+    c.fail(`config.threshold is 1: "more than 100 % yes" can never pass, not even a fix; use a value below 1 (e.g. "0.5")`);
+  const quorum = c.fraction("config.quorum", cfg.quorum, true);
+  const veto = c.fraction("config.veto_threshold", cfg.veto_threshold, true);
+  // Governance can always undo itself: stakers holding more than 2/3 of the
+  // power pass any proposal, however the rest vote (the DAO's check_liveness).
+  const locks = "could lock governance: stakers holding more than two thirds of the power must always be able to pass a proposal";
+  if (threshold !== undefined && threshold !== DECIMAL_ONE && 3n * threshold > 2n * DECIMAL_ONE)
+    c.fail(`config.threshold ${cfg.threshold} ${locks}; use at most 2/3 (e.g. "0.5")`);
+  if (quorum !== undefined && 3n * quorum > 2n * DECIMAL_ONE)
+    c.fail(`config.quorum ${cfg.quorum} ${locks}; use at most 2/3 (e.g. "0.334")`);
+  if (veto !== undefined && 3n * veto < DECIMAL_ONE)
+    c.fail(`config.veto_threshold ${cfg.veto_threshold} ${locks}; use at least 1/3 (e.g. "0.334")`);
+  const deposit = c.uint128("config.proposal_deposit", cfg.proposal_deposit);
+  const votingPeriod = c.period("config.voting_period", cfg.voting_period, true);
+  const unstaking = c.period("config.unstaking_period", cfg.unstaking_period, true);
+  const timelock = c.period("config.timelock", cfg.timelock, false);
+  for (const [field, period] of [
+    ["voting_period", votingPeriod],
+    ["unstaking_period", unstaking],
+    ["timelock", timelock],
+  ] as const) {
+    if (period !== undefined && period > MAX_GOVERNANCE_PERIOD) {
       c.fail(
-        `config.proposal_deposit ${deposit} is above the ${supply} tokens suite.token.initial_balances create: nobody could ever propose`,
+        `config.${field} is ${period} s${days(period)}: governance must be able to undo a config within a vote and at most 90 days; use at most ${MAX_GOVERNANCE_PERIOD}`,
       );
     }
-    if (token.marketing !== undefined && token.marketing !== null) {
-      const m = c.object("suite.token.marketing", token.marketing, [], ["project", "description", "marketing", "logo"]);
-      if (m && m.marketing !== undefined && m.marketing !== null) c.address("suite.token.marketing.marketing", m.marketing);
+  }
+  if (cfg.guardian !== undefined && cfg.guardian !== null) {
+    c.address("config.guardian", cfg.guardian);
+    if (timelock === 0) {
+      c.fail(
+        "config.guardian is set but config.timelock is 0: a guardian vetoes only during the timelock, so it needs one > 0 (or remove the guardian)",
+      );
     }
   }
+  return { deposit, votingPeriod, timelock };
+}
 
-  // Registry.
-  let unbonding: number | undefined;
-  let emission: bigint | undefined;
-  let halving: number | undefined;
-  if (registry) {
-    if (registry.stake_denom !== undefined && registry.stake_denom !== null) c.denom("suite.registry.stake_denom", registry.stake_denom);
-    const minStake = c.uint128("suite.registry.min_stake", registry.min_stake);
-    if (minStake === 0n) c.fail("suite.registry.min_stake must be greater than 0");
-    unbonding = c.period("suite.registry.unbonding_period", registry.unbonding_period, true);
-    c.fraction("suite.registry.max_slash", registry.max_slash, false);
-    const oracles = c.list("suite.registry.oracles", registry.oracles, Number.MAX_SAFE_INTEGER) ?? [];
-    const unique = new Set(oracles.map((o, i) => c.address(`suite.registry.oracles[${i}]`, o)));
-    if (unique.size > MAX_ORACLES) c.fail(`suite.registry.oracles has ${unique.size} distinct entries; the limit is ${MAX_ORACLES}`);
+/** The token: cw20-base's rules, the supply under the cap, and a proposal deposit someone can pay. */
+function checkToken(c: Checker, token: Json, deposit: bigint | undefined): void {
+  const name = token.name;
+  if (typeof name !== "string" || Buffer.byteLength(name, "utf8") < 3 || Buffer.byteLength(name, "utf8") > 50) {
+    c.fail(`suite.token.name must be 3 to 50 bytes of text, not ${JSON.stringify(name)}`);
   }
-  if (rewards) {
-    const epoch = c.period("suite.registry.rewards.epoch_seconds", rewards.epoch_seconds, true);
-    emission = c.uint128("suite.registry.rewards.emission_per_epoch", rewards.emission_per_epoch);
-    halving = c.integer("suite.registry.rewards.halving_epochs", rewards.halving_epochs);
-    c.fraction("suite.registry.rewards.usage_share", rewards.usage_share, false);
-    if (epoch !== undefined && emission !== undefined && halving !== undefined) {
-      const max = maxEmissionPerEpoch(epoch, halving);
-      if (emission > max) {
-        c.fail(
-          `suite.registry.rewards.emission_per_epoch ${emission} is above ${max}, the most whose whole emission over 10 years (or two halvings) fits a Uint128`,
-        );
-      }
+  const symbol = token.symbol;
+  if (typeof symbol !== "string" || !/^[A-Za-z-]{3,12}$/.test(symbol)) {
+    c.fail(`suite.token.symbol must be 3 to 12 letters or '-', not ${JSON.stringify(symbol)}`);
+  }
+  c.integer("suite.token.decimals", token.decimals, 18);
+  const cap = token.cap !== undefined && token.cap !== null ? c.uint128("suite.token.cap", token.cap) : undefined;
+  let supply = 0n;
+  const seen = new Set<string>();
+  const balances = c.list("suite.token.initial_balances", token.initial_balances, Number.MAX_SAFE_INTEGER) ?? [];
+  balances.forEach((entry, i) => {
+    const path = `suite.token.initial_balances[${i}]`;
+    const b = c.object(path, entry, ["address", "amount"]);
+    if (!b) return;
+    const address = c.address(`${path}.address`, b.address);
+    if (address !== undefined) {
+      if (seen.has(address))
+        c.fail(`${path}.address ${address} appears twice in suite.token.initial_balances (cw20 refuses duplicate balances)`);
+      seen.add(address);
     }
-    const weights = c.list("suite.registry.rewards.usage_weights", rewards.usage_weights, MAX_USAGE_WEIGHTS) ?? [];
-    const denoms = new Set<string>();
-    weights.forEach((entry, i) => {
-      const path = `suite.registry.rewards.usage_weights[${i}]`;
-      const w = c.object(path, entry, ["denom", "weight"]);
-      if (!w) return;
-      const key = c.denom(`${path}.denom`, w.denom);
-      c.decimal(`${path}.weight`, w.weight);
-      if (key !== undefined) {
-        if (denoms.has(key)) c.fail(`${path}.denom ${key} has a weight already (each denom once)`);
-        denoms.add(key);
-      }
-    });
+    supply += c.uint128(`${path}.amount`, b.amount) ?? 0n;
+  });
+  if (cap !== undefined && supply > cap) {
+    c.fail(`suite.token.initial_balances add up to ${supply}, above suite.token.cap ${cap}`);
   }
+  if (deposit !== undefined && deposit > supply) {
+    c.fail(
+      `config.proposal_deposit ${deposit} is above the ${supply} tokens suite.token.initial_balances create: nobody could ever propose`,
+    );
+  }
+  if (token.marketing !== undefined && token.marketing !== null) {
+    const m = c.object("suite.token.marketing", token.marketing, [], ["project", "description", "marketing", "logo"]);
+    if (m && m.marketing !== undefined && m.marketing !== null) c.address("suite.token.marketing.marketing", m.marketing);
+  }
+}
 
-  // Escrow.
-  let disputeWindow: number | undefined;
-  if (escrow) {
-    c.integer("suite.escrow.fee_bps", escrow.fee_bps, MAX_FEE_BPS);
-    disputeWindow = c.period("suite.escrow.dispute_window", escrow.dispute_window, false, MAX_DISPUTE_WINDOW);
-    // The provider's least grace after a consumer's close: never 0 (default one hour).
-    if (escrow.min_close_grace !== undefined && escrow.min_close_grace !== null) {
-      c.period("suite.escrow.min_close_grace", escrow.min_close_grace, true, MAX_DISPUTE_WINDOW);
-    }
-    const accepted = c.list("suite.escrow.accepted_denoms", escrow.accepted_denoms, Number.MAX_SAFE_INTEGER) ?? [];
-    const keys = new Set(accepted.map((d, i) => c.denom(`suite.escrow.accepted_denoms[${i}]`, d)));
-    if (keys.size > MAX_ACCEPTED_DENOMS)
-      c.fail(`suite.escrow.accepted_denoms has ${keys.size} distinct denoms; the limit is ${MAX_ACCEPTED_DENOMS}`);
-    if (escrow.arbiters !== undefined && escrow.arbiters !== null) {
-      const arbiters = c.list("suite.escrow.arbiters", escrow.arbiters, Number.MAX_SAFE_INTEGER) ?? [];
-      const unique = new Set(arbiters.map((a, i) => c.address(`suite.escrow.arbiters[${i}]`, a)));
-      if (unique.size > MAX_ARBITERS) c.fail(`suite.escrow.arbiters has ${unique.size} distinct entries; the limit is ${MAX_ARBITERS}`);
-    }
-    if (escrow.accept_suite_token !== undefined && escrow.accept_suite_token !== null && typeof escrow.accept_suite_token !== "boolean") {
-      c.fail("suite.escrow.accept_suite_token must be true, false or null");
+/** The registry; returns its unbonding period. */
+function checkRegistry(c: Checker, registry: Json): number | undefined {
+  if (registry.stake_denom !== undefined && registry.stake_denom !== null) c.denom("suite.registry.stake_denom", registry.stake_denom);
+  const minStake = c.uint128("suite.registry.min_stake", registry.min_stake);
+  if (minStake === 0n) c.fail("suite.registry.min_stake must be greater than 0");
+  const unbonding = c.period("suite.registry.unbonding_period", registry.unbonding_period, true);
+  c.fraction("suite.registry.max_slash", registry.max_slash, false);
+  const oracles = c.list("suite.registry.oracles", registry.oracles, Number.MAX_SAFE_INTEGER) ?? [];
+  const unique = new Set(oracles.map((o, i) => c.address(`suite.registry.oracles[${i}]`, o)));
+  if (unique.size > MAX_ORACLES) c.fail(`suite.registry.oracles has ${unique.size} distinct entries; the limit is ${MAX_ORACLES}`);
+  return unbonding;
+}
+
+/** The registry's rewards: emission within a Uint128 over the horizon, usage weights once per denom. */
+function checkRewards(c: Checker, rewards: Json): { emission?: bigint; halving?: number } {
+  const epoch = c.period("suite.registry.rewards.epoch_seconds", rewards.epoch_seconds, true);
+  const emission = c.uint128("suite.registry.rewards.emission_per_epoch", rewards.emission_per_epoch);
+  const halving = c.integer("suite.registry.rewards.halving_epochs", rewards.halving_epochs);
+  c.fraction("suite.registry.rewards.usage_share", rewards.usage_share, false);
+  if (epoch !== undefined && emission !== undefined && halving !== undefined) {
+    const max = maxEmissionPerEpoch(epoch, halving);
+    if (emission > max) {
+      c.fail(
+        `suite.registry.rewards.emission_per_epoch ${emission} is above ${max}, the most whose whole emission over 10 years (or two halvings) fits a Uint128`,
+      );
     }
   }
+  const weights = c.list("suite.registry.rewards.usage_weights", rewards.usage_weights, MAX_USAGE_WEIGHTS) ?? [];
+  const denoms = new Set<string>();
+  weights.forEach((entry, i) => {
+    const path = `suite.registry.rewards.usage_weights[${i}]`;
+    const w = c.object(path, entry, ["denom", "weight"]);
+    if (!w) return;
+    const key = c.denom(`${path}.denom`, w.denom);
+    c.decimal(`${path}.weight`, w.weight);
+    if (key !== undefined) {
+      if (denoms.has(key)) c.fail(`${path}.denom ${key} has a weight already (each denom once)`);
+      denoms.add(key);
+    }
+  });
+  return { emission, halving };
+}
+
+/** The escrow; returns its dispute window. */
+function checkEscrow(c: Checker, escrow: Json): number | undefined {
+  c.integer("suite.escrow.fee_bps", escrow.fee_bps, MAX_FEE_BPS);
+  const disputeWindow = c.period("suite.escrow.dispute_window", escrow.dispute_window, false, MAX_DISPUTE_WINDOW);
+  // The provider's least grace after a consumer's close: never 0 (default one hour).
+  if (escrow.min_close_grace !== undefined && escrow.min_close_grace !== null) {
+    c.period("suite.escrow.min_close_grace", escrow.min_close_grace, true, MAX_DISPUTE_WINDOW);
+  }
+  const accepted = c.list("suite.escrow.accepted_denoms", escrow.accepted_denoms, Number.MAX_SAFE_INTEGER) ?? [];
+  const keys = new Set(accepted.map((d, i) => c.denom(`suite.escrow.accepted_denoms[${i}]`, d)));
+  if (keys.size > MAX_ACCEPTED_DENOMS)
+    c.fail(`suite.escrow.accepted_denoms has ${keys.size} distinct denoms; the limit is ${MAX_ACCEPTED_DENOMS}`);
+  if (escrow.arbiters !== undefined && escrow.arbiters !== null) {
+    const arbiters = c.list("suite.escrow.arbiters", escrow.arbiters, Number.MAX_SAFE_INTEGER) ?? [];
+    const unique = new Set(arbiters.map((a, i) => c.address(`suite.escrow.arbiters[${i}]`, a)));
+    if (unique.size > MAX_ARBITERS) c.fail(`suite.escrow.arbiters has ${unique.size} distinct entries; the limit is ${MAX_ARBITERS}`);
+  }
+  if (escrow.accept_suite_token !== undefined && escrow.accept_suite_token !== null && typeof escrow.accept_suite_token !== "boolean") {
+    c.fail("suite.escrow.accept_suite_token must be true, false or null");
+  }
+  return disputeWindow;
+}
+
+/**
+ * Checks parsed params for a network whose addresses start with `prefix`;
+ * returns them without comment keys, or throws a ParamsError listing every
+ * problem. `source` names the file in the message.
+ */
+export function checkParams(raw: unknown, prefix: string, source = "params"): SuiteParams {
+  const c = new Checker(prefix);
+  const { cfg, token, registry, rewards, escrow } = sections(c, raw);
+  const { deposit, votingPeriod, timelock } = cfg ? checkDaoConfig(c, cfg) : {};
+  if (token) checkToken(c, token, deposit);
+  const unbonding = registry ? checkRegistry(c, registry) : undefined;
+  const { emission, halving } = rewards ? checkRewards(c, rewards) : {};
+  const disputeWindow = escrow ? checkEscrow(c, escrow) : undefined;
 
   // Rules across contracts (the DAO's instantiate checks them).
   if (unbonding !== undefined && disputeWindow !== undefined && votingPeriod !== undefined && timelock !== undefined) {
