@@ -20,6 +20,9 @@
 #                            (e) the fee payer's gas balance drops below the floor, then is topped up;
 #                            (f) the DAO jails the provider; the agent unjails it when allowed;
 #                            end    every lease is closed and fully paid for the usage the source recorded.
+#                            Each step is one function run under its name (prepare, setup-grants,
+#                            setup-leases, node-restart, key-shared, sigkill, close-while-pending,
+#                            gas-floor, jail, end, sigterm); a failure names its step.
 #                            The devnet and every agent process are stopped whatever happens.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -75,6 +78,8 @@ cmd_build_static() {
 # ---------------------------------------------------------------- e2e helpers
 AGENT_PID=""
 E2E_OK=0
+# The step running (prepare, setup, a fault, end): every failure names it.
+STEP=prepare
 cleanup() {
   local rc=$?
   if [[ -n "$AGENT_PID" ]] && kill -0 "$AGENT_PID" 2>/dev/null; then
@@ -84,12 +89,12 @@ cleanup() {
   fi
   "$ROOT/scripts/devnet.sh" stop >/dev/null 2>&1 || true
   if ((rc != 0 || !E2E_OK)); then
-    echo "agent e2e FAILED; the agent's log: $WORK/agent.log (last lines below), the node's: $DEVNET_DIR/node.log" >&2
+    echo "agent e2e FAILED in step '$STEP'; the agent's log: $WORK/agent.log (last lines below), the node's: $DEVNET_DIR/node.log" >&2
     tail -15 "$WORK/agent.log" 2>/dev/null | cut -c1-400 >&2 || true
   fi
 }
 
-fail() { die "agent e2e: $*"; }
+fail() { die "agent e2e [$STEP]: $*"; }
 
 wasmd_q() { "$WASMD" query "$@" --node "$RPC" -o json; }
 smart() { wasmd_q wasm contract-state smart "$1" "$2" | jq -c .data; }
@@ -190,13 +195,20 @@ restart_node() {
   wait_for "the node produces blocks again" 60 '[[ -n "$(rpc_height "$RPC")" ]]'
 }
 
-cmd_e2e() {
-  local start=$SECONDS
-  command -v jq >/dev/null || die "jq is required (apt-get install jq)"
-  WORK="$DEVNET_DIR/agent"
-  trap cleanup EXIT
+# Runs one step of the scenario under its name: a failure inside names it.
+run_step() { # <name> <what it does> <function>
+  STEP=$1
+  step "$1: $2"
+  "$3"
+  echo "    step $1 passed"
+}
 
-  step "agent e2e: build (debug profile), artifacts, TypeScript client"
+# ---------------------------------------------------------------- e2e steps
+# Shared by the steps: the devnet's keyring flags, the leases and the price per unit.
+KR=()
+M1="" S1="" R1="" M2="" PRICE=""
+
+e2e_prepare() {
   nice cargo build --locked -p depin-provider-agent --bins || die "the agent build failed"
   BIN="$ROOT/target/debug"
   local rebuild=0
@@ -208,7 +220,7 @@ cmd_e2e() {
   ((rebuild)) && { scripts/build.sh || die "the wasm build failed"; }
   scripts/ts-client.sh build || die "cannot build packages/ts-client"
 
-  step "agent e2e: fresh devnet in ${DEVNET_DIR#"$ROOT"/}, suite deployed (no demo)"
+  step "fresh devnet in ${DEVNET_DIR#"$ROOT"/}, suite deployed (no demo)"
   scripts/devnet.sh start || die "cannot start the devnet"
   eval "$(scripts/devnet.sh env)"
   export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
@@ -219,11 +231,33 @@ cmd_e2e() {
   REGISTRY="$(jq -r .addresses.providerRegistry "$DEVNET_DIR/deployment.json")"
   ESCROW="$(jq -r .addresses.billingEscrow "$DEVNET_DIR/deployment.json")"
   TOKEN="$(jq -r .addresses.rewardToken "$DEVNET_DIR/deployment.json")"
+  KR=(--home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID")
   rm -rf "$WORK" && mkdir -p "$WORK"
   for name in provider3 consumer2 consumer3 consumer4; do mnemonic_of "$name" >"$WORK/$name.mnemonic"; done
   PROVIDER="$("$WASMD" keys show provider3 -a --home "$DEVNET_HOME" --keyring-backend test)"
+}
 
-  step "setup: init, the two grants (wasmd CLI, as in the README), register, run"
+# The two grants with wasmd's CLI, as the README gives them.
+grant_with_wasmd() {
+  local exp=$(($(date +%s) + 365 * 86400)) hash
+  "$WASMD" tx wasm grant contract "$HOT" execution "$REGISTRY" --allow-msg-keys heartbeat,claim_rewards,claim,unjail \
+    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${KR[@]}" --generate-only >"$WORK/registry.json" 2>/dev/null
+  "$WASMD" tx wasm grant contract "$HOT" execution "$ESCROW" --allow-msg-keys accept_lease,report_usage,redeem_receipt,settle \
+    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${KR[@]}" --generate-only >"$WORK/escrow.json" 2>/dev/null
+  jq -s '.[0].body.messages[0].grant.authorization.grants += .[1].body.messages[0].grant.authorization.grants | .[0]' \
+    "$WORK/registry.json" "$WORK/escrow.json" >"$WORK/grant.json"
+  jq '.auth_info.fee.amount = [{"denom":"ustake","amount":"10000"}] | .auth_info.fee.gas_limit = "400000"' "$WORK/grant.json" >"$WORK/grant.fee.json"
+  "$WASMD" tx sign "$WORK/grant.fee.json" --from provider3 "${KR[@]}" --node "$RPC" >"$WORK/grant.signed.json" 2>/dev/null \
+    || fail "wasmd tx sign of the authz grant failed"
+  hash="$("$WASMD" tx broadcast "$WORK/grant.signed.json" --node "$RPC" -o json 2>/dev/null | jq -r .txhash)"
+  wait_for "the authz grant is in a block" 20 '[[ "$(wasmd_q tx "$hash" 2>/dev/null | jq -r .code)" == 0 ]]'
+  ktx provider3 feegrant grant provider3 "$HOT" --allowed-messages /cosmos.authz.v1beta1.MsgExec --spend-limit 50000000ustake
+  wait_for "the authz grant covers the registry and the escrow" 20 \
+    '[[ "$(wasmd_q authz grants "$PROVIDER" "$HOT" 2>/dev/null | jq -c "[.grants[0].authorization.value.grants[].contract]")" == "[\"$REGISTRY\",\"$ESCROW\"]" ]]'
+  echo "    authz grant tx $hash"
+}
+
+e2e_setup_grants() {
   "$BIN/depin-provider" init --dir "$WORK" --rpc "$RPC" --chain-id "$CHAIN_ID" \
     --deployment "$DEVNET_DIR/deployment.json" --provider "$PROVIDER" >"$WORK/init.txt"
   HOT="$(sed -n 's/^hot key: //p' "$WORK/init.txt")"
@@ -233,45 +267,30 @@ cmd_e2e() {
     -e 's/^redeem_max_hold_seconds = .*/redeem_max_hold_seconds = 6/' -e 's/^claim_rewards_threshold = .*/claim_rewards_threshold = "2000000"/' \
     -e 's/^tick_seconds = .*/tick_seconds = 1/' -e "s/^listen = .*/listen = \"127.0.0.1:$AGENT_PORT\"/" \
     -e "s/^metrics = .*/metrics = \"127.0.0.1:$METRICS_PORT\"/" -e 's/^gas_floor = .*/gas_floor = "2000000"/' "$WORK/agent.toml"
-  local exp=$(($(date +%s) + 365 * 86400)) k=(--home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID")
-  "$WASMD" tx wasm grant contract "$HOT" execution "$REGISTRY" --allow-msg-keys heartbeat,claim_rewards,claim,unjail \
-    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${k[@]}" --generate-only >"$WORK/registry.json" 2>/dev/null
-  "$WASMD" tx wasm grant contract "$HOT" execution "$ESCROW" --allow-msg-keys accept_lease,report_usage,redeem_receipt,settle \
-    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${k[@]}" --generate-only >"$WORK/escrow.json" 2>/dev/null
-  jq -s '.[0].body.messages[0].grant.authorization.grants += .[1].body.messages[0].grant.authorization.grants | .[0]' \
-    "$WORK/registry.json" "$WORK/escrow.json" >"$WORK/grant.json"
-  jq '.auth_info.fee.amount = [{"denom":"ustake","amount":"10000"}] | .auth_info.fee.gas_limit = "400000"' "$WORK/grant.json" >"$WORK/grant.fee.json"
-  "$WASMD" tx sign "$WORK/grant.fee.json" --from provider3 "${k[@]}" --node "$RPC" >"$WORK/grant.signed.json" 2>/dev/null \
-    || fail "wasmd tx sign of the authz grant failed"
-  local hash
-  hash="$("$WASMD" tx broadcast "$WORK/grant.signed.json" --node "$RPC" -o json 2>/dev/null | jq -r .txhash)"
-  wait_for "the authz grant is in a block" 20 '[[ "$(wasmd_q tx "$hash" 2>/dev/null | jq -r .code)" == 0 ]]'
-  ktx provider3 feegrant grant provider3 "$HOT" --allowed-messages /cosmos.authz.v1beta1.MsgExec --spend-limit 50000000ustake
-  wait_for "the authz grant covers the registry and the escrow" 20 \
-    '[[ "$(wasmd_q authz grants "$PROVIDER" "$HOT" 2>/dev/null | jq -c "[.grants[0].authorization.value.grants[].contract]")" == "[\"$REGISTRY\",\"$ESCROW\"]" ]]'
-  echo "    authz grant tx $hash"
+  grant_with_wasmd
   "$BIN/depin-provider" register -c "$WORK/agent.toml" --provider-mnemonic-file "$WORK/provider3.mnemonic" >/dev/null 2>>"$WORK/agent.log" \
     || fail "register failed"
   [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active after register"
   # A matured stake claim for the agent to collect: the cold key unbonds a little (unbonding 40 s).
   ktx provider3 wasm execute "$REGISTRY" '{"unbond":{"amount":"1000000"}}'
+}
+
+e2e_setup_leases() {
   # Gas of a heartbeat sent directly by the provider, for comparison with the agent's MsgExec.
   ktx provider3 wasm execute "$REGISTRY" '{"heartbeat":{}}'
-  local direct_gas=$LAST_GAS
+  local direct_gas=$LAST_GAS authz_gas
   start_agent
   wait_for "heartbeats counted for the provider (sent by the hot key through authz)" 30 '(( $(heartbeats) >= 2 ))'
-  local authz_gas
   authz_gas="$(grep -m1 '"message":"heartbeat"' "$WORK/agent.log" | sed 's/.*"gas_used":\([0-9]*\).*/\1/')"
   echo "    gas of a heartbeat: $direct_gas direct from the provider, $authz_gas through MsgExec from the hot key"
   [[ "$(balance "$HOT" ustake)" == 0 ]] || fail "the hot key holds ustake: fees must come from the fee grant"
 
-  local M1 S1 R1 M2 price
-  price="$(provider_record | jq -r '.prices[0].per_unit')"
+  PRICE="$(provider_record | jq -r '.prices[0].per_unit')"
   M1="$(open_lease consumer3 metered 1000000)"
   S1="$(open_lease consumer3 streaming:25 1000000)"
   R1="$(open_lease consumer4 receipts 1000000 "$WORK/receipts.json")"
   M2="$(open_lease consumer2 metered 1000000)"
-  echo "    leases: metered $M1 and $M2, streaming $S1, receipts $R1 (price $price per unit)"
+  echo "    leases: metered $M1 and $M2, streaming $S1, receipts $R1 (price $PRICE per unit)"
   deliver "$M1" 120
   deliver "$M2" 15
   sign_receipt 100
@@ -279,12 +298,14 @@ cmd_e2e() {
   wait_for "metered lease $M1 billed the 120 units the file recorded" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
   wait_for "streaming lease $S1 accepted" 30 '[[ "$(lease_field "$S1" state)" == open ]]'
   wait_for "receipts lease $R1 redeemed to 250" 40 '[[ "$(lease_field "$R1" units)" == 250 ]]'
-  wait_for "metered lease $M1 settled after its dispute window" 40 '(( $(lease_field "$M1" paid) == ${RECORDED[$M1]} * price ))'
+  wait_for "metered lease $M1 settled after its dispute window" 40 '(( $(lease_field "$M1" paid) == ${RECORDED[$M1]} * PRICE ))'
   wait_for "streaming lease $S1 settled above the threshold" 60 '(( $(lease_field "$S1" paid) > 0 ))'
   wait_for "rewards claimed (reward token balance of the provider)" 60 \
     '(( $(smart "$TOKEN" "{\"balance\":{\"address\":\"$PROVIDER\"}}" | jq -r .balance) > 0 ))'
+}
 
-  step "(a) the node stops and restarts mid-run"
+# (a) The node stops and restarts mid-run.
+fault_node_restart() {
   deliver "$M1" 50
   sign_receipt 300
   restart_node 6
@@ -295,22 +316,26 @@ cmd_e2e() {
   hb="$(heartbeats)"
   wait_for "heartbeats resume after the restart" 30 '(( $(heartbeats) > hb ))'
   agent_alive
+}
 
-  step "(b) another process sends transactions from the agent's key"
+# (b) Another process sends transactions from the agent's key.
+fault_key_shared() {
   "$BIN/depin-provider" heartbeat -c "$WORK/agent.toml" >/dev/null 2>>"$WORK/agent.log" || fail "the outside heartbeat failed"
   "$BIN/depin-provider" heartbeat -c "$WORK/agent.toml" >/dev/null 2>>"$WORK/agent.log" || fail "the outside heartbeat failed"
   deliver "$M1" 25
   wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units after the sequence moved" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  local hb
   hb="$(heartbeats)"
   wait_for "the agent's own heartbeats continue" 30 '(( $(heartbeats) > hb ))'
   wait_for "the agent saw and recovered from a sequence mismatch (metrics)" 20 \
     '(( $(metric "depin_agent_errors_total{class=\"sequence\"}" || echo 0) >= 1 ))'
   agent_alive
+}
 
-  step "(c) the agent is killed with SIGKILL and restarted"
-  # Killed right after it broadcast a report, before it can see the result: the
-  # report is only in SQLite (hash, timeout height) and maybe in a block.
-  local pattern='"message":"broadcast","kind":"report_usage"' before
+# (c) SIGKILL right after the agent broadcast a report, before it can see the
+# result: the report is only in SQLite (hash, timeout height) and maybe in a block.
+fault_sigkill() {
+  local pattern='"message":"broadcast","kind":"report_usage"' before log_lines
   before="$(grep -c "$pattern" "$WORK/agent.log" || true)"
   sign_receipt 400
   deliver "$M1" 40
@@ -321,7 +346,6 @@ cmd_e2e() {
   kill -9 "$AGENT_PID"
   wait "$AGENT_PID" 2>/dev/null || true
   echo "    killed (pid $AGENT_PID) just after a report's broadcast; lease $M1 at $(lease_field "$M1" units) units, $R1 at $(lease_field "$R1" units)"
-  local log_lines
   log_lines="$(wc -l <"$WORK/agent.log")"
   start_agent
   wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units (nothing twice)" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
@@ -334,8 +358,10 @@ cmd_e2e() {
     echo "    the report had been resolved before the kill (the kill landed after its result)"
   fi
   agent_alive
+}
 
-  step "(d) a consumer closes a lease while a report is pending"
+# (d) A consumer closes a lease while a report is pending.
+fault_close_while_pending() {
   # 30 units pushed over HTTP, the push retried by the service: counted once.
   local push="{\"lease_id\":$M2,\"units\":\"30\",\"id\":\"m2-push-1\"}"
   curl -fsS -X POST -H 'content-type: application/json' -d "$push" "http://127.0.0.1:$AGENT_PORT/usage" >/dev/null
@@ -352,14 +378,16 @@ cmd_e2e() {
   kill -CONT "$AGENT_PID"
   wait_for "lease $M2's final 70 units reported inside the close grace" 30 '[[ "$(lease_field "$M2" units)" == "${RECORDED[$M2]}" ]]'
   wait_for "lease $M2 settled and closed" 60 '[[ "$(lease_field "$M2" state)" == closed ]]'
-  assert_paid "$M2" "${RECORDED[$M2]}" "$price"
+  assert_paid "$M2" "${RECORDED[$M2]}" "$PRICE"
   agent_alive
+}
 
-  step "(e) the fee payer's gas balance drops below the floor, then is topped up"
-  local bal keep=1500000 validator
+# (e) The fee payer's gas balance drops below the floor, then is topped up.
+fault_gas_floor() {
+  local bal keep=1500000 validator hb
   validator="$("$WASMD" keys show validator -a --home "$DEVNET_HOME" --keyring-backend test)"
   bal="$(balance "$PROVIDER" ustake)"
-  "$WASMD" tx bank send provider3 "$validator" "$((bal - keep - 10000))ustake" --fees 10000ustake "${k[@]}" --node "$RPC" -y -o json >/dev/null 2>&1 \
+  "$WASMD" tx bank send provider3 "$validator" "$((bal - keep - 10000))ustake" --fees 10000ustake "${KR[@]}" --node "$RPC" -y -o json >/dev/null 2>&1 \
     || fail "cannot drain the provider's gas"
   wait_for "the provider holds less than the 2000000 floor" 20 '(( $(balance "$PROVIDER" ustake) < 2000000 ))'
   wait_for "the agent reports gas low and pauses" 30 '[[ "$(metric depin_agent_gas_low)" == 1 ]]'
@@ -376,8 +404,10 @@ cmd_e2e() {
   wait_for "the agent resumes and bills the usage recorded meanwhile" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
   wait_for "heartbeats resume" 30 '(( $(heartbeats) > hb ))'
   agent_alive
+}
 
-  step "(f) the DAO jails the provider for 6 s; the agent unjails it once allowed"
+# (f) The DAO jails the provider for 6 s; the agent unjails it once allowed.
+fault_jail() {
   local dao stake_msg slash_msg pid
   dao="$(jq -r .addresses.dao "$DEVNET_DIR/deployment.json")"
   stake_msg="$(echo -n '{"stake":{}}' | base64 -w0)"
@@ -397,16 +427,17 @@ cmd_e2e() {
   # The chain shows the unjail before the agent has polled its result and logged it.
   wait_for "the unjail was the agent's (its log)" 15 "grep -q '\"message\":\"unjailed\"' \"\$WORK/agent.log\""
   agent_alive
+}
 
-  step "end: every lease closes fully paid; the matured stake claim was collected"
+e2e_end() {
   consumer close --mnemonic-file "$WORK/consumer3.mnemonic" --lease-id "$M1" >/dev/null
   consumer close --mnemonic-file "$WORK/consumer3.mnemonic" --lease-id "$S1" >/dev/null
   consumer close --mnemonic-file "$WORK/consumer4.mnemonic" --lease-id "$R1" >/dev/null
   wait_for "lease $M1 closed" 60 '[[ "$(lease_field "$M1" state)" == closed ]]'
   wait_for "lease $R1 closed" 60 '[[ "$(lease_field "$R1" state)" == closed ]]'
-  assert_paid "$M1" "${RECORDED[$M1]}" "$price"
-  assert_paid "$R1" 400 "$price"
-  local s
+  assert_paid "$M1" "${RECORDED[$M1]}" "$PRICE"
+  assert_paid "$R1" 400 "$PRICE"
+  local s status
   s="$(lease "$S1")"
   [[ "$(jq -r .state <<<"$s")" == closed ]] || fail "streaming lease $S1 is $(jq -r .state <<<"$s")"
   (($(jq -r .paid <<<"$s") == $(jq -r .units <<<"$s") * 25)) || fail "streaming lease $S1 paid $(jq -r .paid <<<"$s") for $(jq -r .units <<<"$s") s at 25/s"
@@ -415,20 +446,38 @@ cmd_e2e() {
   wait_for "the matured stake claim was collected by the agent" 60 \
     '[[ "$(smart "$REGISTRY" "{\"claims\":{\"address\":\"$PROVIDER\"}}" | jq ".claims | length")" == 0 ]]'
   [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active at the end"
-  local status
   status="$("$BIN/depin-provider" status -c "$WORK/agent.toml" 2>/dev/null)" || fail "depin-provider status failed"
   [[ "$(jq -r .registered.address <<<"$status")" == "$PROVIDER" && "$(jq -c .grants_missing <<<"$status")" == "[]" ]] \
     || fail "depin-provider status: $status"
   grep -q '"message":"authz and fee grants in place"' "$WORK/agent.log" || fail "the agent did not check its grants at start"
   echo "    ok: depin-provider status: registered, grants complete, $(jq -r .pending_transactions <<<"$status") pending transactions"
   agent_alive
+}
 
-  step "SIGTERM stops the agent cleanly"
+e2e_sigterm() {
   kill -TERM "$AGENT_PID"
   for _ in $(seq 1 150); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.2; done
   kill -0 "$AGENT_PID" 2>/dev/null && fail "the agent did not stop within 30 s of SIGTERM"
   grep -q '"agent stopped; state saved"' "$WORK/agent.log" || fail "no clean stop in the agent's log"
   AGENT_PID=""
+}
+
+cmd_e2e() {
+  local start=$SECONDS
+  command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+  WORK="$DEVNET_DIR/agent"
+  trap cleanup EXIT
+  run_step prepare "build (debug profile), artifacts, TypeScript client, devnet, deployment" e2e_prepare
+  run_step setup-grants "init, the two grants (wasmd CLI, as in the README), register" e2e_setup_grants
+  run_step setup-leases "run; heartbeats, a metered, a streaming and a receipts lease served, settles, rewards" e2e_setup_leases
+  run_step node-restart "(a) the node stops and restarts mid-run" fault_node_restart
+  run_step key-shared "(b) another process sends transactions from the agent's key" fault_key_shared
+  run_step sigkill "(c) the agent is killed with SIGKILL and restarted" fault_sigkill
+  run_step close-while-pending "(d) a consumer closes a lease while a report is pending" fault_close_while_pending
+  run_step gas-floor "(e) the fee payer's gas balance drops below the floor, then is topped up" fault_gas_floor
+  run_step jail "(f) the DAO jails the provider for 6 s; the agent unjails it once allowed" fault_jail
+  run_step end "every lease closes fully paid; the matured stake claim was collected" e2e_end
+  run_step sigterm "SIGTERM stops the agent cleanly" e2e_sigterm
   E2E_OK=1
   step "agent e2e passed in $((SECONDS - start)) s (heartbeats $(heartbeats), log $WORK/agent.log)"
 }

@@ -39,62 +39,57 @@ fn reply(status: StatusCode, body: Value) -> Reply {
     (status, Json(body))
 }
 
-async fn post_receipt(
-    State(state): State<ServerState>,
-    Json(receipt): Json<PostedReceipt>,
-) -> Reply {
-    let lease: LeaseResponse = match state
-        .chain
-        .smart(
-            &state.escrow,
-            &escrow::QueryMsg::Lease {
-                lease_id: receipt.lease_id,
-            },
-        )
-        .await
-    {
-        Ok(l) => l,
-        Err(e) => {
-            state.metrics.receipts_rejected.inc();
-            return reply(
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"error": format!("lease not readable: {e}")}),
-            );
-        }
+fn error(status: StatusCode, message: String) -> Reply {
+    reply(status, json!({ "error": message }))
+}
+
+/// Checks a posted receipt against the lease on chain and the one held;
+/// Err is the answer to give.
+async fn check(state: &ServerState, receipt: &PostedReceipt) -> Result<(), Reply> {
+    let query = escrow::QueryMsg::Lease {
+        lease_id: receipt.lease_id,
     };
+    let lease: LeaseResponse = state
+        .chain
+        .smart(&state.escrow, &query)
+        .await
+        .map_err(|e| {
+            state.metrics.receipts_rejected.inc();
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("lease not readable: {e}"),
+            )
+        })?;
     let now = match state.chain.tip().await {
         Ok(t) => t.seconds(),
-        Err(e) => {
-            return reply(
-                StatusCode::SERVICE_UNAVAILABLE,
-                json!({"error": e.to_string()}),
-            )
-        }
+        Err(e) => return Err(error(StatusCode::SERVICE_UNAVAILABLE, e.to_string())),
     };
     let held = match state.store.receipt(receipt.lease_id) {
         Ok(h) => h.map(|h| h.cumulative_units),
-        Err(e) => {
-            return reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({"error": e.to_string()}),
-            )
-        }
+        Err(e) => return Err(error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
     };
-    if let Err(e) = check_receipt(
-        &receipt,
+    check_receipt(
+        receipt,
         &lease,
         &state.provider,
         &state.chain_id,
         &state.escrow,
         held,
         now,
-    ) {
+    )
+    .map_err(|e| {
         state.metrics.receipts_rejected.inc();
         tracing::warn!(lease_id = receipt.lease_id, units = %receipt.cumulative_units, error = %e, "receipt rejected");
-        return reply(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({"error": e.to_string()}),
-        );
+        error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+    })
+}
+
+async fn post_receipt(
+    State(state): State<ServerState>,
+    Json(receipt): Json<PostedReceipt>,
+) -> Reply {
+    if let Err(refused) = check(&state, &receipt).await {
+        return refused;
     }
     // Kept in SQLite before the consumer hears "accepted".
     match state.store.put_receipt(
@@ -115,7 +110,7 @@ async fn post_receipt(
         }
         Err(e) => {
             state.metrics.receipts_rejected.inc();
-            reply(StatusCode::CONFLICT, json!({"error": e.to_string()}))
+            error(StatusCode::CONFLICT, e.to_string())
         }
     }
 }
@@ -131,10 +126,7 @@ async fn post_usage(State(state): State<ServerState>, Json(usage): Json<UsageLin
             }
             reply(StatusCode::OK, json!({"recorded": counted}))
         }
-        Err(e) => reply(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            json!({"error": e.to_string()}),
-        ),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
 
