@@ -3,7 +3,7 @@
 //! is `reply_on_success`, so any failure fails the whole instantiate.
 
 use cosmwasm_std::{to_json_binary, DepsMut, Env, Response, SubMsg, Uint128, WasmMsg};
-use depin_interface::dao::{InstantiateMsg, SuiteInstantiate};
+use depin_interface::dao::{DaoConfig, InstantiateMsg, SuiteInstantiate};
 use depin_interface::token;
 
 use crate::error::ContractError;
@@ -19,25 +19,7 @@ pub fn instantiate(
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     let config = validate_config(deps.api, msg.config)?;
-    // The DAO knows all three contracts' parameters: refuse a suite that
-    // could never slash a leaving provider or would mint without end.
-    check_unbonding(
-        msg.suite.registry.unbonding_period,
-        msg.suite.escrow.dispute_window,
-        &config,
-    )?;
-    check_emission(
-        msg.suite.registry.rewards.emission_per_epoch,
-        msg.suite.registry.rewards.halving_epochs,
-        msg.suite.token.cap,
-    )?;
-    let initial_supply = msg
-        .suite
-        .token
-        .initial_balances
-        .iter()
-        .try_fold(Uint128::zero(), |sum, coin| sum.checked_add(coin.amount))?;
-    check_deposit(config.proposal_deposit, initial_supply)?;
+    check_suite(&msg.suite, &config)?;
     let SuiteInstantiate {
         token_code_id,
         registry_code_id,
@@ -46,15 +28,6 @@ pub fn instantiate(
         registry,
         escrow,
     } = msg.suite;
-    for (contract, id) in [
-        ("token", token_code_id),
-        ("registry", registry_code_id),
-        ("escrow", escrow_code_id),
-    ] {
-        if id == 0 {
-            return Err(ContractError::ZeroCodeId { contract });
-        }
-    }
     CONFIG.save(deps.storage, &config)?;
     PROPOSAL_COUNT.save(deps.storage, &0)?;
     RESERVED.save(deps.storage, &Uint128::zero())?;
@@ -97,4 +70,38 @@ pub fn instantiate(
     Ok(Response::new()
         .add_submessage(SubMsg::reply_on_success(instantiate_token, REPLY_TOKEN))
         .add_attribute("action", "instantiate"))
+}
+
+/// What the DAO can check of the whole suite before creating it: code ids,
+/// and parameters across contracts (a suite that could never slash a leaving
+/// provider, would mint without end, or whose deposit exceeds the supply is refused).
+fn check_suite(suite: &SuiteInstantiate, config: &DaoConfig) -> Result<(), ContractError> {
+    for (contract, id) in [
+        ("token", suite.token_code_id),
+        ("registry", suite.registry_code_id),
+        ("escrow", suite.escrow_code_id),
+    ] {
+        if id == 0 {
+            return Err(ContractError::ZeroCodeId { contract });
+        }
+    }
+    // The DAO knows all three contracts' parameters: refuse a suite that
+    // could never slash a leaving provider or would mint without end.
+    check_unbonding(
+        suite.registry.unbonding_period,
+        suite.escrow.dispute_window,
+        config,
+    )?;
+    check_emission(
+        suite.registry.rewards.emission_per_epoch,
+        suite.registry.rewards.halving_epochs,
+        suite.token.cap,
+    )?;
+    let initial_supply = suite
+        .token
+        .initial_balances
+        .iter()
+        .try_fold(Uint128::zero(), |sum, coin| sum.checked_add(coin.amount))?;
+    check_deposit(config.proposal_deposit, initial_supply)?;
+    Ok(())
 }

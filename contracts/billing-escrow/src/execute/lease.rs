@@ -12,10 +12,10 @@ use crate::state::{
     Billing, Lease, MeteredBilling, ReceiptsBilling, StreamingBilling, CONFIG, LEASE_COUNT,
 };
 
-/// Length of a compressed secp256k1 public key.
 /// A deposit as the handlers take it: its denom and a positive amount.
 pub type Deposit = (Denom, Uint128);
 
+/// Length of a compressed secp256k1 public key.
 pub const COMPRESSED_PUBKEY_LEN: usize = 33;
 
 /// Opens a lease for `consumer` with `deposit` (native funds or a cw20 hook).
@@ -55,40 +55,7 @@ pub fn open(
         }
     }
     let now = env.block.time;
-    let (billing, state) = match msg.billing {
-        BillingMode::Metered {} => (
-            Billing::Metered(MeteredBilling {
-                next_charge_id: 1,
-                ..MeteredBilling::default()
-            }),
-            LeaseState::Open,
-        ),
-        BillingMode::Streaming { rate_per_second } => {
-            if rate_per_second.is_zero() {
-                return Err(ValidationError::MustBePositive {
-                    field: "rate_per_second",
-                }
-                .into());
-            }
-            let stream = StreamingBilling {
-                rate_per_second,
-                accrued_until: None,
-                unsettled_seconds: Uint128::zero(),
-            };
-            (Billing::Streaming(stream), LeaseState::Pending)
-        }
-        BillingMode::Receipts { consumer_pubkey } => {
-            let len = consumer_pubkey.len();
-            if len != COMPRESSED_PUBKEY_LEN || !matches!(consumer_pubkey[0], 0x02 | 0x03) {
-                return Err(ContractError::InvalidPubkey { len });
-            }
-            let receipts = ReceiptsBilling {
-                consumer_pubkey,
-                redeemed_units: Uint128::zero(),
-            };
-            (Billing::Receipts(receipts), LeaseState::Open)
-        }
-    };
+    let (billing, state) = new_billing(msg.billing)?;
     let lease_id = LEASE_COUNT.update(deps.storage, |count| -> StdResult<u64> {
         count
             .checked_add(1)
@@ -126,6 +93,46 @@ pub fn open(
         .add_attribute("denom", lease.denom.to_string())
         .add_attribute("amount", amount)
         .add_attribute("price_per_unit", price_per_unit))
+}
+
+/// A new lease's billing state and its first lease state: metered and
+/// receipts leases open at once; a streaming lease waits `pending` for the
+/// provider to accept the consumer's rate.
+fn new_billing(mode: BillingMode) -> Result<(Billing, LeaseState), ContractError> {
+    Ok(match mode {
+        BillingMode::Metered {} => (
+            Billing::Metered(MeteredBilling {
+                next_charge_id: 1,
+                ..MeteredBilling::default()
+            }),
+            LeaseState::Open,
+        ),
+        BillingMode::Streaming { rate_per_second } => {
+            if rate_per_second.is_zero() {
+                return Err(ValidationError::MustBePositive {
+                    field: "rate_per_second",
+                }
+                .into());
+            }
+            let stream = StreamingBilling {
+                rate_per_second,
+                accrued_until: None,
+                unsettled_seconds: Uint128::zero(),
+            };
+            (Billing::Streaming(stream), LeaseState::Pending)
+        }
+        BillingMode::Receipts { consumer_pubkey } => {
+            let len = consumer_pubkey.len();
+            if len != COMPRESSED_PUBKEY_LEN || !matches!(consumer_pubkey[0], 0x02 | 0x03) {
+                return Err(ContractError::InvalidPubkey { len });
+            }
+            let receipts = ReceiptsBilling {
+                consumer_pubkey,
+                redeemed_units: Uint128::zero(),
+            };
+            (Billing::Receipts(receipts), LeaseState::Open)
+        }
+    })
 }
 
 /// The part of the registry's `ProviderResponse` the escrow reads. The other

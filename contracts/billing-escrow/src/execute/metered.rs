@@ -1,6 +1,6 @@
 //! Metered leases: usage reports become charges the consumer may dispute.
 
-use cosmwasm_std::{Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::escrow::{BillingMode, LeaseState};
 use depin_interface::registry;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
@@ -12,7 +12,7 @@ use crate::leases::{
     wrong_mode,
 };
 use crate::payments::registry_execute;
-use crate::state::{Billing, Charge, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
+use crate::state::{Billing, Charge, Config, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
 use crate::sums::{priced, ChargeTotals};
 
 /// The provider reports `units`: a charge of `units × price_per_unit`, with the
@@ -186,18 +186,7 @@ pub fn resolve_dispute(
     slash_fraction: Option<Decimal>,
 ) -> Result<Response, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    if info.sender != config.dao && !config.arbiters.contains(&info.sender) {
-        return Err(ContractError::Unauthorized {
-            sender: info.sender.to_string(),
-            action: "resolve_dispute",
-        });
-    }
-    if let Some(fraction) = slash_fraction {
-        if uphold {
-            return Err(ContractError::SlashOnUpheld {});
-        }
-        validate_fraction("slash_fraction", fraction)?;
-    }
+    check_resolution(&config, &info.sender, uphold, slash_fraction)?;
     let mut lease = load_lease(deps.storage, lease_id)?;
     let key = (lease_id, charge_id);
     let mut charge = load_charge(deps.storage, lease_id, charge_id)?;
@@ -261,4 +250,26 @@ pub fn resolve_dispute(
             slash_fraction.unwrap_or_default().to_string(),
         )
         .add_messages(msgs))
+}
+
+/// Only the DAO or an arbiter resolves; a slash goes only with a voided charge.
+fn check_resolution(
+    config: &Config,
+    sender: &Addr,
+    uphold: bool,
+    slash_fraction: Option<Decimal>,
+) -> Result<(), ContractError> {
+    if *sender != config.dao && !config.arbiters.contains(sender) {
+        return Err(ContractError::Unauthorized {
+            sender: sender.to_string(),
+            action: "resolve_dispute",
+        });
+    }
+    if let Some(fraction) = slash_fraction {
+        if uphold {
+            return Err(ContractError::SlashOnUpheld {});
+        }
+        validate_fraction("slash_fraction", fraction)?;
+    }
+    Ok(())
 }

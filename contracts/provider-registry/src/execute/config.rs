@@ -1,6 +1,6 @@
 //! `update_config` and the config rules `instantiate` shares.
 
-use cosmwasm_std::{Api, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Api, Decimal, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use depin_interface::registry::{RegistryConfigUpdate, UsageWeight};
 use depin_interface::validation::{
     update_list, validate_addrs, validate_fraction, validate_len, validate_positive_period,
@@ -10,7 +10,7 @@ use depin_interface::{UncheckedDenom, ValidationError};
 use crate::accounting::advance_global;
 use crate::error::ContractError;
 use crate::state::{
-    MinStakeRaise, CONFIG, GLOBAL, MAX_FORMER_ESCROWS, MAX_MIN_STAKE_RAISES, MAX_ORACLES,
+    Config, MinStakeRaise, CONFIG, GLOBAL, MAX_FORMER_ESCROWS, MAX_MIN_STAKE_RAISES, MAX_ORACLES,
     MAX_USAGE_WEIGHTS,
 };
 
@@ -84,37 +84,13 @@ pub fn update_config(
     }
     if let Some(escrow) = update.billing_escrow {
         let escrow = api.addr_validate(&escrow)?;
-        // The escrow replaced keeps resolving the disputes it opened here.
-        if let Some(old) = config.billing_escrow.replace(escrow.clone()) {
-            if !config.former_escrows.contains(&old) {
-                config.former_escrows.push(old);
-            }
-        }
-        config.former_escrows.retain(|a| *a != escrow);
-        if config.former_escrows.len() > MAX_FORMER_ESCROWS {
-            return Err(ValidationError::TooManyEntries {
-                field: "former_escrows",
-                len: config.former_escrows.len(),
-                max: MAX_FORMER_ESCROWS,
-            }
-            .into());
-        }
+        replace_escrow(&mut config, escrow.clone())?;
         response = response.add_attribute("billing_escrow", escrow);
     }
     if let Some(min_stake) = update.min_stake {
         validate_min_stake(min_stake)?;
         if min_stake > config.min_stake {
-            // Providers it excludes stop earning now, refreshed or not.
-            let mut global = GLOBAL.load(deps.storage)?;
-            advance_global(&config, &mut global, env.block.time)?;
-            GLOBAL.save(deps.storage, &global)?;
-            config.min_stake_raises.push(MinStakeRaise {
-                min_stake,
-                reward_per_stake: global.reward_per_stake,
-            });
-            if config.min_stake_raises.len() > MAX_MIN_STAKE_RAISES {
-                config.min_stake_raises.remove(0);
-            }
+            record_raise(deps.storage, &env, &mut config, min_stake)?;
         }
         config.min_stake = min_stake;
         response = response.add_attribute("min_stake", min_stake);
@@ -141,4 +117,47 @@ pub fn update_config(
     }
     CONFIG.save(deps.storage, &config)?;
     Ok(response.add_attribute("oracles", config.oracles.len().to_string()))
+}
+
+/// Makes `escrow` the billing escrow; the escrow replaced joins
+/// `former_escrows` (at most `MAX_FORMER_ESCROWS`) and keeps resolving the
+/// disputes it opened here.
+fn replace_escrow(config: &mut Config, escrow: Addr) -> Result<(), ContractError> {
+    if let Some(old) = config.billing_escrow.replace(escrow.clone()) {
+        if !config.former_escrows.contains(&old) {
+            config.former_escrows.push(old);
+        }
+    }
+    config.former_escrows.retain(|a| *a != escrow);
+    if config.former_escrows.len() > MAX_FORMER_ESCROWS {
+        return Err(ValidationError::TooManyEntries {
+            field: "former_escrows",
+            len: config.former_escrows.len(),
+            max: MAX_FORMER_ESCROWS,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+/// A `min_stake` raise: providers it excludes stop earning now, refreshed or
+/// not, so the accumulator at the raise is recorded (the last
+/// `MAX_MIN_STAKE_RAISES` raises are kept).
+fn record_raise(
+    storage: &mut dyn Storage,
+    env: &Env,
+    config: &mut Config,
+    min_stake: Uint128,
+) -> Result<(), ContractError> {
+    let mut global = GLOBAL.load(storage)?;
+    advance_global(config, &mut global, env.block.time)?;
+    GLOBAL.save(storage, &global)?;
+    config.min_stake_raises.push(MinStakeRaise {
+        min_stake,
+        reward_per_stake: global.reward_per_stake,
+    });
+    if config.min_stake_raises.len() > MAX_MIN_STAKE_RAISES {
+        config.min_stake_raises.remove(0);
+    }
+    Ok(())
 }

@@ -1,6 +1,8 @@
 //! Rewards: `record_usage` (the usage part's input) and `claim_rewards`.
 
-use cosmwasm_std::{wasm_execute, DepsMut, Env, MessageInfo, Response, StdResult, SubMsg, Uint128};
+use cosmwasm_std::{
+    wasm_execute, Addr, DepsMut, Env, MessageInfo, Response, StdResult, Storage, SubMsg, Uint128,
+};
 use cw20::{Cw20ExecuteMsg, Cw20QueryMsg, MinterResponse, TokenInfoResponse};
 use depin_interface::registry::ProviderStatus;
 use depin_interface::validation::validate_len;
@@ -54,22 +56,7 @@ pub fn record_usage(
     let revenue = checked(revenue)?;
     let fees = checked(fees)?;
 
-    let mut rep = REPUTATION
-        .may_load(deps.storage, &provider_addr)?
-        .unwrap_or_default();
-    rep.usage_units = rep.usage_units.checked_add(units)?;
-    rep.leases_settled = rep.leases_settled.saturating_add(1);
-    for entry in &revenue {
-        if let Some(known) = rep.revenue.iter_mut().find(|r| r.denom == entry.denom) {
-            known.amount = known.amount.checked_add(entry.amount)?;
-        } else if rep.revenue.len() < MAX_REVENUE_DENOMS {
-            rep.revenue.push(entry.clone());
-        } else {
-            let len = rep.revenue.len().saturating_add(1);
-            validate_len("reputation.revenue", len, MAX_REVENUE_DENOMS)?;
-        }
-    }
-    REPUTATION.save(deps.storage, &provider_addr, &rep)?;
+    record_reputation(deps.storage, &provider_addr, units, &revenue)?;
 
     let weight = weighted_fees(&fees, &config.usage_weights)?;
     let active = effective_status(&record, config.min_stake) == ProviderStatus::Active;
@@ -108,6 +95,31 @@ pub fn record_usage(
             if counted { weight } else { Uint128::zero() },
         )
         .add_attribute("epoch", epoch.to_string()))
+}
+
+/// Reputation records every settlement: units, leases settled, and the gross
+/// revenue per denom (at most `MAX_REVENUE_DENOMS` denoms).
+fn record_reputation(
+    storage: &mut dyn Storage,
+    provider: &Addr,
+    units: Uint128,
+    revenue: &[DenomAmount],
+) -> Result<(), ContractError> {
+    let mut rep = REPUTATION.may_load(storage, provider)?.unwrap_or_default();
+    rep.usage_units = rep.usage_units.checked_add(units)?;
+    rep.leases_settled = rep.leases_settled.saturating_add(1);
+    for entry in revenue {
+        if let Some(known) = rep.revenue.iter_mut().find(|r| r.denom == entry.denom) {
+            known.amount = known.amount.checked_add(entry.amount)?;
+        } else if rep.revenue.len() < MAX_REVENUE_DENOMS {
+            rep.revenue.push(entry.clone());
+        } else {
+            let len = rep.revenue.len().saturating_add(1);
+            validate_len("reputation.revenue", len, MAX_REVENUE_DENOMS)?;
+        }
+    }
+    REPUTATION.save(storage, provider, &rep)?;
+    Ok(())
 }
 
 /// Mints everything the sender has earned, up to the token cap: it queries

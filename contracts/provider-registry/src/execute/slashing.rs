@@ -62,23 +62,7 @@ pub fn slash(
 
     let bonded_cut = old.stake.mul_floor(fraction);
     new.stake = new.stake.checked_sub(bonded_cut)?;
-    let mut claims_cut = Uint128::zero();
-    if let Some(claims) = CLAIMS.may_load(deps.storage, &provider_addr)? {
-        let mut kept = Vec::with_capacity(claims.len());
-        for mut claim in claims {
-            let cut = claim.amount.mul_floor(fraction);
-            claim.amount = claim.amount.checked_sub(cut)?;
-            claims_cut = claims_cut.checked_add(cut)?;
-            if !claim.amount.is_zero() {
-                kept.push(claim);
-            }
-        }
-        if kept.is_empty() {
-            CLAIMS.remove(deps.storage, &provider_addr);
-        } else {
-            CLAIMS.save(deps.storage, &provider_addr, &kept)?;
-        }
-    }
+    let claims_cut = cut_claims(deps.storage, &provider_addr, fraction)?;
     new.unbonding = new.unbonding.checked_sub(claims_cut)?;
 
     if let Some(seconds) = jail_seconds {
@@ -92,14 +76,7 @@ pub fn slash(
     let forfeit = saved.attributes();
     let new = saved.provider;
 
-    let mut rep = REPUTATION
-        .may_load(deps.storage, &provider_addr)?
-        .unwrap_or_default();
-    rep.slashes = rep.slashes.saturating_add(1);
-    if by_escrow {
-        rep.disputes_lost = rep.disputes_lost.saturating_add(1);
-    }
-    REPUTATION.save(deps.storage, &provider_addr, &rep)?;
+    count_slash(deps.storage, &provider_addr, by_escrow)?;
 
     let total = bonded_cut.checked_add(claims_cut)?;
     let mut response = Response::new();
@@ -118,6 +95,50 @@ pub fn slash(
         .add_attribute("status", new.status.kind().key())
         .add_attribute("reason", reason)
         .add_attributes(forfeit))
+}
+
+/// Cuts each pending claim of `provider` by `floor(amount × fraction)`, drops
+/// the claims cut to 0, and returns the sum of the cuts (at most `MAX_CLAIMS`
+/// claims).
+fn cut_claims(
+    storage: &mut dyn Storage,
+    provider: &Addr,
+    fraction: Decimal,
+) -> Result<Uint128, ContractError> {
+    let Some(claims) = CLAIMS.may_load(storage, provider)? else {
+        return Ok(Uint128::zero());
+    };
+    let mut claims_cut = Uint128::zero();
+    let mut kept = Vec::with_capacity(claims.len());
+    for mut claim in claims {
+        let cut = claim.amount.mul_floor(fraction);
+        claim.amount = claim.amount.checked_sub(cut)?;
+        claims_cut = claims_cut.checked_add(cut)?;
+        if !claim.amount.is_zero() {
+            kept.push(claim);
+        }
+    }
+    if kept.is_empty() {
+        CLAIMS.remove(storage, provider);
+    } else {
+        CLAIMS.save(storage, provider, &kept)?;
+    }
+    Ok(claims_cut)
+}
+
+/// Records the slash in the provider's reputation; an escrow's slash is a lost dispute.
+fn count_slash(
+    storage: &mut dyn Storage,
+    provider: &Addr,
+    by_escrow: bool,
+) -> Result<(), ContractError> {
+    let mut rep = REPUTATION.may_load(storage, provider)?.unwrap_or_default();
+    rep.slashes = rep.slashes.saturating_add(1);
+    if by_escrow {
+        rep.disputes_lost = rep.disputes_lost.saturating_add(1);
+    }
+    REPUTATION.save(storage, provider, &rep)?;
+    Ok(())
 }
 
 pub fn unjail(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
