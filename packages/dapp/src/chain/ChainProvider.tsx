@@ -5,12 +5,12 @@
 import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { GasPrice } from "@cosmjs/stargate";
 import { accountParser, suiteClients, suiteQueryClients } from "@depin/ts-client";
-import { useQueryClient } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { configCoins, type NetworkConfig } from "../lib/config";
 import { errorToSentence } from "../lib/errors";
 import type { CoinBook } from "../lib/format";
-import type { Reader } from "../queries/keys";
+import { queryKeys } from "../queries/keys";
+import type { Reader } from "../queries/reader";
 import { connectWallet } from "./wallet";
 
 export interface Account {
@@ -57,12 +57,11 @@ export function ChainProvider({
   book: CoinBook;
   children: ReactNode;
 }) {
-  const queryClient = useQueryClient();
   const [account, setAccount] = useState<Account | null>(null);
   const [connecting, setConnecting] = useState(false);
   const [walletError, setWalletError] = useState<string | null>(null);
   const reader = useMemo<Reader>(
-    () => ({ chainId: config.chainId, q: suiteQueryClients(client, config.addresses), chain: client }),
+    () => ({ chainId: config.chainId, q: suiteQueryClients(client, config.addresses), chain: client, keys: queryKeys(config.chainId) }),
     [client, config],
   );
 
@@ -81,14 +80,14 @@ export function ChainProvider({
         old?.signing.disconnect();
         return { address: wallet.address, name: wallet.name, signing, clients: suiteClients(signing, wallet.address, config.addresses) };
       });
+      // No cache to clear: every read of an account is keyed by its address.
       localStorage.setItem(REMEMBER, "1");
-      queryClient.invalidateQueries();
     } catch (err) {
       setWalletError(errorToSentence(err));
     } finally {
       setConnecting(false);
     }
-  }, [config, queryClient]);
+  }, [config]);
 
   const disconnect = useCallback(() => {
     localStorage.removeItem(REMEMBER);

@@ -7,7 +7,11 @@
 // max(simulated × 1.3, simulated + 300 000) gas.
 import { toUtf8 } from "@cosmjs/encoding";
 import { calculateFee, GasPrice } from "@cosmjs/stargate";
+import type { NetworkConfig } from "../lib/config";
+import { leaseMode } from "../lib/leases";
+import type { LeaseResponse } from "../lib/types";
 import type { Account } from "./ChainProvider";
+import { GAS } from "./tx";
 
 export const STREAMING_HEADROOM = 300_000;
 
@@ -42,4 +46,20 @@ export async function streamingFee(
   );
   const fee = calculateFee(headroomGas(simulated), GasPrice.fromString(gasPrice));
   return { amount: [...fee.amount], gas: fee.gas };
+}
+
+/**
+ * The fee of a call on `lease`: a streaming lease's calls are simulated here
+ * and get headroom (it accrues between simulation and execution), the others
+ * pay the simulated gas × GAS.
+ */
+export function leaseFee(
+  config: NetworkConfig,
+  lease: LeaseResponse,
+  account: Account,
+  msg: Record<string, unknown>,
+  funds: { denom: string; amount: string }[] = [],
+): Promise<number | Fee> {
+  if (leaseMode(lease.billing) !== "streaming") return Promise.resolve(GAS);
+  return streamingFee(account, `${config.gasPrice}${config.feeDenom}`, config.addresses.billingEscrow, msg, funds);
 }

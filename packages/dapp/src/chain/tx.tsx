@@ -1,10 +1,11 @@
 // Every transaction the dApp sends goes through useTx: it runs the call, shows
 // "Sending…", then the outcome in words (errorToSentence for failures, never a
-// stack trace), and refreshes every chain read afterwards.
-
+// stack trace), and refreshes what the transaction changed: the reads it names
+// (queries/keys.ts changedBy) and the sender's balances (every transaction pays a fee).
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { errorToSentence } from "../lib/errors";
+import type { QueryKey } from "../queries/keys";
 import { type Account, useChain } from "./ChainProvider";
 
 export interface TxResult {
@@ -21,42 +22,50 @@ export type TxState =
   | { kind: "done"; message: string; hash: string }
   | { kind: "error"; message: string };
 
+/** One transaction: what it is called, how it is sent, what it changes, and what to say when it lands. */
+export interface TxRequest {
+  label: string;
+  send: (account: Account) => Promise<TxResult>;
+  /** The query key prefixes the transaction changes (the sender's balances are always refreshed). */
+  changes: QueryKey[];
+  /** The sentence shown once it lands (default "<label>: done."). */
+  done?: (result: TxResult) => string | undefined;
+}
+
 /** The first value of a wasm event attribute of a transaction. */
 export function wasmAttribute(result: TxResult, key: string): string | undefined {
   return result.events
-    .filter((e) => e.type === "wasm")
-    .flatMap((e) => e.attributes)
-    .find((a) => a.key === key)?.value;
+    .filter((event) => event.type === "wasm")
+    .flatMap((event) => event.attributes)
+    .find((attribute) => attribute.key === key)?.value;
 }
 
 export function useTx() {
-  const { account } = useChain();
+  const { account, reader } = useChain();
   const queryClient = useQueryClient();
   const [state, setState] = useState<TxState>({ kind: "idle" });
   const run = useCallback(
-    async (
-      label: string,
-      call: (account: Account) => Promise<TxResult>,
-      done?: (result: TxResult) => string | void,
-    ): Promise<TxResult | null> => {
+    async (request: TxRequest): Promise<TxResult | null> => {
       if (!account) {
         setState({ kind: "error", message: "Connect a wallet first." });
         return null;
       }
-      setState({ kind: "pending", label });
+      setState({ kind: "pending", label: request.label });
       try {
-        const result = await call(account);
-        const message = done?.(result) || `${label}: done.`;
+        const result = await request.send(account);
+        const message = request.done?.(result) || `${request.label}: done.`;
         setState({ kind: "done", message, hash: result.transactionHash });
-        await queryClient.invalidateQueries();
+        const changed = [...request.changes, reader.keys.balances(account.address)];
+        await Promise.all(changed.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
         return result;
       } catch (err) {
         setState({ kind: "error", message: errorToSentence(err) });
         return null;
       }
     },
-    [account, queryClient],
+    [account, reader, queryClient],
   );
   const fail = useCallback((message: string) => setState({ kind: "error", message }), []);
   return { state, run, fail, pending: state.kind === "pending", reset: () => setState({ kind: "idle" }) };
 }
+export type Tx = ReturnType<typeof useTx>;

@@ -1,62 +1,114 @@
-// A lease as both parties see it: parties, billing, funds, what settle would pay now, and its charges.
-import { useQuery } from "@tanstack/react-query";
+// A lease as both parties see it: the list of a party's leases, each lease's
+// parties, billing, funds, what settle would pay now, and its charges.
+import { type UseQueryResult, useQuery } from "@tanstack/react-query";
+import { Fragment, type ReactNode } from "react";
 import { useChain } from "../chain/ChainProvider";
 import { formatCoin, formatTimestamp, shortAddress, timeLeft } from "../lib/format";
-import { leaseMode } from "../lib/leases";
-import type { LeaseResponse } from "../lib/types";
+import { disputable, leaseMode } from "../lib/leases";
+import type { ChargeResponse, LeaseResponse, LeasesResponse } from "../lib/types";
 import { escrowQueries } from "../queries/escrow";
 import { href } from "../router";
-import { Dl, useNow } from "./ui";
+import { Pager, type PagerState } from "./Pager";
+import { Fact, Facts, QueryError, Section, useNow } from "./ui";
+
+/** How many leases a page of "Your leases" shows. */
+export const LEASE_PAGE_SIZE = 10;
+
+/** A page of one party's leases (from usePager and the party's leases query); `children` renders each lease. */
+export function LeaseList({
+  page,
+  pager,
+  children,
+}: {
+  page: UseQueryResult<LeasesResponse>;
+  pager: PagerState<number>;
+  children: (lease: LeaseResponse) => ReactNode;
+}) {
+  const leases = page.data?.leases ?? [];
+  return (
+    <Section title="Your leases">
+      {page.error && <QueryError error={page.error} />}
+      {page.data && leases.length === 0 && <p>No leases yet.</p>}
+      {leases.map((lease) => (
+        <Fragment key={lease.lease_id}>{children(lease)}</Fragment>
+      ))}
+      <Pager pager={pager} items={leases} pageSize={LEASE_PAGE_SIZE} cursorOf={(lease) => lease.lease_id} />
+    </Section>
+  );
+}
+
+/** A lease card: its heading, facts and settle preview, then what the party may do (`children`). */
+export function LeaseCard({ lease, party, children }: { lease: LeaseResponse; party: "provider" | "consumer"; children: ReactNode }) {
+  return (
+    <article className="lease" data-testid={`${party}-lease`} data-lease={lease.lease_id} aria-label={`Lease ${lease.lease_id}`}>
+      <h3>
+        Lease {lease.lease_id} · {leaseMode(lease.billing)} · <span data-testid="lease-state">{lease.state}</span>
+      </h3>
+      <LeaseFacts lease={lease} />
+      <SettleablePreview lease={lease} />
+      {children}
+    </article>
+  );
+}
 
 export function LeaseFacts({ lease }: { lease: LeaseResponse }) {
   const { book } = useChain();
-  const mode = leaseMode(lease.billing);
-  const d = lease.denom;
-  const rows: [string, React.ReactNode][] = [
-    [
-      "Provider",
-      <a href={href(`/providers/${lease.provider}`)} title={lease.provider}>
-        {shortAddress(lease.provider)}
-      </a>,
-    ],
-    ["Consumer", <span title={lease.consumer}>{shortAddress(lease.consumer)}</span>],
-    [
-      "Billing",
-      mode === "streaming" && "streaming" in lease.billing
-        ? `streaming at ${formatCoin(book, lease.billing.streaming.rate_per_second, d)} per second`
-        : mode,
-    ],
-    ["Price", `${formatCoin(book, lease.price_per_unit, d)} per unit`],
-    ["Deposited", <span data-testid="lease-deposited">{formatCoin(book, lease.deposited, d)}</span>],
-    ["Paid", <span data-testid="lease-paid">{formatCoin(book, lease.paid, d)}</span>],
-    ["Reserved (charged, not paid)", formatCoin(book, lease.reserved, d)],
-    ["Available", <span data-testid="lease-available">{formatCoin(book, lease.available, d)}</span>],
-    ["Refunded", formatCoin(book, lease.refunded, d)],
-    ["Units billed", <span data-testid="lease-units">{lease.units}</span>],
-    ["Opened", formatTimestamp(lease.opened_at)],
-  ];
-  if (lease.started_at) rows.push(["Started", formatTimestamp(lease.started_at)]);
-  if (lease.close_after) rows.push(["Closes after", formatTimestamp(lease.close_after) + " (the provider's final-billing grace)"]);
-  if (lease.closed_at) rows.push(["Closed", formatTimestamp(lease.closed_at)]);
-  return <Dl rows={rows} />;
+  const denom = lease.denom;
+  const billing =
+    "streaming" in lease.billing
+      ? `streaming at ${formatCoin(book, lease.billing.streaming.rate_per_second, denom)} per second`
+      : leaseMode(lease.billing);
+  return (
+    <Facts>
+      <Fact term="Provider">
+        <a href={href(`/providers/${lease.provider}`)} title={lease.provider}>
+          {shortAddress(lease.provider)}
+        </a>
+      </Fact>
+      <Fact term="Consumer">
+        <span title={lease.consumer}>{shortAddress(lease.consumer)}</span>
+      </Fact>
+      <Fact term="Billing">{billing}</Fact>
+      <Fact term="Price">{`${formatCoin(book, lease.price_per_unit, denom)} per unit`}</Fact>
+      <Fact term="Deposited">
+        <span data-testid="lease-deposited">{formatCoin(book, lease.deposited, denom)}</span>
+      </Fact>
+      <Fact term="Paid">
+        <span data-testid="lease-paid">{formatCoin(book, lease.paid, denom)}</span>
+      </Fact>
+      <Fact term="Reserved (charged, not paid)">{formatCoin(book, lease.reserved, denom)}</Fact>
+      <Fact term="Available">
+        <span data-testid="lease-available">{formatCoin(book, lease.available, denom)}</span>
+      </Fact>
+      <Fact term="Refunded">{formatCoin(book, lease.refunded, denom)}</Fact>
+      <Fact term="Units billed">
+        <span data-testid="lease-units">{lease.units}</span>
+      </Fact>
+      <Fact term="Opened">{formatTimestamp(lease.opened_at)}</Fact>
+      {lease.started_at && <Fact term="Started">{formatTimestamp(lease.started_at)}</Fact>}
+      {lease.close_after && <Fact term="Closes after">{`${formatTimestamp(lease.close_after)} (the provider's final-billing grace)`}</Fact>}
+      {lease.closed_at && <Fact term="Closed">{formatTimestamp(lease.closed_at)}</Fact>}
+    </Facts>
+  );
 }
 
 export function SettleablePreview({ lease }: { lease: LeaseResponse }) {
   const { reader, book } = useChain();
-  const s = useQuery({ ...escrowQueries.settleable(reader, lease.lease_id), enabled: lease.state !== "closed" });
-  if (lease.state === "closed" || !s.data) return null;
-  const d = lease.denom;
-  if (BigInt(s.data.amount) === 0n) return <p data-testid="settleable">Nothing to settle now (settle would pay 0).</p>;
+  const settleable = useQuery({ ...escrowQueries.settleable(reader, lease.lease_id), enabled: lease.state !== "closed" });
+  if (lease.state === "closed" || !settleable.data) return null;
+  const { amount, units, provider_amount, fee } = settleable.data;
+  const denom = lease.denom;
+  if (BigInt(amount) === 0n) return <p data-testid="settleable">Nothing to settle now (settle would pay 0).</p>;
   return (
     <p data-testid="settleable">
-      Settle now would pay <strong>{formatCoin(book, s.data.amount, d)}</strong> for {s.data.units} units:{" "}
-      {formatCoin(book, s.data.provider_amount, d)} to the provider and a {formatCoin(book, s.data.fee, d)} fee to the treasury.
+      Settle now would pay <strong>{formatCoin(book, amount, denom)}</strong> for {units} units: {formatCoin(book, provider_amount, denom)}{" "}
+      to the provider and a {formatCoin(book, fee, denom)} fee to the treasury.
     </p>
   );
 }
 
 export function Charges({ lease, onDispute }: { lease: LeaseResponse; onDispute?: (chargeId: number) => void }) {
-  const { reader, book } = useChain();
+  const { reader } = useChain();
   const now = useNow();
   const charges = useQuery(escrowQueries.charges(reader, lease.lease_id));
   const list = charges.data?.charges ?? [];
@@ -70,32 +122,53 @@ export function Charges({ lease, onDispute }: { lease: LeaseResponse; onDispute?
           <th>Amount</th>
           <th>Status</th>
           <th>Dispute deadline</th>
-          <th></th>
+          <th />
         </tr>
       </thead>
       <tbody>
-        {list.map((c) => {
-          const open = c.status === "pending" && BigInt(c.disputable_until) / 1_000_000n > BigInt(now);
-          return (
-            <tr key={c.charge_id} data-testid="charge-row" data-charge={c.charge_id}>
-              <td>{c.charge_id}</td>
-              <td>{c.units}</td>
-              <td>
-                {formatCoin(book, c.amount, lease.denom)} (fee {c.fee_bps / 100} %)
-              </td>
-              <td>
-                {c.status}
-                {c.dispute_reason ? `: “${c.dispute_reason}”` : ""}
-              </td>
-              <td>
-                {formatTimestamp(c.disputable_until)} (
-                {open ? `disputable ${timeLeft(c.disputable_until, now)}` : timeLeft(c.disputable_until, now)})
-              </td>
-              <td>{onDispute && open && <button onClick={() => onDispute(c.charge_id)}>Dispute</button>}</td>
-            </tr>
-          );
-        })}
+        {list.map((charge) => (
+          <ChargeRow key={charge.charge_id} charge={charge} lease={lease} now={now} onDispute={onDispute} />
+        ))}
       </tbody>
     </table>
+  );
+}
+
+function ChargeRow({
+  charge,
+  lease,
+  now,
+  onDispute,
+}: {
+  charge: ChargeResponse;
+  lease: LeaseResponse;
+  now: number;
+  onDispute?: (chargeId: number) => void;
+}) {
+  const { book } = useChain();
+  const open = disputable(charge, now);
+  const deadline = timeLeft(charge.disputable_until, now);
+  return (
+    <tr data-testid="charge-row" data-charge={charge.charge_id}>
+      <td>{charge.charge_id}</td>
+      <td>{charge.units}</td>
+      <td>
+        {formatCoin(book, charge.amount, lease.denom)} (fee {charge.fee_bps / 100} %)
+      </td>
+      <td>
+        {charge.status}
+        {charge.dispute_reason ? `: “${charge.dispute_reason}”` : ""}
+      </td>
+      <td>
+        {formatTimestamp(charge.disputable_until)} ({open ? `disputable ${deadline}` : deadline})
+      </td>
+      <td>
+        {onDispute && open && (
+          <button type="button" onClick={() => onDispute(charge.charge_id)}>
+            Dispute
+          </button>
+        )}
+      </td>
+    </tr>
   );
 }

@@ -1,39 +1,56 @@
 // Small shared pieces: form fields with their error, the outcome of a
-// transaction, a connect prompt, a ticking clock and a query's error in words.
-import { type ReactNode, useEffect, useState } from "react";
+// transaction, a connect prompt, a ticking clock, a query's error in words,
+// sections and term/value lists.
+import { cloneElement, type ReactElement, type ReactNode, useEffect, useId, useState } from "react";
 import { useChain } from "../chain/ChainProvider";
 import type { TxState } from "../chain/tx";
 import { errorToSentence } from "../lib/errors";
 
-export function Field(props: { label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+/** A labelled form control (one input, select or textarea) with its hint and error. */
+export function Field({
+  label,
+  error,
+  hint,
+  children,
+}: {
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactElement<{ id?: string }>;
+}) {
+  const id = useId();
   return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      {props.children}
-      {props.hint && <span className="hint">{props.hint}</span>}
-      {props.error && (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id })}
+      {hint && <span className="hint">{hint}</span>}
+      {error && (
         <span className="field-error" role="alert">
-          {props.error}
+          {error}
         </span>
       )}
-    </label>
+    </div>
   );
 }
 
 export function TxStatus({ state }: { state: TxState }) {
   if (state.kind === "idle") return null;
-  if (state.kind === "pending")
+  if (state.kind === "pending") {
     return (
       <p className="tx pending" role="status">
         {state.label}: waiting for the wallet and the chain…
       </p>
     );
-  if (state.kind === "done")
+  }
+  if (state.kind === "done") {
     return (
       <p className="tx done" role="status">
         {state.message}
       </p>
     );
+  }
   return (
     <p className="tx error" role="alert">
       {state.message}
@@ -54,7 +71,7 @@ export function ConnectPrompt({ what }: { what: string }) {
   return (
     <div className="card">
       <p>Connect a wallet to {what}.</p>
-      <button onClick={() => void connect()} disabled={connecting}>
+      <button type="button" onClick={() => void connect()} disabled={connecting}>
         {connecting ? "Connecting…" : "Connect wallet"}
       </button>
       {walletError && (
@@ -66,34 +83,40 @@ export function ConnectPrompt({ what }: { what: string }) {
   );
 }
 
-/** The current time in milliseconds, re-rendering every `ms`. */
-export function useNow(ms = 1000): number {
+/** The current time in milliseconds, re-rendering every `intervalMs`. */
+export function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
   return now;
 }
 
-export function Section(props: { title: string; children: ReactNode; id?: string }) {
+export function Section({ title, children, id }: { title: string; children: ReactNode; id?: string }) {
   return (
-    <section className="card" aria-label={props.title} id={props.id}>
-      <h2>{props.title}</h2>
-      {props.children}
+    <section className="card" aria-label={title} id={id}>
+      <h2>{title}</h2>
+      {children}
     </section>
   );
 }
 
-export function Dl({ rows }: { rows: [string, ReactNode][] }) {
+/** A list of facts: <Facts><Fact term="Stake">5 STAKE</Fact>…</Facts>. */
+export function Facts({ children }: { children: ReactNode }) {
+  return <dl className="dl">{children}</dl>;
+}
+
+export function Fact({ term, children }: { term: string; children: ReactNode }) {
   return (
-    <dl className="dl">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
+    <div>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
   );
+}
+
+/** "Loading…" or the query's error in words, in a section titled `title`. */
+export function Pending({ title, error }: { title: string; error?: unknown }) {
+  return <Section title={title}>{error ? <QueryError error={error} /> : <p>Loading…</p>}</Section>;
 }

@@ -15,6 +15,7 @@ export type Expiration = ProviderRegistryTypes.Expiration;
 export type Claim = ProviderRegistryTypes.Claim;
 
 export type LeaseResponse = BillingEscrowTypes.LeaseResponse;
+export type LeasesResponse = BillingEscrowTypes.LeasesResponse;
 export type ChargeResponse = BillingEscrowTypes.ChargeResponse;
 export type BillingMode = BillingEscrowTypes.BillingMode;
 export type EscrowConfig = BillingEscrowTypes.ConfigResponse;

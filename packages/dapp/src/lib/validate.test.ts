@@ -173,9 +173,15 @@ describe("addresses and amounts", () => {
     expect(addressError("wasm1xyz", "wasm")).toMatch(/is not a valid wasm address/);
   });
   test("amount rules", () => {
-    expect(validateAmount("1.0000001", "ustake", book).error).toBe(
-      '"1.0000001" is not an amount of STAKE (a number with at most 6 decimals).',
-    );
-    expect(validateAmount("2", "ustake", book, { min: 3_000_000n }).error).toBe("The amount must be at least 3 STAKE.");
+    expect(validateAmount("1.0000001", "ustake", book)).toEqual({
+      ok: false,
+      error: '"1.0000001" is not an amount of STAKE (a number with at most 6 decimals).',
+    });
+    expect(validateAmount("2", "ustake", book, { min: 3_000_000n })).toEqual({ ok: false, error: "The amount must be at least 3 STAKE." });
+    expect(validateAmount("1.5", "ustake", book, { max: { amount: 1_000_000n, what: "your balance" } })).toEqual({
+      ok: false,
+      error: "The amount is more than your balance (1 STAKE).",
+    });
+    expect(validateAmount(" 2.5 ", "ustake", book)).toEqual({ ok: true, value: 2_500_000n });
   });
 });

@@ -61,27 +61,27 @@ export interface AmountRules {
   max?: { amount: bigint; what: string };
 }
 
+export type CheckedAmount = { ok: true; value: bigint } | { ok: false; error: string };
+
 /** A positive amount typed in display units of `denom`, as base units. */
-export function validateAmount(
-  text: string,
-  denom: Denom | string,
-  book: CoinBook,
-  rules: AmountRules = {},
-): { value?: bigint; error?: string } {
+export function validateAmount(text: string, denom: Denom | string, book: CoinBook, rules: AmountRules = {}): CheckedAmount {
   const meta = coinMeta(book, denom);
-  if (!text.trim()) return { error: `Enter an amount of ${meta.symbol}.` };
+  if (!text.trim()) return { ok: false, error: `Enter an amount of ${meta.symbol}.` };
   const value = parseUnits(text, meta.decimals);
   if (value === null) {
-    return { error: `"${text.trim()}" is not an amount of ${meta.symbol} (a number with at most ${meta.decimals} decimals).` };
+    return { ok: false, error: `"${text.trim()}" is not an amount of ${meta.symbol} (a number with at most ${meta.decimals} decimals).` };
   }
   const min = rules.min ?? 1n;
   if (value < min)
-    return { error: min === 1n ? "The amount must be greater than zero." : `The amount must be at least ${formatCoin(book, min, denom)}.` };
-  if (value > U128_MAX) return { error: "The amount is too large." };
+    return {
+      ok: false,
+      error: min === 1n ? "The amount must be greater than zero." : `The amount must be at least ${formatCoin(book, min, denom)}.`,
+    };
+  if (value > U128_MAX) return { ok: false, error: "The amount is too large." };
   if (rules.max && value > rules.max.amount) {
-    return { error: `The amount is more than ${rules.max.what} (${formatCoin(book, rules.max.amount, denom)}).` };
+    return { ok: false, error: `The amount is more than ${rules.max.what} (${formatCoin(book, rules.max.amount, denom)}).` };
   }
-  return { value };
+  return { ok: true, value };
 }
 
 // ---------------------------------------------------------------- provider
@@ -148,10 +148,11 @@ function validateListingFields(form: ListingForm, ctx: ListingContext, errors: E
       return;
     }
     seen.add(row.denom);
-    const denom = ctx.acceptedDenoms.find((d) => denomKey(d) === row.denom)!;
+    const denom = ctx.acceptedDenoms.find((candidate) => denomKey(candidate) === row.denom);
+    if (!denom) return;
     const amount = validateAmount(row.perUnit, denom, ctx.book);
-    if (amount.error) errors[`price${i}`] = `Price: ${amount.error}`;
-    else prices.push({ denom: "native" in denom ? { native: denom.native } : { cw20: denom.cw20 }, per_unit: amount.value!.toString() });
+    if (!amount.ok) errors[`price${i}`] = `Price: ${amount.error}`;
+    else prices.push({ denom: "native" in denom ? { native: denom.native } : { cw20: denom.cw20 }, per_unit: amount.value.toString() });
   });
   return {
     endpoint: form.endpoint.trim(),
@@ -179,11 +180,14 @@ export function validateRegister(form: RegisterForm, ctx: RegisterContext): Vali
   const service = serviceOf(form, errors);
   const listing = validateListingFields(form, ctx, errors);
   const stake = validateAmount(form.stake, ctx.stakeDenom, ctx.book, { max: { amount: ctx.balance, what: "your balance" } });
-  if (stake.error) errors.stake = stake.error;
-  else if (ctx.bonded + stake.value! < ctx.minStake) {
+  if (!stake.ok) {
+    errors.stake = stake.error;
+    return { ok: false, errors };
+  }
+  if (ctx.bonded + stake.value < ctx.minStake) {
     errors.stake = `The stake must be at least the minimum stake of ${formatCoin(ctx.book, ctx.minStake - ctx.bonded, ctx.stakeDenom)}${ctx.bonded ? " more" : ""}.`;
   }
-  return result(errors, () => ({ msg: { service, ...listing }, stake: stake.value! }));
+  return result(errors, () => ({ msg: { service, ...listing }, stake: stake.value }));
 }
 
 /** The update_provider message (every listing field). */
@@ -243,41 +247,49 @@ export function validateOpenLease(
   ctx: OpenLeaseContext,
 ): Validated<{ msg: OpenLeaseMsg; deposit: bigint; denom: Denom }> {
   const errors: Errors = {};
-  const p = ctx.provider;
-  if (statusKind(p.status) !== "active") errors.provider = `The provider is ${statusKind(p.status)}; only active providers can be leased.`;
-  if (p.address === ctx.consumer) errors.provider = "A provider cannot lease from itself.";
-  const price = p.prices.find((x) => denomKey(x.denom) === form.denom);
-  const denom = ctx.acceptedDenoms.find((d) => denomKey(d) === form.denom);
+  const provider = ctx.provider;
+  if (statusKind(provider.status) !== "active")
+    errors.provider = `The provider is ${statusKind(provider.status)}; only active providers can be leased.`;
+  if (provider.address === ctx.consumer) errors.provider = "A provider cannot lease from itself.";
+  const price = provider.prices.find((candidate) => denomKey(candidate.denom) === form.denom);
+  const denom = ctx.acceptedDenoms.find((candidate) => denomKey(candidate) === form.denom);
   if (!denom) errors.denom = "Choose a denom the escrow accepts.";
   else if (!price) errors.denom = `The provider lists no price in ${coinMeta(ctx.book, form.denom).symbol}.`;
-  let deposit: bigint | undefined;
-  if (denom) {
-    const d = validateAmount(form.deposit, denom, ctx.book, { max: { amount: ctx.balance, what: "your balance" } });
-    if (d.error) errors.deposit = d.error;
-    deposit = d.value;
-  }
-  let billing: BillingMode = { metered: {} };
-  if (form.mode === "streaming") {
-    if (denom) {
-      const r = validateAmount(form.rate, denom, ctx.book);
-      if (r.error) errors.rate = `Rate per second: ${r.error}`;
-      else billing = { streaming: { rate_per_second: r.value!.toString() } };
-    }
-  } else if (form.mode === "receipts") {
-    if (!ctx.receiptPubkey) errors.mode = "No session key for receipts: the browser could not create one.";
-    else billing = { receipts: { consumer_pubkey: ctx.receiptPubkey } };
-  } else if (form.mode !== "metered") {
-    errors.mode = "Choose metered, streaming or receipts billing.";
-  }
+  const deposit = denom ? validateAmount(form.deposit, denom, ctx.book, { max: { amount: ctx.balance, what: "your balance" } }) : undefined;
+  if (deposit && !deposit.ok) errors.deposit = deposit.error;
+  const billing = billingOf(form, denom, ctx, errors);
+  if (!denom || !price || !deposit?.ok || !billing) return { ok: false, errors };
   return result(errors, () => ({
-    msg: { provider: p.address, billing, max_price_per_unit: price!.per_unit },
-    deposit: deposit!,
-    denom: denom!,
+    msg: { provider: provider.address, billing, max_price_per_unit: price.per_unit },
+    deposit: deposit.value,
+    denom,
   }));
+}
+
+/** The billing mode of the form; undefined (with the reason in `errors`) when it is not usable. */
+function billingOf(form: OpenLeaseForm, denom: Denom | undefined, ctx: OpenLeaseContext, errors: Errors): BillingMode | undefined {
+  switch (form.mode) {
+    case "metered":
+      return { metered: {} };
+    case "streaming": {
+      if (!denom) return undefined;
+      const rate = validateAmount(form.rate, denom, ctx.book);
+      if (rate.ok) return { streaming: { rate_per_second: rate.value.toString() } };
+      errors.rate = `Rate per second: ${rate.error}`;
+      return undefined;
+    }
+    case "receipts":
+      if (ctx.receiptPubkey) return { receipts: { consumer_pubkey: ctx.receiptPubkey } };
+      errors.mode = "No session key for receipts: the browser could not create one.";
+      return undefined;
+    default:
+      errors.mode = "Choose metered, streaming or receipts billing.";
+      return undefined;
+  }
 }
 
 /** A top-up in the lease's denom. */
 export function validateTopUp(text: string, lease: LeaseResponse, book: CoinBook, balance: bigint): Validated<bigint> {
-  const d = validateAmount(text, lease.denom, book, { max: { amount: balance, what: "your balance" } });
-  return d.error ? { ok: false, errors: { amount: d.error } } : { ok: true, value: d.value! };
+  const amount = validateAmount(text, lease.denom, book, { max: { amount: balance, what: "your balance" } });
+  return amount.ok ? { ok: true, value: amount.value } : { ok: false, errors: { amount: amount.error } };
 }

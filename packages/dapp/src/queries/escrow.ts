@@ -1,33 +1,34 @@
 // Query factories of the billing escrow: one per contract query.
 import { queryOptions } from "@tanstack/react-query";
-import type { Reader } from "./keys";
+import type { PageRequest } from "./keys";
+import type { Reader } from "./reader";
 
 export const escrowQueries = {
-  config: (r: Reader) =>
-    queryOptions({ queryKey: [r.chainId, "escrow", "config"], queryFn: () => r.q.billingEscrow.config(), staleTime: 30_000 }),
-  lease: (r: Reader, leaseId: number) =>
-    queryOptions({ queryKey: [r.chainId, "escrow", "lease", leaseId], queryFn: () => r.q.billingEscrow.lease({ leaseId }) }),
-  leasesByConsumer: (r: Reader, consumer: string, page: { startAfter?: number; limit: number }) =>
+  config: (reader: Reader) =>
+    queryOptions({ queryKey: reader.keys.escrow.config(), queryFn: () => reader.q.billingEscrow.config(), staleTime: 30_000 }),
+  lease: (reader: Reader, leaseId: number) =>
+    queryOptions({ queryKey: reader.keys.escrow.lease(leaseId), queryFn: () => reader.q.billingEscrow.lease({ leaseId }) }),
+  leasesByConsumer: (reader: Reader, consumer: string, page: PageRequest<number>) =>
     queryOptions({
-      queryKey: [r.chainId, "escrow", "leases_by_consumer", consumer, page],
-      queryFn: () => r.q.billingEscrow.leasesByConsumer({ consumer, ...page }),
+      queryKey: reader.keys.escrow.leasesByConsumer(consumer, page),
+      queryFn: () => reader.q.billingEscrow.leasesByConsumer({ consumer, ...page }),
       enabled: !!consumer,
     }),
-  leasesByProvider: (r: Reader, provider: string, page: { startAfter?: number; limit: number }) =>
+  leasesByProvider: (reader: Reader, provider: string, page: PageRequest<number>) =>
     queryOptions({
-      queryKey: [r.chainId, "escrow", "leases_by_provider", provider, page],
-      queryFn: () => r.q.billingEscrow.leasesByProvider({ provider, ...page }),
+      queryKey: reader.keys.escrow.leasesByProvider(provider, page),
+      queryFn: () => reader.q.billingEscrow.leasesByProvider({ provider, ...page }),
       enabled: !!provider,
     }),
-  charges: (r: Reader, leaseId: number, page: { startAfter?: number; limit: number } = { limit: 100 }) =>
+  charges: (reader: Reader, leaseId: number, page: PageRequest<number> = { limit: 100 }) =>
     queryOptions({
-      queryKey: [r.chainId, "escrow", "charges", leaseId, page],
-      queryFn: () => r.q.billingEscrow.charges({ leaseId, ...page }),
+      queryKey: reader.keys.escrow.charges(leaseId, page),
+      queryFn: () => reader.q.billingEscrow.charges({ leaseId, ...page }),
     }),
-  settleable: (r: Reader, leaseId: number) =>
+  settleable: (reader: Reader, leaseId: number) =>
     queryOptions({
-      queryKey: [r.chainId, "escrow", "settleable", leaseId],
-      queryFn: () => r.q.billingEscrow.settleable({ leaseId }),
+      queryKey: reader.keys.escrow.settleable(leaseId),
+      queryFn: () => reader.q.billingEscrow.settleable({ leaseId }),
       refetchInterval: 3000,
     }),
 };

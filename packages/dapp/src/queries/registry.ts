@@ -1,19 +1,24 @@
 // Query factories of the provider registry: one per contract query (TanStack Query v5 options over the generated query client).
-import { queryOptions } from "@tanstack/react-query";
+import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { isNotFound } from "../lib/errors";
-import type { ProviderResponse, Service, StatusFilter } from "../lib/types";
-import type { Reader } from "./keys";
+import type { ProviderResponse, StatusFilter } from "../lib/types";
+import type { ProvidersFilter } from "./keys";
+import type { Reader } from "./reader";
+
+/** Counting stops here: the count shows as "1000+" beyond it. */
+export const COUNT_CAP = 1000;
+const COUNT_PAGE = 100;
 
 export const registryQueries = {
-  config: (r: Reader) =>
-    queryOptions({ queryKey: [r.chainId, "registry", "config"], queryFn: () => r.q.providerRegistry.config(), staleTime: 60_000 }),
+  config: (reader: Reader) =>
+    queryOptions({ queryKey: reader.keys.registry.config(), queryFn: () => reader.q.providerRegistry.config(), staleTime: 60_000 }),
   /** The provider record with its effective status; null when the address is not registered. */
-  provider: (r: Reader, address: string) =>
+  provider: (reader: Reader, address: string) =>
     queryOptions({
-      queryKey: [r.chainId, "registry", "provider", address],
+      queryKey: reader.keys.registry.provider(address),
       queryFn: async (): Promise<ProviderResponse | null> => {
         try {
-          return await r.q.providerRegistry.provider({ address });
+          return await reader.q.providerRegistry.provider({ address });
         } catch (err) {
           if (isNotFound(err)) return null;
           throw err;
@@ -22,22 +27,36 @@ export const registryQueries = {
       enabled: !!address,
     }),
   /** One page of the indexed providers query. */
-  providers: (r: Reader, filter: { service?: Service; region?: string; status?: StatusFilter; startAfter?: string; limit: number }) =>
+  providers: (reader: Reader, filter: ProvidersFilter) =>
+    queryOptions({ queryKey: reader.keys.registry.providers(filter), queryFn: () => reader.q.providerRegistry.providers(filter) }),
+  /** How many providers the registry's status index holds under `status` (pages of 100 through the indexed query). */
+  providerCount: (reader: Reader, client: QueryClient, status: StatusFilter) =>
     queryOptions({
-      queryKey: [r.chainId, "registry", "providers", filter],
-      queryFn: () => r.q.providerRegistry.providers(filter),
+      queryKey: reader.keys.registry.providerCount(status),
+      queryFn: async () => {
+        let count = 0;
+        let startAfter: string | undefined;
+        while (count < COUNT_CAP) {
+          const page = await client.fetchQuery(registryQueries.providers(reader, { status, startAfter, limit: COUNT_PAGE }));
+          count += page.providers.length;
+          const last = page.providers.at(-1);
+          if (page.providers.length < COUNT_PAGE || !last) return { count, capped: false };
+          startAfter = last.address;
+        }
+        return { count, capped: true };
+      },
     }),
-  pendingRewards: (r: Reader, address: string) =>
+  pendingRewards: (reader: Reader, address: string) =>
     queryOptions({
-      queryKey: [r.chainId, "registry", "pending_rewards", address],
-      queryFn: () => r.q.providerRegistry.pendingRewards({ address }),
+      queryKey: reader.keys.registry.pendingRewards(address),
+      queryFn: () => reader.q.providerRegistry.pendingRewards({ address }),
       enabled: !!address,
     }),
-  claims: (r: Reader, address: string) =>
+  claims: (reader: Reader, address: string) =>
     queryOptions({
-      queryKey: [r.chainId, "registry", "claims", address],
-      queryFn: () => r.q.providerRegistry.claims({ address }),
+      queryKey: reader.keys.registry.claims(address),
+      queryFn: () => reader.q.providerRegistry.claims({ address }),
       enabled: !!address,
     }),
-  stats: (r: Reader) => queryOptions({ queryKey: [r.chainId, "registry", "stats"], queryFn: () => r.q.providerRegistry.stats() }),
+  stats: (reader: Reader) => queryOptions({ queryKey: reader.keys.registry.stats(), queryFn: () => reader.q.providerRegistry.stats() }),
 };

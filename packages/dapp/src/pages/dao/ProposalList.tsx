@@ -1,16 +1,16 @@
 // Proposals: status, tally, time left, the upgrade flag and when it may execute; vote, execute, close, guardian veto.
-
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
-import { GAS, useTx } from "../../chain/tx";
+import { GAS, type Tx, useTx } from "../../chain/tx";
+import { Pager, usePager } from "../../components/Pager";
 import { QueryError, Section, TxStatus, useNow } from "../../components/ui";
 import { formatCoin, formatTimestamp, isPast, proposalStatusLabel, share, timeLeft } from "../../lib/format";
 import { describeMsg, proposalActions, tallyOf } from "../../lib/proposals";
 import type { ProposalResponse, Vote } from "../../lib/types";
 import { daoQueries } from "../../queries/dao";
+import { changedBy } from "../../queries/keys";
 
-const PAGE = 10;
+const PAGE_SIZE = 10;
 const VOTES: [Vote, string][] = [
   ["yes", "Yes"],
   ["no", "No"],
@@ -20,122 +20,152 @@ const VOTES: [Vote, string][] = [
 
 export function ProposalList() {
   const { reader } = useChain();
-  const [stack, setStack] = useState<(number | undefined)[]>([undefined]);
-  const page = useQuery(daoQueries.proposals(reader, { startAfter: stack[stack.length - 1], limit: PAGE }));
-  const list = page.data?.proposals ?? [];
+  const pager = usePager<number>();
+  const page = useQuery(daoQueries.proposals(reader, { startAfter: pager.startAfter, limit: PAGE_SIZE }));
+  const proposals = page.data?.proposals ?? [];
   return (
     <Section title="Proposals">
       {page.error && <QueryError error={page.error} />}
-      {page.data && list.length === 0 && <p>No proposals yet.</p>}
-      {list.map((p) => (
-        <ProposalCard key={p.id} p={p} />
+      {page.data && proposals.length === 0 && <p>No proposals yet.</p>}
+      {proposals.map((proposal) => (
+        <ProposalCard key={proposal.id} proposal={proposal} />
       ))}
-      <div className="pager">
-        <button disabled={stack.length <= 1} onClick={() => setStack(stack.slice(0, -1))}>
-          Previous page
-        </button>
-        <button disabled={list.length < PAGE} onClick={() => setStack([...stack, list[list.length - 1].id])}>
-          Next page
-        </button>
-      </div>
+      <Pager pager={pager} items={proposals} pageSize={PAGE_SIZE} cursorOf={(proposal) => proposal.id} />
     </Section>
   );
 }
 
-function ProposalCard({ p }: { p: ProposalResponse }) {
-  const { reader, book, config, account } = useChain();
-  const now = useNow();
+function ProposalCard({ proposal }: { proposal: ProposalResponse }) {
+  const { book, config } = useChain();
   const tx = useTx();
-  const cfg = useQuery(daoQueries.config(reader));
-  const myVote = useQuery(daoQueries.vote(reader, p.id, account?.address ?? ""));
-  const power = useQuery(daoQueries.votingPower(reader, account?.address ?? ""));
-  const token = config.addresses.rewardToken;
-  const t = tallyOf(p);
-  const voted = !!myVote.data?.vote;
-  const actions = proposalActions(p, now, {
-    hasPower: BigInt(power.data?.power ?? "0") > 0n,
-    voted,
-    isGuardian: !!account && cfg.data?.guardian === account.address,
-  });
-  const ended = isPast(p.voting_ends_at, now);
   return (
-    <article className="proposal" data-testid="proposal" data-proposal={p.id} aria-label={`Proposal ${p.id}`}>
+    <article className="proposal" data-testid="proposal" data-proposal={proposal.id} aria-label={`Proposal ${proposal.id}`}>
       <h3>
-        #{p.id} {p.title} ·{" "}
-        <span className={`status ${p.status}`} data-testid="proposal-status">
-          {proposalStatusLabel(p.status)}
+        #{proposal.id} {proposal.title} ·{" "}
+        <span className={`status ${proposal.status}`} data-testid="proposal-status">
+          {proposalStatusLabel(proposal.status)}
         </span>
-        {p.upgrade && (
+        {proposal.upgrade && (
           <span className="badge" data-testid="upgrade-flag" title="Carries a wasm migrate or update_admin: waits out the exit window">
             upgrade
           </span>
         )}
       </h3>
-      <p>{p.description}</p>
+      <p>{proposal.description}</p>
       <p className="hint">
-        Proposed by {p.proposer} at block {p.start_height}.
+        Proposed by {proposal.proposer} at block {proposal.start_height}.
       </p>
       <ol className="msgs">
-        {p.msgs.map((m, i) => (
-          <li key={i}>{describeMsg(m, config.addresses, book)}</li>
+        {proposal.msgs.map((msg, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a proposal's messages never change; their position is their identity
+          <li key={i}>{describeMsg(msg, config.addresses, book)}</li>
         ))}
       </ol>
-      <table className="tally" data-testid="tally">
-        <tbody>
-          <tr>
-            <th>Yes</th>
-            <th>No</th>
-            <th>Abstain</th>
-            <th>No with veto</th>
-            <th>Turnout</th>
-          </tr>
-          <tr>
-            <td>{formatCoin(book, t.yes, token)}</td>
-            <td>{formatCoin(book, t.no, token)}</td>
-            <td>{formatCoin(book, t.abstain, token)}</td>
-            <td>{formatCoin(book, t.noWithVeto, token)}</td>
-            <td>
-              {share(t.turnout, t.total)} of {formatCoin(book, t.total, token)}
-            </td>
-          </tr>
-        </tbody>
-      </table>
-      <p data-testid="time-left">
-        {p.status === "open"
-          ? ended
-            ? `Voting ended ${timeLeft(p.voting_ends_at, now)}.`
-            : `Voting ends ${formatTimestamp(p.voting_ends_at)} (${timeLeft(p.voting_ends_at, now)}).`
-          : `Voting ended ${formatTimestamp(p.voting_ends_at)}.`}
-      </p>
-      {p.executable_at && p.status === "passed" && (
+      <TallyTable proposal={proposal} />
+      <ProposalTimes proposal={proposal} />
+      <ProposalActions proposal={proposal} tx={tx} />
+      <TxStatus state={tx.state} />
+    </article>
+  );
+}
+
+function TallyTable({ proposal }: { proposal: ProposalResponse }) {
+  const { book, config } = useChain();
+  const token = config.addresses.rewardToken;
+  const tally = tallyOf(proposal);
+  return (
+    <table className="tally" data-testid="tally">
+      <tbody>
+        <tr>
+          <th>Yes</th>
+          <th>No</th>
+          <th>Abstain</th>
+          <th>No with veto</th>
+          <th>Turnout</th>
+        </tr>
+        <tr>
+          <td>{formatCoin(book, tally.yes, token)}</td>
+          <td>{formatCoin(book, tally.no, token)}</td>
+          <td>{formatCoin(book, tally.abstain, token)}</td>
+          <td>{formatCoin(book, tally.noWithVeto, token)}</td>
+          <td>
+            {share(tally.turnout, tally.total)} of {formatCoin(book, tally.total, token)}
+          </td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** When voting ends or ended, when a passed proposal may execute, the deposit and an execution failure. */
+function ProposalTimes({ proposal }: { proposal: ProposalResponse }) {
+  const { book, config } = useChain();
+  const now = useNow();
+  const token = config.addresses.rewardToken;
+  const ends = proposal.voting_ends_at;
+  const voting =
+    proposal.status !== "open"
+      ? `Voting ended ${formatTimestamp(ends)}.`
+      : isPast(ends, now)
+        ? `Voting ended ${timeLeft(ends, now)}.`
+        : `Voting ends ${formatTimestamp(ends)} (${timeLeft(ends, now)}).`;
+  return (
+    <>
+      <p data-testid="time-left">{voting}</p>
+      {proposal.executable_at && proposal.status === "passed" && (
         <p data-testid="executable-at">
-          Executable from {formatTimestamp(p.executable_at)} ({timeLeft(p.executable_at, now)})
-          {p.upgrade
+          Executable from {formatTimestamp(proposal.executable_at)} ({timeLeft(proposal.executable_at, now)})
+          {proposal.upgrade
             ? ": an upgrade waits out the exit window (voting end + unstaking period) so members who disagree can leave first"
             : ""}
           .
         </p>
       )}
-      {BigInt(p.deposit) > 0n && (
+      {BigInt(proposal.deposit) > 0n && (
         <p>
-          Deposit {formatCoin(book, p.deposit, token)}
-          {p.deposit_refunded ? " (refunded)" : ""}.
+          Deposit {formatCoin(book, proposal.deposit, token)}
+          {proposal.deposit_refunded ? " (refunded)" : ""}.
         </p>
       )}
-      {p.execution_error && <p className="tx error">Execution failed: {p.execution_error}</p>}
-      {myVote.data?.vote && (
+      {proposal.execution_error && <p className="tx error">Execution failed: {proposal.execution_error}</p>}
+    </>
+  );
+}
+
+function ProposalActions({ proposal, tx }: { proposal: ProposalResponse; tx: Tx }) {
+  const { reader, book, config, account } = useChain();
+  const now = useNow();
+  const dao = useQuery(daoQueries.config(reader));
+  const myVote = useQuery(daoQueries.vote(reader, proposal.id, account?.address ?? ""));
+  const power = useQuery(daoQueries.votingPower(reader, account?.address ?? ""));
+  const vote = myVote.data?.vote;
+  const actions = proposalActions(proposal, now, {
+    hasPower: BigInt(power.data?.power ?? "0") > 0n,
+    voted: !!vote,
+    isGuardian: !!account && dao.data?.guardian === account.address,
+  });
+  const proposalId = proposal.id;
+  const changes = changedBy.proposal(reader.keys, proposalId);
+  return (
+    <>
+      {vote && (
         <p data-testid="my-vote">
-          You voted {myVote.data.vote.vote.replace(/_/g, " ")} with {formatCoin(book, myVote.data.vote.power, token)}.
+          You voted {vote.vote.replace(/_/g, " ")} with {formatCoin(book, vote.power, config.addresses.rewardToken)}.
         </p>
       )}
       <div className="actions">
         {actions.vote &&
-          VOTES.map(([v, label]) => (
+          VOTES.map(([choice, label]) => (
             <button
-              key={v}
+              type="button"
+              key={choice}
               disabled={tx.pending}
               onClick={() =>
-                void tx.run(`Vote ${label.toLowerCase()} on #${p.id}`, (a) => a.clients.dao.vote({ proposalId: p.id, vote: v }, GAS))
+                void tx.run({
+                  label: `Vote ${label.toLowerCase()} on #${proposalId}`,
+                  send: (sender) => sender.clients.dao.vote({ proposalId, vote: choice }, GAS),
+                  changes,
+                })
               }
             >
               Vote {label.toLowerCase()}
@@ -143,31 +173,43 @@ function ProposalCard({ p }: { p: ProposalResponse }) {
           ))}
         {(actions.execute || actions.waiting) && (
           <button
+            type="button"
             disabled={tx.pending || actions.waiting}
-            onClick={() => void tx.run(`Execute #${p.id}`, (a) => a.clients.dao.execute({ proposalId: p.id }, GAS))}
+            onClick={() =>
+              void tx.run({
+                label: `Execute #${proposalId}`,
+                send: (sender) => sender.clients.dao.execute({ proposalId }, GAS),
+                changes: changedBy.execution(reader.keys),
+              })
+            }
           >
             Execute
           </button>
         )}
         {actions.close && (
           <button
+            type="button"
             disabled={tx.pending}
-            onClick={() => void tx.run(`Close #${p.id}`, (a) => a.clients.dao.close({ proposalId: p.id }, GAS))}
+            onClick={() =>
+              void tx.run({ label: `Close #${proposalId}`, send: (sender) => sender.clients.dao.close({ proposalId }, GAS), changes })
+            }
           >
             Close
           </button>
         )}
         {actions.veto && (
           <button
+            type="button"
             className="danger"
             disabled={tx.pending}
-            onClick={() => void tx.run(`Veto #${p.id}`, (a) => a.clients.dao.veto({ proposalId: p.id }, GAS))}
+            onClick={() =>
+              void tx.run({ label: `Veto #${proposalId}`, send: (sender) => sender.clients.dao.veto({ proposalId }, GAS), changes })
+            }
           >
             Veto (guardian)
           </button>
         )}
       </div>
-      <TxStatus state={tx.state} />
-    </article>
+    </>
   );
 }

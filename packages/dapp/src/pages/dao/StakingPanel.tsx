@@ -1,86 +1,113 @@
 // DAO membership: stake the suite token (cw20 send {"stake"}), unstake, claim, voting power.
-
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith } from "../../chain/funds";
-import { GAS, useTx } from "../../chain/tx";
-import { Dl, Field, Section, TxStatus, useNow } from "../../components/ui";
+import { GAS, type Tx, useTx } from "../../chain/tx";
+import { Fact, Facts, Field, Section, TxStatus, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatDuration, formatExpiration, share } from "../../lib/format";
-import { type Errors, validateAmount } from "../../lib/validate";
+import { validateAmount } from "../../lib/validate";
 import { daoQueries } from "../../queries/dao";
+import { changedBy } from "../../queries/keys";
 import { tokenQueries } from "../../queries/token";
 
 export function StakingPanel({ account }: { account: Account }) {
   const { reader, book, config } = useChain();
-  const now = useNow();
   const token = config.addresses.rewardToken;
   const balance = useQuery(tokenQueries.balance(reader, account.address));
   const power = useQuery(daoQueries.votingPower(reader, account.address));
   const total = useQuery(daoQueries.totalPower(reader));
-  const claims = useQuery(daoQueries.claims(reader, account.address));
-  const cfg = useQuery(daoQueries.config(reader));
+  const dao = useQuery(daoQueries.config(reader));
   const tx = useTx();
-  const [stake, setStake] = useState("");
-  const [unstake, setUnstake] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
   const staked = BigInt(power.data?.power ?? "0");
-  const bal = BigInt(balance.data?.balance ?? "0");
-  const matured = (claims.data?.claims ?? []).filter((c) => formatExpiration(c.release_at, now).matured);
+  const held = BigInt(balance.data?.balance ?? "0");
   const symbol = coinMeta(book, token).symbol;
-
   return (
     <Section title="Your stake">
-      <Dl
-        rows={[
-          [`${symbol} balance`, <span data-testid="dao-balance">{formatCoin(book, bal, token)}</span>],
-          ["Staked (voting power)", <span data-testid="voting-power">{formatCoin(book, staked, token)}</span>],
-          [
-            "Share of all voting power",
-            <span data-testid="power-share">
-              {total.data ? `${share(staked, total.data.power)} of ${formatCoin(book, total.data.power, token)}` : "…"}
-            </span>,
-          ],
-          ["Unstaking period", cfg.data ? formatDuration(cfg.data.unstaking_period) : "…"],
-        ]}
-      />
-      <div className="row">
-        <Field label={`Stake (${symbol})`} error={errors.stake}>
-          <input name="daoStake" value={stake} onChange={(e) => setStake(e.target.value)} />
-        </Field>
-        <button
-          disabled={tx.pending}
-          onClick={() => {
-            const v = validateAmount(stake, token, book, { max: { amount: bal, what: "your balance" } });
-            if (v.error) return setErrors({ stake: v.error });
-            setErrors({});
-            void tx.run(
-              "Stake",
-              (a) =>
-                payWith(a, { cw20: token }, v.value!, config.addresses.dao, { stake: {} }, () => Promise.reject(new Error("unreachable"))),
-              () => `Staked ${formatCoin(book, v.value!, token)}; it votes on proposals created from the next block on.`,
-            );
-          }}
-        >
-          Stake
-        </button>
-        <Field label={`Unstake (${symbol})`} error={errors.unstake}>
-          <input name="daoUnstake" value={unstake} onChange={(e) => setUnstake(e.target.value)} />
-        </Field>
-        <button
-          disabled={tx.pending}
-          onClick={() => {
-            const v = validateAmount(unstake, token, book, { max: { amount: staked, what: "your stake" } });
-            if (v.error) return setErrors({ unstake: v.error });
-            setErrors({});
-            void tx.run("Unstake", (a) => a.clients.dao.unstake({ amount: v.value!.toString() }, GAS));
-          }}
-        >
-          Unstake
-        </button>
-      </div>
+      <Facts>
+        <Fact term={`${symbol} balance`}>
+          <span data-testid="dao-balance">{formatCoin(book, held, token)}</span>
+        </Fact>
+        <Fact term="Staked (voting power)">
+          <span data-testid="voting-power">{formatCoin(book, staked, token)}</span>
+        </Fact>
+        <Fact term="Share of all voting power">
+          <span data-testid="power-share">
+            {total.data ? `${share(staked, total.data.power)} of ${formatCoin(book, total.data.power, token)}` : "…"}
+          </span>
+        </Fact>
+        <Fact term="Unstaking period">{dao.data ? formatDuration(dao.data.unstaking_period) : "…"}</Fact>
+      </Facts>
+      <StakeFields account={account} held={held} staked={staked} tx={tx} />
+      <UnstakingClaims account={account} tx={tx} />
+      <TxStatus state={tx.state} />
+    </Section>
+  );
+}
+
+function StakeFields({ account, held, staked, tx }: { account: Account; held: bigint; staked: bigint; tx: Tx }) {
+  const { reader, book, config } = useChain();
+  const [stake, setStake] = useState("");
+  const [unstake, setUnstake] = useState("");
+  const [errors, setErrors] = useState<{ stake?: string; unstake?: string }>({});
+  const token = config.addresses.rewardToken;
+  const symbol = coinMeta(book, token).symbol;
+  const changes = changedBy.member(reader.keys, account.address);
+  const sendStake = () => {
+    const amount = validateAmount(stake, token, book, { max: { amount: held, what: "your balance" } });
+    if (!amount.ok) return setErrors({ stake: amount.error });
+    setErrors({});
+    // The suite token is a cw20: staking is a send to the DAO with the {"stake"} hook (payWith never takes the native path here).
+    const noNative = () => Promise.reject(new Error("The suite token is a cw20, not a native coin."));
+    void tx.run({
+      label: "Stake",
+      send: (sender) => payWith(sender, { cw20: token }, amount.value, config.addresses.dao, { stake: {} }, noNative),
+      changes,
+      done: () => `Staked ${formatCoin(book, amount.value, token)}; it votes on proposals created from the next block on.`,
+    });
+  };
+  const sendUnstake = () => {
+    const amount = validateAmount(unstake, token, book, { max: { amount: staked, what: "your stake" } });
+    if (!amount.ok) return setErrors({ unstake: amount.error });
+    setErrors({});
+    void tx.run({ label: "Unstake", send: (sender) => sender.clients.dao.unstake({ amount: amount.value.toString() }, GAS), changes });
+  };
+  return (
+    <div className="row">
+      <Field label={`Stake (${symbol})`} error={errors.stake}>
+        <input name="daoStake" value={stake} onChange={(e) => setStake(e.target.value)} />
+      </Field>
+      <button type="button" disabled={tx.pending} onClick={sendStake}>
+        Stake
+      </button>
+      <Field label={`Unstake (${symbol})`} error={errors.unstake}>
+        <input name="daoUnstake" value={unstake} onChange={(e) => setUnstake(e.target.value)} />
+      </Field>
+      <button type="button" disabled={tx.pending} onClick={sendUnstake}>
+        Unstake
+      </button>
+    </div>
+  );
+}
+
+function UnstakingClaims({ account, tx }: { account: Account; tx: Tx }) {
+  const { reader, book, config } = useChain();
+  const now = useNow();
+  const claims = useQuery(daoQueries.claims(reader, account.address));
+  const token = config.addresses.rewardToken;
+  const list = claims.data?.claims ?? [];
+  const matured = list.filter((claim) => formatExpiration(claim.release_at, now).matured);
+  const maturedTotal = matured.reduce((sum, claim) => sum + BigInt(claim.amount), 0n);
+  const claim = () =>
+    tx.run({
+      label: "Claim unstaked tokens",
+      send: (sender) => sender.clients.dao.claim(GAS),
+      changes: changedBy.member(reader.keys, account.address),
+    });
+  return (
+    <>
       <h3>Unstaking claims</h3>
-      {claims.data?.claims.length ? (
+      {list.length ? (
         <table data-testid="dao-claims">
           <thead>
             <tr>
@@ -89,10 +116,11 @@ export function StakingPanel({ account }: { account: Account }) {
             </tr>
           </thead>
           <tbody>
-            {claims.data.claims.map((c, i) => (
+            {list.map((item, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: the chain's claims list has no id; two claims may share amount and release time
               <tr key={i}>
-                <td>{formatCoin(book, c.amount, token)}</td>
-                <td>{formatExpiration(c.release_at, now).text}</td>
+                <td>{formatCoin(book, item.amount, token)}</td>
+                <td>{formatExpiration(item.release_at, now).text}</td>
               </tr>
             ))}
           </tbody>
@@ -100,20 +128,9 @@ export function StakingPanel({ account }: { account: Account }) {
       ) : (
         <p>No unstaking claims.</p>
       )}
-      <button
-        disabled={tx.pending || matured.length === 0}
-        onClick={() => void tx.run("Claim unstaked tokens", (a) => a.clients.dao.claim(GAS))}
-      >
-        Claim matured
-        {matured.length
-          ? ` (${formatCoin(
-              book,
-              matured.reduce((s, c) => s + BigInt(c.amount), 0n),
-              token,
-            )})`
-          : ""}
+      <button type="button" disabled={tx.pending || matured.length === 0} onClick={() => void claim()}>
+        Claim matured{matured.length ? ` (${formatCoin(book, maturedTotal, token)})` : ""}
       </button>
-      <TxStatus state={tx.state} />
-    </Section>
+    </>
   );
 }

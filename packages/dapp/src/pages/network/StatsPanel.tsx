@@ -1,111 +1,35 @@
 // Network statistics: providers by status, stake, the reward epoch and its emission, rewards minted.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { useChain } from "../../chain/ChainProvider";
-import { QueryError, Section } from "../../components/ui";
+import { Pending, Section } from "../../components/ui";
 import { epochEmission, formatCoin, formatDuration } from "../../lib/format";
-import { STATUSES } from "../../lib/types";
-import { providerCount } from "../../queries/derived";
+import { type RegistryConfig, type RegistryStats, STATUSES, type StatusFilter } from "../../lib/types";
 import { escrowQueries } from "../../queries/escrow";
 import { registryQueries } from "../../queries/registry";
 import { tokenQueries } from "../../queries/token";
 
-function StatusCount({ status }: { status: (typeof STATUSES)[number] }) {
-  const { reader } = useChain();
-  const client = useQueryClient();
-  const q = useQuery(providerCount(reader, client, status));
-  if (q.error) return <>?</>;
-  if (!q.data) return <>…</>;
-  return (
-    <>
-      {q.data.count}
-      {q.data.capped ? "+" : ""}
-    </>
-  );
-}
-
 export function StatsPanel() {
-  const { reader, book, config } = useChain();
+  const { reader, book } = useChain();
   const stats = useQuery(registryQueries.stats(reader));
-  const cfg = useQuery(registryQueries.config(reader));
-  const token = useQuery(tokenQueries.tokenInfo(reader));
-  const escrow = useQuery(escrowQueries.config(reader));
-  if (stats.error || cfg.error)
-    return (
-      <Section title="Network">
-        <QueryError error={stats.error ?? cfg.error} />
-      </Section>
-    );
-  if (!stats.data || !cfg.data)
-    return (
-      <Section title="Network">
-        <p>Loading…</p>
-      </Section>
-    );
-  const s = stats.data;
-  const c = cfg.data;
-  const tokenDenom = config.addresses.rewardToken;
+  const config = useQuery(registryQueries.config(reader));
+  if (!stats.data || !config.data) return <Pending title="Network" error={stats.error ?? config.error} />;
+  const registry = config.data;
   return (
     <Section title="Network">
-      <div className="stats" data-testid="stats">
-        <div className="stat">
-          <span className="stat-value" data-testid="stat-providers">
-            {s.providers}
-          </span>
-          <span>providers registered</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value" data-testid="stat-active">
-            {s.active_providers}
-          </span>
-          <span>active</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value" data-testid="stat-stake">
-            {formatCoin(book, s.total_stake, c.stake_denom)}
-          </span>
-          <span>total stake</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value">{formatCoin(book, s.total_unbonding, c.stake_denom)}</span>
-          <span>unbonding</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value" data-testid="stat-epoch">
-            {s.current_epoch}
-          </span>
-          <span>current epoch ({formatDuration(c.epoch_seconds)} each)</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value" data-testid="stat-emission">
-            {formatCoin(book, epochEmission(c.emission_per_epoch, c.halving_epochs, s.current_epoch), tokenDenom)}
-          </span>
-          <span>emission this epoch{c.halving_epochs ? `, halving every ${c.halving_epochs} epochs` : ", no halving"}</span>
-        </div>
-        <div className="stat">
-          <span className="stat-value" data-testid="stat-minted">
-            {formatCoin(book, s.rewards_minted, tokenDenom)}
-          </span>
-          <span>rewards minted{token.data?.total_supply ? ` (supply ${formatCoin(book, token.data.total_supply, tokenDenom)})` : ""}</span>
-        </div>
-        {escrow.data && (
-          <div className="stat">
-            <span className="stat-value">{escrow.data.fee_bps / 100} %</span>
-            <span>protocol fee</span>
-          </div>
-        )}
-      </div>
+      <Stats stats={stats.data} registry={registry} />
       <h3>Providers by indexed status</h3>
       <table className="compact" data-testid="status-counts">
         <tbody>
           <tr>
-            {STATUSES.map((st) => (
-              <th key={st}>{st}</th>
+            {STATUSES.map((status) => (
+              <th key={status}>{status}</th>
             ))}
           </tr>
           <tr>
-            {STATUSES.map((st) => (
-              <td key={st} data-testid={`count-${st}`}>
-                <StatusCount status={st} />
+            {STATUSES.map((status) => (
+              <td key={status} data-testid={`count-${status}`}>
+                <StatusCount status={status} />
               </td>
             ))}
           </tr>
@@ -114,8 +38,66 @@ export function StatsPanel() {
       <p className="hint">
         Counts come from the registry's status index, which keeps a provider's stored status until its next change or a <code>refresh</code>
         ; a provider's own record always shows its effective status (an active provider below the minimum stake of{" "}
-        {formatCoin(book, c.min_stake, c.stake_denom)} reads inactive).
+        {formatCoin(book, registry.min_stake, registry.stake_denom)} reads inactive).
       </p>
     </Section>
+  );
+}
+
+function Stat({ value, testId, children }: { value: ReactNode; testId?: string; children: ReactNode }) {
+  return (
+    <div className="stat">
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+      <span>{children}</span>
+    </div>
+  );
+}
+
+function Stats({ stats, registry }: { stats: RegistryStats; registry: RegistryConfig }) {
+  const { reader, book, config } = useChain();
+  const token = useQuery(tokenQueries.tokenInfo(reader));
+  const escrow = useQuery(escrowQueries.config(reader));
+  const tokenDenom = config.addresses.rewardToken;
+  const emission = epochEmission(registry.emission_per_epoch, registry.halving_epochs, stats.current_epoch);
+  const supply = token.data?.total_supply;
+  return (
+    <div className="stats" data-testid="stats">
+      <Stat value={stats.providers} testId="stat-providers">
+        providers registered
+      </Stat>
+      <Stat value={stats.active_providers} testId="stat-active">
+        active
+      </Stat>
+      <Stat value={formatCoin(book, stats.total_stake, registry.stake_denom)} testId="stat-stake">
+        total stake
+      </Stat>
+      <Stat value={formatCoin(book, stats.total_unbonding, registry.stake_denom)}>unbonding</Stat>
+      <Stat value={stats.current_epoch} testId="stat-epoch">
+        current epoch ({formatDuration(registry.epoch_seconds)} each)
+      </Stat>
+      <Stat value={formatCoin(book, emission, tokenDenom)} testId="stat-emission">
+        emission this epoch{registry.halving_epochs ? `, halving every ${registry.halving_epochs} epochs` : ", no halving"}
+      </Stat>
+      <Stat value={formatCoin(book, stats.rewards_minted, tokenDenom)} testId="stat-minted">
+        rewards minted{supply ? ` (supply ${formatCoin(book, supply, tokenDenom)})` : ""}
+      </Stat>
+      {escrow.data && <Stat value={`${escrow.data.fee_bps / 100} %`}>protocol fee</Stat>}
+    </div>
+  );
+}
+
+function StatusCount({ status }: { status: StatusFilter }) {
+  const { reader } = useChain();
+  const client = useQueryClient();
+  const count = useQuery(registryQueries.providerCount(reader, client, status));
+  if (count.error) return <>?</>;
+  if (!count.data) return <>…</>;
+  return (
+    <>
+      {count.data.count}
+      {count.data.capped ? "+" : ""}
+    </>
   );
 }

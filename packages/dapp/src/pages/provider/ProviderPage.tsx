@@ -1,36 +1,26 @@
 // The provider's page: register (or register again after exiting), then the dashboard.
-
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
-import { ConnectPrompt, QueryError, Section } from "../../components/ui";
+import { ConnectPrompt, Pending } from "../../components/ui";
 import { statusKind } from "../../lib/format";
 import { registryQueries } from "../../queries/registry";
 import { ProviderLeases } from "./ProviderLeases";
-import { ListingUpdate, LivenessPanel, Overview, StakePanel } from "./ProviderPanels";
+import { ListingUpdate, LivenessPanel, Overview } from "./ProviderPanels";
 import { RegisterForm } from "./RegisterForm";
+import { StakePanel } from "./StakePanel";
 
 export function ProviderPage() {
   const { account, reader } = useChain();
   const provider = useQuery(registryQueries.provider(reader, account?.address ?? ""));
-  const cfg = useQuery(registryQueries.config(reader));
+  const config = useQuery(registryQueries.config(reader));
   const [registered, setRegistered] = useState<string | null>(null);
   if (!account) return <ConnectPrompt what="register as a provider and manage your listing, stake and leases" />;
-  if (provider.error || cfg.error)
-    return (
-      <Section title="Provider">
-        <QueryError error={provider.error ?? cfg.error} />
-      </Section>
-    );
-  if (provider.data === undefined || !cfg.data)
-    return (
-      <Section title="Provider">
-        <p>Loading…</p>
-      </Section>
-    );
-  const p = provider.data;
-  if (p === null) return <RegisterForm account={account} bonded={0n} onRegistered={setRegistered} />;
-  const exiting = statusKind(p.status) === "exiting";
+  if (provider.data === undefined || !config.data) return <Pending title="Provider" error={provider.error ?? config.error} />;
+  if (provider.data === null) return <RegisterForm account={account} bonded={0n} onRegistered={setRegistered} />;
+  const record = provider.data;
+  const registry = config.data;
+  const exiting = statusKind(record.status) === "exiting";
   return (
     <>
       {registered && (
@@ -38,11 +28,11 @@ export function ProviderPage() {
           {registered}
         </p>
       )}
-      <Overview p={p} cfg={cfg.data} />
-      {exiting && <RegisterForm key="again" account={account} bonded={BigInt(p.stake)} onRegistered={setRegistered} />}
-      {!exiting && <ListingUpdate key={p.address} p={p} />}
-      <StakePanel account={account} p={p} cfg={cfg.data} />
-      <LivenessPanel p={p} cfg={cfg.data} />
+      <Overview provider={record} registry={registry} />
+      {exiting && <RegisterForm key="again" account={account} bonded={BigInt(record.stake)} onRegistered={setRegistered} />}
+      {!exiting && <ListingUpdate key={record.address} provider={record} />}
+      <StakePanel account={account} provider={record} registry={registry} />
+      <LivenessPanel provider={record} registry={registry} />
       <ProviderLeases account={account} />
     </>
   );

@@ -1,5 +1,4 @@
 // Registration with stake: native funds or a cw20 send with the {"register"} hook, whichever the registry's stake denom is.
-
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Account, useChain } from "../../chain/ChainProvider";
@@ -7,11 +6,25 @@ import { payWith, useBalance } from "../../chain/funds";
 import { GAS, useTx } from "../../chain/tx";
 import { Field, Section, TxStatus } from "../../components/ui";
 import { coinMeta, denomKey, formatCoin } from "../../lib/format";
+import type { RegistryConfig } from "../../lib/types";
 import { SERVICES } from "../../lib/types";
-import { type Errors, type RegisterForm as Form, validateRegister } from "../../lib/validate";
+import { type Errors, type RegisterForm as RegisterFields, validateRegister } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
+import { changedBy } from "../../queries/keys";
 import { registryQueries } from "../../queries/registry";
 import { ListingFields } from "./ListingFields";
+
+const EMPTY_FORM: RegisterFields = {
+  service: "storage",
+  otherService: "",
+  endpoint: "",
+  region: "",
+  capacityAmount: "",
+  capacityUnit: "GiB",
+  prices: [{ denom: "", perUnit: "" }],
+  metadataUri: "",
+  stake: "",
+};
 
 export function RegisterForm({
   account,
@@ -23,57 +36,48 @@ export function RegisterForm({
   onRegistered: (message: string) => void;
 }) {
   const { reader, book } = useChain();
-  const cfg = useQuery(registryQueries.config(reader));
+  const registry = useQuery(registryQueries.config(reader));
   const escrow = useQuery(escrowQueries.config(reader));
-  const balance = useBalance(cfg.data?.stake_denom, account.address);
+  const balance = useBalance(registry.data?.stake_denom, account.address);
   const tx = useTx();
-  const accepted = escrow.data?.accepted_denoms ?? [];
-  const [form, setForm] = useState<Form>({
-    service: "storage",
-    otherService: "",
-    endpoint: "",
-    region: "",
-    capacityAmount: "",
-    capacityUnit: "GiB",
-    prices: [{ denom: "", perUnit: "" }],
-    metadataUri: "",
-    stake: "",
-  });
+  const [form, setForm] = useState<RegisterFields>(EMPTY_FORM);
   const [errors, setErrors] = useState<Errors>({});
-  if (!cfg.data || !escrow.data)
+  if (!registry.data || !escrow.data) {
     return (
       <Section title="Register as a provider">
         <p>Loading…</p>
       </Section>
     );
-  const stakeDenom = cfg.data.stake_denom;
-  const prices = form.prices.map((p) => ({ ...p, denom: p.denom || denomKey(accepted[0]) }));
+  }
+  const { stake_denom: stakeDenom, min_stake: minStake } = registry.data;
+  const accepted = escrow.data.accepted_denoms;
+  // A new price row pays in the first accepted denom until another is chosen.
+  const prices = form.prices.map((row) => ({ ...row, denom: row.denom || (accepted[0] ? denomKey(accepted[0]) : "") }));
 
-  const submit = async () => {
-    const v = validateRegister(
-      { ...form, prices },
-      { acceptedDenoms: accepted, book, stakeDenom, minStake: BigInt(cfg.data!.min_stake), bonded, balance: balance ?? 0n },
-    );
-    if (!v.ok) {
-      setErrors(v.errors);
+  const submit = () => {
+    const context = { acceptedDenoms: accepted, book, stakeDenom, minStake: BigInt(minStake), bonded, balance: balance ?? 0n };
+    const checked = validateRegister({ ...form, prices }, context);
+    if (!checked.ok) {
+      setErrors(checked.errors);
       tx.fail("Fix the highlighted fields; nothing was sent.");
       return;
     }
     setErrors({});
-    const { msg, stake } = v.value;
-    await tx.run(
-      "Register",
-      (a) =>
-        payWith(a, stakeDenom, stake, reader.q.providerRegistry.contractAddress, { register: msg }, (funds) =>
-          a.clients.providerRegistry.register({ ...msg, metadataUri: msg.metadata_uri ?? undefined }, GAS, undefined, funds),
+    const { msg, stake } = checked.value;
+    void tx.run({
+      label: "Register",
+      send: (sender) =>
+        payWith(sender, stakeDenom, stake, reader.q.providerRegistry.contractAddress, { register: msg }, (funds) =>
+          sender.clients.providerRegistry.register({ ...msg, metadataUri: msg.metadata_uri ?? undefined }, GAS, undefined, funds),
         ),
-      () => {
+      changes: changedBy.provider(reader.keys, account.address),
+      done: () => {
         // The form gives way to the dashboard once the registry knows the provider: the page keeps the outcome.
         const message = `Registered with ${formatCoin(book, stake, stakeDenom)} staked.`;
         onRegistered(message);
         return message;
       },
-    );
+    });
   };
 
   return (
@@ -81,36 +85,15 @@ export function RegisterForm({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          submit();
         }}
       >
-        <Field label="Service" error={errors.service}>
-          <select name="service" value={form.service} onChange={(e) => setForm({ ...form, service: e.target.value })}>
-            {SERVICES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-            <option value="other">other…</option>
-          </select>
-        </Field>
-        {form.service === "other" && (
-          <Field label="Service name" error={errors.otherService}>
-            <input name="otherService" value={form.otherService} onChange={(e) => setForm({ ...form, otherService: e.target.value })} />
-          </Field>
-        )}
-        <ListingFields form={{ ...form, prices }} set={setForm} errors={errors} accepted={accepted} book={book} />
+        <ServiceFields form={form} onChange={setForm} errors={errors} />
+        <ListingFields form={{ ...form, prices }} onChange={setForm} errors={errors} accepted={accepted} book={book} />
         <Field
           label={`Stake (${coinMeta(book, stakeDenom).symbol})`}
           error={errors.stake}
-          hint={
-            <>
-              Minimum stake {formatCoin(book, cfg.data.min_stake, stakeDenom)}; balance{" "}
-              {balance === undefined ? "…" : formatCoin(book, balance, stakeDenom)}
-              {bonded > 0n ? `; ${formatCoin(book, bonded, stakeDenom)} still bonded counts` : ""}. Unbonding takes{" "}
-              {cfg.data.unbonding_period} s.
-            </>
-          }
+          hint={<StakeHint registry={registry.data} balance={balance} bonded={bonded} />}
         >
           <input name="stake" value={form.stake} onChange={(e) => setForm({ ...form, stake: e.target.value })} />
         </Field>
@@ -120,5 +103,38 @@ export function RegisterForm({
       </form>
       <TxStatus state={tx.state} />
     </Section>
+  );
+}
+
+function ServiceFields({ form, onChange, errors }: { form: RegisterFields; onChange: (form: RegisterFields) => void; errors: Errors }) {
+  return (
+    <>
+      <Field label="Service" error={errors.service}>
+        <select name="service" value={form.service} onChange={(e) => onChange({ ...form, service: e.target.value })}>
+          {SERVICES.map((service) => (
+            <option key={service} value={service}>
+              {service}
+            </option>
+          ))}
+          <option value="other">other…</option>
+        </select>
+      </Field>
+      {form.service === "other" && (
+        <Field label="Service name" error={errors.otherService}>
+          <input name="otherService" value={form.otherService} onChange={(e) => onChange({ ...form, otherService: e.target.value })} />
+        </Field>
+      )}
+    </>
+  );
+}
+
+function StakeHint({ registry, balance, bonded }: { registry: RegistryConfig; balance: bigint | undefined; bonded: bigint }) {
+  const { book } = useChain();
+  const denom = registry.stake_denom;
+  return (
+    <>
+      Minimum stake {formatCoin(book, registry.min_stake, denom)}; balance {balance === undefined ? "…" : formatCoin(book, balance, denom)}
+      {bonded > 0n ? `; ${formatCoin(book, bonded, denom)} still bonded counts` : ""}. Unbonding takes {registry.unbonding_period} s.
+    </>
   );
 }

@@ -1,0 +1,72 @@
+// Receipts billing on the consumer's side: cumulative usage receipts signed with the
+// lease's session key (kept in this browser), then copied or downloaded for the provider.
+import { useState } from "react";
+import { useChain } from "../../chain/ChainProvider";
+import { Field } from "../../components/ui";
+import { formatCoin } from "../../lib/format";
+import { makeReceipt, type SignedReceipt, sessionKeyFor, validateCumulative } from "../../lib/receipts";
+import type { LeaseResponse } from "../../lib/types";
+
+export function ReceiptSigner({ lease, pubkey }: { lease: LeaseResponse; pubkey: string }) {
+  const { config, book } = useChain();
+  const key = sessionKeyFor(localStorage, config.chainId, config.addresses.billingEscrow, pubkey);
+  const [units, setUnits] = useState("");
+  const [signed, setSigned] = useState<SignedReceipt | null>(null);
+  const [error, setError] = useState<string | undefined>();
+  if (!key) {
+    return <p className="warn">This lease's session key is not in this browser: receipts can only be signed where the lease was opened.</p>;
+  }
+  const sign = () => {
+    const cumulative = validateCumulative(units, BigInt(lease.units));
+    if (!cumulative.ok) return setError(cumulative.errors.cumulative);
+    setError(undefined);
+    setSigned(makeReceipt(key, config.chainId, config.addresses.billingEscrow, lease.lease_id, cumulative.value));
+  };
+  return (
+    <div className="receipts">
+      <h4>Sign a usage receipt</h4>
+      <p className="hint">
+        Receipts are cumulative: sign the total units used so far. {lease.units} units are redeemed; the provider is paid (total − redeemed)
+        × {formatCoin(book, lease.price_per_unit, lease.denom)}.
+      </p>
+      <div className="row">
+        <Field label="Cumulative units" error={error}>
+          <input name="cumulative" value={units} inputMode="numeric" onChange={(e) => setUnits(e.target.value)} />
+        </Field>
+        <button type="button" onClick={sign}>
+          Sign receipt
+        </button>
+      </div>
+      {/* Keyed by the receipt, so a new signature shows without the last one's "Copied." */}
+      {signed && <SignedReceiptView key={signed.signature} leaseId={lease.lease_id} receipt={signed} onError={setError} />}
+    </div>
+  );
+}
+
+function SignedReceiptView({ leaseId, receipt, onError }: { leaseId: number; receipt: SignedReceipt; onError: (message: string) => void }) {
+  const [copied, setCopied] = useState(false);
+  const json = JSON.stringify(receipt, null, 2);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(json);
+      setCopied(true);
+    } catch {
+      onError("The browser did not allow copying: select the text and copy it.");
+    }
+  };
+  return (
+    <>
+      <textarea readOnly rows={8} value={json} data-testid="signed-receipt" aria-label="Signed receipt" />
+      <button type="button" onClick={() => void copy()}>
+        Copy
+      </button>{" "}
+      <a
+        download={`receipt-lease-${leaseId}-${receipt.cumulative_units}.json`}
+        href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`}
+      >
+        Download
+      </a>
+      {copied && <span role="status"> Copied.</span>}
+    </>
+  );
+}
