@@ -181,53 +181,15 @@ pub fn funds(amount: u128, denom: &str) -> Vec<Coin> {
 #[cfg(feature = "registry")]
 pub fn registry(w: &mut World, code: &Code) -> Result<()> {
     use cosmwasm_std::Decimal;
-    use depin_interface::registry::{
-        Capacity, ExecuteMsg, InstantiateMsg, Price, ProviderResponse, QueryMsg, RegisterMsg,
-        RewardParams, Service, UsageWeight,
-    };
-    use depin_interface::UncheckedDenom;
+    use depin_interface::registry::{ExecuteMsg, ProviderResponse, QueryMsg};
 
     let (x, p, dao) = (w.addr("provider-x"), w.addr("provider-p"), w.addr(DAO));
-    let msg = InstantiateMsg {
-        dao: dao.to_string(),
-        reward_token: Some(w.addr(TOKEN).to_string()),
-        billing_escrow: Some(w.addr(ESCROW).to_string()),
-        stake_denom: UncheckedDenom::Native(STAKE_DENOM.into()),
-        min_stake: Uint128::new(1_000_000),
-        unbonding_period: 14 * 86_400,
-        max_slash: Decimal::percent(10),
-        oracles: vec![w.addr("oracle").to_string()],
-        rewards: RewardParams {
-            epoch_seconds: 86_400,
-            emission_per_epoch: Uint128::new(1_000_000_000),
-            halving_epochs: 365,
-            usage_share: Decimal::percent(20),
-            usage_weights: vec![UsageWeight {
-                denom: UncheckedDenom::Native(PAY_DENOM.into()),
-                weight: Decimal::one(),
-            }],
-        },
-    };
+    let msg = registry_instantiate_msg(w);
     w.instantiate(REGISTRY, code, &msg)?;
     let n = w.n;
     w.seed(REGISTRY, |s, chain| seed::providers(s, chain, n, PAY_DENOM))?;
     w.chain.advance(6);
-    let register = ExecuteMsg::Register(RegisterMsg {
-        service: Service::Storage,
-        endpoint: "https://provider.example.net:8443".into(),
-        region: "region-3".into(),
-        capacity: Capacity {
-            amount: Uint128::new(10_000),
-            unit: "GiB".into(),
-        },
-        prices: vec![Price {
-            denom: UncheckedDenom::Native(PAY_DENOM.into()),
-            per_unit: Uint128::new(10),
-        }],
-        metadata_uri: Some(
-            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
-        ),
-    });
+    let register = ExecuteMsg::Register(register_msg());
     let stake = funds(2_000_000, STAKE_DENOM);
     w.measure(REGISTRY, "register", &x, &stake, &register)?;
     w.run(REGISTRY, &p, &stake, &register)?;
@@ -271,6 +233,58 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
             address: p.to_string(),
         },
     )
+}
+
+#[cfg(feature = "registry")]
+fn registry_instantiate_msg(w: &World) -> depin_interface::registry::InstantiateMsg {
+    use cosmwasm_std::Decimal;
+    use depin_interface::registry::{InstantiateMsg, RewardParams, UsageWeight};
+    use depin_interface::UncheckedDenom;
+
+    InstantiateMsg {
+        dao: w.addr(DAO).to_string(),
+        reward_token: Some(w.addr(TOKEN).to_string()),
+        billing_escrow: Some(w.addr(ESCROW).to_string()),
+        stake_denom: UncheckedDenom::Native(STAKE_DENOM.into()),
+        min_stake: Uint128::new(1_000_000),
+        unbonding_period: 14 * 86_400,
+        max_slash: Decimal::percent(10),
+        oracles: vec![w.addr("oracle").to_string()],
+        rewards: RewardParams {
+            epoch_seconds: 86_400,
+            emission_per_epoch: Uint128::new(1_000_000_000),
+            halving_epochs: 365,
+            usage_share: Decimal::percent(20),
+            usage_weights: vec![UsageWeight {
+                denom: UncheckedDenom::Native(PAY_DENOM.into()),
+                weight: Decimal::one(),
+            }],
+        },
+    }
+}
+
+/// A full listing: every optional field set, as a real provider's.
+#[cfg(feature = "registry")]
+fn register_msg() -> depin_interface::registry::RegisterMsg {
+    use depin_interface::registry::{Capacity, Price, RegisterMsg, Service};
+    use depin_interface::UncheckedDenom;
+
+    RegisterMsg {
+        service: Service::Storage,
+        endpoint: "https://provider.example.net:8443".into(),
+        region: "region-3".into(),
+        capacity: Capacity {
+            amount: Uint128::new(10_000),
+            unit: "GiB".into(),
+        },
+        prices: vec![Price {
+            denom: UncheckedDenom::Native(PAY_DENOM.into()),
+            per_unit: Uint128::new(10),
+        }],
+        metadata_uri: Some(
+            "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
+        ),
+    }
 }
 
 /// open_lease, report_usage, settle, redeem_receipt and close_lease among `n`
@@ -327,34 +341,11 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
     )?;
 
     let key = receipts::consumer_key();
-    w.run(
-        ESCROW,
-        &consumer,
-        &deposit,
-        &open(BillingMode::Receipts {
-            consumer_pubkey: receipts::pubkey(&key),
-        }),
-    )?;
-    let lease = n + 2;
-    let escrow = w.addr(ESCROW);
-    // min(N, 1,000) receipts redeemed before, each a real call: the measured
-    // one pays only the increase, whatever came before.
-    let before = u128::from(n.min(MAX_PRIOR_RECEIPTS));
-    for i in 1..=before + 1 {
-        w.chain.advance(6);
-        let units = i * 10;
-        let signature = receipts::sign(&key, &escrow, lease, units)?;
-        let redeem = ExecuteMsg::RedeemReceipt {
-            lease_id: lease,
-            cumulative_units: Uint128::new(units),
-            signature,
-        };
-        if i > before {
-            w.measure(ESCROW, "redeem_receipt", &provider, &[], &redeem)?;
-        } else {
-            w.run(ESCROW, &provider, &[], &redeem)?;
-        }
-    }
+    let receipts_lease = open(BillingMode::Receipts {
+        consumer_pubkey: receipts::pubkey(&key),
+    });
+    w.run(ESCROW, &consumer, &deposit, &receipts_lease)?;
+    redeem_receipts(w, &key, &provider, n + 2)?;
     w.chain.advance(6);
     w.measure(
         ESCROW,
@@ -363,6 +354,37 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
         &[],
         &ExecuteMsg::CloseLease { lease_id: metered },
     )
+}
+
+/// min(N, 1,000) receipts redeemed on `lease` before the measured one, each a
+/// real call: the measured one pays only the increase, whatever came before.
+#[cfg(feature = "escrow")]
+fn redeem_receipts(
+    w: &mut World,
+    key: &k256::ecdsa::SigningKey,
+    provider: &Addr,
+    lease: u64,
+) -> Result<()> {
+    use depin_interface::escrow::ExecuteMsg;
+
+    let escrow = w.addr(ESCROW);
+    let before = u128::from(w.n.min(MAX_PRIOR_RECEIPTS));
+    for i in 1..=before + 1 {
+        w.chain.advance(6);
+        let units = i * 10;
+        let signature = receipts::sign(key, &escrow, lease, units)?;
+        let redeem = ExecuteMsg::RedeemReceipt {
+            lease_id: lease,
+            cumulative_units: Uint128::new(units),
+            signature,
+        };
+        if i > before {
+            w.measure(ESCROW, "redeem_receipt", provider, &[], &redeem)?;
+        } else {
+            w.run(ESCROW, provider, &[], &redeem)?;
+        }
+    }
+    Ok(())
 }
 
 /// Most receipts redeemed (for real) on the lease before the measured one.
@@ -405,67 +427,12 @@ mod receipts {
 /// (with the addresses the suite's contracts have here).
 #[cfg(feature = "dao")]
 pub fn dao(w: &mut World, code: &Code) -> Result<()> {
-    use cosmwasm_std::{BankMsg, CosmosMsg, Decimal};
-    use depin_interface::dao::{
-        DaoConfig, EscrowParams, ExecuteMsg, InstantiateMsg, ProposeMsg, ReceiveMsg,
-        RegistryParams, SuiteInstantiate, TokenParams, Vote,
-    };
-    use depin_interface::registry::RewardParams;
+    use cosmwasm_std::{BankMsg, CosmosMsg};
+    use depin_interface::dao::{ExecuteMsg, ProposeMsg, ReceiveMsg, Vote};
     use depin_interface::token::Cw20ReceiveMsg;
-    use depin_interface::UncheckedDenom;
 
     let (alice, bob, token) = (w.addr("alice"), w.addr("bob"), w.addr(TOKEN));
-    let config = DaoConfig {
-        voting_period: 3_600,
-        threshold: Decimal::percent(50),
-        quorum: Decimal::percent(20),
-        veto_threshold: Decimal::permille(334),
-        proposal_deposit: Uint128::zero(),
-        unstaking_period: 86_400,
-        timelock: 600,
-        guardian: None,
-    };
-    let msg = InstantiateMsg {
-        config,
-        suite: SuiteInstantiate {
-            token_code_id: 1,
-            registry_code_id: 2,
-            escrow_code_id: 3,
-            token: TokenParams {
-                name: "DePIN Reward".into(),
-                symbol: "DPIN".into(),
-                decimals: 6,
-                initial_balances: vec![Cw20Coin {
-                    address: alice.to_string(),
-                    amount: Uint128::new(10u128.pow(13)),
-                }],
-                cap: Some(Uint128::new(10u128.pow(18))),
-                marketing: None,
-            },
-            registry: RegistryParams {
-                stake_denom: None,
-                min_stake: Uint128::new(1_000_000),
-                unbonding_period: 14 * 86_400,
-                max_slash: Decimal::percent(10),
-                oracles: vec![],
-                rewards: RewardParams {
-                    epoch_seconds: 86_400,
-                    emission_per_epoch: Uint128::new(1_000_000_000),
-                    halving_epochs: 365,
-                    usage_share: Decimal::percent(20),
-                    usage_weights: vec![],
-                },
-            },
-            escrow: EscrowParams {
-                fee_bps: 100,
-                dispute_window: 3_600,
-                accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
-                arbiters: None,
-                accept_suite_token: None,
-                min_close_grace: None,
-            },
-        },
-    };
+    let msg = dao_instantiate_msg(&alice);
     w.instantiate(DAO, code, &msg)?;
     let env = w.chain.env(&w.addr(DAO));
     for (id, contract) in [(1, TOKEN), (2, REGISTRY), (3, ESCROW)] {
@@ -511,6 +478,70 @@ pub fn dao(w: &mut World, code: &Code) -> Result<()> {
         &[],
         &ExecuteMsg::Execute { proposal_id },
     )
+}
+
+/// The whole suite's parameters, as a real deployment passes them; alice holds
+/// the initial supply.
+#[cfg(feature = "dao")]
+fn dao_instantiate_msg(alice: &Addr) -> depin_interface::dao::InstantiateMsg {
+    use cosmwasm_std::Decimal;
+    use depin_interface::dao::{
+        DaoConfig, EscrowParams, InstantiateMsg, RegistryParams, SuiteInstantiate, TokenParams,
+    };
+    use depin_interface::registry::RewardParams;
+    use depin_interface::UncheckedDenom;
+
+    let config = DaoConfig {
+        voting_period: 3_600,
+        threshold: Decimal::percent(50),
+        quorum: Decimal::percent(20),
+        veto_threshold: Decimal::permille(334),
+        proposal_deposit: Uint128::zero(),
+        unstaking_period: 86_400,
+        timelock: 600,
+        guardian: None,
+    };
+    InstantiateMsg {
+        config,
+        suite: SuiteInstantiate {
+            token_code_id: 1,
+            registry_code_id: 2,
+            escrow_code_id: 3,
+            token: TokenParams {
+                name: "DePIN Reward".into(),
+                symbol: "DPIN".into(),
+                decimals: 6,
+                initial_balances: vec![Cw20Coin {
+                    address: alice.to_string(),
+                    amount: Uint128::new(10u128.pow(13)),
+                }],
+                cap: Some(Uint128::new(10u128.pow(18))),
+                marketing: None,
+            },
+            registry: RegistryParams {
+                stake_denom: None,
+                min_stake: Uint128::new(1_000_000),
+                unbonding_period: 14 * 86_400,
+                max_slash: Decimal::percent(10),
+                oracles: vec![],
+                rewards: RewardParams {
+                    epoch_seconds: 86_400,
+                    emission_per_epoch: Uint128::new(1_000_000_000),
+                    halving_epochs: 365,
+                    usage_share: Decimal::percent(20),
+                    usage_weights: vec![],
+                },
+            },
+            escrow: EscrowParams {
+                fee_bps: 100,
+                dispute_window: 3_600,
+                accepted_denoms: vec![UncheckedDenom::Native(PAY_DENOM.into())],
+                arbiters: None,
+                accept_suite_token: None,
+                min_close_grace: None,
+            },
+        },
+    }
 }
 
 /// The reply wasmd delivers after instantiating a contract at `address`.
