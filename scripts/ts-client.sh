@@ -2,10 +2,12 @@
 # The TypeScript client (packages/ts-client): installs its pinned packages
 # (npm ci, skipped while node_modules matches package-lock.json), regenerates
 # the client from schema/ with @cosmwasm/ts-codegen and fails if the committed
-# src/generated/ differs, typechecks with tsc and runs its tests (node's test
-# runner; the receipt signer against the Rust test vectors).
+# src/generated/ differs, checks formatting and lint with Biome (root
+# biome.json), typechecks with tsc and runs its tests (node's test runner; the
+# receipt signer against the Rust test vectors, params, package layout).
 #
 #   scripts/ts-client.sh          all of the above
+#   scripts/ts-client.sh lint     npm ci when needed + Biome alone (npm run lint:fix formats and fixes what it can)
 #   scripts/ts-client.sh build    npm ci when needed + tsc into packages/ts-client/dist (for scripts/deploy.sh;
 #                                 skipped while dist/ is newer than its sources)
 #   scripts/ts-client.sh install  npm ci when needed, nothing else
@@ -36,6 +38,15 @@ if [[ "${1:-}" == "build" ]]; then
   exit 0
 fi
 
+lint() {
+  step "packages/ts-client: biome check (format, imports, lint; warnings fail)"
+  npx --no-install biome check --error-on-warnings || die "biome found problems in packages/ts-client: run 'cd packages/ts-client && npm run lint:fix', then fix the rest by hand"
+}
+if [[ "${1:-}" == "lint" ]]; then
+  lint
+  exit 0
+fi
+
 step "packages/ts-client: ts-codegen from schema/ (freshness of src/generated/)"
 fresh="$(mktemp -d)"
 trap 'rm -rf "$fresh"' EXIT
@@ -43,6 +54,8 @@ node scripts/codegen.mjs --out "$fresh/generated" >/dev/null || die "ts-codegen 
 if ! diff -ru src/generated "$fresh/generated"; then
   die "packages/ts-client/src/generated is stale: run 'cd packages/ts-client && npm run codegen' and commit it"
 fi
+
+lint
 
 step "packages/ts-client: tsc (typecheck and build)"
 rm -rf dist

@@ -23,12 +23,12 @@ import { type CosmWasmClient, instantiate2Address, SigningCosmWasmClient } from 
 import { sha256 } from "@cosmjs/crypto";
 import { fromHex, toHex, toUtf8 } from "@cosmjs/encoding";
 import { GasPrice } from "@cosmjs/stargate";
-import { accountParser, type SuiteAddresses, suiteQueryClients } from "../src";
+import { accountParser, instantiateMsg, type SuiteAddresses, type SuiteParams, suiteQueryClients } from "../src";
 import { arg } from "./cli";
 import { runDemo } from "./demo";
 import { type Actor, connectActors, GasLog, REPO_ROOT } from "./devnet";
 import { externalSigner, loadNetwork, type Network } from "./network";
-import { instantiateMsg, loadParams, type SuiteParams } from "./params";
+import { loadParams } from "./params";
 
 const CONTRACTS = ["depin-reward-token", "depin-provider-registry", "depin-billing-escrow", "depin-dao"] as const;
 const DEFAULT_SALT = "depin-dao";

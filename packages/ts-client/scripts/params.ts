@@ -16,13 +16,7 @@
 // an error (the contracts refuse unknown fields too).
 import { readFileSync } from "node:fs";
 import { fromBech32 } from "@cosmjs/encoding";
-import type {
-  DaoConfigForString,
-  InstantiateMsg as DaoInstantiateMsg,
-  EscrowParams,
-  RegistryParams,
-  TokenParams,
-} from "../src/generated/Dao.types";
+import type { SuiteParams } from "../src";
 
 /** depin-interface's MAX_PERIOD: 10 years, the longest period any contract accepts. */
 export const MAX_PERIOD = 10 * 365 * 86_400;
@@ -38,16 +32,6 @@ export const MAX_ARBITERS = 32;
 const UINT128_MAX = (1n << 128n) - 1n;
 /** cosmwasm Decimal: 18 fractional digits. */
 const DECIMAL_ONE = 10n ** 18n;
-
-/** The suite's parameters: the DAO InstantiateMsg minus code ids. */
-export interface SuiteParams {
-  config: DaoConfigForString;
-  suite: {
-    token: TokenParams;
-    registry: RegistryParams;
-    escrow: EscrowParams;
-  };
-}
 
 /** Every problem found in a params file, one sentence each. */
 export class ParamsError extends Error {
@@ -452,19 +436,4 @@ export function loadParams(file: string, prefix: string): SuiteParams {
     throw new Error(`the params file ${file} is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
   return checkParams(raw, prefix, file);
-}
-
-/** The DAO's InstantiateMsg: the params plus the uploaded code ids. */
-export function instantiateMsg(params: SuiteParams, codeIds: { token: number; registry: number; escrow: number }): DaoInstantiateMsg {
-  return {
-    config: params.config,
-    suite: {
-      token_code_id: codeIds.token,
-      registry_code_id: codeIds.registry,
-      escrow_code_id: codeIds.escrow,
-      token: params.suite.token,
-      registry: params.suite.registry,
-      escrow: params.suite.escrow,
-    },
-  };
 }

@@ -26,6 +26,7 @@ export * as ProviderRegistryTypes from "./generated/ProviderRegistry.types";
 export * from "./generated/RewardToken.client";
 export * from "./generated/RewardToken.message-composer";
 export * as RewardTokenTypes from "./generated/RewardToken.types";
+export * from "./params";
 export * from "./receipt";
 
 /** The suite's contract addresses (as written by the deploy script). */

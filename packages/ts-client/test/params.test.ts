@@ -7,7 +7,8 @@ import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { REPO_ROOT } from "../scripts/devnet";
 import { checkNetwork } from "../scripts/network";
-import { checkParams, instantiateMsg, loadParams, maxEmissionPerEpoch, ParamsError, type SuiteParams } from "../scripts/params";
+import { checkParams, loadParams, maxEmissionPerEpoch, ParamsError } from "../scripts/params";
+import { instantiateMsg, type SuiteParams } from "../src";
 
 const DEVNET = resolve(REPO_ROOT, "deploy/params/devnet.json");
 const PRODUCTION = resolve(REPO_ROOT, "deploy/params/production-example.json");
