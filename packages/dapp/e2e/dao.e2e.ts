@@ -18,6 +18,7 @@ import {
   see,
   signer,
   submit,
+  textOf,
   type UserPage,
   waitForTimestamp,
 } from "./harness";
@@ -75,7 +76,7 @@ async function propose(title: string): Promise<number> {
   await f.getByRole("button", { name: "Submit proposal" }).click();
   const done = f.locator(".tx.done, .tx.error").first();
   await see(done, /is open for voting|refused|not/, 30_000);
-  const text = await done.innerText();
+  const text = await textOf(done);
   const m = /Proposal (\d+) is open for voting/.exec(text);
   if (!m) throw new Error(`proposal not created: ${text}`);
   return Number(m[1]);

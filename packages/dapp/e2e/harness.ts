@@ -45,6 +45,11 @@ export async function assertNoRawErrors(page: Page): Promise<void> {
   }
 }
 
+/** The text of the (first) element, "" when it has none. */
+export async function textOf(locator: Locator): Promise<string> {
+  return (await locator.first().textContent()) ?? "";
+}
+
 /** Waits until the (first) element's text contains `text` or matches it. */
 export async function see(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
   const first = locator.first();
@@ -52,6 +57,7 @@ export async function see(locator: Locator, text: string | RegExp, timeout = 20_
   const deadline = Date.now() + timeout;
   let last = "";
   for (;;) {
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text (cells apart), not a DOM node's innerText
     last = await first.innerText().catch(() => last);
     if (typeof text === "string" ? last.includes(text) : text.test(last)) return;
     if (Date.now() > deadline) throw new Error(`expected ${String(text)} in ${locator}, got: ${last}`);

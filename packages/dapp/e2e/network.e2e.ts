@@ -4,7 +4,7 @@
 
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { deployment, env, launch, see, signer } from "./harness";
+import { deployment, env, launch, see, signer, textOf } from "./harness";
 
 let browser: Browser;
 let page: Page;
@@ -31,12 +31,12 @@ describe("network page", () => {
   test("shows the network's stats", async () => {
     await page.goto(new URL("#/network", env.url).toString());
     await see(page.getByTestId("network"), deployment().chain_id);
-    await expect.poll(async () => Number(await page.getByTestId("stat-providers").innerText())).toBeGreaterThanOrEqual(3);
+    await expect.poll(async () => Number(await textOf(page.getByTestId("stat-providers")))).toBeGreaterThanOrEqual(3);
     await see(page.getByTestId("stat-stake"), /STAKE$/);
     await see(page.getByTestId("stat-emission"), "1 DPIN");
     await see(page.getByTestId("stat-minted"), /DPIN/);
-    await expect.poll(async () => Number(await page.getByTestId("stat-epoch").innerText())).toBeGreaterThan(0);
-    await expect.poll(async () => Number(await page.getByTestId("count-active").innerText())).toBeGreaterThanOrEqual(3);
+    await expect.poll(async () => Number(await textOf(page.getByTestId("stat-epoch")))).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await textOf(page.getByTestId("count-active")))).toBeGreaterThanOrEqual(3);
   });
 
   test("filters providers by service, region and status", async () => {

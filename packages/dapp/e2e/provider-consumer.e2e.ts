@@ -10,7 +10,7 @@ import { fromBase64, fromHex, toBase64 } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "@depin/ts-client";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { assertNoRawErrors, deployment, launch, openAs, see, signer, submit, type UserPage, waitForTimestamp } from "./harness";
+import { assertNoRawErrors, deployment, launch, openAs, see, signer, submit, textOf, type UserPage, waitForTimestamp } from "./harness";
 
 let browser: Browser;
 let P: UserPage; // provider2
@@ -42,7 +42,9 @@ async function openLease(mode: "metered" | "streaming" | "receipts", deposit: st
   await C.page.getByRole("button", { name: "Open lease" }).click();
   const done = C.page.locator(".tx.done", { hasText: `Opened ${mode} lease` });
   await done.waitFor({ timeout: 30_000 });
-  const id = Number(/lease (\d+)/.exec(await done.innerText())![1]);
+  const opened = /lease (\d+)/.exec(await textOf(done));
+  if (!opened) throw new Error(`no lease id in: ${await textOf(done)}`);
+  const id = Number(opened[1]);
   await consumerLease(id).waitFor();
   return id;
 }
@@ -178,7 +180,8 @@ describe("consumer leases", () => {
       ([k]) => localStorage.getItem(k),
       [`depin:receipt-keys:${d.chain_id}:${d.addresses.billingEscrow}`],
     );
-    const keys = JSON.parse(stored!);
+    expect(stored).not.toBeNull();
+    const keys = JSON.parse(stored ?? "{}");
     const privateKey = fromHex(keys[lease.billing.receipts.consumer_pubkey].privateKey);
     expect(toBase64(receiptPublicKey(privateKey))).toBe(lease.billing.receipts.consumer_pubkey);
 
@@ -222,7 +225,7 @@ describe("consumer leases", () => {
 describe("provider earnings and exit", () => {
   test("claims rewards", async () => {
     await P.page.goto(new URL("#/provider", P.page.url()).toString());
-    await expect.poll(async () => await P.page.getByTestId("pending-rewards").innerText(), { timeout: 20_000 }).not.toBe("0 DPIN");
+    await expect.poll(async () => await textOf(P.page.getByTestId("pending-rewards")), { timeout: 20_000 }).not.toBe("0 DPIN");
     await submit(P.page.getByRole("region", { name: "Liveness and rewards" }), "Claim rewards", /Claimed [\d.]+ DPIN\./);
   });
 

@@ -7,7 +7,7 @@
 
 import { Secp256k1HdWallet, type StdSignDoc } from "@cosmjs/amino";
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
-import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { type AccountData, DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import type { Page } from "playwright-core";
 
 export interface TestWallet {
@@ -23,9 +23,22 @@ export async function injectWallet(page: Page, mnemonic: string, name: string, p
   const amino = await Secp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
   const [account] = await direct.getAccounts();
   const wallet: TestWallet = { address: account.address, suggested: [], signed: 0 };
-  const enabled = new Set<string>();
+  await page.exposeFunction("__depinTestWallet", walletBackend(wallet, { name, direct, amino, account }));
+  await page.addInitScript(installPageWallet);
+  return wallet;
+}
 
-  await page.exposeFunction("__depinTestWallet", async (method: string, argsJson: string): Promise<string> => {
+interface Keys {
+  name: string;
+  direct: DirectSecp256k1HdWallet;
+  amino: Secp256k1HdWallet;
+  account: AccountData;
+}
+
+/** The test-process side: answers the page's wallet calls (JSON in, JSON out) and records them in `wallet`. */
+function walletBackend(wallet: TestWallet, { name, direct, amino, account }: Keys) {
+  const enabled = new Set<string>();
+  return async (method: string, argsJson: string): Promise<string> => {
     const args = JSON.parse(argsJson);
     switch (method) {
       case "experimentalSuggestChain":
@@ -76,62 +89,62 @@ export async function injectWallet(page: Page, mnemonic: string, name: string, p
       default:
         throw new Error(`unknown wallet method ${method}`);
     }
-  });
+  };
+}
 
-  await page.addInitScript(() => {
-    type Bridge = (method: string, argsJson: string) => Promise<string>;
-    const call = async (method: string, ...args: unknown[]) =>
-      JSON.parse(await (window as unknown as { __depinTestWallet: Bridge }).__depinTestWallet(method, JSON.stringify(args)));
-    const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
-    const signer = (chainId: string) => ({
-      getAccounts: async () =>
-        ((await call("getAccounts")) as { address: string; algo: string; pubkey: string }[]).map((a) => ({
-          ...a,
-          pubkey: bytes(a.pubkey),
-        })),
-      signDirect: async (
-        address: string,
-        doc: { bodyBytes: Uint8Array; authInfoBytes: Uint8Array; chainId: string; accountNumber: bigint },
-      ) => {
-        if (doc.chainId !== chainId) throw new Error("chain id mismatch");
-        const res = await call("signDirect", address, {
-          bodyBytes: b64(doc.bodyBytes),
-          authInfoBytes: b64(doc.authInfoBytes),
-          chainId: doc.chainId,
-          accountNumber: doc.accountNumber.toString(),
-        });
-        return {
-          signed: {
-            ...res.signed,
-            bodyBytes: bytes(res.signed.bodyBytes),
-            authInfoBytes: bytes(res.signed.authInfoBytes),
-            accountNumber: BigInt(res.signed.accountNumber),
-          },
-          signature: res.signature,
-        };
-      },
-      signAmino: async (address: string, doc: unknown) => call("signAmino", address, doc),
-    });
-    const keplr = {
-      version: "0.12.0-test",
-      mode: "extension",
-      experimentalSuggestChain: (info: unknown) => call("experimentalSuggestChain", info),
-      enable: (chainIds: string | string[]) => call("enable", chainIds),
-      getKey: async (chainId: string) => {
-        const k = await call("getKey", chainId);
-        return { ...k, pubKey: bytes(k.pubKey), address: new Uint8Array(20) };
-      },
-      getOfflineSigner: (chainId: string) => signer(chainId),
-      getOfflineSignerOnlyAmino: (chainId: string) => {
-        const s = signer(chainId);
-        return { getAccounts: s.getAccounts, signAmino: s.signAmino };
-      },
-      getOfflineSignerAuto: async (chainId: string) => signer(chainId),
-      signDirect: (chainId: string, address: string, doc: never) => signer(chainId).signDirect(address, doc),
-      signAmino: (chainId: string, address: string, doc: unknown) => signer(chainId).signAmino(address, doc),
-    };
-    Object.defineProperty(window, "keplr", { value: keplr, configurable: true });
+/** The page side (runs in the browser, self-contained): window.keplr forwarding every call to the test process. */
+function installPageWallet() {
+  type Bridge = (method: string, argsJson: string) => Promise<string>;
+  const call = async (method: string, ...args: unknown[]) =>
+    JSON.parse(await (window as unknown as { __depinTestWallet: Bridge }).__depinTestWallet(method, JSON.stringify(args)));
+  const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const b64 = (u: Uint8Array) => btoa(String.fromCharCode(...u));
+  const signer = (chainId: string) => ({
+    getAccounts: async () =>
+      ((await call("getAccounts")) as { address: string; algo: string; pubkey: string }[]).map((a) => ({
+        ...a,
+        pubkey: bytes(a.pubkey),
+      })),
+    signDirect: async (
+      address: string,
+      doc: { bodyBytes: Uint8Array; authInfoBytes: Uint8Array; chainId: string; accountNumber: bigint },
+    ) => {
+      if (doc.chainId !== chainId) throw new Error("chain id mismatch");
+      const res = await call("signDirect", address, {
+        bodyBytes: b64(doc.bodyBytes),
+        authInfoBytes: b64(doc.authInfoBytes),
+        chainId: doc.chainId,
+        accountNumber: doc.accountNumber.toString(),
+      });
+      return {
+        signed: {
+          ...res.signed,
+          bodyBytes: bytes(res.signed.bodyBytes),
+          authInfoBytes: bytes(res.signed.authInfoBytes),
+          accountNumber: BigInt(res.signed.accountNumber),
+        },
+        signature: res.signature,
+      };
+    },
+    signAmino: async (address: string, doc: unknown) => call("signAmino", address, doc),
   });
-  return wallet;
+  const keplr = {
+    version: "0.12.0-test",
+    mode: "extension",
+    experimentalSuggestChain: (info: unknown) => call("experimentalSuggestChain", info),
+    enable: (chainIds: string | string[]) => call("enable", chainIds),
+    getKey: async (chainId: string) => {
+      const k = await call("getKey", chainId);
+      return { ...k, pubKey: bytes(k.pubKey), address: new Uint8Array(20) };
+    },
+    getOfflineSigner: (chainId: string) => signer(chainId),
+    getOfflineSignerOnlyAmino: (chainId: string) => {
+      const s = signer(chainId);
+      return { getAccounts: s.getAccounts, signAmino: s.signAmino };
+    },
+    getOfflineSignerAuto: async (chainId: string) => signer(chainId),
+    signDirect: (chainId: string, address: string, doc: never) => signer(chainId).signDirect(address, doc),
+    signAmino: (chainId: string, address: string, doc: unknown) => signer(chainId).signAmino(address, doc),
+  };
+  Object.defineProperty(window, "keplr", { value: keplr, configurable: true });
 }

@@ -37,5 +37,5 @@ const config = {
 };
 const out = arg("--out");
 mkdirSync(dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify(config, null, 2) + "\n");
+writeFileSync(out, `${JSON.stringify(config, null, 2)}\n`);
 console.log(`dApp config written to ${out}`);

@@ -6,7 +6,7 @@ import { DaoPage } from "./pages/dao/DaoPage";
 import { NetworkPage } from "./pages/network/NetworkPage";
 import { ProviderDetail } from "./pages/network/ProviderDetail";
 import { ProviderPage } from "./pages/provider/ProviderPage";
-import { href, useRoute } from "./router";
+import { href, type Route, useRoute } from "./router";
 
 const NAV: [string, string][] = [
   ["/network", "Network"],
@@ -24,7 +24,7 @@ function WalletButton() {
           {account.name ? `${account.name} · ` : ""}
           {shortAddress(account.address)}
         </span>{" "}
-        <button className="link" onClick={disconnect}>
+        <button type="button" className="link" onClick={disconnect}>
           disconnect
         </button>
       </span>
@@ -32,7 +32,7 @@ function WalletButton() {
   }
   return (
     <span className="wallet">
-      <button onClick={() => void connect()} disabled={connecting}>
+      <button type="button" onClick={() => void connect()} disabled={connecting}>
         {connecting ? "Connecting…" : "Connect wallet"}
       </button>
       {walletError && (
@@ -44,16 +44,20 @@ function WalletButton() {
   );
 }
 
+/** The page the route names; the network page for any other route. */
+function CurrentPage({ route }: { route: Route }) {
+  const [page, address] = route.path;
+  if (page === "providers" && address) return <ProviderDetail address={address} />;
+  if (page === "provider") return <ProviderPage />;
+  if (page === "consumer") return <ConsumerPage route={route} />;
+  if (page === "dao") return <DaoPage />;
+  return <NetworkPage route={route} />;
+}
+
 export function App() {
   const route = useRoute();
   const { config } = useChain();
-  const [page, arg] = route.path;
-  let body;
-  if (page === "providers" && arg) body = <ProviderDetail address={arg} />;
-  else if (page === "provider") body = <ProviderPage />;
-  else if (page === "consumer") body = <ConsumerPage route={route} />;
-  else if (page === "dao") body = <DaoPage />;
-  else body = <NetworkPage route={route} />;
+  const [page] = route.path;
   const current = `/${page ?? "network"}`;
   return (
     <>
@@ -75,7 +79,9 @@ export function App() {
         </span>
         <WalletButton />
       </header>
-      <main>{body}</main>
+      <main>
+        <CurrentPage route={route} />
+      </main>
     </>
   );
 }

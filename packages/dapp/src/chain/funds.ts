@@ -25,9 +25,21 @@ export async function payWith(
   cw20Fee: (send: Record<string, unknown>) => Promise<number | Fee> = async () => GAS,
 ): Promise<TxResult> {
   if ("native" in denom) return native([{ denom: denom.native, amount: amount.toString() }]);
-  const token = new RewardTokenClient(cosmjsSigner(account.signing), account.address, denom.cw20);
+  return sendCw20(account, denom.cw20, amount, contract, hook, cw20Fee);
+}
+
+/** A cw20 `send` of `amount` of `token` to `contract` with `hook` as its message (the suite token's stake and propose). */
+export async function sendCw20(
+  account: Account,
+  token: string,
+  amount: bigint,
+  contract: string,
+  hook: Record<string, unknown>,
+  fee: (send: Record<string, unknown>) => Promise<number | Fee> = async () => GAS,
+): Promise<TxResult> {
+  const client = new RewardTokenClient(cosmjsSigner(account.signing), account.address, token);
   const send = { contract, amount: amount.toString(), msg: encodeJson(hook) };
-  return token.send(send, await cw20Fee({ send }));
+  return client.send(send, await fee({ send }));
 }
 
 /** The connected account's balance of a denom (bank or cw20), in base units. */

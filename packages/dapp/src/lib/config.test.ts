@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { configCoins, keplrChainInfo, validateConfig } from "./config";
+import { configCoins, keplrChainInfo, type NetworkConfig, validateConfig } from "./config";
 
 const good = {
   chainId: "testing",
@@ -17,12 +17,19 @@ const good = {
   coins: [{ denom: "ustake", symbol: "STAKE", decimals: 6 }],
 };
 
+/** The config `good` validates to (the test fails with the problems when it does not). */
+function goodConfig(): NetworkConfig {
+  const { config, problems } = validateConfig(good);
+  if (!config) throw new Error(problems.join(" "));
+  return config;
+}
+
 describe("config.json", () => {
   test("a valid config, with defaults", () => {
     const { config, problems } = validateConfig(good);
     expect(problems).toEqual([]);
     expect(config).toMatchObject({ chainName: "testing", rpc: "http://127.0.0.1:26657", broadcastPollIntervalMs: 1000 });
-    expect(configCoins(config!)).toEqual({ ustake: { symbol: "STAKE", decimals: 6 } });
+    expect(configCoins(goodConfig())).toEqual({ ustake: { symbol: "STAKE", decimals: 6 } });
   });
   test("lists every problem in words", () => {
     const { config, problems } = validateConfig({
@@ -40,7 +47,7 @@ describe("config.json", () => {
     expect(validateConfig(null).problems).toEqual(["config.json is not a JSON object."]);
   });
   test("describes the chain to the wallet", () => {
-    const info = keplrChainInfo(validateConfig(good).config!);
+    const info = keplrChainInfo(goodConfig());
     expect(info).toMatchObject({
       chainId: "testing",
       rpc: "http://127.0.0.1:26657",

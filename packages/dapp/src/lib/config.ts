@@ -35,8 +35,13 @@ export function validateConfig(raw: unknown): { config?: NetworkConfig; problems
   const problems: string[] = [];
   if (!raw || typeof raw !== "object") return { problems: ["config.json is not a JSON object."] };
   const c = raw as Record<string, unknown>;
-  const str = (k: string) =>
-    typeof c[k] === "string" && (c[k] as string).trim() ? (c[k] as string) : (problems.push(`${k} is missing.`), "");
+  // A required text field; "" (and the problem noted) when it is missing.
+  const str = (k: string) => {
+    const value = c[k];
+    if (typeof value === "string" && value.trim()) return value;
+    problems.push(`${k} is missing.`);
+    return "";
+  };
   const chainId = str("chainId");
   const prefix = str("bech32Prefix");
   if (!isUrl(c.rpc)) problems.push("rpc must be an http(s) URL.");

@@ -35,7 +35,7 @@ export function formatUnits(amount: string | bigint, decimals: number): string {
   const whole = abs / scale;
   const frac = abs % scale;
   let out = whole.toString();
-  if (decimals > 0 && frac > 0n) out += "." + frac.toString().padStart(decimals, "0").replace(/0+$/, "");
+  if (decimals > 0 && frac > 0n) out += `.${frac.toString().padStart(decimals, "0").replace(/0+$/, "")}`;
   return negative ? `-${out}` : out;
 }
 

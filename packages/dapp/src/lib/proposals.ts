@@ -140,14 +140,14 @@ export function templateMsgs(form: TemplateForm, ctx: TemplateContext): Validate
       const meta = ctx.book[form.denom];
       const amount = parseUnits(form.amount, meta?.decimals ?? 0);
       if (amount === null || amount === 0n) errors.amount = "The amount must be greater than zero.";
-      if (Object.keys(errors).length) return { ok: false, errors };
+      if (Object.keys(errors).length || amount === null) return { ok: false, errors };
       const recipient = form.recipient.trim();
       if (form.denom === c.rewardToken) {
-        return { ok: true, value: [execute(c.rewardToken, { transfer: { recipient, amount: amount!.toString() } })] };
+        return { ok: true, value: [execute(c.rewardToken, { transfer: { recipient, amount: amount.toString() } })] };
       }
       return {
         ok: true,
-        value: [{ bank: { send: { to_address: recipient, amount: [{ denom: form.denom, amount: amount!.toString() }] } } }],
+        value: [{ bank: { send: { to_address: recipient, amount: [{ denom: form.denom, amount: amount.toString() }] } } }],
       };
     }
     case "raw":

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Account, useChain } from "../../chain/ChainProvider";
-import { payWith } from "../../chain/funds";
+import { sendCw20 } from "../../chain/funds";
 import { GAS, useTx, wasmAttribute } from "../../chain/tx";
 import { Field, Section, TxStatus } from "../../components/ui";
 import { formatCoin } from "../../lib/format";
@@ -58,14 +58,10 @@ export function ProposalForm({ account }: { account: Account }) {
     }
     setErrors({});
     const propose = checked.value;
-    // The suite token is a cw20: a deposit is a send to the DAO with the {"propose"} hook (payWith never takes the native path here).
-    const noNative = () => Promise.reject(new Error("The suite token is a cw20, not a native coin."));
     void tx.run({
       label: "Propose",
       send: (sender) =>
-        deposit > 0n
-          ? payWith(sender, { cw20: token }, deposit, config.addresses.dao, { propose }, noNative)
-          : sender.clients.dao.propose(propose, GAS),
+        deposit > 0n ? sendCw20(sender, token, deposit, config.addresses.dao, { propose }) : sender.clients.dao.propose(propose, GAS),
       changes: changedBy.proposal(reader.keys),
       done: (result) => {
         setDrafts([]);
@@ -91,16 +87,7 @@ export function ProposalForm({ account }: { account: Account }) {
           {errors.msgs}
         </p>
       )}
-      <ol data-testid="draft-msgs">
-        {drafts.map((draft) => (
-          <li key={draft.id}>
-            {describeMsg(draft.msg, config.addresses, book)}{" "}
-            <button type="button" className="link" onClick={() => setDrafts(drafts.filter((other) => other.id !== draft.id))}>
-              remove
-            </button>
-          </li>
-        ))}
-      </ol>
+      <DraftList drafts={drafts} onRemove={(id) => setDrafts(drafts.filter((draft) => draft.id !== id))} />
       {deposit > 0n && (
         <p className="hint" data-testid="deposit-note">
           Submitting sends a deposit of {formatCoin(book, deposit, token)}, refunded unless the proposal fails quorum or is vetoed by vote.
@@ -111,5 +98,21 @@ export function ProposalForm({ account }: { account: Account }) {
       </button>
       <TxStatus state={tx.state} />
     </Section>
+  );
+}
+
+function DraftList({ drafts, onRemove }: { drafts: DraftMsg[]; onRemove: (id: number) => void }) {
+  const { book, config } = useChain();
+  return (
+    <ol data-testid="draft-msgs">
+      {drafts.map((draft) => (
+        <li key={draft.id}>
+          {describeMsg(draft.msg, config.addresses, book)}{" "}
+          <button type="button" className="link" onClick={() => onRemove(draft.id)}>
+            remove
+          </button>
+        </li>
+      ))}
+    </ol>
   );
 }

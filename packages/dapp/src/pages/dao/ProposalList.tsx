@@ -154,23 +154,7 @@ function ProposalActions({ proposal, tx }: { proposal: ProposalResponse; tx: Tx 
         </p>
       )}
       <div className="actions">
-        {actions.vote &&
-          VOTES.map(([choice, label]) => (
-            <button
-              type="button"
-              key={choice}
-              disabled={tx.pending}
-              onClick={() =>
-                void tx.run({
-                  label: `Vote ${label.toLowerCase()} on #${proposalId}`,
-                  send: (sender) => sender.clients.dao.vote({ proposalId, vote: choice }, GAS),
-                  changes,
-                })
-              }
-            >
-              Vote {label.toLowerCase()}
-            </button>
-          ))}
+        {actions.vote && <VoteButtons proposalId={proposalId} tx={tx} />}
         {(actions.execute || actions.waiting) && (
           <button
             type="button"
@@ -212,4 +196,19 @@ function ProposalActions({ proposal, tx }: { proposal: ProposalResponse; tx: Tx 
       </div>
     </>
   );
+}
+
+function VoteButtons({ proposalId, tx }: { proposalId: number; tx: Tx }) {
+  const { reader } = useChain();
+  const vote = (choice: Vote, label: string) =>
+    tx.run({
+      label: `Vote ${label.toLowerCase()} on #${proposalId}`,
+      send: (sender) => sender.clients.dao.vote({ proposalId, vote: choice }, GAS),
+      changes: changedBy.proposal(reader.keys, proposalId),
+    });
+  return VOTES.map(([choice, label]) => (
+    <button type="button" key={choice} disabled={tx.pending} onClick={() => void vote(choice, label)}>
+      Vote {label.toLowerCase()}
+    </button>
+  ));
 }

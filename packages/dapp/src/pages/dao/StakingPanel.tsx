@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { type Account, useChain } from "../../chain/ChainProvider";
-import { payWith } from "../../chain/funds";
+import { sendCw20 } from "../../chain/funds";
 import { GAS, type Tx, useTx } from "../../chain/tx";
 import { Fact, Facts, Field, Section, TxStatus, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatDuration, formatExpiration, share } from "../../lib/format";
@@ -57,11 +57,9 @@ function StakeFields({ account, held, staked, tx }: { account: Account; held: bi
     const amount = validateAmount(stake, token, book, { max: { amount: held, what: "your balance" } });
     if (!amount.ok) return setErrors({ stake: amount.error });
     setErrors({});
-    // The suite token is a cw20: staking is a send to the DAO with the {"stake"} hook (payWith never takes the native path here).
-    const noNative = () => Promise.reject(new Error("The suite token is a cw20, not a native coin."));
     void tx.run({
       label: "Stake",
-      send: (sender) => payWith(sender, { cw20: token }, amount.value, config.addresses.dao, { stake: {} }, noNative),
+      send: (sender) => sendCw20(sender, token, amount.value, config.addresses.dao, { stake: {} }),
       changes,
       done: () => `Staked ${formatCoin(book, amount.value, token)}; it votes on proposals created from the next block on.`,
     });
