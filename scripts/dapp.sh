@@ -7,15 +7,18 @@
 #   scripts/dapp.sh serve    writes $DEVNET_DIR/dapp/config.json from $DEVNET_DIR/deployment.json and serves
 #                            the build at http://127.0.0.1:$DAPP_PORT/ (default 5180) in the background
 #   scripts/dapp.sh stop     stops that server (scripts/devnet.sh stop and scripts/localnet.sh stop call this)
+#   scripts/dapp.sh lint     Biome (the root biome.json): formatting and lint, zero errors and zero warnings
 #   scripts/dapp.sh unit     tsc + the unit tests of the plain functions (vitest)
-#   scripts/dapp.sh test     unit, build, then browser:
+#   scripts/dapp.sh test     lint, unit, build, then browser:
 #   scripts/dapp.sh browser  a fresh devnet on other ports (.tools/devnet-dapp, RPC 47657),
 #                            the suite deployed, the dApp served on 47180, the browser tests (vitest +
 #                            playwright-core + the system chromium, installed with apt-get when missing);
-#                            the node and the server are stopped afterwards
+#                            the node and the server are stopped afterwards; every page's screenshot is
+#                            saved in .tools/reports/screenshots/ (untracked)
+#   scripts/dapp.sh screenshots  copies those screenshots into docs/screenshots/*.png (tracked; the READMEs show them)
 #   scripts/dapp.sh install  what the tests need: npm ci when the lockfile changed (and the TypeScript
 #                            client's packages), Debian's chromium when missing
-#   scripts/dapp.sh unit-build   unit, then build (scripts/test.sh runs browser later, in a lane)
+#   scripts/dapp.sh unit-build   lint, unit, then build (scripts/test.sh runs browser later, in a lane)
 #
 # Environment: DEVNET_DIR (default .tools/devnet), DAPP_PORT (5180), DEVNET_API_PORT (REST, 1317),
 # E2E_ONLY="network dao" (only those e2e files); the test devnet's ports: DAPP_TEST_RPC_PORT (47657),
@@ -27,6 +30,7 @@ DEVNET_DIR="${DEVNET_DIR:-$ROOT/.tools/devnet}"
 DAPP_PORT="${DAPP_PORT:-5180}"
 PID_FILE="$DEVNET_DIR/dapp.pid"
 LOG_FILE="$DEVNET_DIR/dapp.log"
+SCREENSHOTS="$ROOT/.tools/reports/screenshots"
 
 install_deps() {
   command -v npm >/dev/null || die "node and npm are required for packages/dapp"
@@ -95,6 +99,27 @@ cmd_serve() {
   step "dApp: http://127.0.0.1:$DAPP_PORT/ (chain $(node -p 'require(process.argv[1]).chainId' "$config"), config ${config#"$ROOT"/}; scripts/devnet.sh stop, or scripts/localnet.sh stop for the localnet, stops it)"
 }
 
+cmd_lint() {
+  install_deps
+  cd "$PKG"
+  step "packages/dapp: biome check (root biome.json)"
+  npx --no-install biome check --error-on-warnings . || die "Biome found problems in packages/dapp: 'npx biome check --write .' in packages/dapp formats; fix the lint findings by hand"
+}
+
+cmd_screenshots() {
+  local shots=(network provider-page provider consumer dao) dest="$ROOT/docs/screenshots" name size
+  mkdir -p "$dest"
+  for name in "${shots[@]}"; do
+    [[ -f "$SCREENSHOTS/$name.png" ]] || die "no $name.png in ${SCREENSHOTS#"$ROOT"/}: run scripts/dapp.sh browser first"
+  done
+  for name in "${shots[@]}"; do
+    cp "$SCREENSHOTS/$name.png" "$dest/$name.png"
+    size=$(stat -c %s "$dest/$name.png")
+    ((size <= 200 * 1024)) || echo "warning: docs/screenshots/$name.png is $((size / 1024)) KB (over 200 KB)" >&2
+  done
+  step "screenshots copied into docs/screenshots/ (${shots[*]})"
+}
+
 cmd_unit() {
   install_deps
   cd "$PKG"
@@ -115,6 +140,7 @@ ensure_chromium() {
 }
 
 cmd_test() {
+  cmd_lint
   cmd_unit
   cmd_build
   cmd_browser
@@ -138,22 +164,26 @@ cmd_browser() {
   node packages/ts-client/dist/scripts/deploy.js --no-demo >"$DEVNET_DIR/deploy.log" 2>&1 \
     || { tail -20 "$DEVNET_DIR/deploy.log" >&2; die "the deployment failed"; }
   cmd_serve
+  # Fresh screenshots every run, so a failed run never leaves older ones to be copied into docs/.
+  rm -rf "$SCREENSHOTS"
   local files=()
   if [[ -n "${E2E_ONLY:-}" ]]; then for name in $E2E_ONLY; do files+=("e2e/$name.e2e.ts"); done; fi
   step "packages/dapp: browser tests (headless $("$CHROMIUM" --version 2>/dev/null | head -1))"
-  (cd "$PKG" && DAPP_URL="http://127.0.0.1:$DAPP_PORT/" CHROMIUM="$CHROMIUM" \
+  (cd "$PKG" && DAPP_URL="http://127.0.0.1:$DAPP_PORT/" CHROMIUM="$CHROMIUM" DAPP_SCREENSHOTS="$SCREENSHOTS" \
     npx --no-install vitest run --config vitest.e2e.config.ts "${files[@]}") || die "the dApp's browser tests failed"
-  step "dApp browser tests passed in $((SECONDS - start)) s"
+  step "dApp browser tests passed in $((SECONDS - start)) s (screenshots in ${SCREENSHOTS#"$ROOT"/}; scripts/dapp.sh screenshots copies them into docs/)"
 }
 
 case "${1:-}" in
   build) cmd_build ;;
   serve) cmd_serve ;;
   stop) cmd_stop ;;
+  lint) cmd_lint ;;
   unit) cmd_unit ;;
   test) cmd_test ;;
   install) install_deps && ensure_chromium ;;
-  unit-build) cmd_unit && cmd_build ;;
+  unit-build) cmd_lint && cmd_unit && cmd_build ;;
   browser) cmd_browser ;;
-  *) die "usage: scripts/dapp.sh build|serve|stop|unit|test|install|unit-build|browser" ;;
+  screenshots) cmd_screenshots ;;
+  *) die "usage: scripts/dapp.sh build|serve|stop|lint|unit|test|install|unit-build|browser|screenshots" ;;
 esac

@@ -14,6 +14,8 @@ export const env = {
   accounts: process.env.DEVNET_ACCOUNTS ?? resolve(__dirname, "../../../scripts/devnet-accounts.json"),
   chromium: process.env.CHROMIUM ?? "/usr/bin/chromium",
   artifacts: process.env.E2E_ARTIFACTS,
+  /** Where the tests save a screenshot of every page (scripts/dapp.sh screenshots copies them into docs/screenshots). */
+  screenshots: process.env.DAPP_SCREENSHOTS ?? resolve(__dirname, "../../../.tools/reports/screenshots"),
 };
 
 export interface Deployment {

@@ -15,6 +15,7 @@ import {
   launch,
   openAs,
   type Signer,
+  screenshot,
   see,
   signer,
   submit,
@@ -156,6 +157,8 @@ describe("DAO", () => {
     await M1.page.reload();
     await see(M1.page.getByTestId("proposal-deposit"), "1 DPIN");
     await see(M1.page.getByTestId("guardian"), addr.member3);
+    await see(proposal(M1, first).getByTestId("proposal-status"), "executed");
+    await screenshot(M1.page, "dao");
   });
 
   test("the jailed provider unjails once its jail is over", async () => {

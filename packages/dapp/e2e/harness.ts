@@ -1,12 +1,18 @@
 // What every browser test file shares: the deployment and dApp URL from the
 // environment scripts/dapp.sh sets, one headless system Chromium, pages that
 // open the dApp as a named devnet account (its wallet injected), direct
-// CosmJS clients for setup steps that are not under test, and chain-time waits.
+// CosmJS clients for setup steps that are not under test, chain-time waits,
+// and the screenshots of every page the docs show.
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { env, mnemonic } from "./chain";
 import { injectWallet, type TestWallet } from "./wallet";
 
 export * from "./chain";
+
+/** The screenshots' size: a desktop browser window. */
+const SCREENSHOT_VIEWPORT = { width: 1280, height: 800 };
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -72,4 +78,17 @@ export async function submit(scope: Locator | Page, button: string | RegExp, exp
     .first()
     .click();
   await see(scope.locator(".tx.done, .tx.error"), expectDone, timeout);
+}
+
+/**
+ * Saves the top of the page at desktop size as <env.screenshots>/<name>.png (the docs show
+ * them), then gives the page its own viewport back.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize(SCREENSHOT_VIEWPORT);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  mkdirSync(env.screenshots, { recursive: true });
+  await page.screenshot({ path: resolve(env.screenshots, `${name}.png`) });
+  if (viewport) await page.setViewportSize(viewport);
 }

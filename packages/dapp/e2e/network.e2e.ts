@@ -4,7 +4,7 @@
 
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { deployment, env, launch, see, signer, textOf } from "./harness";
+import { deployment, env, launch, screenshot, see, signer, textOf } from "./harness";
 
 let browser: Browser;
 let page: Page;
@@ -37,6 +37,8 @@ describe("network page", () => {
     await see(page.getByTestId("stat-minted"), /DPIN/);
     await expect.poll(async () => Number(await textOf(page.getByTestId("stat-epoch")))).toBeGreaterThan(0);
     await expect.poll(async () => Number(await textOf(page.getByTestId("count-active")))).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => rows().count()).toBeGreaterThanOrEqual(3);
+    await screenshot(page, "network");
   });
 
   test("filters providers by service, region and status", async () => {
@@ -89,5 +91,6 @@ describe("network page", () => {
     await see(page.getByTestId("attested-capacity"), "900 GiB");
     await see(page.getByTestId("provider-disputes"), "0");
     await see(page.getByTestId("heartbeats"), "0");
+    await screenshot(page, "provider-page");
   });
 });

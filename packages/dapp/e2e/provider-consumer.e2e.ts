@@ -10,7 +10,19 @@ import { fromBase64, fromHex, toBase64 } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "@depin/ts-client";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { assertNoRawErrors, deployment, launch, openAs, see, signer, submit, textOf, type UserPage, waitForTimestamp } from "./harness";
+import {
+  assertNoRawErrors,
+  deployment,
+  launch,
+  openAs,
+  screenshot,
+  see,
+  signer,
+  submit,
+  textOf,
+  type UserPage,
+  waitForTimestamp,
+} from "./harness";
 
 let browser: Browser;
 let P: UserPage; // provider2
@@ -219,6 +231,7 @@ describe("consumer leases", () => {
     await expect.poll(() => field(pl, "receipt").inputValue()).toContain('"cumulative_units": "1500"');
     await submit(pl, "Redeem receipt", `Redeemed 500 units on lease ${id}.`);
     await see(pl.getByTestId("lease-paid"), "0.045 USDC");
+    await screenshot(C.page, "consumer");
   });
 });
 
@@ -227,6 +240,7 @@ describe("provider earnings and exit", () => {
     await P.page.goto(new URL("#/provider", P.page.url()).toString());
     await expect.poll(async () => await textOf(P.page.getByTestId("pending-rewards")), { timeout: 20_000 }).not.toBe("0 DPIN");
     await submit(P.page.getByRole("region", { name: "Liveness and rewards" }), "Claim rewards", /Claimed [\d.]+ DPIN\./);
+    await screenshot(P.page, "provider");
   });
 
   test("claims the unbonded stake once the unbonding period has passed", async () => {
