@@ -281,6 +281,8 @@ e2e_setup_leases() {
   local direct_gas=$LAST_GAS authz_gas
   start_agent
   wait_for "heartbeats counted for the provider (sent by the hot key through authz)" 30 '(( $(heartbeats) >= 2 ))'
+  # The chain may show the heartbeat before the agent has polled its result and logged it.
+  wait_for "the agent logged its heartbeat" 15 "grep -q '\"message\":\"heartbeat\"' \"\$WORK/agent.log\""
   authz_gas="$(grep -m1 '"message":"heartbeat"' "$WORK/agent.log" | sed 's/.*"gas_used":\([0-9]*\).*/\1/')"
   echo "    gas of a heartbeat: $direct_gas direct from the provider, $authz_gas through MsgExec from the hot key"
   [[ "$(balance "$HOT" ustake)" == 0 ]] || fail "the hot key holds ustake: fees must come from the fee grant"
