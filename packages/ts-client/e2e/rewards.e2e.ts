@@ -225,14 +225,20 @@ describe("usage rewards from a settled metered lease", () => {
 
   it("once the usage epoch ends, the pending rewards grow by its usage share, and the claim mints exactly them", async () => {
     const config = await t.q.providerRegistry.config();
-    const pool = mulDecimal(BigInt(config.emission_per_epoch), config.usage_share);
     await waitForChainTime(t.chain, genesis + (usageEpoch + 1) * epochSeconds);
     const total = await pending();
     const usageShare = total - beforeEpochEnd;
-    // min(floor(pool × w / W), w), w = provider4's weighted fee (uusdc weighs 1):
-    // usage rewards never pay more than the fee the network received.
+    // min(floor(pool × w / W), w): w = provider4's weighted fee (uusdc weighs 1),
+    // W = every provider's in the epoch (other e2e files settle beside this one),
+    // so usage rewards never pay more than the fee the network received.
     const weight = mulDecimal(fee, config.usage_weights[0].weight);
-    assert.ok(usageShare > 0n && usageShare <= weight && weight < pool, `usage share ${usageShare} ≤ the weighted fee ${weight} < the pool ${pool}`);
+    const epoch = await t.q.providerRegistry.epochUsage({ epoch: usageEpoch });
+    const pool = BigInt(epoch.usage_pool);
+    const all = BigInt(epoch.weighted_fees);
+    assert.equal(pool, mulDecimal(BigInt(config.emission_per_epoch), config.usage_share), "no halving on the devnet");
+    assert.ok(all >= weight, `the epoch's weighted fees ${all} include provider4's ${weight}`);
+    const expected = (pool * weight) / all < weight ? (pool * weight) / all : weight;
+    assert.equal(usageShare, expected, `usage share = min(floor(${pool} × ${weight} / ${all}), ${weight})`);
     assert.equal(await pending(), total, "an inactive provider earns no stake rewards");
 
     const before = await t.tokenBalance(provider);
