@@ -131,6 +131,7 @@ stage "cargo test --workspace" cargo test --workspace --quiet
 wait "$NPM" || die "stage failed: packages"
 stage "wasm build + static check in cosmwasm-vm 2.3.5 (scripts/build.sh)" scripts/build.sh
 stage "schema freshness" scripts/schema.sh --check
+stage "docs: every relative link and anchor in the Markdown resolves (scripts/check-docs.sh)" scripts/check-docs.sh
 
 bench() {
   BENCH_OUT="$REPORTS/BENCHMARKS.md" scripts/bench.sh || return 1
@@ -139,8 +140,8 @@ bench() {
   diff -u BENCHMARKS.md "$REPORTS/BENCHMARKS.md" || die "BENCHMARKS.md is stale: run scripts/bench.sh and commit it"
 }
 stage "gas benchmark on the built wasm (fails if any cost grows > 10 % with the network, or BENCHMARKS.md is stale)" bench
-stage "TypeScript client: codegen freshness, tsc, unit tests" scripts/ts-client.sh
-stage "web dApp: tsc, unit tests, vite build" scripts/dapp.sh unit-build
+stage "TypeScript client: Biome (format + lint), codegen freshness, tsc, unit tests" scripts/ts-client.sh
+stage "web dApp: Biome (format + lint), tsc, unit tests, vite build" scripts/dapp.sh unit-build
 stage "provider agent: debug build for its e2e" cargo build --locked --quiet -p depin-provider-agent --bins
 stage "the previous release's contracts (v0.1.0) for the upgrade test" scripts/upgrade.sh build
 
