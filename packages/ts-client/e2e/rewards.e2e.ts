@@ -11,11 +11,11 @@ import {
   bankBalance,
   chainSeconds,
   connect,
-  E2eContext,
-  HasEvents,
+  type E2eContext,
+  type HasEvents,
+  protocolFee,
   rejectsWith,
   timestampSeconds,
-  protocolFee,
   transferredTo,
   waitForChainTime,
   waitForTimestamp,
@@ -119,7 +119,10 @@ describe("stake rewards on chain", () => {
     const emission = BigInt(config.emission_per_epoch);
     const stakePerSecond = (emission - mulDecimal(emission, config.usage_share)) / BigInt(config.epoch_seconds);
     const before = await t.tokenBalance(provider);
-    const second = await t.as("provider4").providerRegistry.claimRewards().catch((err: Error) => err);
+    const second = await t
+      .as("provider4")
+      .providerRegistry.claimRewards()
+      .catch((err: Error) => err);
     if (second instanceof Error) {
       assert.match(second.message, /no rewards to claim/);
       return;
@@ -140,9 +143,9 @@ describe("usage rewards from a settled metered lease", () => {
     const { fee_bps } = await t.q.billingEscrow.config();
     const opened = t.gas.add(
       "escrow open_lease (metered)",
-      await t.as("consumer4").billingEscrow.openLease({ provider, billing: { metered: {} } }, "auto", undefined, [
-        { denom: "uusdc", amount: "100000" },
-      ]),
+      await t
+        .as("consumer4")
+        .billingEscrow.openLease({ provider, billing: { metered: {} } }, "auto", undefined, [{ denom: "uusdc", amount: "100000" }]),
     );
     leaseId = Number(attribute(opened, "lease_id"));
     const reported = t.gas.add(
