@@ -89,7 +89,7 @@ cleanup() {
   fi
   "$ROOT/scripts/devnet.sh" stop >/dev/null 2>&1 || true
   if ((rc != 0 || !E2E_OK)); then
-    echo "agent e2e FAILED in step '$STEP'; the agent's log: $WORK/agent.log (last lines below), the node's: $DEVNET_DIR/node.log" >&2
+    echo "agent e2e FAILED in step '$STEP'; the agent's log: $WORK/agent.log (last lines below), the node's: $DEVNET_DIR/node0.log" >&2
     tail -15 "$WORK/agent.log" 2>/dev/null | cut -c1-400 >&2 || true
   fi
 }
@@ -182,16 +182,16 @@ assert_paid() { # <lease> <units> <price>
   echo "    ok: lease $1 closed, $2 units paid $paid, $refunded refunded"
 }
 
+# Stops the node (SIGTERM: a clean stop, as an operator's restart), waits, starts it again.
 restart_node() {
   local pid
-  pid="$(cat "$DEVNET_DIR/wasmd.pid")"
+  pid="$(cat "$DEVNET_DIR/node0.pid")"
   kill "$pid"
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   echo "    node stopped (pid $pid)"
   sleep "${1:-6}"
-  nohup "$WASMD" --home "$DEVNET_HOME" start --log_no_color >>"$DEVNET_DIR/node.log" 2>&1 </dev/null &
-  echo $! >"$DEVNET_DIR/wasmd.pid"
+  scripts/devnet.sh restart 0 >/dev/null || fail "the node did not start again"
   wait_for "the node produces blocks again" 60 '[[ -n "$(rpc_height "$RPC")" ]]'
 }
 
