@@ -19,9 +19,11 @@
 #                            (d) a consumer closes a lease while a report is pending;
 #                            (e) the fee payer's gas balance drops below the floor, then is topped up;
 #                            (f) the DAO jails the provider; the agent unjails it when allowed;
+#                            (g) a second agent on the same state file is refused (the first one's pid named);
+#                            (h) a config naming another chain than its node's is refused, naming both;
 #                            end    every lease is closed and fully paid for the usage the source recorded.
 #                            Each step is one function run under its name (prepare, setup-grants,
-#                            setup-leases, node-restart, key-shared, sigkill, close-while-pending,
+#                            setup-leases, node-restart, key-shared, sigkill, two-agents, wrong-chain, close-while-pending,
 #                            gas-floor, jail, end, sigterm); a failure names its step.
 #                            The devnet and every agent process are stopped whatever happens.
 set -euo pipefail
@@ -362,6 +364,57 @@ fault_sigkill() {
   agent_alive
 }
 
+# A config beside agent.toml (same hot key) with other ports; sed expressions edit it.
+config_copy() { # <file> [sed expressions...]
+  local file=$1
+  shift
+  sed -e "s/^listen = .*/listen = \"127.0.0.1:$((AGENT_PORT + 2))\"/" \
+    -e "s/^metrics = .*/metrics = \"127.0.0.1:$((METRICS_PORT + 2))\"/" "$@" "$WORK/agent.toml" >"$WORK/$file"
+}
+
+# Runs `depin-provider run` on another config that must refuse to start: prints its output.
+refused_run() { # <config> <what>
+  local out rc=0
+  out="$(timeout 20 "$BIN/depin-provider" run -c "$WORK/$1" 2>&1)" || rc=$?
+  ((rc != 0 && rc != 124)) || fail "$2 was not refused (exit $rc): $(tail -3 <<<"$out")"
+  echo "$out"
+}
+
+# Lease $M1 billed exactly what the usage file recorded, still after a few seconds.
+assert_m1_exact() {
+  wait_for "lease $M1 billed exactly ${RECORDED[$M1]} units" 40 '[[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]]'
+  sleep 4
+  [[ "$(lease_field "$M1" units)" == "${RECORDED[$M1]}" ]] || fail "lease $M1 billed $(lease_field "$M1" units) > ${RECORDED[$M1]}"
+}
+
+# (g) A second agent on the same state file (other ports, so the port is not what stops it).
+fault_two_agents() {
+  config_copy agent2.toml
+  deliver "$M1" 20
+  local out
+  out="$(refused_run agent2.toml "a second agent on the same state")"
+  grep -q "another agent is running with this state (.*agent.sqlite, pid $AGENT_PID)" <<<"$out" \
+    || fail "the second agent's refusal does not name the state and pid $AGENT_PID: $out"
+  ! grep -q '"agent running"\|resolved a recorded' <<<"$out" || fail "the second agent ran before refusing: $out"
+  echo "    ok: refused: $(grep -o 'another agent is running[^"]*' <<<"$out" | head -1)"
+  assert_m1_exact
+  agent_alive
+}
+
+# (h) A config naming another chain than its node's: refused before anything, naming both.
+fault_wrong_chain() {
+  mkdir -p "$WORK/wrong"
+  config_copy wrong.toml -e 's/^chain_id = .*/chain_id = "wrong-chain-1"/' -e "s|^state = .*|state = \"wrong/agent.sqlite\"|"
+  local out
+  out="$(refused_run wrong.toml "a config with a wrong chain id")"
+  grep -q "chain wrong-chain-1 but the node at .* is on chain $CHAIN_ID" <<<"$out" || fail "the refusal does not name both chains: $out"
+  [[ ! -e "$WORK/wrong/agent.sqlite" ]] || fail "a state file was created for the wrong chain"
+  echo "    ok: refused: $(grep -o 'the config names chain[^:]*' <<<"$out" | head -1)"
+  deliver "$M1" 5
+  assert_m1_exact
+  agent_alive
+}
+
 # (d) A consumer closes a lease while a report is pending.
 fault_close_while_pending() {
   # 30 units pushed over HTTP, the push retried by the service: counted once.
@@ -475,6 +528,8 @@ cmd_e2e() {
   run_step node-restart "(a) the node stops and restarts mid-run" fault_node_restart
   run_step key-shared "(b) another process sends transactions from the agent's key" fault_key_shared
   run_step sigkill "(c) the agent is killed with SIGKILL and restarted" fault_sigkill
+  run_step two-agents "(g) a second agent on the same state file is refused, naming the first one's pid" fault_two_agents
+  run_step wrong-chain "(h) a config naming another chain than its node's is refused, naming both" fault_wrong_chain
   run_step close-while-pending "(d) a consumer closes a lease while a report is pending" fault_close_while_pending
   run_step gas-floor "(e) the fee payer's gas balance drops below the floor, then is topped up" fault_gas_floor
   run_step jail "(f) the DAO jails the provider for 6 s; the agent unjails it once allowed" fault_jail

@@ -300,4 +300,18 @@ impl Chain {
         let result = self.call("status", json!({})).await?;
         Ok(text(field(&result, &["node_info", "network"])))
     }
+
+    /// Refuses a node of another chain than the configured one (CometBFT
+    /// `/status` node_info.network), naming both.
+    pub async fn check_chain_id(&self, configured: &str) -> Result<()> {
+        let node = self.chain_id().await?;
+        if node == configured {
+            return Ok(());
+        }
+        Err(AgentError::WrongChain {
+            configured: configured.to_string(),
+            node,
+            rpc: self.rpc.clone(),
+        })
+    }
 }

@@ -140,6 +140,19 @@ pub enum AgentError {
     #[error("gave up after {attempts} attempts: {last}")]
     GaveUp { attempts: u32, last: String },
 
+    #[error("another agent is running with this state ({state}, pid {pid}): stop it first, or give this agent its own [agent] state file", state = state.display(), pid = if pid.is_empty() { "unknown" } else { pid.as_str() })]
+    StateLocked {
+        state: std::path::PathBuf,
+        pid: String,
+    },
+
+    #[error("the config names chain {configured} but the node at {rpc} is on chain {node}: set [chain] chain_id = \"{node}\" if that node is the right one, or point [chain] rpc at a node of {configured}")]
+    WrongChain {
+        configured: String,
+        node: String,
+        rpc: String,
+    },
+
     #[error("shutting down")]
     ShuttingDown,
 

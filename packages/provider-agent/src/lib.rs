@@ -22,4 +22,6 @@ pub mod receipts;
 pub mod server;
 pub mod shutdown;
 pub mod store;
+#[cfg(test)]
+mod testing;
 pub mod tx_kind;

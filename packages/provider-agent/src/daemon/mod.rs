@@ -10,18 +10,29 @@ mod leases;
 mod liveness;
 mod metering;
 mod outbox;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
 use agent::Agent;
 
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{AgentError, Result};
 use crate::server::{serve_api, serve_metrics};
 use crate::shutdown::Shutdown;
+use crate::store::StateLock;
+
+/// Seconds between attempts to read the node's chain id at start.
+const NODE_RETRY_SECONDS: u64 = 5;
 
 /// Runs every loop and both servers until `shutdown` is requested.
 pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
+    // One agent per state file, before anything opens the database.
+    let _lock = StateLock::acquire(&config.agent.state)?;
+    if !same_chain(&config, &shutdown).await? {
+        return Ok(());
+    }
     let agent = Arc::new(Agent::new(config, shutdown)?);
     // Anything recorded by a previous run is resolved before anything new is sent.
     if let Err(e) = agent.outbox.reconcile().await {
@@ -50,6 +61,24 @@ pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
     }
     tracing::info!("agent stopped; state saved");
     Ok(())
+}
+
+/// The node's chain id must be the configured one before anything is read
+/// or sent; an unreachable node is waited for. False when stopped meanwhile.
+async fn same_chain(config: &Config, shutdown: &Shutdown) -> Result<bool> {
+    let chain = crate::chain::Chain::new(&config.chain.rpc)?;
+    loop {
+        match chain.check_chain_id(&config.chain.chain_id).await {
+            Ok(()) => return Ok(true),
+            Err(e @ AgentError::WrongChain { .. }) => return Err(e),
+            Err(e) => {
+                tracing::warn!(rpc = %config.chain.rpc, error = %e, "node unreachable: waiting for it (its chain id is checked before anything is sent)")
+            }
+        }
+        if !shutdown.pause(NODE_RETRY_SECONDS).await {
+            return Ok(false);
+        }
+    }
 }
 
 /// A missing grant is a warning at start, not a stream of refused transactions.

@@ -5,6 +5,7 @@
 //! twice and a receipt accepted is never lost.
 
 mod db;
+mod lock;
 mod receipts;
 #[cfg(test)]
 mod tests;
@@ -12,6 +13,7 @@ mod txs;
 mod usage;
 
 pub use db::Store;
+pub use lock::{lock_path, StateLock};
 pub use receipts::{HeldReceipt, Stored};
 pub use txs::{PendingTx, TxLogEntry};
 pub use usage::Usage;
