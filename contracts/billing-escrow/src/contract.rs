@@ -54,9 +54,11 @@ pub fn execute(
         ExecuteMsg::Receive(hook) => receive::receive(deps, env, info.sender, hook),
         ExecuteMsg::AcceptLease { lease_id } => lease::accept(deps, env, info, lease_id),
         ExecuteMsg::CloseLease { lease_id } => lease::close(deps, env, info, lease_id),
-        ExecuteMsg::ReportUsage { lease_id, units } => {
-            metered::report_usage(deps, env, info, lease_id, units)
-        }
+        ExecuteMsg::ReportUsage {
+            lease_id,
+            units,
+            billed_before,
+        } => metered::report_usage(deps, env, info, lease_id, units, billed_before),
         ExecuteMsg::Dispute {
             lease_id,
             charge_id,

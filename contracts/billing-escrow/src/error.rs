@@ -108,6 +108,13 @@ pub enum ContractError {
     #[error("the charge is zero: the lease price is {price_per_unit} per unit")]
     ZeroCharge { price_per_unit: Uint128 },
 
+    #[error("report_usage on lease {lease_id} builds on {billed_before} units reported, but the lease has {reported_units}")]
+    StaleReport {
+        lease_id: u64,
+        billed_before: Uint128,
+        reported_units: Uint128,
+    },
+
     #[error("the charge of {amount} exceeds the {available} available on lease {lease_id}")]
     ExceedsAvailable {
         lease_id: u64,

@@ -1,7 +1,7 @@
 //! Read-only handlers. Leases are shown as of the query's block: a streaming
 //! lease's accrual up to now appears in `reserved`.
 
-use cosmwasm_std::{Deps, Env, Order, StdError, StdResult, Timestamp};
+use cosmwasm_std::{Deps, Env, Order, StdError, StdResult, Timestamp, Uint128};
 use cw_storage_plus::Bound;
 use depin_interface::escrow::{
     BillingMode, ChargeResponse, ChargeStatus, ChargesResponse, ConfigResponse, LeaseResponse,
@@ -46,14 +46,20 @@ pub fn lease(deps: Deps, env: Env, lease_id: u64) -> StdResult<LeaseResponse> {
 
 fn lease_response(lease_id: u64, mut lease: Lease, now: Timestamp) -> StdResult<LeaseResponse> {
     accrue(&mut lease, now).map_err(std_err)?;
-    let billing = match &lease.billing {
-        Billing::Metered(_) => BillingMode::Metered {},
-        Billing::Streaming(stream) => BillingMode::Streaming {
-            rate_per_second: stream.rate_per_second,
-        },
-        Billing::Receipts(billing) => BillingMode::Receipts {
-            consumer_pubkey: billing.consumer_pubkey.clone(),
-        },
+    let (billing, reported_units) = match &lease.billing {
+        Billing::Metered(billing) => (BillingMode::Metered {}, billing.total.units),
+        Billing::Streaming(stream) => (
+            BillingMode::Streaming {
+                rate_per_second: stream.rate_per_second,
+            },
+            Uint128::zero(),
+        ),
+        Billing::Receipts(billing) => (
+            BillingMode::Receipts {
+                consumer_pubkey: billing.consumer_pubkey.clone(),
+            },
+            billing.redeemed_units,
+        ),
     };
     Ok(LeaseResponse {
         lease_id,
@@ -70,6 +76,7 @@ fn lease_response(lease_id: u64, mut lease: Lease, now: Timestamp) -> StdResult<
         available: lease.available,
         refunded: lease.refunded,
         units: lease.units,
+        reported_units,
         opened_at: lease.opened_at,
         started_at: lease.started_at,
         closed_at: lease.closed_at,

@@ -326,9 +326,11 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
     )?;
     let metered = n + 1;
     w.chain.advance(6);
+    // As the provider agent reports: built on the lease's count so far.
     let report = ExecuteMsg::ReportUsage {
         lease_id: metered,
         units: Uint128::new(100),
+        billed_before: Some(Uint128::zero()),
     };
     w.measure(ESCROW, "report_usage", &provider, &[], &report)?;
     w.chain.advance(3_600);

@@ -95,8 +95,15 @@ pub enum ExecuteMsg {
     /// Anyone adds native funds to an open (or pending) lease.
     TopUp { lease_id: u64 },
     /// The provider of a metered lease reports delivered units (also during the
-    /// dispute window after the consumer closes the lease).
-    ReportUsage { lease_id: u64, units: Uint128 },
+    /// dispute window after the consumer closes the lease). With
+    /// `billed_before`, the report is refused unless it equals the lease's
+    /// `reported_units`: a report repeated, or built on a lost or stale count,
+    /// fails instead of charging twice.
+    ReportUsage {
+        lease_id: u64,
+        units: Uint128,
+        billed_before: Option<Uint128>,
+    },
     /// The provider of a receipts lease redeems the consumer's latest receipt:
     /// the units above those already redeemed, up to what the lease's free funds
     /// cover in whole units. The rest of the same receipt can be redeemed after a
@@ -259,6 +266,9 @@ pub struct LeaseResponse {
     pub refunded: Uint128,
     /// Units paid or reserved so far (metered units, streamed seconds, receipt units).
     pub units: Uint128,
+    /// Every unit ever reported (metered, voided charges included: what a
+    /// report's `billed_before` builds on) or redeemed (receipts); 0 for streaming.
+    pub reported_units: Uint128,
     pub opened_at: Timestamp,
     pub started_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,

@@ -149,6 +149,26 @@ impl Suite {
             &ExecuteMsg::ReportUsage {
                 lease_id,
                 units: Uint128::new(units),
+                billed_before: None,
+            },
+            &[],
+        )
+    }
+
+    /// `report_usage` built on `billed_before`, the lease's count of units reported so far.
+    pub fn report_usage_after(
+        &mut self,
+        provider: &Addr,
+        lease_id: u64,
+        units: u128,
+        billed_before: u128,
+    ) -> AnyResult<AppResponse> {
+        self.escrow_execute(
+            provider,
+            &ExecuteMsg::ReportUsage {
+                lease_id,
+                units: Uint128::new(units),
+                billed_before: Some(Uint128::new(billed_before)),
             },
             &[],
         )

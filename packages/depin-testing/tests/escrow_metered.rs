@@ -489,3 +489,73 @@ fn fees_settled_while_the_provider_is_jailed_pay_it_but_earn_no_usage_rewards() 
         Uint128::new(3_000)
     );
 }
+
+/// A provider that lost its records (a deleted state file, a second agent)
+/// re-sends a report built on an old count: with `billed_before` it fails on
+/// chain instead of charging the consumer twice. Reports without it still work.
+#[test]
+fn a_report_built_on_a_stale_count_is_refused_instead_of_billing_twice() {
+    let (mut suite, lease_id) = setup();
+    let (consumer, provider, dao) = (suite.consumer(0), suite.provider(0), suite.dao.clone());
+    suite
+        .report_usage_after(&provider, lease_id, 20, 0)
+        .unwrap();
+    assert_eq!(suite.lease(lease_id).reported_units.u128(), 20);
+
+    // The same 20 units again, as after a lost state file: refused, nothing charged.
+    assert_eq!(
+        escrow_error(suite.report_usage_after(&provider, lease_id, 20, 0)),
+        ContractError::StaleReport {
+            lease_id,
+            billed_before: Uint128::zero(),
+            reported_units: Uint128::new(20),
+        }
+    );
+    // A count ahead of the chain's is refused as well.
+    assert_eq!(
+        escrow_error(suite.report_usage_after(&provider, lease_id, 5, 25)),
+        ContractError::StaleReport {
+            lease_id,
+            billed_before: Uint128::new(25),
+            reported_units: Uint128::new(20),
+        }
+    );
+    let lease = suite.lease(lease_id);
+    assert_eq!(
+        (lease.units.u128(), lease.reserved.u128()),
+        (20, 20 * PRICE)
+    );
+
+    // Built on the chain's count, the next report charges; an old client's
+    // report without a count still charges too.
+    suite
+        .report_usage_after(&provider, lease_id, 5, 20)
+        .unwrap();
+    suite.report_usage(&provider, lease_id, 3).unwrap();
+    assert_eq!(suite.lease(lease_id).reported_units.u128(), 28);
+
+    // A voided charge lowers the units billed, never the units reported: its
+    // units cannot be reported again on the old count.
+    suite
+        .dispute(&consumer, lease_id, 2, "not delivered")
+        .unwrap();
+    suite
+        .resolve_dispute(&dao, lease_id, 2, false, None)
+        .unwrap();
+    let lease = suite.lease(lease_id);
+    assert_eq!((lease.units.u128(), lease.reported_units.u128()), (23, 28));
+    assert!(matches!(
+        escrow_error(suite.report_usage_after(&provider, lease_id, 5, 23)),
+        ContractError::StaleReport { .. }
+    ));
+
+    // Only the lease's provider reports, with or without a count.
+    let stranger = suite.actors.attacker.clone();
+    assert!(matches!(
+        escrow_error(suite.report_usage_after(&stranger, lease_id, 1, 28)),
+        ContractError::NotLeaseParty {
+            party: "provider",
+            ..
+        }
+    ));
+}

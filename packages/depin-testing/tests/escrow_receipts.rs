@@ -79,6 +79,8 @@ fn a_receipt_pays_at_once_and_a_later_one_pays_only_the_increase() {
         ),
         (1_750, DEPOSIT - 1_750, 250)
     );
+    // The cumulative receipt redeemed so far: what the next receipt must exceed.
+    assert_eq!(lease.reported_units.u128(), 250);
     assert_eq!(
         suite
             .provider_info(&suite.provider(0))

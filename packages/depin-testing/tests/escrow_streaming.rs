@@ -55,6 +55,8 @@ fn a_streaming_lease_accrues_only_after_the_provider_accepts() {
     suite.advance(100);
     // 100 s × 5 = 500; fee ceil(500 × 250 / 10000) = ceil(12.5) = 13.
     let lease = suite.lease(lease_id);
+    // Nothing is reported on a streaming lease: time is the meter.
+    assert_eq!((lease.units.u128(), lease.reported_units.u128()), (100, 0));
     assert_eq!(
         (lease.reserved.u128(), lease.available.u128()),
         (500, 9_500)

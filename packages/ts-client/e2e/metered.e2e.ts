@@ -96,7 +96,14 @@ describe("metered lease with a dispute on chain", () => {
   it("two usage reports become two pending charges reserved from the deposit", async () => {
     const p = t.as("provider3").billingEscrow;
     t.gas.add("escrow report_usage", await p.reportUsage({ leaseId, units: "1000" }));
-    t.gas.add("escrow report_usage (second charge)", await p.reportUsage({ leaseId, units: "2500" }));
+    // Built on the lease's count (as the provider agent reports): a repeat of
+    // the first report on the old count is refused instead of charging twice.
+    assert.equal((await t.q.billingEscrow.lease({ leaseId })).reported_units, "1000");
+    await rejectsWith(
+      p.reportUsage({ leaseId, units: "1000", billedBefore: "0" }),
+      new RegExp(`report_usage on lease ${leaseId} builds on 0 units reported, but the lease has 1000`),
+    );
+    t.gas.add("escrow report_usage (second charge)", await p.reportUsage({ leaseId, units: "2500", billedBefore: "1000" }));
     const { charges } = await t.q.billingEscrow.charges({ leaseId });
     assert.deepEqual(
       charges.map((c) => [c.units, c.amount, c.status, c.fee_bps]),
@@ -110,6 +117,7 @@ describe("metered lease with a dispute on chain", () => {
     const lease = await t.q.billingEscrow.lease({ leaseId });
     assert.equal(lease.reserved, "14000");
     assert.equal(lease.available, "86000");
+    assert.equal(lease.reported_units, "3500");
   });
 
   it("only the consumer disputes, with a bounded reason, a charge that exists", async () => {

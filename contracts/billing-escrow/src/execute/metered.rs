@@ -18,13 +18,17 @@ use crate::sums::{priced, ChargeTotals};
 /// The provider reports `units`: a charge of `units × price_per_unit`, with the
 /// fee in force now fixed on it, payable once the lease's dispute window ends.
 /// After the consumer closes the lease the provider keeps the lease's dispute
-/// window to report its final usage.
+/// window to report its final usage. A report with `billed_before` builds on
+/// the lease's count of units reported so far (`billing.total.units`, which
+/// never decreases) and is refused when the count differs, so a provider that
+/// lost its records cannot bill the same units twice.
 pub fn report_usage(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
     lease_id: u64,
     units: Uint128,
+    billed_before: Option<Uint128>,
 ) -> Result<Response, ContractError> {
     let mut lease = load_lease(deps.storage, lease_id)?;
     require_provider(lease_id, &lease, &info.sender, "report_usage")?;
@@ -61,6 +65,15 @@ pub fn report_usage(
             "report_usage",
         ));
     };
+    if let Some(billed_before) = billed_before {
+        if billed_before != billing.total.units {
+            return Err(ContractError::StaleReport {
+                lease_id,
+                billed_before,
+                reported_units: billing.total.units,
+            });
+        }
+    }
     let charge_id = billing.next_charge_id;
     billing.next_charge_id = charge_id.saturating_add(1);
     billing.total = billing.total.checked_add(totals)?;

@@ -210,6 +210,7 @@ impl T {
             ExecuteMsg::ReportUsage {
                 lease_id,
                 units: Uint128::new(units),
+                billed_before: None,
             },
         )
     }

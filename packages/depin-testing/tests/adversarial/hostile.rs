@@ -236,6 +236,7 @@ fn leases_billed_by(suite: &mut Suite, evil: &Addr) -> [u64; 2] {
                 &malicious::ExecuteMsg::Escrow(escrow::ExecuteMsg::ReportUsage {
                     lease_id,
                     units: Uint128::new(100),
+                    billed_before: None,
                 }),
                 &[],
             )

@@ -163,9 +163,11 @@ export interface BillingEscrowInterface {
     leaseId: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   reportUsage: ({
+    billedBefore,
     leaseId,
     units
   }: {
+    billedBefore?: Uint128;
     leaseId: number;
     units: Uint128;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
@@ -301,14 +303,17 @@ export class BillingEscrowClient implements BillingEscrowInterface {
     }, fee_, memo_, funds_);
   };
   reportUsage = async ({
+    billedBefore,
     leaseId,
     units
   }: {
+    billedBefore?: Uint128;
     leaseId: number;
     units: Uint128;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       report_usage: {
+        billed_before: billedBefore,
         lease_id: leaseId,
         units
       }

@@ -32,9 +32,11 @@ export interface BillingEscrowMsg {
     leaseId: number;
   }, funds_?: Coin[]) => EncodeObject;
   reportUsage: ({
+    billedBefore,
     leaseId,
     units
   }: {
+    billedBefore?: Uint128;
     leaseId: number;
     units: Uint128;
   }, funds_?: Coin[]) => EncodeObject;
@@ -192,9 +194,11 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
     };
   };
   reportUsage = ({
+    billedBefore,
     leaseId,
     units
   }: {
+    billedBefore?: Uint128;
     leaseId: number;
     units: Uint128;
   }, funds_?: Coin[]): EncodeObject => {
@@ -205,6 +209,7 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
           report_usage: {
+            billed_before: billedBefore,
             lease_id: leaseId,
             units
           }

@@ -31,6 +31,7 @@ export type ExecuteMsg = {
   };
 } | {
   report_usage: {
+    billed_before?: Uint128 | null;
     lease_id: number;
     units: Uint128;
   };
@@ -181,6 +182,7 @@ export interface LeaseResponse {
   price_per_unit: Uint128;
   provider: Addr;
   refunded: Uint128;
+  reported_units: Uint128;
   reserved: Uint128;
   started_at?: Timestamp | null;
   state: LeaseState;
