@@ -24,4 +24,5 @@ pub mod shutdown;
 pub mod store;
 #[cfg(test)]
 mod testing;
+pub mod throttle;
 pub mod tx_kind;

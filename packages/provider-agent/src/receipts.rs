@@ -129,6 +129,7 @@ pub(crate) mod tests {
             available: Uint128::new(1_000_000),
             refunded: Uint128::zero(),
             units: Uint128::zero(),
+            reported_units: Uint128::zero(),
             opened_at: Timestamp::from_seconds(100),
             started_at: Some(Timestamp::from_seconds(100)),
             closed_at: None,

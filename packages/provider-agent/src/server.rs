@@ -8,16 +8,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use depin_interface::escrow::{self, LeaseResponse};
+use depin_interface::escrow::{self, BillingMode, LeaseResponse};
 use serde_json::{json, Value};
 
 use crate::chain::Chain;
 use crate::clock::now_secs;
+use crate::error::AgentError;
 use crate::metering::UsageLine;
 use crate::metrics::Metrics;
 use crate::receipts::{check_receipt, PostedReceipt};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, Stored};
+use crate::throttle::Throttle;
 
 /// What the HTTP handlers need of the running agent, and nothing more.
 #[derive(Clone)]
@@ -31,7 +33,15 @@ pub struct ServerState {
     /// The provider the leases must name.
     pub provider: String,
     pub shutdown: Shutdown,
+    /// Rejected receipts: one WARN line per period.
+    pub rejections: Arc<Throttle>,
 }
+
+/// Seconds between two WARN lines about rejected receipts.
+pub const REJECTION_WARN_SECONDS: u64 = 10;
+
+/// The escrow's answer for a lease id it does not know ("lease 9 not found").
+const LEASE_NOT_FOUND: &str = "not found";
 
 type Reply = (StatusCode, Json<Value>);
 
@@ -43,23 +53,47 @@ fn error(status: StatusCode, message: String) -> Reply {
     reply(status, json!({ "error": message }))
 }
 
-/// Checks a posted receipt against the lease on chain and the one held;
-/// Err is the answer to give.
-async fn check(state: &ServerState, receipt: &PostedReceipt) -> Result<(), Reply> {
-    let query = escrow::QueryMsg::Lease {
-        lease_id: receipt.lease_id,
-    };
-    let lease: LeaseResponse = state
+/// The lease a request names: 404 when the escrow has no such lease, 503
+/// when the chain cannot be read now (the client may try again).
+async fn lease_of(state: &ServerState, lease_id: u64) -> Result<LeaseResponse, Reply> {
+    let query = escrow::QueryMsg::Lease { lease_id };
+    state
         .chain
         .smart(&state.escrow, &query)
         .await
-        .map_err(|e| {
-            state.metrics.receipts_rejected.inc();
-            error(
+        .map_err(|e| match e {
+            AgentError::Chain { failure } if failure.log.contains(LEASE_NOT_FOUND) => error(
+                StatusCode::NOT_FOUND,
+                format!("lease {lease_id} does not exist on {}", state.escrow),
+            ),
+            e => error(
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("lease not readable: {e}"),
-            )
-        })?;
+                format!("lease {lease_id} not readable now ({e}): try again"),
+            ),
+        })
+}
+
+/// A receipt refused: counted, and a WARN line at most once per
+/// [`REJECTION_WARN_SECONDS`] (naming how many were not logged meanwhile).
+fn rejected(state: &ServerState, receipt: &PostedReceipt, refusal: Reply) -> Reply {
+    state.metrics.receipts_rejected.inc();
+    if let Some(unlogged) = state.rejections.allow(now_secs()) {
+        let reason = refusal.1 .0["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        tracing::warn!(lease_id = receipt.lease_id, units = %receipt.cumulative_units, error = %reason,
+            unlogged, "receipt rejected (at most one such line per {REJECTION_WARN_SECONDS} s; all are counted in depin_agent_receipts_rejected_total)");
+    }
+    refusal
+}
+
+/// Checks a posted receipt against the lease on chain and the one held;
+/// Err is the answer to give.
+async fn check(state: &ServerState, receipt: &PostedReceipt) -> Result<(), Reply> {
+    let lease = lease_of(state, receipt.lease_id)
+        .await
+        .map_err(|refusal| rejected(state, receipt, refusal))?;
     let now = match state.chain.tip().await {
         Ok(t) => t.seconds(),
         Err(e) => return Err(error(StatusCode::SERVICE_UNAVAILABLE, e.to_string())),
@@ -78,9 +112,8 @@ async fn check(state: &ServerState, receipt: &PostedReceipt) -> Result<(), Reply
         now,
     )
     .map_err(|e| {
-        state.metrics.receipts_rejected.inc();
-        tracing::warn!(lease_id = receipt.lease_id, units = %receipt.cumulative_units, error = %e, "receipt rejected");
-        error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+        let refusal = error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
+        rejected(state, receipt, refusal)
     })
 }
 
@@ -108,18 +141,41 @@ async fn post_receipt(
                 json!({"accepted": true, "lease_id": receipt.lease_id, "cumulative_units": receipt.cumulative_units}),
             )
         }
-        Err(e) => {
-            state.metrics.receipts_rejected.inc();
-            error(StatusCode::CONFLICT, e.to_string())
-        }
+        Err(e) => rejected(&state, &receipt, error(StatusCode::CONFLICT, e.to_string())),
     }
 }
 
+/// Usage is recorded only for this provider's metered leases.
+async fn usage_lease(state: &ServerState, lease_id: u64) -> Result<(), Reply> {
+    let lease = lease_of(state, lease_id).await?;
+    if lease.provider.as_str() != state.provider {
+        return Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "lease {lease_id} is {}'s, not this provider's ({}): usage is recorded only for this provider's leases",
+                lease.provider, state.provider
+            ),
+        ));
+    }
+    if !matches!(lease.billing, BillingMode::Metered {}) {
+        return Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("lease {lease_id} is not metered: usage is recorded only for metered leases"),
+        ));
+    }
+    Ok(())
+}
+
 async fn post_usage(State(state): State<ServerState>, Json(usage): Json<UsageLine>) -> Reply {
-    match state
-        .store
-        .add_usage(usage.lease_id, usage.units.u128(), usage.id.as_deref())
-    {
+    if let Err(refusal) = usage_lease(&state, usage.lease_id).await {
+        return refusal;
+    }
+    match state.store.add_usage(
+        usage.lease_id,
+        usage.units.u128(),
+        usage.id.as_deref(),
+        now_secs(),
+    ) {
         Ok(counted) => {
             if counted {
                 tracing::info!(lease_id = usage.lease_id, units = %usage.units, "usage pushed");
@@ -163,3 +219,7 @@ pub async fn serve_metrics(state: ServerState, listener: tokio::net::TcpListener
         tracing::error!(error = %e, "metrics server failed");
     }
 }
+
+#[cfg(test)]
+#[path = "server_tests.rs"]
+mod tests;

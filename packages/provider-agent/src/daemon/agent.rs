@@ -14,9 +14,10 @@ use crate::error::Result;
 use crate::keys::Key;
 use crate::metrics::Metrics;
 use crate::queue::{Call, QueueSettings, SigningQueue};
-use crate::server::ServerState;
+use crate::server::{ServerState, REJECTION_WARN_SECONDS};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
+use crate::throttle::Throttle;
 
 pub struct Agent {
     pub config: Config,
@@ -63,6 +64,7 @@ impl Agent {
             chain_id: self.config.chain.chain_id.clone(),
             provider: self.provider.clone(),
             shutdown: self.shutdown.clone(),
+            rejections: Arc::new(Throttle::new(REJECTION_WARN_SECONDS)),
         }
     }
 

@@ -22,6 +22,10 @@ use crate::tx_kind::TxKind;
 /// while the lease is unchanged (a refusal in simulation costs no fee).
 pub const FINAL_HOLD_SECONDS: u64 = 60;
 
+/// The escrow's refusal of a report whose `billed_before` is not the lease's
+/// `reported_units`: "report_usage on lease 4 builds on 20 units reported, but the lease has 40".
+const STALE_BASE: &str = "units reported, but the lease has";
+
 /// Leases read per page of `leases_by_provider`.
 const PAGE: u32 = 100;
 
@@ -158,12 +162,19 @@ async fn report(agent: &Agent, lease: &LeaseResponse, now: u64) -> Result<()> {
         return Ok(());
     }
     let usage = agent.store.usage(id)?;
+    let base = policy::reported_base(lease, &usage);
+    if base != usage.reported {
+        tracing::warn!(lease_id = id, chain = %lease.reported_units, state = usage.reported,
+            "the chain counts more units reported on this lease than this agent's state (a lost or replaced state file, or another agent): the chain's count is kept and never reported again");
+        agent.store.set_reported(id, base)?;
+    }
     let Some(units) = policy::report_units(&agent.config.policy, lease, &usage, now) else {
         return Ok(());
     };
     let msg = escrow::ExecuteMsg::ReportUsage {
         lease_id: id,
         units: Uint128::new(units),
+        billed_before: Some(Uint128::new(base)),
     };
     if lease_action(agent, TxKind::ReportUsage, lease, units, msg)
         .await?
@@ -252,6 +263,13 @@ async fn lease_action(
     let calls = agent.escrow_call(&msg)?;
     match agent.outbox.send(action, Some(id), units, calls).await {
         Ok(c) => Ok(Some(c)),
+        Err(e) if action == TxKind::ReportUsage && e.to_string().contains(STALE_BASE) => {
+            // Another writer reported on this lease: its count is read again, not blocked.
+            let chain = agent.lease(id).await?.reported_units;
+            tracing::warn!(lease_id = id, %chain, error = %e, "report refused: it built on a stale count of the units reported; the chain's count is kept");
+            agent.store.set_reported(id, chain.u128())?;
+            Ok(None)
+        }
         Err(e) if e.class() == ErrorClass::Final => {
             tracing::warn!(action = action.as_str(), lease_id = id, error = %e, "final error: not sent again for this lease state");
             let reason = e.to_string();

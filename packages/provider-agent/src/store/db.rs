@@ -16,8 +16,9 @@ CREATE TABLE IF NOT EXISTS usage (
     reported TEXT NOT NULL DEFAULT '0',
     last_report_at INTEGER NOT NULL DEFAULT 0
 );
--- Ids of usage pushed over HTTP, so a retried push counts once.
-CREATE TABLE IF NOT EXISTS pushed (id TEXT PRIMARY KEY);
+-- Ids of usage pushed over HTTP, so a retried push counts once; `at`: when
+-- first seen (ids expire, see store::usage::PUSH_ID_SECONDS).
+CREATE TABLE IF NOT EXISTS pushed (id TEXT PRIMARY KEY, at INTEGER NOT NULL DEFAULT 0);
 -- The highest receipt each consumer signed per lease.
 CREATE TABLE IF NOT EXISTS receipts (
     lease_id INTEGER PRIMARY KEY,
@@ -56,6 +57,18 @@ CREATE TABLE IF NOT EXISTS blocked (
 );
 "#;
 
+/// Brings a state file of an earlier agent to this schema.
+fn migrate(conn: &Connection) -> Result<()> {
+    let has_at = conn
+        .prepare("SELECT 1 FROM pragma_table_info('pushed') WHERE name = 'at'")?
+        .exists([])?;
+    if !has_at {
+        conn.execute_batch("ALTER TABLE pushed ADD COLUMN at INTEGER NOT NULL DEFAULT 0")?;
+    }
+    conn.execute_batch("CREATE INDEX IF NOT EXISTS pushed_at ON pushed (at)")?;
+    Ok(())
+}
+
 pub struct Store {
     conn: Mutex<Connection>,
 }
@@ -84,6 +97,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         Ok(Store {
             conn: Mutex::new(conn),
         })

@@ -16,4 +16,4 @@ pub use db::Store;
 pub use lock::{lock_path, StateLock};
 pub use receipts::{HeldReceipt, Stored};
 pub use txs::{PendingTx, TxLogEntry};
-pub use usage::Usage;
+pub use usage::{Usage, PUSH_IDS_KEPT, PUSH_ID_SECONDS};

@@ -56,9 +56,9 @@ fn the_closed_prefix_survives_a_restart_and_moves_forward() {
 #[test]
 fn a_report_that_never_landed_leaves_the_usage_to_report() {
     let store = Store::in_memory().unwrap();
-    assert!(store.add_usage(3, 10, Some("delivery-1")).unwrap());
+    assert!(store.add_usage(3, 10, Some("delivery-1"), 100).unwrap());
     // The service retried its push: counted once.
-    assert!(!store.add_usage(3, 10, Some("delivery-1")).unwrap());
+    assert!(!store.add_usage(3, 10, Some("delivery-1"), 101).unwrap());
     store.begin_tx(&report(3, 10, "BB")).unwrap();
     store.resolve_tx(&report(3, 10, "BB"), false, 9).unwrap();
     let usage = store.usage(3).unwrap();
@@ -146,4 +146,41 @@ fn a_state_file_written_before_the_kinds_were_an_enum_still_loads() {
         })
         .unwrap();
     assert_eq!(action, "accept_lease");
+}
+
+#[test]
+fn push_ids_expire() {
+    let store = Store::in_memory().unwrap();
+    let day = crate::store::PUSH_ID_SECONDS;
+    assert!(store.add_usage(3, 10, Some("a"), 1_000).unwrap());
+    assert!(store.add_usage(3, 10, Some("b"), 1_000 + day).unwrap());
+    let count = |store: &Store| -> i64 {
+        store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM pushed", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(count(&store), 2);
+    // A day after "a": it is forgotten, "b" is still remembered.
+    assert!(store.add_usage(3, 10, Some("c"), 1_001 + day).unwrap());
+    assert_eq!(count(&store), 2);
+    assert!(!store.add_usage(3, 10, Some("b"), 1_002 + day).unwrap());
+    assert_eq!(store.usage(3).unwrap().recorded, 30);
+}
+
+#[test]
+fn push_ids_of_an_earlier_agent_load_and_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("agent.sqlite");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE pushed (id TEXT PRIMARY KEY); INSERT INTO pushed VALUES ('old');",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    // Its ids have no time: they are the oldest and expire first.
+    assert!(store
+        .add_usage(1, 5, Some("old"), crate::store::PUSH_ID_SECONDS + 1)
+        .unwrap());
 }

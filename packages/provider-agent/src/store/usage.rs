@@ -6,6 +6,12 @@ use rusqlite::{params, OptionalExtension};
 use super::db::{to_i64, to_u128, Store};
 use crate::error::{AgentError, Result};
 
+/// How long a push id is remembered: a service retrying a push retries within
+/// this (a day).
+pub const PUSH_ID_SECONDS: u64 = 86_400;
+/// At most this many push ids are kept (the newest).
+pub const PUSH_IDS_KEPT: i64 = 100_000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Usage {
     pub recorded: u128,
@@ -41,19 +47,48 @@ impl Store {
         Ok(())
     }
 
-    /// Adds usage pushed over HTTP; with an id, only the first push of that id
-    /// counts (returns false for a repeat).
-    pub fn add_usage(&self, lease_id: u64, units: u128, id: Option<&str>) -> Result<bool> {
+    /// Adds usage pushed over HTTP at `now`; with an id, only the first push
+    /// of that id counts (returns false for a repeat). Ids older than
+    /// [`PUSH_ID_SECONDS`] are forgotten, and no more than [`PUSH_IDS_KEPT`] are kept.
+    pub fn add_usage(
+        &self,
+        lease_id: u64,
+        units: u128,
+        id: Option<&str>,
+        now: u64,
+    ) -> Result<bool> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         if let Some(id) = id {
-            if tx.execute("INSERT OR IGNORE INTO pushed (id) VALUES (?1)", [id])? == 0 {
+            let expired = to_i64(now.saturating_sub(PUSH_ID_SECONDS))?;
+            tx.execute("DELETE FROM pushed WHERE at < ?1", [expired])?;
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO pushed (id, at) VALUES (?1, ?2)",
+                params![id, to_i64(now)?],
+            )?;
+            if inserted == 0 {
                 return Ok(false);
             }
+            tx.execute(
+                "DELETE FROM pushed WHERE id IN
+                   (SELECT id FROM pushed ORDER BY at DESC, rowid DESC LIMIT -1 OFFSET ?1)",
+                [PUSH_IDS_KEPT],
+            )?;
         }
         add_recorded(&tx, lease_id, units)?;
         tx.commit()?;
         Ok(true)
+    }
+
+    /// Sets the units reported on a lease to the chain's count (a lost or
+    /// replaced state, or a report refused for building on a stale count).
+    pub fn set_reported(&self, lease_id: u64, reported: u128) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO usage (lease_id, reported) VALUES (?1, ?2)
+             ON CONFLICT(lease_id) DO UPDATE SET reported = excluded.reported",
+            params![to_i64(lease_id)?, reported.to_string()],
+        )?;
+        Ok(())
     }
 
     pub fn usage(&self, lease_id: u64) -> Result<Usage> {
