@@ -21,9 +21,11 @@
 #                            (f) the DAO jails the provider; the agent unjails it when allowed;
 #                            (g) a second agent on the same state file is refused (the first one's pid named);
 #                            (h) a config naming another chain than its node's is refused, naming both;
+#                            (i) the state file is deleted: the agent bills exactly, nothing twice;
 #                            end    every lease is closed and fully paid for the usage the source recorded.
 #                            Each step is one function run under its name (prepare, setup-grants,
-#                            setup-leases, node-restart, key-shared, sigkill, two-agents, wrong-chain, close-while-pending,
+#                            setup-leases, node-restart, key-shared, sigkill, two-agents, wrong-chain,
+#                            lost-state, close-while-pending,
 #                            gas-floor, jail, end, sigterm); a failure names its step.
 #                            The devnet and every agent process are stopped whatever happens.
 set -euo pipefail
@@ -236,6 +238,7 @@ e2e_prepare() {
   KR=(--home "$DEVNET_HOME" --keyring-backend test --chain-id "$CHAIN_ID")
   rm -rf "$WORK" && mkdir -p "$WORK"
   for name in provider3 consumer2 consumer3 consumer4; do mnemonic_of "$name" >"$WORK/$name.mnemonic"; done
+  chmod 600 "$WORK"/*.mnemonic
   PROVIDER="$("$WASMD" keys show provider3 -a --home "$DEVNET_HOME" --keyring-backend test)"
 }
 
@@ -270,6 +273,18 @@ e2e_setup_grants() {
     -e 's/^tick_seconds = .*/tick_seconds = 1/' -e "s/^listen = .*/listen = \"127.0.0.1:$AGENT_PORT\"/" \
     -e "s/^metrics = .*/metrics = \"127.0.0.1:$METRICS_PORT\"/" -e 's/^gas_floor = .*/gas_floor = "2000000"/' "$WORK/agent.toml"
   grant_with_wasmd
+  local out
+  # Not registered yet: status says what to do and creates nothing.
+  out="$("$BIN/depin-provider" status -c "$WORK/agent.toml" 2>&1)" || fail "status before register failed: $out"
+  grep -q 'not registered yet — run `depin-provider register' <<<"$out" || fail "status before register: $out"
+  [[ ! -e "$WORK/agent.sqlite" ]] || fail "status created the state file"
+  # A key file others may read is refused, the fix named (as ssh does).
+  chmod 644 "$WORK/provider3.mnemonic"
+  out="$("$BIN/depin-provider" register -c "$WORK/agent.toml" --provider-mnemonic-file "$WORK/provider3.mnemonic" 2>&1)" \
+    && fail "register read a mnemonic file others may read"
+  grep -qF "run \`chmod 600 $WORK/provider3.mnemonic\`" <<<"$out" || fail "the refusal does not name the fix: $out"
+  chmod 600 "$WORK/provider3.mnemonic"
+  echo "    ok: status before register, a world-readable key refused"
   "$BIN/depin-provider" register -c "$WORK/agent.toml" --provider-mnemonic-file "$WORK/provider3.mnemonic" >/dev/null 2>>"$WORK/agent.log" \
     || fail "register failed"
   [[ "$(provider_record | jq -r .status)" == active ]] || fail "the provider is not active after register"
@@ -415,6 +430,23 @@ fault_wrong_chain() {
   agent_alive
 }
 
+# (i) The state file is lost: the agent stops, agent.sqlite is deleted, usage is
+# delivered meanwhile, the agent starts on an empty state and reads the usage file
+# from its start. The chain's reported_units is what was reported: exact accounting.
+fault_lost_state() {
+  deliver "$M1" 20
+  assert_m1_exact
+  stop_agent
+  rm -f "$WORK/agent.sqlite" "$WORK/agent.sqlite-wal" "$WORK/agent.sqlite-shm"
+  deliver "$M1" 15
+  echo "    state deleted with lease $M1 at $(lease_field "$M1" units) units, ${RECORDED[$M1]} recorded in a usage file of $(wc -l <"$WORK/usage.jsonl") lines"
+  start_agent
+  assert_m1_exact
+  grep -q 'the chain counts more units reported on this lease than' "$WORK/agent.log" \
+    || fail "the agent did not take the chain's count of reported units after the state was lost"
+  agent_alive
+}
+
 # (d) A consumer closes a lease while a report is pending.
 fault_close_while_pending() {
   # 30 units pushed over HTTP, the push retried by the service: counted once.
@@ -509,6 +541,13 @@ e2e_end() {
   agent_alive
 }
 
+stop_agent() {
+  kill -TERM "$AGENT_PID"
+  for _ in $(seq 1 150); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.2; done
+  kill -0 "$AGENT_PID" 2>/dev/null && fail "the agent did not stop within 30 s of SIGTERM"
+  AGENT_PID=""
+}
+
 e2e_sigterm() {
   kill -TERM "$AGENT_PID"
   for _ in $(seq 1 150); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.2; done
@@ -530,6 +569,7 @@ cmd_e2e() {
   run_step sigkill "(c) the agent is killed with SIGKILL and restarted" fault_sigkill
   run_step two-agents "(g) a second agent on the same state file is refused, naming the first one's pid" fault_two_agents
   run_step wrong-chain "(h) a config naming another chain than its node's is refused, naming both" fault_wrong_chain
+  run_step lost-state "(i) the state file is deleted; the restarted agent bills exactly what the chain does not count yet" fault_lost_state
   run_step close-while-pending "(d) a consumer closes a lease while a report is pending" fault_close_while_pending
   run_step gas-floor "(e) the fee payer's gas balance drops below the floor, then is topped up" fault_gas_floor
   run_step jail "(f) the DAO jails the provider for 6 s; the agent unjails it once allowed" fault_jail

@@ -115,6 +115,8 @@ impl Session {
             path: path.display().to_string(),
             message,
         };
+        // It holds the session's private key.
+        crate::keys::check_private(path).map_err(|e| state(e.to_string()))?;
         let text = std::fs::read_to_string(path).map_err(|e| state(e.to_string()))?;
         serde_json::from_str(&text).map_err(|e| state(e.to_string()))
     }
@@ -127,7 +129,8 @@ impl Session {
         };
         let text = serde_json::to_string_pretty(self).map_err(|e| state(e.to_string()))?;
         let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text).map_err(|e| state(e.to_string()))?;
+        // It holds the session's private key: mode 0600 from its creation.
+        crate::keys::write_private(&tmp, &text).map_err(|e| state(e.to_string()))?;
         std::fs::rename(&tmp, path).map_err(|e| state(e.to_string()))
     }
 }
@@ -203,5 +206,19 @@ mod tests {
         let mut loaded = Session::load(&path).unwrap();
         assert_eq!(loaded, session);
         assert!(loaded.sign(4).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_session_file_holding_a_private_key_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lease.json");
+        Session::new("testing", "wasm1escrow").save(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "lease.json written with mode {mode:o}");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let err = Session::load(&path).unwrap_err().to_string();
+        assert!(err.contains("chmod 600"), "{err}");
     }
 }

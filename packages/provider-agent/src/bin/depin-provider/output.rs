@@ -32,13 +32,10 @@ pub fn write_new(path: &Path, text: &str, private: bool) -> Result<()> {
             path.display()
         )));
     }
-    std::fs::write(path, text)?;
-    #[cfg(unix)]
     if private {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        depin_agent::keys::write_private(path, text)?;
+    } else {
+        std::fs::write(path, text)?;
     }
-    #[cfg(not(unix))]
-    let _ = private;
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! `depin-provider status`: the provider's record, the hot key, the fee
-//! payer's balance, the grants missing and the local state, as JSON.
+//! payer's balance, the grants missing and the local state, as JSON. It
+//! creates nothing: no state file is made for a provider not registered yet,
+//! nor by a status before the first `run`.
 
 use std::path::PathBuf;
 
@@ -11,9 +13,13 @@ use depin_agent::grants;
 use depin_agent::store::Store;
 use depin_agent::tx_kind::TxKind;
 use depin_interface::registry;
+use serde_json::{json, Value};
 
 use crate::output::print;
 use crate::signers::hot_queue;
+
+/// The registry's answer for an address it does not know.
+const NOT_REGISTERED: &str = "is not a registered provider";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,6 +31,7 @@ pub async fn run(args: Args) -> Result<()> {
     let config = Config::load(&args.config)?;
     let queue = hot_queue(&config)?;
     let chain = Chain::new(&config.chain.rpc)?;
+    chain.check_chain_id(&config.chain.chain_id).await?;
     let record: Result<registry::ProviderResponse> = chain
         .smart(
             &config.chain.registry,
@@ -33,11 +40,23 @@ pub async fn run(args: Args) -> Result<()> {
             },
         )
         .await;
+    if let Err(e) = &record {
+        if e.to_string().contains(NOT_REGISTERED) {
+            print(json!({
+                "provider": queue.sender(),
+                "hot_key": queue.address(),
+                "registered": Value::Null,
+                "next": format!(
+                    "not registered yet — run `depin-provider register -c {} --provider-mnemonic-file <file>` (after editing [service])",
+                    args.config.display()
+                ),
+            }));
+            return Ok(());
+        }
+    }
     let balance = chain
         .balance(queue.fee_payer(), &config.chain.gas_denom)
         .await?;
-    let store = Store::open(&config.agent.state)?;
-    let (held, redeemed) = store.receipt_totals()?;
     let missing = if queue.sender() == queue.address() {
         vec![]
     } else {
@@ -51,7 +70,7 @@ pub async fn run(args: Args) -> Result<()> {
         )
         .await?
     };
-    print(serde_json::json!({
+    let mut out = json!({
         "provider": queue.sender(),
         "hot_key": queue.address(),
         "fee_payer": queue.fee_payer(),
@@ -60,10 +79,26 @@ pub async fn run(args: Args) -> Result<()> {
         "grants_missing": missing,
         "registered": record.as_ref().ok(),
         "registry_error": record.as_ref().err().map(|e| e.to_string()),
-        "receipt_units_held": Uint128::new(held),
-        "receipt_units_redeemed": Uint128::new(redeemed),
-        "pending_transactions": store.pending_txs()?.len(),
-        "heartbeats_sent": store.tx_count(TxKind::Heartbeat, true)?,
-    }));
+    });
+    local_state(&config, &mut out)?;
+    print(out);
+    Ok(())
+}
+
+/// What the state file holds, when there is one (a status never creates it).
+fn local_state(config: &Config, out: &mut Value) -> Result<()> {
+    if !config.agent.state.exists() {
+        out["state"] = json!(format!(
+            "{} does not exist yet (`depin-provider run` creates it)",
+            config.agent.state.display()
+        ));
+        return Ok(());
+    }
+    let store = Store::open(&config.agent.state)?;
+    let (held, redeemed) = store.receipt_totals()?;
+    out["receipt_units_held"] = json!(Uint128::new(held));
+    out["receipt_units_redeemed"] = json!(Uint128::new(redeemed));
+    out["pending_transactions"] = json!(store.pending_txs()?.len());
+    out["heartbeats_sent"] = json!(store.tx_count(TxKind::Heartbeat, true)?);
     Ok(())
 }
