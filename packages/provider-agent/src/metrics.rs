@@ -34,6 +34,8 @@ pub struct Metrics {
     pub errors: Family<ClassLabel, Counter>,
     pub gas_balance: Gauge,
     pub gas_low: Gauge,
+    /// Outcomes the chain gave that could not be written to the state file.
+    pub state_errors: Counter,
     registry: Option<Registry>,
 }
 
@@ -51,6 +53,11 @@ impl Metrics {
             "receipts_accepted",
             "Receipts accepted from consumers",
             m.receipts_accepted.clone(),
+        );
+        r.register(
+            "state_write_errors",
+            "Transaction outcomes on chain (committed or refused) the state file could not record",
+            m.state_errors.clone(),
         );
         r.register(
             "receipts_rejected",

@@ -14,7 +14,7 @@ use crate::tx_kind::TxKind;
 pub async fn run(agent: Arc<Agent>) {
     loop {
         if let Err(e) = heartbeat(&agent).await {
-            tracing::warn!(class = e.class().as_str(), error = %e, "heartbeat not sent");
+            tracing::warn!(class = e.class().as_str(), error = %e, "no heartbeat committed");
         }
         let unit: f64 = rand::thread_rng().gen();
         let delay = policy::heartbeat_delay(&agent.config.policy, unit);

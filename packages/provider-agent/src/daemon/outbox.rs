@@ -14,13 +14,13 @@ use crate::chain::{Chain, Committed};
 use crate::clock::now_secs;
 use crate::error::{AgentError, Result};
 use crate::metrics::{as_u64, Metrics};
-use crate::queue::{Call, Signed, SigningQueue};
+use crate::queue::{Call, Ledger, Signed, SigningQueue};
 use crate::store::{PendingTx, Store, TxLogEntry};
 use crate::tx_kind::TxKind;
 
-pub struct Outbox {
-    queue: Mutex<SigningQueue<Chain>>,
-    chain: Chain,
+pub struct Outbox<L: Ledger = Chain> {
+    queue: Mutex<SigningQueue<L>>,
+    chain: L,
     store: Arc<Store>,
     metrics: Arc<Metrics>,
     gas_low: AtomicBool,
@@ -33,13 +33,13 @@ struct Letter {
     units: u128,
 }
 
-impl Outbox {
+impl<L: Ledger> Outbox<L> {
     pub fn new(
-        queue: SigningQueue<Chain>,
-        chain: Chain,
+        queue: SigningQueue<L>,
+        chain: L,
         store: Arc<Store>,
         metrics: Arc<Metrics>,
-    ) -> Outbox {
+    ) -> Outbox<L> {
         Outbox {
             queue: Mutex::new(queue),
             chain,
@@ -71,7 +71,25 @@ impl Outbox {
             .await
             .submit(kind, &calls, &mut record)
             .await;
-        self.file(&letter, &result, last.as_ref())?;
+        // What the chain did stands, whatever happened locally: a transaction
+        // committed is reported committed even when the state cannot be written.
+        if let Err(e) = self.file(&letter, &result, last.as_ref()) {
+            self.metrics.state_errors.inc();
+            let hash = match &result {
+                Ok(c) => c.hash.as_str(),
+                Err(_) => last
+                    .as_ref()
+                    .map(|p| p.tx_hash.as_str())
+                    .unwrap_or_default(),
+            };
+            let on_chain = match &result {
+                Ok(_) => "committed",
+                Err(AgentError::Chain { .. }) => "refused",
+                Err(_) => "unknown",
+            };
+            tracing::error!(kind = kind.as_str(), lease_id, %hash, on_chain, error = %e,
+                "the outcome of this transaction on chain could not be written to the state file (disk full or read-only?); what the chain did stands");
+        }
         result
     }
 
@@ -188,3 +206,7 @@ impl Outbox {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "outbox_tests.rs"]
+mod tests;

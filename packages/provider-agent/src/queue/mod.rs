@@ -8,7 +8,7 @@ mod ledger;
 mod settings;
 mod sign;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::Arc;
 use std::time::Duration;

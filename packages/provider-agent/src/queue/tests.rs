@@ -7,11 +7,11 @@ use std::sync::Mutex;
 
 /// A chain whose answers are scripted: broadcast results are popped in order.
 #[derive(Default)]
-struct Script {
+pub(crate) struct Script {
     sequence: Mutex<u64>,
     account_reads: Mutex<u32>,
     broadcasts: Mutex<VecDeque<Result<String>>>,
-    sent: Mutex<Vec<String>>,
+    pub(crate) sent: Mutex<Vec<String>>,
     deliver_code: Mutex<u32>,
     balance: Mutex<u128>,
     simulate_error: Mutex<Option<ChainFailure>>,
@@ -67,7 +67,7 @@ impl Ledger for Arc<Script> {
     }
 }
 
-fn queue(script: &Arc<Script>) -> SigningQueue<Arc<Script>> {
+pub(crate) fn queue(script: &Arc<Script>) -> SigningQueue<Arc<Script>> {
     let key = Key::from_mnemonic(
         "mass label useless bid fluid elite damage liberty soon siren useless hollow employ certain milk clip clock donate course light weekend dutch track fashion",
         "wasm",
@@ -81,7 +81,7 @@ fn queue(script: &Arc<Script>) -> SigningQueue<Arc<Script>> {
     SigningQueue::new(script.clone(), key, settings, Arc::new(Metrics::new()))
 }
 
-fn call() -> Vec<Call> {
+pub(crate) fn call() -> Vec<Call> {
     vec![Call::new(
         "wasm1nc5tatafv6eyq7llkr2gv50ff9e22mnf70qgjlv737ktmt4eswrqr5j2ht",
         &serde_json::json!({"heartbeat": {}}),

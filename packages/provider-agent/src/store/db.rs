@@ -110,6 +110,12 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Every later write fails, as on a full or read-only disk (tests).
+    #[cfg(test)]
+    pub fn set_read_only(&self) {
+        let _ = self.conn().pragma_update(None, "query_only", true);
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn()
