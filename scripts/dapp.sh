@@ -51,7 +51,7 @@ install_deps() {
 cmd_build() {
   install_deps
   cd "$PKG"
-  if [[ -f dist/.built && -z "$(find src index.html vite.config.ts package-lock.json tsconfig.json ../ts-client/src -newer dist/.built -print -quit)" ]]; then
+  if [[ -f dist/.built && -z "$(find src public index.html vite.config.ts package-lock.json tsconfig.json ../ts-client/src -newer dist/.built -print -quit)" ]]; then
     step "packages/dapp: build is fresh (dist/)"
     return
   fi

@@ -10,6 +10,7 @@ import { toBase64, toUtf8 } from "@cosmjs/encoding";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  assertFieldReady,
   assertNoRawErrors,
   deployment,
   launch,
@@ -159,6 +160,7 @@ describe("DAO", () => {
     await see(M1.page.getByTestId("guardian"), addr.member3);
     await see(proposal(M1, first).getByTestId("proposal-status"), "executed");
     await screenshot(M1.page, "dao");
+    await assertFieldReady(M1.page, "dao");
   });
 
   test("the jailed provider unjails once its jail is over", async () => {

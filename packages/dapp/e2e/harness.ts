@@ -13,6 +13,9 @@ export * from "./chain";
 
 /** The screenshots' size: a desktop browser window. */
 const SCREENSHOT_VIEWPORT = { width: 1280, height: 800 };
+/** A phone: every page must fit its width (no sideways scrolling). */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+const AXE = resolve(__dirname, "../node_modules/axe-core/axe.min.js");
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -37,6 +40,9 @@ export async function openAs(browser: Browser, name: string, path = "#/network")
   const wallet = await injectWallet(page, mnemonic(name), name);
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("response", (response) => {
+    if (response.status() === 404) problems.push(`404: ${response.url()}`);
+  });
   await page.goto(new URL(path, env.url).toString());
   await page.getByRole("button", { name: "Connect wallet" }).first().click();
   await see(page.getByTestId("account"), wallet.address.slice(-6), 20_000);
@@ -91,4 +97,55 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(env.screenshots, { recursive: true });
   await page.screenshot({ path: resolve(env.screenshots, `${name}.png`) });
   if (viewport) await page.setViewportSize(viewport);
+}
+
+/**
+ * Checks the page as a phone shows it (390 × 844): nothing wider than the screen (and, when
+ * `name` is given, saves <name>-phone.png), then gives the page its own viewport back.
+ */
+export async function assertFitsPhone(page: Page, name?: string): Promise<void> {
+  const viewport = page.viewportSize();
+  await page.setViewportSize(PHONE_VIEWPORT);
+  try {
+    await page.waitForTimeout(300);
+    const wide = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const over = [...document.querySelectorAll("body *")]
+        .filter((element) => element.getBoundingClientRect().right > width + 1 || element.scrollWidth > width)
+        .map((element) => `${element.tagName.toLowerCase()}.${element.className}`);
+      return { scrollWidth: document.documentElement.scrollWidth, over: over.slice(0, 5) };
+    });
+    if (wide.scrollWidth > PHONE_VIEWPORT.width)
+      throw new Error(`${page.url()} is ${wide.scrollWidth} px wide on a phone (390 px); too wide: ${wide.over.join(", ")}`);
+    if (name) {
+      mkdirSync(env.screenshots, { recursive: true });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: resolve(env.screenshots, `${name}-phone.png`) });
+    }
+  } finally {
+    if (viewport) await page.setViewportSize(viewport);
+  }
+}
+
+/** Runs axe-core on the page: fails on any serious or critical accessibility violation. */
+export async function assertAccessible(page: Page): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResults> } }).axe;
+    const results = await axe.run(document, { resultTypes: ["violations"] });
+    return results.violations
+      .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+      .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(" ")).join("; ")}`);
+  });
+  if (violations.length > 0) throw new Error(`accessibility violations on ${page.url()}:\n${violations.join("\n")}`);
+}
+
+interface AxeResults {
+  violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+}
+
+/** Both checks of a page as people meet it: on a phone, and with assistive technology. */
+export async function assertFieldReady(page: Page, name?: string): Promise<void> {
+  await assertFitsPhone(page, name);
+  await assertAccessible(page);
 }

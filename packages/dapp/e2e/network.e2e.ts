@@ -4,7 +4,7 @@
 
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { deployment, env, launch, screenshot, see, signer, textOf } from "./harness";
+import { assertFieldReady, deployment, env, launch, screenshot, see, signer, textOf } from "./harness";
 
 let browser: Browser;
 let page: Page;
@@ -16,6 +16,9 @@ beforeAll(async () => {
   browser = await launch();
   page = await (await browser.newContext()).newPage();
   page.on("pageerror", (e) => errors.push(e.message));
+  page.on("response", (response) => {
+    if (response.status() === 404) errors.push(`404: ${response.url()}`);
+  });
   provider1 = (await signer("provider1")).address;
   provider3 = (await signer("provider3")).address;
 });
@@ -39,6 +42,7 @@ describe("network page", () => {
     await expect.poll(async () => Number(await textOf(page.getByTestId("count-active")))).toBeGreaterThanOrEqual(3);
     await expect.poll(() => rows().count()).toBeGreaterThanOrEqual(3);
     await screenshot(page, "network");
+    await assertFieldReady(page, "network");
   });
 
   test("filters providers by service, region and status", async () => {
@@ -92,5 +96,6 @@ describe("network page", () => {
     await see(page.getByTestId("provider-disputes"), "0");
     await see(page.getByTestId("heartbeats"), "0");
     await screenshot(page, "provider-page");
+    await assertFieldReady(page, "provider-page");
   });
 });

@@ -11,6 +11,7 @@ import { receiptPublicKey, signReceipt } from "@depin/ts-client";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  assertFieldReady,
   assertNoRawErrors,
   deployment,
   launch,
@@ -47,7 +48,7 @@ const consumerLease = (id: number) => C.page.locator(`[data-testid="consumer-lea
 
 async function openLease(mode: "metered" | "streaming" | "receipts", deposit: string, rate?: string): Promise<number> {
   await C.page.goto(new URL(`#/consumer?provider=${P.wallet.address}`, C.page.url()).toString());
-  await see(C.page.getByTestId("price-guard"), "max_price_per_unit = 30");
+  await see(C.page.getByTestId("price-guard"), "Price 0.00003 USDC per GB");
   await field(C.page, "mode").selectOption(mode);
   await field(C.page, "deposit").fill(deposit);
   if (rate) await field(C.page, "rate").fill(rate);
@@ -151,7 +152,7 @@ describe("consumer leases", () => {
     ).charges[0];
     await waitForTimestamp((await signer("consumer4")).client, charge.disputable_until);
     await see(cl.getByTestId("settleable"), "Settle now would pay 0.03 USDC for 1000 units");
-    await submit(cl, "Settle", `Settle lease ${metered}: done.`);
+    await submit(cl, "Settle", `Settled lease ${metered}: paid 0.03 USDC for 1000 units`);
     await see(first, "paid");
     await see(cl.getByTestId("lease-paid"), "0.03 USDC");
 
@@ -174,10 +175,10 @@ describe("consumer leases", () => {
     await submit(pl, "Accept", `Accept lease ${id}: done.`);
     await see(cl.getByTestId("lease-state"), "open");
     await field(cl, "topUp").fill("0.1");
-    await submit(cl, "Top up", `Top up lease ${id}: done.`);
+    await submit(cl, "Top up", `Topped up lease ${id} with 0.1 USDC.`);
     await see(cl.getByTestId("lease-deposited"), "0.6 USDC");
     await see(cl.getByTestId("settleable"), /Settle now would pay 0\.0000\d+ USDC/);
-    await submit(pl, "Settle", `Settle lease ${id}: done.`);
+    await submit(pl, "Settle", new RegExp(`Settled lease ${id}: paid 0\\.0000\\d+ USDC`));
     await see(pl.getByTestId("lease-paid"), /0\.0000\d+ USDC/);
     await submit(cl, "Close", `Lease ${id} closed; the rest of the deposit is refunded.`);
     await see(cl.getByTestId("lease-state"), "closed");
@@ -202,7 +203,7 @@ describe("consumer leases", () => {
     const receipt1 = JSON.parse(await cl.getByTestId("signed-receipt").inputValue());
     // The same bytes as @depin/ts-client's receipt.ts.
     expect(fromBase64(receipt1.signature)).toEqual(signReceipt(privateKey, d.chain_id, d.addresses.billingEscrow, id, 1000n));
-    await cl.getByRole("button", { name: "Copy" }).click();
+    await cl.getByRole("button", { name: "Copy", exact: true }).click();
     await see(cl.getByRole("status").filter({ hasText: "Copied" }), "Copied.");
     const copied = await C.page.evaluate(() => navigator.clipboard.readText());
     expect(JSON.parse(copied)).toEqual(receipt1);
@@ -232,6 +233,7 @@ describe("consumer leases", () => {
     await submit(pl, "Redeem receipt", `Redeemed 500 units on lease ${id}.`);
     await see(pl.getByTestId("lease-paid"), "0.045 USDC");
     await screenshot(C.page, "consumer");
+    await assertFieldReady(C.page, "consumer");
   });
 });
 
@@ -241,6 +243,7 @@ describe("provider earnings and exit", () => {
     await expect.poll(async () => await textOf(P.page.getByTestId("pending-rewards")), { timeout: 20_000 }).not.toBe("0 DPIN");
     await submit(P.page.getByRole("region", { name: "Liveness and rewards" }), "Claim rewards", /Claimed [\d.]+ DPIN\./);
     await screenshot(P.page, "provider");
+    await assertFieldReady(P.page, "provider");
   });
 
   test("claims the unbonded stake once the unbonding period has passed", async () => {

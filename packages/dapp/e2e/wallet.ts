@@ -16,13 +16,15 @@ export interface TestWallet {
   suggested: { chainId: string; rpc: string; rest: string }[];
   /** How many transactions the page had signed. */
   signed: number;
+  /** While true, the wallet refuses to sign, as when a person rejects the request. */
+  reject: boolean;
 }
 
 export async function injectWallet(page: Page, mnemonic: string, name: string, prefix = "wasm"): Promise<TestWallet> {
   const direct = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
   const amino = await Secp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
   const [account] = await direct.getAccounts();
-  const wallet: TestWallet = { address: account.address, suggested: [], signed: 0 };
+  const wallet: TestWallet = { address: account.address, suggested: [], signed: 0, reject: false };
   await page.exposeFunction("__depinTestWallet", walletBackend(wallet, { name, direct, amino, account }));
   await page.addInitScript(installPageWallet);
   return wallet;
@@ -62,6 +64,7 @@ function walletBackend(wallet: TestWallet, { name, direct, amino, account }: Key
       case "getAccounts":
         return JSON.stringify([{ address: account.address, algo: account.algo, pubkey: toBase64(account.pubkey) }]);
       case "signDirect": {
+        if (wallet.reject) throw new Error("Request rejected");
         const [signer, doc] = args;
         const res = await direct.signDirect(signer, {
           bodyBytes: fromBase64(doc.bodyBytes),
@@ -81,6 +84,7 @@ function walletBackend(wallet: TestWallet, { name, direct, amino, account }: Key
         });
       }
       case "signAmino": {
+        if (wallet.reject) throw new Error("Request rejected");
         const [signer, doc] = args as [string, StdSignDoc];
         const res = await amino.signAmino(signer, doc);
         wallet.signed++;

@@ -1,12 +1,15 @@
 // The application shell: header with the network and the wallet, and the page of the current route.
+import { lazy, Suspense } from "react";
 import { useChain } from "./chain/ChainProvider";
 import { shortAddress } from "./lib/format";
-import { ConsumerPage } from "./pages/consumer/ConsumerPage";
-import { DaoPage } from "./pages/dao/DaoPage";
-import { NetworkPage } from "./pages/network/NetworkPage";
-import { ProviderDetail } from "./pages/network/ProviderDetail";
-import { ProviderPage } from "./pages/provider/ProviderPage";
 import { href, type Route, useRoute } from "./router";
+
+// Each page is its own chunk, loaded when its route is first shown.
+const ConsumerPage = lazy(() => import("./pages/consumer/ConsumerPage").then((module) => ({ default: module.ConsumerPage })));
+const DaoPage = lazy(() => import("./pages/dao/DaoPage").then((module) => ({ default: module.DaoPage })));
+const NetworkPage = lazy(() => import("./pages/network/NetworkPage").then((module) => ({ default: module.NetworkPage })));
+const ProviderDetail = lazy(() => import("./pages/network/ProviderDetail").then((module) => ({ default: module.ProviderDetail })));
+const ProviderPage = lazy(() => import("./pages/provider/ProviderPage").then((module) => ({ default: module.ProviderPage })));
 
 const NAV: [string, string][] = [
   ["/network", "Network"],
@@ -80,7 +83,9 @@ export function App() {
         <WalletButton />
       </header>
       <main>
-        <CurrentPage route={route} />
+        <Suspense fallback={<p>Loading…</p>}>
+          <CurrentPage route={route} />
+        </Suspense>
       </main>
     </>
   );

@@ -30,6 +30,8 @@ export interface TxRequest {
   changes: QueryKey[];
   /** The sentence shown once it lands (default "<label>: done."). */
   done?: (result: TxResult) => string | undefined;
+  /** A sentence of its own for a failure this transaction knows better (default errorToSentence). */
+  explain?: (err: unknown) => string | undefined;
 }
 
 /** The first value of a wasm event attribute of a transaction. */
@@ -59,13 +61,15 @@ export function useTx() {
         await Promise.all(changed.map((queryKey) => queryClient.invalidateQueries({ queryKey })));
         return result;
       } catch (err) {
-        setState({ kind: "error", message: errorToSentence(err) });
+        setState({ kind: "error", message: request.explain?.(err) ?? errorToSentence(err) });
         return null;
       }
     },
     [account, reader, queryClient],
   );
   const fail = useCallback((message: string) => setState({ kind: "error", message }), []);
-  return { state, run, fail, pending: state.kind === "pending", reset: () => setState({ kind: "idle" }) };
+  // A form that finds an error before sending clears the last outcome: no green "done" beside a new red error.
+  const reset = useCallback(() => setState({ kind: "idle" }), []);
+  return { state, run, fail, pending: state.kind === "pending", reset };
 }
 export type Tx = ReturnType<typeof useTx>;

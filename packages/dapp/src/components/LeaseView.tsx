@@ -3,13 +3,16 @@
 import { type UseQueryResult, useQuery } from "@tanstack/react-query";
 import { Fragment, type ReactNode } from "react";
 import { useChain } from "../chain/ChainProvider";
-import { formatCoin, formatTimestamp, shortAddress, timeLeft } from "../lib/format";
-import { disputable, leaseMode } from "../lib/leases";
+import { leaseFee } from "../chain/gas";
+import { type Tx, type TxResult, wasmAttribute } from "../chain/tx";
+import { formatCoin, formatTimestamp, timeLeft } from "../lib/format";
+import { disputable, leaseMode, settleReadiness } from "../lib/leases";
 import type { ChargeResponse, LeaseResponse, LeasesResponse } from "../lib/types";
 import { escrowQueries } from "../queries/escrow";
+import { changedBy } from "../queries/keys";
 import { href } from "../router";
 import { Pager, type PagerState } from "./Pager";
-import { Fact, Facts, QueryError, Section, useNow } from "./ui";
+import { Address, Fact, Facts, QueryError, Section, useNow } from "./ui";
 
 /** How many leases a page of "Your leases" shows. */
 export const LEASE_PAGE_SIZE = 10;
@@ -61,12 +64,10 @@ export function LeaseFacts({ lease }: { lease: LeaseResponse }) {
   return (
     <Facts>
       <Fact term="Provider">
-        <a href={href(`/providers/${lease.provider}`)} title={lease.provider}>
-          {shortAddress(lease.provider)}
-        </a>
+        <Address address={lease.provider} href={href(`/providers/${lease.provider}`)} />
       </Fact>
       <Fact term="Consumer">
-        <span title={lease.consumer}>{shortAddress(lease.consumer)}</span>
+        <Address address={lease.consumer} />
       </Fact>
       <Fact term="Billing">{billing}</Fact>
       <Fact term="Price">{`${formatCoin(book, lease.price_per_unit, denom)} per unit`}</Fact>
@@ -107,6 +108,56 @@ export function SettleablePreview({ lease }: { lease: LeaseResponse }) {
   );
 }
 
+/** What a settle paid, in words (the preview said what it would pay). */
+function settledMessage(book: ReturnType<typeof useChain>["book"], lease: LeaseResponse, result: TxResult): string {
+  const id = lease.lease_id;
+  const amount = wasmAttribute(result, "amount") ?? "0";
+  const refunded = wasmAttribute(result, "refunded");
+  const closed = refunded !== undefined ? `; the lease is closed and ${formatCoin(book, refunded, lease.denom)} refunded` : "";
+  if (BigInt(amount) === 0n) return `Settled lease ${id}: nothing was due${closed}.`;
+  const providerAmount = wasmAttribute(result, "provider_amount") ?? "0";
+  const fee = wasmAttribute(result, "fee") ?? "0";
+  return `Settled lease ${id}: paid ${formatCoin(book, amount, lease.denom)} for ${wasmAttribute(result, "units") ?? "?"} units (${formatCoin(book, providerAmount, lease.denom)} to the provider, a ${formatCoin(book, fee, lease.denom)} fee)${closed}.`;
+}
+
+/** Settle, enabled only when the escrow would do something; otherwise disabled, saying from when it can. */
+export function SettleButton({ lease, tx }: { lease: LeaseResponse; tx: Tx }) {
+  const { reader, book, config } = useChain();
+  const now = useNow();
+  const settleable = useQuery(escrowQueries.settleable(reader, lease.lease_id));
+  const charges = useQuery(escrowQueries.charges(reader, lease.lease_id));
+  const leaseId = lease.lease_id;
+  const readiness = settleable.data
+    ? settleReadiness(lease, BigInt(settleable.data.amount), charges.data?.charges ?? [], now)
+    : { ready: false as const, reason: "checking what is due" };
+  const settle = () =>
+    tx.run({
+      label: `Settle lease ${leaseId}`,
+      send: async (account) =>
+        account.clients.billingEscrow.settle({ leaseId }, await leaseFee(config, lease, account, { settle: { lease_id: leaseId } })),
+      changes: changedBy.lease(reader.keys, leaseId, lease.provider),
+      done: (result) => settledMessage(book, lease, result),
+    });
+  const hintId = `settle-hint-${leaseId}`;
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => void settle()}
+        disabled={tx.pending || !readiness.ready}
+        aria-describedby={readiness.ready ? undefined : hintId}
+      >
+        Settle
+      </button>
+      {!readiness.ready && (
+        <span className="hint" id={hintId} data-testid="settle-hint">
+          {readiness.after ? `Payable after ${formatTimestamp(readiness.after)}` : "Nothing to settle"}: {readiness.reason}.
+        </span>
+      )}
+    </>
+  );
+}
+
 export function Charges({ lease, onDispute }: { lease: LeaseResponse; onDispute?: (chargeId: number) => void }) {
   const { reader } = useChain();
   const now = useNow();
@@ -114,23 +165,25 @@ export function Charges({ lease, onDispute }: { lease: LeaseResponse; onDispute?
   const list = charges.data?.charges ?? [];
   if (list.length === 0) return null;
   return (
-    <table data-testid="charges">
-      <thead>
-        <tr>
-          <th>Charge</th>
-          <th>Units</th>
-          <th>Amount</th>
-          <th>Status</th>
-          <th>Dispute deadline</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {list.map((charge) => (
-          <ChargeRow key={charge.charge_id} charge={charge} lease={lease} now={now} onDispute={onDispute} />
-        ))}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table data-testid="charges">
+        <thead>
+          <tr>
+            <th>Charge</th>
+            <th>Units</th>
+            <th>Amount</th>
+            <th>Status</th>
+            <th>Dispute deadline</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((charge) => (
+            <ChargeRow key={charge.charge_id} charge={charge} lease={lease} now={now} onDispute={onDispute} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

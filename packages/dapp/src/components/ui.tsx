@@ -5,6 +5,7 @@ import { cloneElement, type ReactElement, type ReactNode, useEffect, useId, useS
 import { useChain } from "../chain/ChainProvider";
 import type { TxState } from "../chain/tx";
 import { errorToSentence } from "../lib/errors";
+import { shortAddress } from "../lib/format";
 
 /** A labelled form control (one input, select or textarea) with its hint and error. */
 export function Field({
@@ -32,6 +33,38 @@ export function Field({
         </span>
       )}
     </div>
+  );
+}
+
+/**
+ * An address shortened to fit a phone ("wasm1abcd…wxyz9"), its full form in the title and for
+ * screen readers, with a button copying it.
+ */
+export function Address({ address, href }: { address: string; href?: string }) {
+  const [copied, setCopied] = useState(false);
+  const short = shortAddress(address);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(address);
+      setCopied(true);
+      setTimeout(() => setCopied(false), 1500);
+    } catch {
+      // The browser refused the clipboard: the full address stays selectable in the title and the link.
+    }
+  };
+  return (
+    <span className="address" data-address-full={address}>
+      {href ? (
+        <a href={href} title={address}>
+          {short}
+        </a>
+      ) : (
+        <span title={address}>{short}</span>
+      )}
+      <button type="button" className="link copy" onClick={() => void copy()} aria-label={`Copy address ${address}`}>
+        {copied ? "copied" : "copy"}
+      </button>
+    </span>
   );
 }
 

@@ -32,6 +32,11 @@ export function contractError(message: string): string | null {
   return null;
 }
 
+/** The contract's own error text in what a chain call threw, or null when the contract did not refuse. */
+export function contractErrorOf(err: unknown): string | null {
+  return contractError(messageOf(err));
+}
+
 /** True when a query failed because the record does not exist (e.g. an unregistered provider). */
 export function isNotFound(err: unknown): boolean {
   const text = contractError(messageOf(err)) ?? messageOf(err);

@@ -13,6 +13,7 @@ import {
   serviceLabel,
   share,
   statusKind,
+  timeAgo,
   timeLeft,
   toDisplayUnits,
 } from "./format";
@@ -68,6 +69,11 @@ describe("times", () => {
   test("time left before and after a deadline", () => {
     expect(timeLeft(sec(1030), 1000_000)).toBe("in 30 s");
     expect(timeLeft(sec(1000), 1003_000)).toBe("3 s ago");
+  });
+  test("time since a past instant, never 'in 0 s' when the chain's clock runs a little ahead", () => {
+    expect(timeAgo(sec(1000), 1030_000)).toBe("30 s ago");
+    expect(timeAgo(sec(1002), 1000_000)).toBe("just now");
+    expect(timeAgo(sec(1000), 1003_000)).toBe("just now");
   });
   test("claims' release times", () => {
     expect(formatExpiration({ at_time: sec(1040) }, 1000_000).matured).toBe(false);

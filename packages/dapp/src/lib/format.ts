@@ -86,6 +86,16 @@ export function timeLeft(untilNanos: string, nowMs: number): string {
   return delta > 0 ? `in ${formatDuration(delta)}` : `${formatDuration(-delta)} ago`;
 }
 
+/**
+ * How long ago a past instant was: "12 s ago", "just now" within 5 s either side (the chain's block
+ * time may run slightly ahead of this computer's clock, which must not read "in 0 s").
+ */
+export function timeAgo(nanos: string, nowMs: number): string {
+  const seconds = (nowMs - timestampMs(nanos)) / 1000;
+  if (seconds < 5) return "just now";
+  return `${formatDuration(seconds)} ago`;
+}
+
 /** True once the instant has passed. */
 export function isPast(nanos: string, nowMs: number): boolean {
   return timestampMs(nanos) <= nowMs;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { disputable, leaseActions, leaseMode } from "./leases";
+import { disputable, leaseActions, leaseMode, settleReadiness } from "./leases";
 import type { ChargeResponse, LeaseResponse } from "./types";
 
 const lease = (billing: LeaseResponse["billing"], state: LeaseResponse["state"]) => ({ billing, state }) as LeaseResponse;
@@ -31,5 +31,29 @@ describe("leases", () => {
     expect(disputable(c, 9_000)).toBe(true);
     expect(disputable(c, 10_000)).toBe(false);
     expect(disputable({ ...c, status: "disputed" }, 9_000)).toBe(false);
+  });
+  test("settle is ready when it pays, passes a matured dispute or completes a close; otherwise it says from when", () => {
+    const sec = (s: number) => `${BigInt(s) * 1_000_000_000n}`;
+    const open = { ...lease({ metered: {} }, "open"), reserved: "30" } as LeaseResponse;
+    const pending = { charge_id: 1, status: "pending", disputable_until: sec(20) } as ChargeResponse;
+    expect(settleReadiness(open, 5n, [], 10_000)).toEqual({ ready: true });
+    expect(settleReadiness(open, 0n, [pending], 10_000)).toMatchObject({ ready: false, after: sec(20) });
+    expect(settleReadiness(open, 0n, [{ ...pending, status: "payable" }], 10_000)).toEqual({ ready: true });
+    expect(settleReadiness(open, 0n, [{ ...pending, status: "disputed" }], 21_000)).toEqual({ ready: true });
+    expect(
+      settleReadiness(
+        open,
+        0n,
+        [
+          { ...pending, status: "disputed" },
+          { ...pending, charge_id: 2, status: "paid" },
+        ],
+        21_000,
+      ),
+    ).toMatchObject({ ready: false });
+    expect(settleReadiness(open, 0n, [], 10_000)).toEqual({ ready: false, reason: "nothing is billed yet" });
+    const closing = { ...open, state: "closing", reserved: "0", close_after: sec(30) } as LeaseResponse;
+    expect(settleReadiness(closing, 0n, [], 10_000)).toMatchObject({ ready: false, after: sec(30) });
+    expect(settleReadiness(closing, 0n, [], 31_000)).toEqual({ ready: true });
   });
 });

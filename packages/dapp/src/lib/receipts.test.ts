@@ -3,7 +3,17 @@ import { resolve } from "node:path";
 import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
 import { receiptPublicKey, signReceipt } from "@depin/ts-client";
 import { describe, expect, test } from "vitest";
-import { createSessionKey, type KeyStorage, makeReceipt, parseReceipt, sessionKeyFor, validateCumulative } from "./receipts";
+import {
+  exportSessionKey,
+  generateSessionKey,
+  type KeyStorage,
+  makeReceipt,
+  parseReceipt,
+  removeSessionKey,
+  sessionKeyFor,
+  storeSessionKey,
+  validateCumulative,
+} from "./receipts";
 
 class MemoryStorage implements KeyStorage {
   data = new Map<string, string>();
@@ -17,23 +27,33 @@ class MemoryStorage implements KeyStorage {
 const ESCROW = "wasm17p9rzwnnfxcjp32un9ug7yhhzgtkhvl9jfksztgw5uh69wac2pgsm0v070";
 
 describe("session keys", () => {
-  test("are made, kept per chain and escrow, and found by their public key", () => {
+  test("are made in memory, stored per chain and escrow once their lease exists, found by their public key", () => {
     const storage = new MemoryStorage();
-    const pubkey = createSessionKey(storage, "testing", ESCROW, () => fromHex("11".repeat(32)));
-    expect(pubkey).toBe(toBase64(receiptPublicKey(fromHex("11".repeat(32)))));
-    expect(fromBase64(pubkey)).toHaveLength(33);
-    expect(toHex(sessionKeyFor(storage, "testing", ESCROW, pubkey) ?? new Uint8Array())).toBe("11".repeat(32));
-    expect(sessionKeyFor(storage, "other-chain", ESCROW, pubkey)).toBeNull();
+    const key = generateSessionKey(() => fromHex("11".repeat(32)));
+    expect(key.pubkey).toBe(toBase64(receiptPublicKey(fromHex("11".repeat(32)))));
+    expect(fromBase64(key.pubkey)).toHaveLength(33);
+    expect(storage.data.size).toBe(0);
+    storeSessionKey(storage, "testing", ESCROW, key, 7);
+    expect(toHex(sessionKeyFor(storage, "testing", ESCROW, key.pubkey) ?? new Uint8Array())).toBe("11".repeat(32));
+    expect(sessionKeyFor(storage, "other-chain", ESCROW, key.pubkey)).toBeNull();
+    expect(JSON.parse(exportSessionKey("testing", ESCROW, 7, key))).toEqual({
+      chain_id: "testing",
+      escrow: ESCROW,
+      lease_id: 7,
+      public_key: key.pubkey,
+      private_key_hex: "11".repeat(32),
+    });
+    removeSessionKey(storage, "testing", ESCROW, key.pubkey);
+    expect(sessionKeyFor(storage, "testing", ESCROW, key.pubkey)).toBeNull();
   });
   test("skip invalid private keys", () => {
-    const storage = new MemoryStorage();
     const draws = [new Uint8Array(32), fromHex("22".repeat(32))];
-    const pubkey = createSessionKey(storage, "testing", ESCROW, () => {
+    const key = generateSessionKey(() => {
       const next = draws.shift();
-      if (!next) throw new Error("createSessionKey drew more keys than the test has");
+      if (!next) throw new Error("generateSessionKey drew more keys than the test has");
       return next;
     });
-    expect(pubkey).toBe(toBase64(receiptPublicKey(fromHex("22".repeat(32)))));
+    expect(key.pubkey).toBe(toBase64(receiptPublicKey(fromHex("22".repeat(32)))));
   });
 });
 

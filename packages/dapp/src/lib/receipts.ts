@@ -25,6 +25,8 @@ export interface KeyStorage {
 interface StoredKey {
   privateKey: string;
   createdAt: number;
+  /** The lease the key signs for (keys stored before leases were recorded have none). */
+  leaseId?: number;
 }
 
 function storeKey(chainId: string, escrow: string): string {
@@ -41,12 +43,15 @@ function load(storage: KeyStorage, chainId: string, escrow: string): Record<stri
   }
 }
 
-/**
- * Makes a session key from 32 random bytes (retrying the rare invalid ones),
- * stores it under its public key and returns the base64 compressed public
- * key that goes into `open_lease`.
- */
-export function createSessionKey(storage: KeyStorage, chainId: string, escrow: string, random: (n: number) => Uint8Array): string {
+/** A session key made in memory: stored only once its lease exists (storeSessionKey). */
+export interface SessionKey {
+  privateKey: Uint8Array;
+  /** The base64 compressed public key that goes into `open_lease`. */
+  pubkey: string;
+}
+
+/** Makes a session key from 32 random bytes (retrying the rare invalid ones), in memory only. */
+export function generateSessionKey(random: (n: number) => Uint8Array): SessionKey {
   for (let i = 0; i < 8; i++) {
     const privateKey = random(32);
     try {
@@ -54,13 +59,32 @@ export function createSessionKey(storage: KeyStorage, chainId: string, escrow: s
     } catch {
       continue;
     }
-    const pubkey = toBase64(receiptPublicKey(privateKey));
-    const all = load(storage, chainId, escrow);
-    all[pubkey] = { privateKey: toHex(privateKey), createdAt: Date.now() };
-    storage.setItem(storeKey(chainId, escrow), JSON.stringify(all));
-    return pubkey;
+    return { privateKey, pubkey: toBase64(receiptPublicKey(privateKey)) };
   }
   throw new Error("could not create a session key");
+}
+
+/** Keeps a lease's session key in storage, under its public key: called once the lease exists. */
+export function storeSessionKey(storage: KeyStorage, chainId: string, escrow: string, key: SessionKey, leaseId: number): void {
+  const all = load(storage, chainId, escrow);
+  all[key.pubkey] = { privateKey: toHex(key.privateKey), createdAt: Date.now(), leaseId };
+  storage.setItem(storeKey(chainId, escrow), JSON.stringify(all));
+}
+
+/** Forgets a session key (a closed lease's, once exported or no longer wanted). */
+export function removeSessionKey(storage: KeyStorage, chainId: string, escrow: string, pubkey: string): void {
+  const all = load(storage, chainId, escrow);
+  delete all[pubkey];
+  storage.setItem(storeKey(chainId, escrow), JSON.stringify(all));
+}
+
+/** A session key as a JSON file for safekeeping: where it was used, its lease and both keys. */
+export function exportSessionKey(chainId: string, escrow: string, leaseId: number, key: SessionKey): string {
+  return JSON.stringify(
+    { chain_id: chainId, escrow, lease_id: leaseId, public_key: key.pubkey, private_key_hex: toHex(key.privateKey) },
+    null,
+    2,
+  );
 }
 
 /** The private key of a lease's registered public key, if this browser made it. */

@@ -5,16 +5,16 @@ import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith, useBalance } from "../../chain/funds";
 import { leaseFee, streamingFee } from "../../chain/gas";
 import { GAS, type Tx, useTx } from "../../chain/tx";
-import { Charges, LEASE_PAGE_SIZE, LeaseCard, LeaseList } from "../../components/LeaseView";
+import { Charges, LEASE_PAGE_SIZE, LeaseCard, LeaseList, SettleButton } from "../../components/LeaseView";
 import { usePager } from "../../components/Pager";
 import { Field, TxStatus } from "../../components/ui";
-import { coinMeta } from "../../lib/format";
+import { coinMeta, formatCoin } from "../../lib/format";
 import { leaseActions, leaseMode } from "../../lib/leases";
 import type { LeaseResponse } from "../../lib/types";
 import { validateDisputeReason, validateTopUp } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
 import { changedBy } from "../../queries/keys";
-import { ReceiptSigner } from "./ReceiptSigner";
+import { ClosedLeaseKey, ReceiptSigner } from "./ReceiptSigner";
 
 export function ConsumerLeases({ account }: { account: Account }) {
   const { reader } = useChain();
@@ -41,13 +41,6 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
   const actions = leaseActions(lease, "consumer");
   const leaseId = lease.lease_id;
   const changes = changedBy.lease(reader.keys, leaseId, lease.provider);
-  const settle = () =>
-    tx.run({
-      label: `Settle lease ${leaseId}`,
-      send: async (sender) =>
-        sender.clients.billingEscrow.settle({ leaseId }, await leaseFee(config, lease, sender, { settle: { lease_id: leaseId } })),
-      changes,
-    });
   const close = () =>
     tx.run({
       label: `Close lease ${leaseId}`,
@@ -62,11 +55,7 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
       {disputing !== null && <DisputeForm lease={lease} chargeId={disputing} tx={tx} onClose={() => setDisputing(null)} />}
       <div className="actions">
         {actions.topUp && <TopUp lease={lease} account={account} tx={tx} />}
-        {actions.settle && (
-          <button type="button" onClick={() => void settle()} disabled={tx.pending}>
-            Settle
-          </button>
-        )}
+        {actions.settle && <SettleButton lease={lease} tx={tx} />}
         {actions.close && (
           <button type="button" className="danger" onClick={() => void close()} disabled={tx.pending}>
             Close
@@ -74,6 +63,9 @@ function ConsumerLease({ lease, account }: { lease: LeaseResponse; account: Acco
         )}
       </div>
       {actions.sign && "receipts" in lease.billing && <ReceiptSigner lease={lease} pubkey={lease.billing.receipts.consumer_pubkey} />}
+      {lease.state === "closed" && "receipts" in lease.billing && (
+        <ClosedLeaseKey lease={lease} pubkey={lease.billing.receipts.consumer_pubkey} />
+      )}
       <TxStatus state={tx.state} />
     </LeaseCard>
   );
@@ -86,7 +78,10 @@ function DisputeForm({ lease, chargeId, tx, onClose }: { lease: LeaseResponse; c
   const leaseId = lease.lease_id;
   const dispute = () => {
     const checked = validateDisputeReason(reason);
-    if (!checked.ok) return setError(checked.errors.reason);
+    if (!checked.ok) {
+      tx.reset();
+      return setError(checked.errors.reason);
+    }
     setError(undefined);
     void tx.run({
       label: `Dispute charge ${chargeId}`,
@@ -121,7 +116,10 @@ function TopUp({ lease, account, tx }: { lease: LeaseResponse; account: Account;
   const leaseId = lease.lease_id;
   const topUp = () => {
     const checked = validateTopUp(amount, lease, book, balance ?? 0n);
-    if (!checked.ok) return setError(checked.errors.amount);
+    if (!checked.ok) {
+      tx.reset();
+      return setError(checked.errors.amount);
+    }
     setError(undefined);
     const hook = { top_up: { lease_id: leaseId } };
     // A cw20 top-up of a streaming lease is a send to the token contract: simulated with headroom too.
@@ -129,26 +127,29 @@ function TopUp({ lease, account, tx }: { lease: LeaseResponse; account: Account;
       leaseMode(lease.billing) === "streaming" && "cw20" in lease.denom
         ? streamingFee(sender, `${config.gasPrice}${config.feeDenom}`, lease.denom.cw20, send)
         : GAS;
-    void tx.run({
-      label: `Top up lease ${leaseId}`,
-      send: (sender) =>
-        payWith(
-          sender,
-          lease.denom,
-          checked.value,
-          config.addresses.billingEscrow,
-          hook,
-          async (funds) =>
-            sender.clients.billingEscrow.topUp({ leaseId }, await leaseFee(config, lease, sender, hook, funds), undefined, funds),
-          cw20Fee(sender),
-        ),
-      changes: changedBy.lease(reader.keys, leaseId, lease.provider),
-    });
+    void tx
+      .run({
+        label: `Top up lease ${leaseId}`,
+        send: (sender) =>
+          payWith(
+            sender,
+            lease.denom,
+            checked.value,
+            config.addresses.billingEscrow,
+            hook,
+            async (funds) =>
+              sender.clients.billingEscrow.topUp({ leaseId }, await leaseFee(config, lease, sender, hook, funds), undefined, funds),
+            cw20Fee(sender),
+          ),
+        changes: changedBy.lease(reader.keys, leaseId, lease.provider),
+        done: () => `Topped up lease ${leaseId} with ${formatCoin(book, checked.value, lease.denom)}.`,
+      })
+      .then((result) => result && setAmount(""));
   };
   return (
     <>
       <Field label={`Top up (${coinMeta(book, lease.denom).symbol})`} error={error}>
-        <input name="topUp" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <input name="topUp" value={amount} readOnly={tx.pending} onChange={(e) => setAmount(e.target.value)} />
       </Field>
       <button type="button" onClick={topUp} disabled={tx.pending}>
         Top up

@@ -1,12 +1,13 @@
 // Choose a provider and open a metered, streaming or receipts lease, with the price guard set from the price shown.
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith, useBalance } from "../../chain/funds";
 import { GAS, useTx, wasmAttribute } from "../../chain/tx";
 import { Field, Section, TxStatus, useNow } from "../../components/ui";
+import { contractErrorOf } from "../../lib/errors";
 import { coinMeta, denomKey, formatCoin, formatProviderStatus, serviceLabel, shortAddress } from "../../lib/format";
-import { createSessionKey } from "../../lib/receipts";
+import { generateSessionKey, type SessionKey, storeSessionKey } from "../../lib/receipts";
 import type { Denom, ProviderResponse } from "../../lib/types";
 import { addressError, type Errors, type LeaseMode, type OpenLeaseForm, validateOpenLease } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
@@ -26,7 +27,9 @@ export function OpenLease({ account, route }: { account: Account; route: Route }
     <Section title="Open a lease">
       <ProviderChooser chosen={chosen} />
       {chosen && provider.data === null && <p role="alert">{chosen} is not a registered provider.</p>}
-      {provider.data && <LeaseForm key={provider.data.address} account={account} provider={provider.data} />}
+      {provider.data && (
+        <LeaseForm key={provider.data.address} account={account} provider={provider.data} refetchProvider={() => void provider.refetch()} />
+      )}
     </Section>
   );
 }
@@ -66,7 +69,10 @@ function ProviderChooser({ chosen }: { chosen: string }) {
   );
 }
 
-function LeaseForm({ account, provider }: { account: Account; provider: ProviderResponse }) {
+/** The escrow's price guard refusal, with the two prices in base units. */
+const PRICE_GUARD = /the provider's price (\d+) per unit is above max_price_per_unit (\d+)/;
+
+function LeaseForm({ account, provider, refetchProvider }: { account: Account; provider: ProviderResponse; refetchProvider: () => void }) {
   const { reader, book, config } = useChain();
   const now = useNow(5000);
   const escrow = useQuery(escrowQueries.config(reader));
@@ -78,12 +84,32 @@ function LeaseForm({ account, provider }: { account: Account; provider: Provider
   const price = leasable.find((candidate) => denomKey(candidate.denom) === form.denom) ?? leasable[0];
   const balance = useBalance(price?.denom, account.address);
 
+  // A receipts lease registers a fresh session key: kept in memory (one per form, reused after a failure)
+  // and written to local storage only once the lease exists.
+  const sessionKey = useRef<SessionKey | null>(null);
+  const receiptKey = () => {
+    sessionKey.current ??= generateSessionKey((length) => crypto.getRandomValues(new Uint8Array(length)));
+    return sessionKey.current;
+  };
+  /** The price guard's refusal in display units (the provider changed the price meanwhile); the new price is fetched. */
+  const explain = (err: unknown): string | undefined => {
+    const guard = PRICE_GUARD.exec(contractErrorOf(err) ?? "");
+    if (!guard || !price) return undefined;
+    refetchProvider();
+    const unit = provider.capacity.unit;
+    return `The provider's price is now ${formatCoin(book, guard[1], price.denom)} per ${unit}, above the ${formatCoin(book, guard[2], price.denom)} per ${unit} you accepted: nothing was sent. The new price is shown above; open the lease again to accept it.`;
+  };
+
   const submit = () => {
-    // A receipts lease registers a fresh session key, made and kept in this browser.
-    const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
-    const pubkey =
-      form.mode === "receipts" ? createSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, randomBytes) : undefined;
-    const context = { provider, consumer: account.address, acceptedDenoms: accepted, book, balance: balance ?? 0n, receiptPubkey: pubkey };
+    const key = form.mode === "receipts" ? receiptKey() : undefined;
+    const context = {
+      provider,
+      consumer: account.address,
+      acceptedDenoms: accepted,
+      book,
+      balance: balance ?? 0n,
+      receiptPubkey: key?.pubkey,
+    };
     const checked = validateOpenLease({ ...form, denom: price ? denomKey(price.denom) : "" }, context);
     if (!checked.ok) {
       setErrors(checked.errors);
@@ -93,15 +119,25 @@ function LeaseForm({ account, provider }: { account: Account; provider: Provider
     setErrors({});
     const { msg, deposit, denom } = checked.value;
     const openLease = { provider: msg.provider, billing: msg.billing, maxPricePerUnit: msg.max_price_per_unit ?? undefined };
-    void tx.run({
-      label: "Open lease",
-      send: (sender) =>
-        payWith(sender, denom, deposit, config.addresses.billingEscrow, { open_lease: msg }, (funds) =>
-          sender.clients.billingEscrow.openLease(openLease, GAS, undefined, funds),
-        ),
-      changes: changedBy.newLease(reader.keys),
-      done: (result) => `Opened ${form.mode} lease ${wasmAttribute(result, "lease_id") ?? ""} with ${formatCoin(book, deposit, denom)}.`,
-    });
+    void tx
+      .run({
+        label: "Open lease",
+        send: (sender) =>
+          payWith(sender, denom, deposit, config.addresses.billingEscrow, { open_lease: msg }, (funds) =>
+            sender.clients.billingEscrow.openLease(openLease, GAS, undefined, funds),
+          ),
+        changes: changedBy.newLease(reader.keys),
+        done: (result) => `Opened ${form.mode} lease ${wasmAttribute(result, "lease_id") ?? ""} with ${formatCoin(book, deposit, denom)}.`,
+        explain,
+      })
+      .then((result) => {
+        if (!result) return;
+        if (key) {
+          storeSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, key, Number(wasmAttribute(result, "lease_id")));
+          sessionKey.current = null;
+        }
+        setForm({ ...form, deposit: "", rate: "" });
+      });
   };
 
   return (
@@ -171,9 +207,9 @@ function LeaseTerms({
       </Field>
       {price && (
         <p data-testid="price-guard">
-          Price {formatCoin(book, price.per_unit, price.denom)} per {provider.capacity.unit}. The lease is opened with{" "}
-          <code>max_price_per_unit</code> = {price.per_unit} (this price): if the provider raises it before your transaction lands, the
-          escrow refuses instead of charging more.
+          Price {formatCoin(book, price.per_unit, price.denom)} per {provider.capacity.unit}. The lease is opened with this price as its
+          limit (<code>max_price_per_unit</code>): if the provider raises it before your transaction lands, the escrow refuses instead of
+          charging more.
         </p>
       )}
       <Field
@@ -190,8 +226,8 @@ function LeaseTerms({
       )}
       {form.mode === "receipts" && (
         <p className="hint">
-          A session key is created in this browser for the lease; its public key goes into the lease, and the key stays in this browser's
-          local storage to sign receipts.
+          A session key is created in this browser for the lease; its public key goes into the lease, and once the lease is open the key is
+          kept in this browser's local storage to sign receipts.
         </p>
       )}
     </>

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
 import { Field } from "../../components/ui";
 import { formatCoin } from "../../lib/format";
-import { makeReceipt, type SignedReceipt, sessionKeyFor, validateCumulative } from "../../lib/receipts";
+import { exportSessionKey, makeReceipt, removeSessionKey, type SignedReceipt, sessionKeyFor, validateCumulative } from "../../lib/receipts";
 import type { LeaseResponse } from "../../lib/types";
 
 export function ReceiptSigner({ lease, pubkey }: { lease: LeaseResponse; pubkey: string }) {
@@ -39,6 +39,45 @@ export function ReceiptSigner({ lease, pubkey }: { lease: LeaseResponse; pubkey:
       </div>
       {/* Keyed by the receipt, so a new signature shows without the last one's "Copied." */}
       {signed && <SignedReceiptView key={signed.signature} leaseId={lease.lease_id} receipt={signed} onError={setError} />}
+    </div>
+  );
+}
+
+/** A closed receipts lease's session key, still in this browser: exported as a file, then removed. */
+export function ClosedLeaseKey({ lease, pubkey }: { lease: LeaseResponse; pubkey: string }) {
+  const { config } = useChain();
+  const escrow = config.addresses.billingEscrow;
+  const [removed, setRemoved] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const key = removed ? null : sessionKeyFor(localStorage, config.chainId, escrow, pubkey);
+  if (!key) return removed ? <p role="status">The session key of lease {lease.lease_id} is removed from this browser.</p> : null;
+  const json = exportSessionKey(config.chainId, escrow, lease.lease_id, { privateKey: key, pubkey });
+  const remove = () => {
+    removeSessionKey(localStorage, config.chainId, escrow, pubkey);
+    setRemoved(true);
+  };
+  return (
+    <div className="receipts" data-testid="closed-lease-key">
+      <p className="hint">
+        This lease is closed; its receipt session key is still in this browser. Export it if you want to keep it, then remove it.
+      </p>
+      <a download={`session-key-lease-${lease.lease_id}.json`} href={`data:application/json;charset=utf-8,${encodeURIComponent(json)}`}>
+        Export key
+      </a>{" "}
+      {confirming ? (
+        <>
+          <button type="button" className="danger" onClick={remove}>
+            Remove for good
+          </button>{" "}
+          <button type="button" className="link" onClick={() => setConfirming(false)}>
+            Keep it
+          </button>
+        </>
+      ) : (
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
+          Remove key
+        </button>
+      )}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
 import { GAS, type Tx, useTx } from "../../chain/tx";
 import { Pager, usePager } from "../../components/Pager";
-import { QueryError, Section, TxStatus, useNow } from "../../components/ui";
+import { Address, QueryError, Section, TxStatus, useNow } from "../../components/ui";
 import { formatCoin, formatTimestamp, isPast, proposalStatusLabel, share, timeLeft } from "../../lib/format";
 import { describeMsg, proposalActions, tallyOf } from "../../lib/proposals";
 import type { ProposalResponse, Vote } from "../../lib/types";
@@ -53,7 +53,7 @@ function ProposalCard({ proposal }: { proposal: ProposalResponse }) {
       </h3>
       <p>{proposal.description}</p>
       <p className="hint">
-        Proposed by {proposal.proposer} at block {proposal.start_height}.
+        Proposed by <Address address={proposal.proposer} /> at block {proposal.start_height}.
       </p>
       <ol className="msgs">
         {proposal.msgs.map((msg, i) => (

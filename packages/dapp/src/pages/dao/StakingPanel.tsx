@@ -55,20 +55,30 @@ function StakeFields({ account, held, staked, tx }: { account: Account; held: bi
   const changes = changedBy.member(reader.keys, account.address);
   const sendStake = () => {
     const amount = validateAmount(stake, token, book, { max: { amount: held, what: "your balance" } });
-    if (!amount.ok) return setErrors({ stake: amount.error });
+    if (!amount.ok) {
+      tx.reset();
+      return setErrors({ stake: amount.error });
+    }
     setErrors({});
-    void tx.run({
-      label: "Stake",
-      send: (sender) => sendCw20(sender, token, amount.value, config.addresses.dao, { stake: {} }),
-      changes,
-      done: () => `Staked ${formatCoin(book, amount.value, token)}; it votes on proposals created from the next block on.`,
-    });
+    void tx
+      .run({
+        label: "Stake",
+        send: (sender) => sendCw20(sender, token, amount.value, config.addresses.dao, { stake: {} }),
+        changes,
+        done: () => `Staked ${formatCoin(book, amount.value, token)}; it votes on proposals created from the next block on.`,
+      })
+      .then((result) => result && setStake(""));
   };
   const sendUnstake = () => {
     const amount = validateAmount(unstake, token, book, { max: { amount: staked, what: "your stake" } });
-    if (!amount.ok) return setErrors({ unstake: amount.error });
+    if (!amount.ok) {
+      tx.reset();
+      return setErrors({ unstake: amount.error });
+    }
     setErrors({});
-    void tx.run({ label: "Unstake", send: (sender) => sender.clients.dao.unstake({ amount: amount.value.toString() }, GAS), changes });
+    void tx
+      .run({ label: "Unstake", send: (sender) => sender.clients.dao.unstake({ amount: amount.value.toString() }, GAS), changes })
+      .then((result) => result && setUnstake(""));
   };
   return (
     <div className="row">

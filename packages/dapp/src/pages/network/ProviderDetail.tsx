@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
 import { Fact, Facts, Pending, Section, useNow } from "../../components/ui";
-import { coinMeta, formatCoin, formatProviderStatus, formatTimestamp, serviceLabel, timeLeft } from "../../lib/format";
+import { coinMeta, formatCoin, formatProviderStatus, formatTimestamp, serviceLabel, timeAgo } from "../../lib/format";
 import type { Denom, ProviderResponse } from "../../lib/types";
 import { registryQueries } from "../../queries/registry";
 import { href } from "../../router";
@@ -110,7 +110,7 @@ function ProviderReputation({ provider }: { provider: ProviderResponse }) {
         </Fact>
         <Fact term="Last heartbeat">
           {reputation.last_heartbeat
-            ? `${formatTimestamp(reputation.last_heartbeat)} (${timeLeft(reputation.last_heartbeat, now)})`
+            ? `${formatTimestamp(reputation.last_heartbeat)} (${timeAgo(reputation.last_heartbeat, now)})`
             : "never"}
         </Fact>
         <Fact term="Usage units">{reputation.usage_units}</Fact>

@@ -144,7 +144,7 @@ function ProviderTable({ providers }: { providers: ProviderResponse[] }) {
   const now = useNow(5000);
   const config = useQuery(registryQueries.config(reader));
   return (
-    <table data-testid="provider-table">
+    <table className="stack" data-testid="provider-table">
       <thead>
         <tr>
           <th>Provider</th>
@@ -160,21 +160,23 @@ function ProviderTable({ providers }: { providers: ProviderResponse[] }) {
       <tbody>
         {providers.map((provider) => (
           <tr key={provider.address} data-testid="provider-row" data-address={provider.address}>
-            <td>
+            <td data-label="Provider">
               <a href={href(`/providers/${provider.address}`)} title={provider.address}>
                 {shortAddress(provider.address)}
               </a>
             </td>
-            <td>{serviceLabel(provider.service)}</td>
-            <td>{provider.region}</td>
-            <td>{formatProviderStatus(provider.status, now)}</td>
-            <td>{config.data ? formatCoin(book, provider.stake, config.data.stake_denom) : provider.stake}</td>
-            <td>
+            <td data-label="Service">{serviceLabel(provider.service)}</td>
+            <td data-label="Region">{provider.region}</td>
+            <td data-label="Status">{formatProviderStatus(provider.status, now)}</td>
+            <td data-label="Stake">{config.data ? formatCoin(book, provider.stake, config.data.stake_denom) : provider.stake}</td>
+            <td data-label="Prices">
               {provider.prices.map((price) => `${formatCoin(book, price.per_unit, price.denom)}/${provider.capacity.unit}`).join(", ")}
             </td>
-            <td>{provider.reputation.attested_score ?? "–"}</td>
-            <td>
-              <a href={href("/consumer", { provider: provider.address })}>Lease</a>
+            <td data-label="Score">{provider.reputation.attested_score ?? "–"}</td>
+            <td data-label="Lease">
+              <a href={href("/consumer", { provider: provider.address })} aria-label={`Lease from ${shortAddress(provider.address)}`}>
+                Lease
+              </a>
             </td>
           </tr>
         ))}

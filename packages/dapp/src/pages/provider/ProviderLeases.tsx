@@ -4,12 +4,13 @@ import { useState } from "react";
 import { type Account, useChain } from "../../chain/ChainProvider";
 import { leaseFee } from "../../chain/gas";
 import { GAS, type Tx, useTx, wasmAttribute } from "../../chain/tx";
-import { Charges, LEASE_PAGE_SIZE, LeaseCard, LeaseList } from "../../components/LeaseView";
+import { Charges, LEASE_PAGE_SIZE, LeaseCard, LeaseList, SettleButton } from "../../components/LeaseView";
 import { usePager } from "../../components/Pager";
 import { Field, TxStatus } from "../../components/ui";
 import { formatCoin } from "../../lib/format";
 import { leaseActions } from "../../lib/leases";
 import { parseReceipt } from "../../lib/receipts";
+import { isRecentRepeat, type LastSent } from "../../lib/repeat";
 import type { LeaseResponse } from "../../lib/types";
 import { validateUsage } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
@@ -32,13 +33,6 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
   const actions = leaseActions(lease, "provider");
   const leaseId = lease.lease_id;
   const changes = changedBy.lease(reader.keys, leaseId, lease.provider);
-  const settle = () =>
-    tx.run({
-      label: `Settle lease ${leaseId}`,
-      send: async (account) =>
-        account.clients.billingEscrow.settle({ leaseId }, await leaseFee(config, lease, account, { settle: { lease_id: leaseId } })),
-      changes,
-    });
   const close = () =>
     tx.run({
       label: `Close lease ${leaseId}`,
@@ -56,16 +50,12 @@ function ProviderLease({ lease }: { lease: LeaseResponse }) {
       <Charges lease={lease} />
       <div className="actions">
         {actions.accept && (
-          <button type="button" onClick={() => void accept()}>
+          <button type="button" onClick={() => void accept()} disabled={tx.pending}>
             Accept
           </button>
         )}
         {actions.report && <UsageReport lease={lease} tx={tx} />}
-        {actions.settle && (
-          <button type="button" onClick={() => void settle()} disabled={tx.pending}>
-            Settle
-          </button>
-        )}
+        {actions.settle && <SettleButton lease={lease} tx={tx} />}
         {actions.close && (
           <button type="button" className="danger" onClick={() => void close()} disabled={tx.pending}>
             Close (refunds the consumer now)
@@ -83,27 +73,58 @@ function UsageReport({ lease, tx }: { lease: LeaseResponse; tx: Tx }) {
   const { book, reader } = useChain();
   const [units, setUnits] = useState("");
   const [error, setError] = useState<string | undefined>();
+  const [lastSent, setLastSent] = useState<LastSent | null>(null);
+  const [repeat, setRepeat] = useState<bigint | null>(null);
   const leaseId = lease.lease_id;
+  const send = (value: bigint) => {
+    setRepeat(null);
+    const cost = formatCoin(book, value * BigInt(lease.price_per_unit), lease.denom);
+    void tx
+      .run({
+        label: `Report usage on lease ${leaseId}`,
+        send: (account) => account.clients.billingEscrow.reportUsage({ leaseId, units: value.toString() }, GAS),
+        changes: changedBy.lease(reader.keys, leaseId, lease.provider),
+        done: () => `Reported ${value} units (${cost}) on lease ${leaseId}; the consumer may dispute it during the dispute window.`,
+      })
+      .then((result) => {
+        if (!result) return;
+        setUnits("");
+        setLastSent({ what: value.toString(), atMs: Date.now() });
+      });
+  };
   const report = () => {
     const usage = validateUsage(units, lease, book);
-    if (!usage.ok) return setError(usage.errors.units);
+    if (!usage.ok) {
+      tx.reset();
+      return setError(usage.errors.units);
+    }
     setError(undefined);
-    const cost = formatCoin(book, usage.value * BigInt(lease.price_per_unit), lease.denom);
-    void tx.run({
-      label: `Report usage on lease ${leaseId}`,
-      send: (account) => account.clients.billingEscrow.reportUsage({ leaseId, units: usage.value.toString() }, GAS),
-      changes: changedBy.lease(reader.keys, leaseId, lease.provider),
-      done: () => `Reported ${usage.value} units (${cost}) on lease ${leaseId}; the consumer may dispute it during the dispute window.`,
-    });
+    // The same report moments after one landed is most likely a second click: ask first.
+    if (isRecentRepeat(lastSent, usage.value.toString(), Date.now())) return setRepeat(usage.value);
+    send(usage.value);
   };
   return (
     <>
       <Field label="Units used" error={error}>
-        <input name="units" value={units} inputMode="numeric" onChange={(e) => setUnits(e.target.value)} />
+        <input name="units" value={units} inputMode="numeric" readOnly={tx.pending} onChange={(e) => setUnits(e.target.value)} />
       </Field>
-      <button type="button" onClick={report} disabled={tx.pending}>
+      <button type="button" onClick={report} disabled={tx.pending || repeat !== null}>
         Report usage
       </button>
+      {repeat !== null && (
+        <div className="confirm" role="alertdialog" aria-label="Report the same usage again?">
+          <p>
+            You reported {repeat.toString()} units on lease {leaseId} less than a minute ago. Report the same usage again, as a second
+            charge?
+          </p>
+          <button type="button" onClick={() => send(repeat)}>
+            Report again
+          </button>{" "}
+          <button type="button" className="link" onClick={() => setRepeat(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
     </>
   );
 }
@@ -121,20 +142,25 @@ function ReceiptRedeemer({ lease, tx }: { lease: LeaseResponse; tx: Tx }) {
       escrow: config.addresses.billingEscrow,
       leases: new Map([[leaseId, { pubkey: lease.billing.receipts.consumer_pubkey, redeemed: BigInt(lease.units) }]]),
     });
-    if (!parsed.ok) return setError(parsed.errors.receipt);
+    if (!parsed.ok) {
+      tx.reset();
+      return setError(parsed.errors.receipt);
+    }
     setError(undefined);
     const { cumulative_units: cumulativeUnits, signature } = parsed.value;
-    void tx.run({
-      label: `Redeem receipt on lease ${leaseId}`,
-      send: (account) => account.clients.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits, signature }, GAS),
-      changes: changedBy.lease(reader.keys, leaseId, lease.provider),
-      done: (result) => {
-        const paid = wasmAttribute(result, "units");
-        const outstanding = wasmAttribute(result, "units_outstanding");
-        const rest = outstanding && outstanding !== "0" ? `; ${outstanding} units stay redeemable after a top-up` : "";
-        return `Redeemed ${paid ?? "?"} units on lease ${leaseId}${rest}.`;
-      },
-    });
+    void tx
+      .run({
+        label: `Redeem receipt on lease ${leaseId}`,
+        send: (account) => account.clients.billingEscrow.redeemReceipt({ leaseId, cumulativeUnits, signature }, GAS),
+        changes: changedBy.lease(reader.keys, leaseId, lease.provider),
+        done: (result) => {
+          const paid = wasmAttribute(result, "units");
+          const outstanding = wasmAttribute(result, "units_outstanding");
+          const rest = outstanding && outstanding !== "0" ? `; ${outstanding} units stay redeemable after a top-up` : "";
+          return `Redeemed ${paid ?? "?"} units on lease ${leaseId}${rest}.`;
+        },
+      })
+      .then((result) => result && setReceipt(""));
   };
   return (
     <div className="redeem">

@@ -12,6 +12,7 @@ import {
   isPast,
   serviceLabel,
   statusKind,
+  timeAgo,
   timeLeft,
   toDisplayUnits,
 } from "../../lib/format";
@@ -139,7 +140,7 @@ export function LivenessPanel({ provider, registry }: { provider: ProviderRespon
         </Fact>
         <Fact term="Last heartbeat">
           {reputation.last_heartbeat
-            ? `${formatTimestamp(reputation.last_heartbeat)} (${timeLeft(reputation.last_heartbeat, now)})`
+            ? `${formatTimestamp(reputation.last_heartbeat)} (${timeAgo(reputation.last_heartbeat, now)})`
             : "never"}
         </Fact>
         <Fact term="Pending rewards">

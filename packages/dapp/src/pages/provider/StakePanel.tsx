@@ -49,42 +49,52 @@ function BondFields({
   const changes = changedBy.provider(reader.keys, provider.address);
   const sendBond = () => {
     const amount = validateAmount(bond, denom, book, { max: { amount: balance ?? 0n, what: "your balance" } });
-    if (!amount.ok) return setErrors({ bond: amount.error });
+    if (!amount.ok) {
+      tx.reset();
+      return setErrors({ bond: amount.error });
+    }
     setErrors({});
-    void tx.run({
-      label: "Bond",
-      send: (sender) =>
-        payWith(sender, denom, amount.value, reader.q.providerRegistry.contractAddress, { bond: {} }, (funds) =>
-          sender.clients.providerRegistry.bond(GAS, undefined, funds),
-        ),
-      changes,
-      done: () => `Bonded ${formatCoin(book, amount.value, denom)}.`,
-    });
+    void tx
+      .run({
+        label: "Bond",
+        send: (sender) =>
+          payWith(sender, denom, amount.value, reader.q.providerRegistry.contractAddress, { bond: {} }, (funds) =>
+            sender.clients.providerRegistry.bond(GAS, undefined, funds),
+          ),
+        changes,
+        done: () => `Bonded ${formatCoin(book, amount.value, denom)}.`,
+      })
+      .then((result) => result && setBond(""));
   };
   const sendUnbond = () => {
     const amount = validateAmount(unbond, denom, book, { max: { amount: BigInt(provider.stake), what: "your bonded stake" } });
-    if (!amount.ok) return setErrors({ unbond: amount.error });
+    if (!amount.ok) {
+      tx.reset();
+      return setErrors({ unbond: amount.error });
+    }
     setErrors({});
-    void tx.run({
-      label: "Unbond",
-      send: (sender) => sender.clients.providerRegistry.unbond({ amount: amount.value.toString() }, GAS),
-      changes,
-      done: (result) => {
-        const release = wasmAttribute(result, "release_at");
-        return `Unbonding ${formatCoin(book, amount.value, denom)}${release && /^\d+$/.test(release) ? `, released ${formatTimestamp(release)}` : ""}.`;
-      },
-    });
+    void tx
+      .run({
+        label: "Unbond",
+        send: (sender) => sender.clients.providerRegistry.unbond({ amount: amount.value.toString() }, GAS),
+        changes,
+        done: (result) => {
+          const release = wasmAttribute(result, "release_at");
+          return `Unbonding ${formatCoin(book, amount.value, denom)}${release && /^\d+$/.test(release) ? `, released ${formatTimestamp(release)}` : ""}.`;
+        },
+      })
+      .then((result) => result && setUnbond(""));
   };
   return (
     <div className="row">
       <Field label={`Bond (${symbol})`} error={errors.bond}>
-        <input name="bond" value={bond} onChange={(e) => setBond(e.target.value)} />
+        <input name="bond" value={bond} readOnly={tx.pending} onChange={(e) => setBond(e.target.value)} />
       </Field>
       <button type="button" onClick={sendBond} disabled={tx.pending || statusKind(provider.status) === "exiting"}>
         Bond
       </button>
       <Field label={`Unbond (${symbol})`} error={errors.unbond}>
-        <input name="unbond" value={unbond} onChange={(e) => setUnbond(e.target.value)} />
+        <input name="unbond" value={unbond} readOnly={tx.pending} onChange={(e) => setUnbond(e.target.value)} />
       </Field>
       <button type="button" onClick={sendUnbond} disabled={tx.pending}>
         Unbond
