@@ -242,30 +242,38 @@ e2e_prepare() {
   PROVIDER="$("$WASMD" keys show provider3 -a --home "$DEVNET_HOME" --keyring-backend test)"
 }
 
-# The two grants with wasmd's CLI, as the README gives them.
+# The grants with wasmd's CLI: the README's own block (between "# grants:begin" and
+# "# grants:end"), run as written with its variables set for the devnet and the
+# provider's key imported into a keyring of the test (its mnemonic on stdin).
 grant_with_wasmd() {
-  local exp=$(($(date +%s) + 365 * 86400)) hash
-  "$WASMD" tx wasm grant contract "$HOT" execution "$REGISTRY" --allow-msg-keys heartbeat,claim_rewards,claim,unjail \
-    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${KR[@]}" --generate-only >"$WORK/registry.json" 2>/dev/null
-  "$WASMD" tx wasm grant contract "$HOT" execution "$ESCROW" --allow-msg-keys accept_lease,report_usage,redeem_receipt,settle \
-    --max-calls 100000000 --no-token-transfer --expiration "$exp" --from provider3 "${KR[@]}" --generate-only >"$WORK/escrow.json" 2>/dev/null
-  jq -s '.[0].body.messages[0].grant.authorization.grants += .[1].body.messages[0].grant.authorization.grants | .[0]' \
-    "$WORK/registry.json" "$WORK/escrow.json" >"$WORK/grant.json"
-  jq '.auth_info.fee.amount = [{"denom":"ustake","amount":"10000"}] | .auth_info.fee.gas_limit = "400000"' "$WORK/grant.json" >"$WORK/grant.fee.json"
-  "$WASMD" tx sign "$WORK/grant.fee.json" --from provider3 "${KR[@]}" --node "$RPC" >"$WORK/grant.signed.json" 2>/dev/null \
-    || fail "wasmd tx sign of the authz grant failed"
-  hash="$("$WASMD" tx broadcast "$WORK/grant.signed.json" --node "$RPC" -o json 2>/dev/null | jq -r .txhash)"
-  wait_for "the authz grant is in a block" 20 '[[ "$(wasmd_q tx "$hash" 2>/dev/null | jq -r .code)" == 0 ]]'
-  ktx provider3 feegrant grant provider3 "$HOT" --allowed-messages /cosmos.authz.v1beta1.MsgExec --spend-limit 50000000ustake
+  local readme=packages/provider-agent/README.md
+  sed -n '/^# grants:begin$/,/^# grants:end$/p' "$readme" >"$WORK/grants.sh"
+  (($(wc -l <"$WORK/grants.sh") > 10)) || fail "no grants block between the markers in $readme"
+  (
+    cd "$WORK"
+    export HOT REGISTRY ESCROW CHAIN_ID NODE="$RPC" KEYRING="--keyring-backend test --home $WORK/wasmd-keys"
+    PATH="$(dirname "$WASMD"):$PATH" bash -euo pipefail "$WORK/grants.sh" <"$WORK/provider3.mnemonic" >"$WORK/grants.out" 2>&1
+  ) || fail "the README's grant commands failed: $(tail -5 "$WORK/grants.out")"
+  grep -Eq '^code: 0$|"code":0[,}]' "$WORK/grants.out" || fail "the README's grant transaction was refused: $(grep -E '^(code|raw_log):' "$WORK/grants.out")"
   wait_for "the authz grant covers the registry and the escrow" 20 \
     '[[ "$(wasmd_q authz grants "$PROVIDER" "$HOT" 2>/dev/null | jq -c "[.grants[0].authorization.value.grants[].contract]")" == "[\"$REGISTRY\",\"$ESCROW\"]" ]]'
-  echo "    authz grant tx $hash"
+  wait_for "the fee grant is in place" 20 '[[ "$(wasmd_q feegrant grant "$PROVIDER" "$HOT" 2>/dev/null | jq -r .allowance.granter)" == "$PROVIDER" ]]'
+  echo "    the README's grant commands ran as written ($(grep -c . "$WORK/grants.sh") lines)"
 }
 
 e2e_setup_grants() {
   "$BIN/depin-provider" init --dir "$WORK" --rpc "$RPC" --chain-id "$CHAIN_ID" \
     --deployment "$DEVNET_DIR/deployment.json" --provider "$PROVIDER" >"$WORK/init.txt"
   HOT="$(sed -n 's/^hot key: //p' "$WORK/init.txt")"
+  # init prints the grant commands with the variables of this config, no placeholder left.
+  grep -q "^CHAIN_ID=$CHAIN_ID$" "$WORK/init.txt" && grep -q "^NODE=$RPC$" "$WORK/init.txt" && grep -q "^HOT=$HOT$" "$WORK/init.txt" \
+    || fail "init does not print the variables of its config: $(cat "$WORK/init.txt")"
+  ! grep -q '<chain-id>\|<registry>' "$WORK/init.txt" || fail "init prints placeholders: $(cat "$WORK/init.txt")"
+  # register refuses the template's [service] placeholders; the operator edits them first.
+  "$BIN/depin-provider" register -c "$WORK/agent.toml" --provider-mnemonic-file "$WORK/provider3.mnemonic" >"$WORK/register.out" 2>&1 \
+    && fail "register accepted the template's placeholders"
+  grep -q "still holds the template's placeholders (endpoint, region)" "$WORK/register.out" || fail "register: $(cat "$WORK/register.out")"
+  sed -i -e 's|^endpoint = .*|endpoint = "https://provider3.example.org"|' -e 's|^region = .*|region = "eu-west"|' "$WORK/agent.toml"
   # Short periods for the test; every value is the config file's own key.
   sed -i -e 's/^heartbeat_seconds = .*/heartbeat_seconds = 4/' -e 's/^report_seconds = .*/report_seconds = 3/' \
     -e 's/^settle_threshold = .*/settle_threshold = "500"/' -e 's/^redeem_threshold = .*/redeem_threshold = "2000"/' \

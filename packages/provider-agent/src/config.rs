@@ -153,6 +153,24 @@ fn yes() -> bool {
     true
 }
 
+impl ServiceConfig {
+    /// The keys that still hold a `<placeholder>` of the template: `register`
+    /// refuses to list them.
+    pub fn placeholders(&self) -> Vec<&'static str> {
+        [
+            ("service", &self.service),
+            ("endpoint", &self.endpoint),
+            ("region", &self.region),
+            ("capacity_unit", &self.capacity_unit),
+            ("price_denom", &self.price_denom),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.contains('<') || v.contains('>') || v.trim().is_empty())
+        .map(|(k, _)| k)
+        .collect()
+    }
+}
+
 /// The addresses in a deployment JSON of scripts/deploy.sh.
 #[derive(Deserialize)]
 struct Deployment {
@@ -279,8 +297,8 @@ fee_grant = true
 [service]
 # What `depin-provider register` lists (run it with the provider's key).
 service = "storage"          # storage, compute, gpu, bandwidth, wireless, energy, sensor, other:<name>
-endpoint = "https://provider.example"
-region = "eu-west"
+endpoint = "<https://your.endpoint>"   # edit: register refuses these <placeholders>
+region = "<region, e.g. eu-west>"
 capacity_amount = "1000"
 capacity_unit = "GiB"
 price_denom = "uusdc"
@@ -329,6 +347,16 @@ mod tests {
         config.chain.escrow = "wasm1escrow".into();
         config.validate().unwrap();
         assert_eq!(config.policy, Policy::default());
+    }
+
+    #[test]
+    fn the_templates_service_is_placeholders_until_edited() {
+        let text = template("testing", "http://127.0.0.1:26657", None, "");
+        let mut config: Config = toml::from_str(&text).unwrap();
+        assert_eq!(config.service.placeholders(), vec!["endpoint", "region"]);
+        config.service.endpoint = "https://storage.example.org".into();
+        config.service.region = "eu-west".into();
+        assert!(config.service.placeholders().is_empty());
     }
 
     #[test]

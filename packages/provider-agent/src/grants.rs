@@ -93,28 +93,6 @@ pub fn fee_grant(provider: &str, hot: &str, spend_limit: Option<(String, u128)>)
     })
 }
 
-/// The same two grants with wasmd's CLI, for a provider whose key lives in
-/// wasmd's keyring (or on a Ledger): printed by `depin-provider init`.
-pub fn wasmd_commands(hot: &str, registry: &str, escrow: &str) -> String {
-    format!(
-        r#"# 1. authz: both contracts in ONE authorization (a second `grant` of the same type replaces the first)
-EXP=$(( $(date +%s) + 365*86400 ))
-wasmd tx wasm grant contract {hot} execution {registry} --allow-msg-keys {rk} \
-  --max-calls 100000000 --no-token-transfer --expiration $EXP --from provider --generate-only > registry.json
-wasmd tx wasm grant contract {hot} execution {escrow} --allow-msg-keys {ek} \
-  --max-calls 100000000 --no-token-transfer --expiration $EXP --from provider --generate-only > escrow.json
-jq -s '.[0].body.messages[0].grant.authorization.grants += .[1].body.messages[0].grant.authorization.grants | .[0]' \
-  registry.json escrow.json > grant.json
-wasmd tx sign grant.json --from provider --chain-id <chain-id> > grant.signed.json && wasmd tx broadcast grant.signed.json
-# 2. fee grant: the provider pays the hot key's fees, for MsgExec only
-wasmd tx feegrant grant provider {hot} --allowed-messages /cosmos.authz.v1beta1.MsgExec --spend-limit 50000000ustake \
-  --gas-prices 0.025ustake --chain-id <chain-id>
-"#,
-        rk = keys(&TxKind::REGISTRY).join(","),
-        ek = keys(&TxKind::ESCROW).join(","),
-    )
-}
-
 /// The message keys the provider's authz grants the hot key on each contract.
 pub fn decode_contract_grants(grants: &[Grant]) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();

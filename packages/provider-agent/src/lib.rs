@@ -26,3 +26,4 @@ pub mod store;
 mod testing;
 pub mod throttle;
 pub mod tx_kind;
+pub mod wasmd_cli;

@@ -15,9 +15,9 @@ const MNEMONIC: &str = "mass label useless bid fluid elite damage liberty soon s
 async fn status_of_a_provider_not_registered_yet_says_register_and_creates_nothing() {
     let rpc = fake_node(|method, _: &Value| match method {
         "status" => Some(status("testing")),
-        // The registry's refusal of a provider query for an unknown address.
+        // The registry's answer to a provider query for an unknown address (wasmd v0.70.3).
         "abci_query" => Some(json!({"response": {"code": 5, "codespace": "wasm",
-            "log": "wasm1x is not a registered provider: query wasm contract failed"}})),
+            "log": "type: depin_provider_registry::state::Provider; key: [00, 03, 70] not found: query wasm contract failed: unknown request"}})),
         _ => None,
     })
     .await;

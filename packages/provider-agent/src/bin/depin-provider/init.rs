@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use depin_agent::config::{template, Config};
 use depin_agent::error::Result;
-use depin_agent::grants;
 use depin_agent::keys::Key;
+use depin_agent::wasmd_cli;
 
 use crate::output::write_new;
 
@@ -51,6 +51,10 @@ pub fn run(args: Args) -> Result<()> {
         dir.display()
     );
     println!("hot key: {}", hot.address);
-    println!("\nAuthorise it from the provider key, either with this agent:\n  depin-provider grant -c {}/agent.toml --provider-mnemonic-file <file>\nor with wasmd:\n{}", dir.display(), grants::wasmd_commands(&hot.address, &reg, &esc));
+    println!("\nAuthorise it from the provider key, either with this agent:\n  depin-provider grant -c {}/agent.toml --provider-mnemonic-file <file>\nor with wasmd (one transaction: the authz grant and the fee grant):\n{}", dir.display(), wasmd_cli::commands(&hot.address, &reg, &esc, &args.chain_id, &args.rpc));
+    println!(
+        "\nThen edit [service] in {}/agent.toml (what `register` lists) and register.",
+        dir.display()
+    );
     Ok(())
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use depin_agent::config::Config;
-use depin_agent::error::Result;
+use depin_agent::error::{AgentError, Result};
 use depin_agent::queue::Call;
 use depin_agent::tx_kind::TxKind;
 use depin_interface::registry::{self, Capacity, Price, RegisterMsg, Service};
@@ -23,6 +23,14 @@ pub struct Args {
 
 pub async fn run(args: Args) -> Result<()> {
     let config = Config::load(&args.config)?;
+    let placeholders = config.service.placeholders();
+    if !placeholders.is_empty() {
+        return Err(AgentError::Config(format!(
+            "[service] in {} still holds the template's placeholders ({}): edit them to what you list, then register",
+            args.config.display(),
+            placeholders.join(", ")
+        )));
+    }
     let mut queue = provider_queue(&config, &args.provider_mnemonic_file)?;
     let s = &config.service;
     let msg = registry::ExecuteMsg::Register(RegisterMsg {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use cosmwasm_std::Uint128;
 use depin_agent::chain::Chain;
 use depin_agent::config::Config;
-use depin_agent::error::Result;
+use depin_agent::error::{AgentError, Result};
 use depin_agent::grants;
 use depin_agent::store::Store;
 use depin_agent::tx_kind::TxKind;
@@ -18,8 +18,14 @@ use serde_json::{json, Value};
 use crate::output::print;
 use crate::signers::hot_queue;
 
-/// The registry's answer for an address it does not know.
-const NOT_REGISTERED: &str = "is not a registered provider";
+/// True when the registry does not know the provider: its query answers
+/// "type: depin_provider_registry::state::Provider; key: [..] not found" (or,
+/// from an execute, "… is not a registered provider").
+fn not_registered(error: &AgentError) -> bool {
+    let text = error.to_string();
+    text.contains("is not a registered provider")
+        || (text.contains("::state::Provider;") && text.contains("not found"))
+}
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -41,7 +47,7 @@ pub async fn run(args: Args) -> Result<()> {
         )
         .await;
     if let Err(e) = &record {
-        if e.to_string().contains(NOT_REGISTERED) {
+        if not_registered(e) {
             print(json!({
                 "provider": queue.sender(),
                 "hot_key": queue.address(),
