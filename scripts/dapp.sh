@@ -18,7 +18,11 @@
 #   scripts/dapp.sh screenshots  copies those screenshots into docs/screenshots/*.png (tracked; the READMEs show them)
 #   scripts/dapp.sh install  what the tests need: npm ci when the lockfile changed (and the TypeScript
 #                            client's packages), Debian's chromium when missing
-#   scripts/dapp.sh unit-build   lint, unit, then build (scripts/test.sh runs browser later, in a lane)
+#   scripts/dapp.sh unit-build   lint, unit, build, then the bundle budget (scripts/test.sh runs browser later, in a lane)
+#   scripts/dapp.sh budget   the bundle budget: compressed JS of the first page and of the whole build
+#                            (scripts/bundle-budget.mjs; fails when either is over its budget)
+#   scripts/dapp.sh lighthouse   Lighthouse (mobile profile) on every page against the test devnet and
+#                            the build served compressed; prints the table of scores
 #
 # Environment: DEVNET_DIR (default .tools/devnet), DAPP_PORT (5180), DEVNET_API_PORT (REST, 1317),
 # E2E_ONLY="network dao" (only those e2e files); the test devnet's ports: DAPP_TEST_RPC_PORT (47657),
@@ -143,11 +147,18 @@ cmd_test() {
   cmd_lint
   cmd_unit
   cmd_build
+  cmd_budget
   cmd_browser
 }
 
-cmd_browser() {
-  local start=$SECONDS
+cmd_budget() {
+  [[ -f "$PKG/dist/.vite/manifest.json" ]] || cmd_build
+  step "packages/dapp: bundle budget"
+  node "$PKG/scripts/bundle-budget.mjs" --dist "$PKG/dist" || die "the dApp's bundle is over its budget (scripts/bundle-budget.mjs)"
+}
+
+# The browser tests' stack: a devnet of its own, the suite deployed, the build served on $DAPP_PORT.
+start_test_stack() {
   [[ -f "$PKG/dist/index.html" ]] || cmd_build
   ensure_chromium
   cd "$ROOT"
@@ -160,10 +171,34 @@ cmd_browser() {
   scripts/devnet.sh start || die "cannot start the devnet"
   eval "$(scripts/devnet.sh env)"
   export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
-  step "deploy the suite (no demo: the browser tests set up their own state)"
-  node packages/ts-client/dist/scripts/deploy.js --no-demo >"$DEVNET_DIR/deploy.log" 2>&1 \
+  # No demo by default: the browser tests set up their own state (DEPLOY_ARGS="" deploys the demo).
+  local deploy_args="${DEPLOY_ARGS---no-demo}"
+  step "deploy the suite (${deploy_args:-with the demo})"
+  # shellcheck disable=SC2086 # a list of flags
+  node packages/ts-client/dist/scripts/deploy.js $deploy_args >"$DEVNET_DIR/deploy.log" 2>&1 \
     || { tail -20 "$DEVNET_DIR/deploy.log" >&2; die "the deployment failed"; }
   cmd_serve
+}
+
+cmd_lighthouse() {
+  # The demo deployment: providers and leases to show, as a visitor would find them.
+  DEPLOY_ARGS="" start_test_stack
+  local provider
+  provider="$(node -e '
+    const { addresses } = require(process.argv[1]);
+    const query = Buffer.from(JSON.stringify({ providers: { limit: 1 } })).toString("base64");
+    fetch(`${process.argv[2]}/cosmwasm/wasm/v1/contract/${addresses.providerRegistry}/smart/${query}`)
+      .then((r) => r.json()).then((r) => console.log(r.data?.providers?.[0]?.address ?? "")).catch(() => console.log(""));
+  ' "$DEVNET_DIR/deployment.json" "http://127.0.0.1:$DEVNET_API_PORT")"
+  step "packages/dapp: Lighthouse, mobile profile (headless $("$CHROMIUM" --version 2>/dev/null | head -1))"
+  mkdir -p "$ROOT/.tools/reports"
+  (cd "$PKG" && node scripts/lighthouse.mjs --url "http://127.0.0.1:$DAPP_PORT/" --provider "$provider" --chromium "$CHROMIUM" \
+    --out "$ROOT/.tools/reports/lighthouse.json") || die "Lighthouse failed"
+}
+
+cmd_browser() {
+  local start=$SECONDS
+  start_test_stack
   # Fresh screenshots every run, so a failed run never leaves older ones to be copied into docs/.
   rm -rf "$SCREENSHOTS"
   local files=()
@@ -182,8 +217,10 @@ case "${1:-}" in
   unit) cmd_unit ;;
   test) cmd_test ;;
   install) install_deps && ensure_chromium ;;
-  unit-build) cmd_lint && cmd_unit && cmd_build ;;
+  unit-build) cmd_lint && cmd_unit && cmd_build && cmd_budget ;;
+  budget) cmd_budget ;;
+  lighthouse) cmd_lighthouse ;;
   browser) cmd_browser ;;
   screenshots) cmd_screenshots ;;
-  *) die "usage: scripts/dapp.sh build|serve|stop|lint|unit|test|install|unit-build|browser|screenshots" ;;
+  *) die "usage: scripts/dapp.sh build|serve|stop|lint|unit|test|install|unit-build|budget|browser|lighthouse|screenshots" ;;
 esac

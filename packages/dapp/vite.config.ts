@@ -46,6 +46,7 @@ export default defineConfig({
   },
   server: { host: "127.0.0.1", port: 5180, strictPort: true },
   preview: { host: "127.0.0.1", port: 5180, strictPort: true },
-  // The manifest lists each chunk and what it imports: scripts/bundle-budget.mjs measures the first page from it.
-  build: { outDir: "dist", sourcemap: false, manifest: true, chunkSizeWarningLimit: 600 },
+  // The manifest lists each chunk and what it imports: scripts/bundle-budget.mjs measures the first page from it
+  // (the budget, not the chunk size warning, is the check).
+  build: { outDir: "dist", sourcemap: false, manifest: true, chunkSizeWarningLimit: 1300 },
 });

@@ -1,9 +1,11 @@
 // A static server for the built dApp (dist/) on 127.0.0.1 only, with
 // /config.json served from the file given, so one build serves any chain.
+// Assets go out precompressed: <file>.br or <file>.gz (written by the build) when the
+// browser accepts that encoding.
 //
 //   node scripts/serve.mjs --dist <dir> --config <config.json> [--port 5180]
 
-import { readFile } from "node:fs/promises";
+import { access, readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
 
@@ -25,6 +27,23 @@ const TYPES = {
   ".ico": "image/x-icon",
 };
 
+/** The precompressed copy of `file` the browser accepts (brotli first), if the build wrote one. */
+async function precompressed(file, acceptEncoding) {
+  for (const [encoding, suffix] of [
+    ["br", ".br"],
+    ["gzip", ".gz"],
+  ]) {
+    if (!new RegExp(`\\b${encoding}\\b`).test(acceptEncoding)) continue;
+    try {
+      await access(file + suffix);
+      return { encoding, path: file + suffix };
+    } catch {
+      // no copy in this encoding
+    }
+  }
+  return null;
+}
+
 const server = createServer(async (req, res) => {
   try {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
@@ -41,10 +60,13 @@ const server = createServer(async (req, res) => {
         return;
       }
     }
-    const body = await readFile(file);
+    const compressed = file === configFile ? null : await precompressed(file, String(req.headers["accept-encoding"] ?? ""));
+    const body = await readFile(compressed?.path ?? file);
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
       "cache-control": path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-store",
+      vary: "accept-encoding",
+      ...(compressed ? { "content-encoding": compressed.encoding } : {}),
     });
     res.end(req.method === "HEAD" ? undefined : body);
   } catch {
