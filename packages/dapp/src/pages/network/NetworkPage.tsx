@@ -1,12 +1,14 @@
 import type { Route } from "../../router";
 import { ProviderList } from "./ProviderList";
-import { StatsPanel } from "./StatsPanel";
+import { StatsPanel, useStatsSettled } from "./StatsPanel";
 
 export function NetworkPage({ route }: { route: Route }) {
+  // The list waits for the stats above it: a panel growing above would push it down (a layout shift on a slow link).
+  const statsSettled = useStatsSettled();
   return (
     <>
       <StatsPanel />
-      <ProviderList route={route} />
+      {statsSettled && <ProviderList route={route} />}
     </>
   );
 }

@@ -9,11 +9,24 @@ import { escrowQueries } from "../../queries/escrow";
 import { registryQueries } from "../../queries/registry";
 import { tokenQueries } from "../../queries/token";
 
+/** The reads the stats panel shows: it renders once they are all in, at its full height. */
+export function useStatsSettled(): boolean {
+  const { reader } = useChain();
+  const reads = [
+    useQuery(registryQueries.stats(reader)),
+    useQuery(registryQueries.config(reader)),
+    useQuery(tokenQueries.tokenInfo(reader)),
+    useQuery(escrowQueries.config(reader)),
+  ];
+  return reads.every((read) => read.data !== undefined || read.error);
+}
+
 export function StatsPanel() {
   const { reader, book } = useChain();
   const stats = useQuery(registryQueries.stats(reader));
   const config = useQuery(registryQueries.config(reader));
-  if (!stats.data || !config.data) return <Pending title="Network" error={stats.error ?? config.error} />;
+  const settled = useStatsSettled();
+  if (!stats.data || !config.data || !settled) return <Pending title="Network" error={stats.error ?? config.error} />;
   const registry = config.data;
   return (
     <Section title="Network">
