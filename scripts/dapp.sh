@@ -15,7 +15,8 @@
 #                            playwright-core + the system chromium, installed with apt-get when missing);
 #                            the node and the server are stopped afterwards; every page's screenshot is
 #                            saved in .tools/reports/screenshots/ (untracked)
-#   scripts/dapp.sh screenshots  copies those screenshots into docs/screenshots/*.png (tracked; the READMEs show them)
+#   scripts/dapp.sh screenshots  copies those screenshots (desktop, and *-phone.png at 390 × 844) into
+#                            docs/screenshots/*.png (tracked; the READMEs show them)
 #   scripts/dapp.sh install  what the tests need: npm ci when the lockfile changed (and the TypeScript
 #                            client's packages), Debian's chromium when missing
 #   scripts/dapp.sh unit-build   lint, unit, build, then the bundle budget (scripts/test.sh runs browser later, in a lane)
@@ -111,7 +112,9 @@ cmd_lint() {
 }
 
 cmd_screenshots() {
-  local shots=(network provider-page provider consumer dao) dest="$ROOT/docs/screenshots" name size
+  # Desktop (1280 × 800) and phone (390 × 844, *-phone.png) screenshots of every page.
+  local shots=(network provider-page provider consumer dao network-phone provider-page-phone provider-phone consumer-phone dao-phone)
+  local dest="$ROOT/docs/screenshots" name size
   mkdir -p "$dest"
   for name in "${shots[@]}"; do
     [[ -f "$SCREENSHOTS/$name.png" ]] || die "no $name.png in ${SCREENSHOTS#"$ROOT"/}: run scripts/dapp.sh browser first"

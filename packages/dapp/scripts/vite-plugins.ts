@@ -7,9 +7,10 @@ import type { Plugin } from "vite";
 
 const SLIM = resolve(__dirname, "../src/chain/cosmjs-slim");
 
-/** In `vite build`: @cosmjs/crypto and @cosmjs/stargate resolve to the slim entry points, for every importer. */
+/** In `vite build`: @cosmjs/cosmwasm, crypto and stargate resolve to the slim entry points, for every importer. */
 export function slimCosmjs(): Plugin {
   const entries: Record<string, string> = {
+    "@cosmjs/cosmwasm": join(SLIM, "cosmwasm.ts"),
     "@cosmjs/crypto": join(SLIM, "crypto.ts"),
     "@cosmjs/stargate": join(SLIM, "stargate.ts"),
   };
@@ -18,10 +19,12 @@ export function slimCosmjs(): Plugin {
     apply: "build",
     enforce: "pre",
     resolveId(source, importer) {
+      const from = importer?.replace(/\\/g, "/") ?? "";
+      // The signing client only where a wallet connects (a chunk of its own); the read-only client elsewhere.
+      if (source === "@cosmjs/cosmwasm" && from.endsWith("/src/chain/signing.ts")) return join(SLIM, "cosmwasm-signing.ts");
       if (source in entries) return entries[source];
       // StargateClient connects with four query extensions; the modules index would bring all of them.
-      if (source === "./modules" && importer?.replace(/\\/g, "/").endsWith("@cosmjs/stargate/build/stargateclient.js"))
-        return join(SLIM, "stargate-modules.ts");
+      if (source === "./modules" && from.endsWith("@cosmjs/stargate/build/stargateclient.js")) return join(SLIM, "stargate-modules.ts");
       return null;
     },
   };

@@ -2,7 +2,7 @@
 // client, the suite's query clients, the coin book (native coins from the
 // config, the suite token from the chain) and the connected wallet's signing clients.
 
-import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { CosmWasmClient, type SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { GasPrice } from "@cosmjs/stargate";
 import { accountParser, suiteClients, suiteQueryClients } from "@depin/ts-client";
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
@@ -70,7 +70,8 @@ export function ChainProvider({
     setWalletError(null);
     try {
       const wallet = await connectWallet(config);
-      const signing = await SigningCosmWasmClient.connectWithSigner(config.rpc, wallet.signer, {
+      const signingModule = await import("./signing");
+      const signing = await signingModule.SigningCosmWasmClient.connectWithSigner(config.rpc, wallet.signer, {
         gasPrice: GasPrice.fromString(`${config.gasPrice}${config.feeDenom}`),
         // wasmd v0.70 gives new accounts 64-bit account numbers, which CosmJS's default parser refuses.
         accountParser,
