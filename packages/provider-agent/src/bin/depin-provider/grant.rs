@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use depin_agent::chain::Chain;
 use depin_agent::clock::now_secs;
 use depin_agent::config::Config;
 use depin_agent::error::Result;
@@ -32,6 +33,10 @@ pub struct Args {
 
 pub async fn run(args: Args) -> Result<()> {
     let config = Config::load(&args.config)?;
+    // A node of another chain is refused before anything is signed.
+    Chain::new(&config.chain.rpc)?
+        .check_chain_id(&config.chain.chain_id)
+        .await?;
     let hot = Key::from_file(&config.keys.hot_mnemonic_file, &config.chain.prefix)?;
     let mut queue = provider_queue(&config, &args.provider_mnemonic_file)?;
     let provider = queue.address().to_string();

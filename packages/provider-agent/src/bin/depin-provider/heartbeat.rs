@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use depin_agent::chain::Chain;
 use depin_agent::config::Config;
 use depin_agent::error::Result;
 use depin_agent::queue::Call;
@@ -20,6 +21,10 @@ pub struct Args {
 
 pub async fn run(args: Args) -> Result<()> {
     let config = Config::load(&args.config)?;
+    // A node of another chain is refused before anything is signed.
+    Chain::new(&config.chain.rpc)?
+        .check_chain_id(&config.chain.chain_id)
+        .await?;
     let mut queue = hot_queue(&config)?;
     let call = Call::new(&config.chain.registry, &registry::ExecuteMsg::Heartbeat {})?;
     let c = queue
