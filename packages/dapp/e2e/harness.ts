@@ -144,8 +144,32 @@ interface AxeResults {
   violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
 }
 
-/** Both checks of a page as people meet it: on a phone, and with assistive technology. */
+const CONTROLS = "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled])";
+
+/** Tabs through the page from the top: fails if a visible link or enabled control is never focused. */
+export async function assertKeyboardReachable(page: Page): Promise<void> {
+  const count = await page.locator(CONTROLS).count();
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    for (const element of document.querySelectorAll("[data-reached]")) element.removeAttribute("data-reached");
+  });
+  for (let i = 0; i < count + 3; i++) {
+    await page.keyboard.press("Tab");
+    await page.evaluate(() => document.activeElement?.setAttribute("data-reached", ""));
+  }
+  const unreached = await page
+    .locator(CONTROLS)
+    .evaluateAll((elements) =>
+      elements
+        .filter((element) => !element.hasAttribute("data-reached") && (element as HTMLElement).offsetParent !== null)
+        .map((element) => element.outerHTML.slice(0, 100)),
+    );
+  if (unreached.length > 0) throw new Error(`not reachable with the keyboard on ${page.url()}:\n${unreached.join("\n")}`);
+}
+
+/** The checks of a page as people meet it: on a phone, with assistive technology, with the keyboard alone. */
 export async function assertFieldReady(page: Page, name?: string): Promise<void> {
   await assertFitsPhone(page, name);
   await assertAccessible(page);
+  await assertKeyboardReachable(page);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { contractError, errorToSentence, isNotFound } from "./errors";
+import { contractError, errorToSentence, isNotFound, priceGuardRefusal } from "./errors";
 
 // Messages as CosmJS 0.38 and wasmd v0.60.8 produce them (captured from the devnet).
 const SIMULATE =
@@ -70,5 +70,18 @@ describe("contractError / isNotFound", () => {
   test("recognises a missing record", () => {
     expect(isNotFound(new Error(NOT_FOUND))).toBe(true);
     expect(isNotFound(new Error(SIMULATE))).toBe(false);
+  });
+});
+
+describe("the price guard's refusal", () => {
+  test("names both prices in display units; other errors are not it", () => {
+    const refused = new Error(
+      SIMULATE.replace("no claim has matured yet", "the provider's price 30 per unit is above max_price_per_unit 20"),
+    );
+    const usdc = (amount: string) => `${Number(amount) / 1e6} USDC`;
+    expect(priceGuardRefusal(refused, usdc, "GiB")).toBe(
+      "The provider's price is now 0.00003 USDC per GiB, above the 0.00002 USDC per GiB you accepted: nothing was sent. The new price is shown above; open the lease again to accept it.",
+    );
+    expect(priceGuardRefusal(new Error(SIMULATE), usdc, "GiB")).toBeNull();
   });
 });

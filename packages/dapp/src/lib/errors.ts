@@ -37,6 +37,16 @@ export function contractErrorOf(err: unknown): string | null {
   return contractError(messageOf(err));
 }
 
+/**
+ * The escrow's price guard refusal ("the provider's price 30 per unit is above max_price_per_unit 20")
+ * with both prices in display units (`price` formats base units), or null for any other error.
+ */
+export function priceGuardRefusal(err: unknown, price: (baseUnits: string) => string, unit: string): string | null {
+  const guard = /the provider's price (\d+) per unit is above max_price_per_unit (\d+)/.exec(contractErrorOf(err) ?? "");
+  if (!guard) return null;
+  return `The provider's price is now ${price(guard[1])} per ${unit}, above the ${price(guard[2])} per ${unit} you accepted: nothing was sent. The new price is shown above; open the lease again to accept it.`;
+}
+
 /** True when a query failed because the record does not exist (e.g. an unregistered provider). */
 export function isNotFound(err: unknown): boolean {
   const text = contractError(messageOf(err)) ?? messageOf(err);

@@ -5,7 +5,7 @@ import { type Account, useChain } from "../../chain/ChainProvider";
 import { payWith, useBalance } from "../../chain/funds";
 import { GAS, useTx, wasmAttribute } from "../../chain/tx";
 import { Field, Section, TxStatus, useNow } from "../../components/ui";
-import { contractErrorOf } from "../../lib/errors";
+import { priceGuardRefusal } from "../../lib/errors";
 import { coinMeta, denomKey, formatCoin, formatProviderStatus, serviceLabel, shortAddress } from "../../lib/format";
 import { generateSessionKey, type SessionKey, storeSessionKey } from "../../lib/receipts";
 import type { Denom, ProviderResponse } from "../../lib/types";
@@ -69,8 +69,24 @@ function ProviderChooser({ chosen }: { chosen: string }) {
   );
 }
 
-/** The escrow's price guard refusal, with the two prices in base units. */
-const PRICE_GUARD = /the provider's price (\d+) per unit is above max_price_per_unit (\d+)/;
+/**
+ * A receipts lease's session key: made in memory (one per form, reused after a failed attempt) and
+ * written to local storage only once its lease exists, so a refused form or signature leaves nothing.
+ */
+function useSessionKey() {
+  const { config } = useChain();
+  const key = useRef<SessionKey | null>(null);
+  return {
+    current: (): SessionKey => {
+      key.current ??= generateSessionKey((length) => crypto.getRandomValues(new Uint8Array(length)));
+      return key.current;
+    },
+    keep: (leaseId: number) => {
+      if (key.current) storeSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, key.current, leaseId);
+      key.current = null;
+    },
+  };
+}
 
 function LeaseForm({ account, provider, refetchProvider }: { account: Account; provider: ProviderResponse; refetchProvider: () => void }) {
   const { reader, book, config } = useChain();
@@ -84,24 +100,16 @@ function LeaseForm({ account, provider, refetchProvider }: { account: Account; p
   const price = leasable.find((candidate) => denomKey(candidate.denom) === form.denom) ?? leasable[0];
   const balance = useBalance(price?.denom, account.address);
 
-  // A receipts lease registers a fresh session key: kept in memory (one per form, reused after a failure)
-  // and written to local storage only once the lease exists.
-  const sessionKey = useRef<SessionKey | null>(null);
-  const receiptKey = () => {
-    sessionKey.current ??= generateSessionKey((length) => crypto.getRandomValues(new Uint8Array(length)));
-    return sessionKey.current;
-  };
+  const sessionKey = useSessionKey();
   /** The price guard's refusal in display units (the provider changed the price meanwhile); the new price is fetched. */
   const explain = (err: unknown): string | undefined => {
-    const guard = PRICE_GUARD.exec(contractErrorOf(err) ?? "");
-    if (!guard || !price) return undefined;
-    refetchProvider();
-    const unit = provider.capacity.unit;
-    return `The provider's price is now ${formatCoin(book, guard[1], price.denom)} per ${unit}, above the ${formatCoin(book, guard[2], price.denom)} per ${unit} you accepted: nothing was sent. The new price is shown above; open the lease again to accept it.`;
+    const refusal = price && priceGuardRefusal(err, (amount) => formatCoin(book, amount, price.denom), provider.capacity.unit);
+    if (refusal) refetchProvider();
+    return refusal || undefined;
   };
 
   const submit = () => {
-    const key = form.mode === "receipts" ? receiptKey() : undefined;
+    const key = form.mode === "receipts" ? sessionKey.current() : undefined;
     const context = {
       provider,
       consumer: account.address,
@@ -132,10 +140,7 @@ function LeaseForm({ account, provider, refetchProvider }: { account: Account; p
       })
       .then((result) => {
         if (!result) return;
-        if (key) {
-          storeSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, key, Number(wasmAttribute(result, "lease_id")));
-          sessionKey.current = null;
-        }
+        if (key) sessionKey.keep(Number(wasmAttribute(result, "lease_id")));
         setForm({ ...form, deposit: "", rate: "" });
       });
   };
