@@ -43,6 +43,10 @@ describe("network page", () => {
     await expect.poll(() => rows().count()).toBeGreaterThanOrEqual(3);
     await screenshot(page, "network");
     await assertFieldReady(page, "network");
+    // The tab's icon exists (no 404 on a first load).
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+    expect(icon).toBeTruthy();
+    expect((await page.request.get(new URL(icon ?? "", page.url()).toString())).status()).toBe(200);
   });
 
   test("filters providers by service, region and status", async () => {
