@@ -73,6 +73,17 @@ describe("contractError / isNotFound", () => {
   });
 });
 
+describe("a usage report built on a stale count", () => {
+  test("says another report landed and nothing was charged", () => {
+    const refused = new Error(
+      SIMULATE.replace("no claim has matured yet", "report_usage on lease 7 builds on 100 units reported, but the lease has 200"),
+    );
+    expect(errorToSentence(refused)).toBe(
+      "Another usage report on lease 7 landed after this page read it (the lease now counts 200 units reported, the page knew 100): nothing was charged. Check the lease's charges, then report again if this usage is new.",
+    );
+  });
+});
+
 describe("the price guard's refusal", () => {
   test("names both prices in display units; other errors are not it", () => {
     const refused = new Error(

@@ -93,6 +93,9 @@ export function errorToSentence(err: unknown): string {
     // The contracts' errors are written as sentences already ("no claim has matured yet").
     const parsing = /Error parsing into type \S+: ([^:]+)/.exec(fromContract);
     if (parsing) return sentence(`The contract did not understand the message (${parsing[1].trim()})`);
+    const stale = /report_usage on lease (\d+) builds on (\d+) units reported, but the lease has (\d+)/.exec(fromContract);
+    if (stale)
+      return `Another usage report on lease ${stale[1]} landed after this page read it (the lease now counts ${stale[3]} units reported, the page knew ${stale[2]}): nothing was charged. Check the lease's charges, then report again if this usage is new.`;
     return sentence(`The contract refused: ${fromContract}`);
   }
   for (const [pattern, say] of RULES) {

@@ -82,7 +82,9 @@ function UsageReport({ lease, tx }: { lease: LeaseResponse; tx: Tx }) {
     void tx
       .run({
         label: `Report usage on lease ${leaseId}`,
-        send: (account) => account.clients.billingEscrow.reportUsage({ leaseId, units: value.toString() }, GAS),
+        // Built on the count this page shows: a report sent meanwhile (another tab, the agent) makes the chain refuse it instead of charging twice.
+        send: (account) =>
+          account.clients.billingEscrow.reportUsage({ leaseId, units: value.toString(), billedBefore: lease.reported_units }, GAS),
         changes: changedBy.lease(reader.keys, leaseId, lease.provider),
         done: () => `Reported ${value} units (${cost}) on lease ${leaseId}; the consumer may dispute it during the dispute window.`,
       })
