@@ -10,7 +10,7 @@ use depin_interface::registry::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg
 use depin_interface::Denom;
 
 use crate::error::ContractError;
-use crate::execute::{config, provider, rewards, slashing, stake};
+use crate::execute::{config, liveness, provider, rewards, slashing, stake};
 use crate::state::CONFIG;
 use crate::{instantiate, query};
 
@@ -53,7 +53,10 @@ pub fn execute(
         ExecuteMsg::Unbond { amount } => stake::unbond(deps, env, info, amount),
         ExecuteMsg::Claim {} => stake::claim(deps, env, info),
         ExecuteMsg::Deregister {} => provider::deregister(deps, env, info),
-        ExecuteMsg::Heartbeat {} => provider::heartbeat(deps, env, info),
+        ExecuteMsg::Heartbeat {} => liveness::heartbeat(deps, env, info),
+        ExecuteMsg::ProveLiveness { epoch, proofs } => {
+            liveness::prove_liveness(deps, env, info, epoch, proofs)
+        }
         ExecuteMsg::Attest {
             provider: addr,
             score,
@@ -113,13 +116,16 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
 /// Migrates only forward: the stored contract must be this one, at an older
 /// or equal version.
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn migrate(deps: DepsMut, _env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
+pub fn migrate(deps: DepsMut, env: Env, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let response =
         depin_interface::migration::migrate(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     // Releases before 0.2.0 may hold the pre-hardening reward layout: the one
     // `Global` is rewritten now, provider records when read (`load_rewards`).
     let converted = crate::state::migrate_global(deps.storage)?;
-    Ok(response.add_attribute("global_layout_converted", converted.to_string()))
+    let proofs_from = crate::accounting::start_proofs(deps.storage, env.block.time)?;
+    Ok(response
+        .add_attribute("global_layout_converted", converted.to_string())
+        .add_attribute("proofs_from", proofs_from.to_string()))
 }
 
 /// The stake paid with a native-funds message (`must_pay` in the stake

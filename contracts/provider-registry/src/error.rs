@@ -98,4 +98,13 @@ pub enum ContractError {
         emission_per_epoch: Uint128,
         max: Uint128,
     },
+
+    #[error("an agent key is a 33-byte compressed secp256k1 public key (0x02 or 0x03 first); got {len} bytes")]
+    InvalidAgentKey { len: usize },
+
+    #[error("epoch {epoch} cannot be proven now: the current epoch is {current}, and proofs count for the current and the previous epoch")]
+    EpochOutOfWindow { epoch: u64, current: u64 },
+
+    #[error("a batch holds 1 to {max} liveness proofs")]
+    NoProofs { max: usize },
 }

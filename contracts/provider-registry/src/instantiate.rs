@@ -57,6 +57,7 @@ pub fn instantiate(
         usage_share: rewards.usage_share,
         usage_weights: validate_weights(api, rewards.usage_weights)?,
         genesis_time: env.block.time,
+        proofs_from: Some(0),
     };
     CONFIG.save(deps.storage, &config)?;
     GLOBAL.save(

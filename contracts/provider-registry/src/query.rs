@@ -1,6 +1,6 @@
 //! Read-only handlers.
 
-use cosmwasm_std::{Addr, Deps, Env, Order, StdResult, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Deps, Env, Order, StdResult, Timestamp, Uint128, Uint256};
 use cw_controllers::ClaimsResponse;
 use cw_storage_plus::Bound;
 use cw_utils::maybe_addr;
@@ -11,65 +11,84 @@ use depin_interface::registry::{
 };
 
 use crate::accounting::{
-    accrue_or_forfeit, advance_global, current_epoch, effective_status, schedule,
+    accrue_or_forfeit, advance_global, current_epoch, effective_status, schedule, EpochStarts,
 };
+use crate::rewards::split_scaled;
 use crate::state::{
-    load_rewards, providers, Config, Global, Provider, CLAIMS, CONFIG, GLOBAL, REPUTATION,
-    USAGE_TOTALS,
+    load_rewards, providers, Config, Global, Provider, ProviderRewards, CLAIMS, CONFIG,
+    EPOCH_PROOFS, GLOBAL, REPUTATION, USAGE_TOTALS,
 };
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
     Ok(CONFIG.load(deps.storage)?.into())
 }
 
-/// The global state brought up to `now` (not saved); a failed advance
-/// reads as forfeited, as in `save_provider`.
-fn global_now(deps: Deps, config: &Config, now: Timestamp) -> StdResult<Global> {
+/// The global state brought up to `now` (not saved) with the epoch starts
+/// the advance crossed; a failed advance reads as forfeited, as in `save_provider`.
+fn global_now(deps: Deps, config: &Config, now: Timestamp) -> StdResult<(Global, EpochStarts)> {
     let mut global = GLOBAL.load(deps.storage)?;
-    if advance_global(config, &mut global, now).is_err() {
-        global.last_update = now;
+    match advance_global(config, &mut global, now) {
+        Ok(starts) => Ok((global, starts)),
+        Err(_) => {
+            global.last_update = now;
+            Ok((global, EpochStarts::new()))
+        }
     }
-    Ok(global)
 }
 
-/// Exactly what the next settlement would move into `accrued` now (before
-/// the token cap), and the open-dispute count. Reward arithmetic that fails
-/// reads as its forfeiture, as `save_provider` would apply it, so the query itself
-/// never fails on it.
-fn pending(
+/// A provider's reward record as the next settlement would leave it now:
+/// `accrued` is what `claim_rewards` would mint (before the token cap),
+/// `held` what waits for proofs. Reward arithmetic that fails reads as its
+/// forfeiture, as `save_provider` would apply it, so the query itself never
+/// fails on it.
+fn settled(
     deps: Deps,
     config: &Config,
-    global: &Global,
+    (global, fresh): &(Global, EpochStarts),
     now: Timestamp,
     addr: &Addr,
     provider: &Provider,
-) -> StdResult<(Uint128, u32)> {
-    let mut global = global.clone();
+) -> StdResult<ProviderRewards> {
+    let (mut global, mut fresh) = (global.clone(), fresh.clone());
     let mut pr = load_rewards(deps.storage, addr)?.unwrap_or_default();
     accrue_or_forfeit(
         deps.storage,
         config,
-        &mut global,
+        (&mut global, &mut fresh),
         &mut pr,
         provider.active_stake(),
         now,
     )?;
-    Ok((pr.accrued, pr.open_disputes))
+    Ok(pr)
+}
+
+/// Whole tokens of the stake rewards held for proofs (their fractions are
+/// paid together, so the sum may round up by one against the parts).
+fn unproven(pr: &ProviderRewards) -> StdResult<Uint128> {
+    let held = pr
+        .held
+        .iter()
+        .try_fold(Uint256::zero(), |sum, h| sum.checked_add(h.amount))?;
+    Ok(split_scaled(held)?.0)
 }
 
 fn response(
     deps: Deps,
     config: &Config,
-    global: &Global,
+    global: &(Global, EpochStarts),
     now: Timestamp,
     address: Addr,
     p: Provider,
 ) -> StdResult<ProviderResponse> {
-    let (pending_rewards, open_disputes) = pending(deps, config, global, now, &address, &p)?;
+    let pr = settled(deps, config, global, now, &address, &p)?;
     let status = effective_status(&p, config.min_stake);
-    let reputation = REPUTATION
+    let mut reputation = REPUTATION
         .may_load(deps.storage, &address)?
         .unwrap_or_default();
+    // Proofs live in the reward record, which every proof settles.
+    reputation.proven_epochs = pr.proven_epochs;
+    reputation.missed_epochs = pr.missed_epochs;
+    reputation.last_proven_epoch = pr.last_proven_epoch;
     Ok(ProviderResponse {
         service: p.service,
         endpoint: p.endpoint,
@@ -82,8 +101,10 @@ fn response(
         unbonding: p.unbonding,
         registered_at: p.registered_at,
         reputation,
-        pending_rewards,
-        open_disputes,
+        agent_pubkey: p.agent_pubkey,
+        pending_rewards: pr.accrued,
+        unproven_rewards: unproven(&pr)?,
+        open_disputes: pr.open_disputes,
         address,
     })
 }
@@ -155,16 +176,18 @@ pub fn providers_page(
 pub fn pending_rewards(deps: Deps, env: Env, address: String) -> StdResult<PendingRewardsResponse> {
     let addr = deps.api.addr_validate(&address)?;
     let config = CONFIG.load(deps.storage)?;
-    let pending_rewards = match providers().may_load(deps.storage, &addr)? {
+    let (pending_rewards, unproven_rewards) = match providers().may_load(deps.storage, &addr)? {
         Some(p) => {
             let global = global_now(deps, &config, env.block.time)?;
-            pending(deps, &config, &global, env.block.time, &addr, &p)?.0
+            let pr = settled(deps, &config, &global, env.block.time, &addr, &p)?;
+            (pr.accrued, unproven(&pr)?)
         }
-        None => Uint128::zero(),
+        None => (Uint128::zero(), Uint128::zero()),
     };
     Ok(PendingRewardsResponse {
         address: addr,
         pending_rewards,
+        unproven_rewards,
     })
 }
 
@@ -178,13 +201,24 @@ pub fn claims(deps: Deps, address: String) -> StdResult<ClaimsResponse> {
 pub fn stats(deps: Deps, env: Env) -> StdResult<StatsResponse> {
     let config = CONFIG.load(deps.storage)?;
     let global = GLOBAL.load(deps.storage)?;
+    let epoch = current_epoch(&config, env.block.time);
+    let proven = |epoch: u64| -> StdResult<u64> {
+        Ok(EPOCH_PROOFS
+            .may_load(deps.storage, epoch)?
+            .unwrap_or_default())
+    };
     Ok(StatsResponse {
         providers: global.providers,
         active_providers: global.active_providers,
         total_stake: global.total_stake,
         total_unbonding: global.total_unbonding,
         rewards_minted: global.rewards_minted,
-        current_epoch: current_epoch(&config, env.block.time),
+        current_epoch: epoch,
+        proven_current_epoch: proven(epoch)?,
+        proven_previous_epoch: match epoch.checked_sub(1) {
+            Some(previous) => proven(previous)?,
+            None => 0,
+        },
     })
 }
 

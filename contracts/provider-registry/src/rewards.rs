@@ -201,6 +201,24 @@ pub fn stake_reward(
     Ok((whole, rest))
 }
 
+/// Stake rewards of `stake` between accumulator values `from` and `to`, in
+/// units of 1/[`SCALE`] token (0 when `to` is not above `from`). Below
+/// 2^256 whenever `stake` is at most the active stake the accumulator was
+/// divided by, which it always is.
+pub fn stake_earned(stake: Uint128, from: Uint256, to: Uint256) -> StdResult<Uint256> {
+    let diff = to.saturating_sub(from);
+    Uint256::try_from(Uint256::from(stake).full_mul(diff)).map_err(math)
+}
+
+/// `scaled` (units of 1/[`SCALE`] token) as whole tokens and the fraction
+/// left below one token.
+pub fn split_scaled(scaled: Uint256) -> StdResult<(Uint128, Uint128)> {
+    let scale = Uint256::from(SCALE);
+    let whole = Uint128::try_from(scaled.checked_div(scale).map_err(math)?)?;
+    let rest = Uint128::try_from(scaled.checked_rem(scale).map_err(math)?)?;
+    Ok((whole, rest))
+}
+
 /// A provider's usage reward for an ended epoch: its pro-rata share of the
 /// pool, `floor(pool × weight / total)`, capped at its own weighted fee
 /// `weight` (so self-dealing never earns more than the fee it paid, valued

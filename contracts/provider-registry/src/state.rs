@@ -3,7 +3,9 @@
 //! `pub` so a benchmark harness can seed state directly.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Decimal256, StdResult, Storage, Timestamp, Uint128, Uint256};
+use cosmwasm_std::{
+    Addr, Binary, Decimal, Decimal256, StdResult, Storage, Timestamp, Uint128, Uint256,
+};
 use cw_controllers::Claim;
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use depin_interface::registry::{
@@ -49,9 +51,11 @@ pub const NS_REPUTATION: &str = "rep";
 pub const NS_REWARDS: &str = "rwd";
 pub const NS_USAGE_TOTALS: &str = "utot";
 pub const NS_CLAIMS: &str = "clm";
+pub const NS_EPOCH_STARTS: &str = "est";
+pub const NS_EPOCH_PROOFS: &str = "eprf";
 
 /// Every namespace, for the uniqueness test.
-pub const NAMESPACES: [&str; 14] = [
+pub const NAMESPACES: [&str; 16] = [
     NS_CONFIG,
     NS_GLOBAL,
     NS_PROVIDERS,
@@ -66,6 +70,8 @@ pub const NAMESPACES: [&str; 14] = [
     NS_REWARDS,
     NS_USAGE_TOTALS,
     NS_CLAIMS,
+    NS_EPOCH_STARTS,
+    NS_EPOCH_PROOFS,
 ];
 
 impl From<Config> for ConfigResponse {
@@ -91,6 +97,11 @@ impl From<Config> for ConfigResponse {
 }
 
 impl Config {
+    /// The first epoch whose stake reward needs a proof (see `proofs_from`).
+    pub fn proofs_from(&self) -> u64 {
+        self.proofs_from.unwrap_or(0)
+    }
+
     /// The current escrow or a former one.
     pub fn is_escrow(&self, addr: &Addr) -> bool {
         self.billing_escrow.as_ref() == Some(addr) || self.former_escrows.contains(addr)
@@ -125,6 +136,12 @@ pub struct Config {
     pub usage_share: Decimal,
     pub usage_weights: Vec<UsageWeight>,
     pub genesis_time: Timestamp,
+    /// The first epoch whose stake reward needs a proof of service: 0 for a
+    /// registry instantiated with proofs; a registry migrated from a release
+    /// without them (`None` until `migrate`) credits the epochs up to the one
+    /// of its migration as it always did.
+    #[serde(default)]
+    pub proofs_from: Option<u64>,
 }
 
 /// Registry-wide totals and the stake-reward accumulator.
@@ -164,6 +181,9 @@ pub struct Provider {
     pub stake: Uint128,
     pub unbonding: Uint128,
     pub registered_at: Timestamp,
+    /// The agent key liveness proofs are verified against (33-byte compressed secp256k1).
+    #[serde(default)]
+    pub agent_pubkey: Option<Binary>,
 }
 
 impl Provider {
@@ -197,6 +217,32 @@ pub struct ProviderRewards {
     /// here because `claim` (through `commit`) and the provider query load
     /// this record anyway.
     pub open_disputes: u32,
+    /// The epoch of the last settlement (when `index` was taken); `None` in
+    /// records saved before proofs of service (see `Config::proofs_from`).
+    #[serde(default)]
+    pub settled_epoch: Option<u64>,
+    /// Stake rewards of epochs still in their proof window and not proven
+    /// (at most two: the current and the previous epoch), × 10^38.
+    #[serde(default)]
+    pub held: Vec<HeldReward>,
+    /// The latest proven epochs (at most two, ascending): all a settlement
+    /// needs, since every proof settles the provider first.
+    #[serde(default)]
+    pub proven: Vec<u64>,
+    #[serde(default)]
+    pub proven_epochs: u64,
+    #[serde(default)]
+    pub missed_epochs: u64,
+    #[serde(default)]
+    pub last_proven_epoch: Option<u64>,
+}
+
+/// A stake reward waiting for its epoch's proof.
+#[cw_serde]
+pub struct HeldReward {
+    pub epoch: u64,
+    /// Reward × 10^38 (`rewards::SCALE`).
+    pub amount: Uint256,
 }
 
 pub struct ProviderIndexes<'a> {
@@ -278,6 +324,12 @@ const LEGACY_REWARDS: Map<&Addr, LegacyProviderRewards> = Map::new(NS_REWARDS);
 const LEGACY_GLOBAL: Item<LegacyGlobal> = Item::new(NS_GLOBAL);
 /// Total weighted fees recorded per epoch (the usage part's denominator).
 pub const USAGE_TOTALS: Map<u64, Uint128> = Map::new(NS_USAGE_TOTALS);
+/// The stake-reward accumulator at the first second of an epoch, for the
+/// epochs a settlement splits its span at (written as the accumulator
+/// crosses into a new epoch; see `accounting::advance_global`).
+pub const EPOCH_STARTS: Map<u64, Uint256> = Map::new(NS_EPOCH_STARTS);
+/// Providers proven live per epoch.
+pub const EPOCH_PROOFS: Map<u64, u64> = Map::new(NS_EPOCH_PROOFS);
 /// Pending unbonding claims per provider, at most [`MAX_CLAIMS`] each. Kept
 /// here rather than in `cw_controllers::Claims` so `slash` can cut them.
 pub const CLAIMS: Map<&Addr, Vec<Claim>> = Map::new(NS_CLAIMS);
@@ -331,7 +383,7 @@ pub fn load_rewards(storage: &dyn Storage, provider: &Addr) -> StdResult<Option<
                 accrued: old.accrued,
                 usage_epoch: old.usage_epoch,
                 usage_weight: old.usage_weight,
-                open_disputes: 0,
+                ..ProviderRewards::default()
             })),
             _ => Err(current),
         },

@@ -284,6 +284,7 @@ fn register_msg() -> depin_interface::registry::RegisterMsg {
         metadata_uri: Some(
             "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
         ),
+        agent_pubkey: None,
     }
 }
 

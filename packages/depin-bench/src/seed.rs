@@ -110,11 +110,19 @@ mod registry {
                 stake,
                 unbonding: Uint128::zero(),
                 registered_at: chain.time,
+                agent_pubkey: None,
             };
             provider_map().save(storage, &addr, &provider)?;
             REPUTATION.save(storage, &addr, &Reputation::default())?;
             let rewards = ProviderRewards {
                 index: global.reward_per_stake,
+                settled_epoch: Some(
+                    chain
+                        .time
+                        .seconds()
+                        .saturating_sub(config.genesis_time.seconds())
+                        / config.epoch_seconds.max(1),
+                ),
                 ..Default::default()
             };
             REWARDS.save(storage, &addr, &rewards)?;

@@ -7,6 +7,7 @@
 pub mod dao;
 pub mod denom;
 pub mod escrow;
+pub mod liveness;
 pub mod migration;
 pub mod pagination;
 pub mod receipt;

@@ -2,7 +2,7 @@
 //! and can be slashed. Owner: the DAO.
 
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Addr, Decimal, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Decimal, Timestamp, Uint128};
 use cw20::Cw20ReceiveMsg;
 
 pub use cw_controllers::{Claim, ClaimsResponse};
@@ -116,6 +116,8 @@ pub struct UpdateProviderMsg {
     pub capacity: Option<Capacity>,
     pub prices: Option<Vec<Price<UncheckedDenom>>>,
     pub metadata_uri: Option<String>,
+    /// A new agent key (rotation): 33-byte compressed secp256k1 public key.
+    pub agent_pubkey: Option<Binary>,
 }
 
 #[cw_serde]
@@ -126,6 +128,21 @@ pub struct RegisterMsg {
     pub capacity: Capacity,
     pub prices: Vec<Price<UncheckedDenom>>,
     pub metadata_uri: Option<String>,
+    /// The public key (33-byte compressed secp256k1) of the agent that
+    /// answers oracles' liveness challenges. Without one, only the provider's
+    /// own `heartbeat` can prove it, and only while the registry has no oracles.
+    pub agent_pubkey: Option<Binary>,
+}
+
+/// One answered challenge: the agent's signature over
+/// [`crate::liveness::liveness_digest`] of `provider`, the message's epoch and `nonce`.
+#[cw_serde]
+pub struct LivenessProof {
+    pub provider: String,
+    /// The oracle's challenge, `MIN_NONCE_BYTES..=MAX_NONCE_BYTES` long.
+    pub nonce: Binary,
+    /// 64-byte compact secp256k1 signature (r ‖ s, low s) by the provider's agent key.
+    pub signature: Binary,
 }
 
 #[cw_serde]
@@ -142,8 +159,18 @@ pub enum ExecuteMsg {
     Claim {},
     /// Unbonds everything and marks the provider `exiting`.
     Deregister {},
-    /// Liveness proof, recorded in reputation.
+    /// The provider's own liveness signal, recorded in reputation. While
+    /// the registry has no oracles it also proves the current epoch.
     Heartbeat {},
+    /// Oracles only: liveness proofs of many providers for `epoch` (the
+    /// current or the previous one), at most `MAX_LIVENESS_PROOFS`. Each
+    /// signature is verified on chain; an entry that fails is rejected
+    /// alone and the others count. The response data is a
+    /// [`ProveLivenessResponse`].
+    ProveLiveness {
+        epoch: u64,
+        proofs: Vec<LivenessProof>,
+    },
     /// Oracles only: an audited score (0–100) and/or capacity.
     Attest {
         provider: String,
@@ -323,6 +350,14 @@ pub struct Reputation {
     pub last_heartbeat: Option<Timestamp>,
     pub attested_score: Option<u8>,
     pub attested_capacity: Option<Capacity>,
+    /// Epochs proven live (by an oracle, or by a heartbeat in bootstrap mode).
+    #[serde(default)]
+    pub proven_epochs: u64,
+    /// Epochs the provider was active in and never proven (their stake reward was not minted).
+    #[serde(default)]
+    pub missed_epochs: u64,
+    #[serde(default)]
+    pub last_proven_epoch: Option<u64>,
 }
 
 #[cw_serde]
@@ -343,7 +378,13 @@ pub struct ProviderResponse {
     pub unbonding: Uint128,
     pub registered_at: Timestamp,
     pub reputation: Reputation,
+    /// The agent key oracles' challenges are verified against.
+    pub agent_pubkey: Option<Binary>,
+    /// Claimable now (proven epochs and usage rewards).
     pub pending_rewards: Uint128,
+    /// Stake rewards of the current and previous epoch not proven yet:
+    /// credited if a proof arrives in time, never minted otherwise.
+    pub unproven_rewards: Uint128,
     /// Disputes on this provider's charges not resolved yet; while above 0
     /// its stake claims cannot be withdrawn.
     pub open_disputes: u32,
@@ -357,7 +398,42 @@ pub struct ProvidersResponse {
 #[cw_serde]
 pub struct PendingRewardsResponse {
     pub address: Addr,
+    /// Claimable now: what `claim_rewards` would mint (before the token cap).
     pub pending_rewards: Uint128,
+    /// Stake rewards of epochs still in their proof window and not proven:
+    /// they become claimable if a proof arrives in time, and are never minted otherwise.
+    pub unproven_rewards: Uint128,
+}
+
+/// Why one entry of a `prove_liveness` batch was not counted.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ProofRejection {
+    /// No provider is registered at the address (or it is not an address).
+    UnknownProvider,
+    /// The provider has no agent key.
+    NoAgentKey,
+    /// The nonce is shorter than `MIN_NONCE_BYTES` or longer than `MAX_NONCE_BYTES`.
+    BadNonce,
+    /// The signature does not verify against the agent key.
+    BadSignature,
+}
+
+#[cw_serde]
+pub struct RejectedProof {
+    pub provider: String,
+    pub reason: ProofRejection,
+}
+
+/// The data of a `prove_liveness` response: every entry is in exactly one list.
+#[cw_serde]
+pub struct ProveLivenessResponse {
+    pub epoch: u64,
+    /// Newly proven for `epoch`.
+    pub proven: Vec<Addr>,
+    /// Already proven for `epoch` (harmless; nothing changed).
+    pub duplicates: Vec<Addr>,
+    pub rejected: Vec<RejectedProof>,
 }
 
 #[cw_serde]
@@ -378,6 +454,10 @@ pub struct StatsResponse {
     pub total_unbonding: Uint128,
     pub rewards_minted: Uint128,
     pub current_epoch: u64,
+    /// Providers proven live for the current epoch so far.
+    pub proven_current_epoch: u64,
+    /// Providers proven live for the previous epoch (final once it is two epochs old).
+    pub proven_previous_epoch: u64,
 }
 
 #[cfg(test)]

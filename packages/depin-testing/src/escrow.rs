@@ -58,6 +58,7 @@ impl Suite {
                     })
                     .collect(),
                 metadata_uri: None,
+                agent_pubkey: None,
             }),
             &[coin(stake, STAKE_DENOM)],
         )

@@ -34,6 +34,7 @@ pub fn register_msg(service: Service, region: &str) -> RegisterMsg {
             per_unit: Uint128::new(DEFAULT_PRICE),
         }],
         metadata_uri: None,
+        agent_pubkey: None,
     }
 }
 

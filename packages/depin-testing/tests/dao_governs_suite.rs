@@ -31,6 +31,7 @@ fn register_provider(suite: &mut Suite, stake: u128) -> cosmwasm_std::Addr {
                     per_unit: Uint128::new(10),
                 }],
                 metadata_uri: None,
+                agent_pubkey: None,
             }),
             &[coin(stake, STAKE_DENOM)],
         )

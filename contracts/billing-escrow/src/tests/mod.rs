@@ -60,7 +60,9 @@ fn provider_record(address: Addr, status: ProviderStatus) -> ProviderResponse {
         unbonding: Uint128::zero(),
         registered_at: Timestamp::from_seconds(0),
         reputation: Reputation::default(),
+        agent_pubkey: None,
         pending_rewards: Uint128::zero(),
+        unproven_rewards: Uint128::zero(),
         open_disputes: 0,
     }
 }

@@ -7,7 +7,7 @@ use depin_interface::validation::{
 };
 use depin_interface::{UncheckedDenom, ValidationError};
 
-use crate::accounting::advance_global;
+use crate::accounting::advance_and_record;
 use crate::error::ContractError;
 use crate::state::{
     Config, MinStakeRaise, CONFIG, GLOBAL, MAX_FORMER_ESCROWS, MAX_MIN_STAKE_RAISES, MAX_ORACLES,
@@ -150,7 +150,7 @@ fn record_raise(
     min_stake: Uint128,
 ) -> Result<(), ContractError> {
     let mut global = GLOBAL.load(storage)?;
-    advance_global(config, &mut global, env.block.time)?;
+    advance_and_record(storage, config, &mut global, env.block.time)?;
     GLOBAL.save(storage, &global)?;
     config.min_stake_raises.push(MinStakeRaise {
         min_stake,

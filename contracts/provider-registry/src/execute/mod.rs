@@ -2,6 +2,7 @@
 //! [`crate::accounting`].
 
 pub mod config;
+pub mod liveness;
 pub mod provider;
 pub mod rewards;
 pub mod slashing;

@@ -1,7 +1,8 @@
-//! Registration and listing: `register`, `update_provider`, `heartbeat`,
-//! `deregister`, `attest`.
+//! Registration and listing: `register`, `update_provider`, `deregister`,
+//! `attest`.
 
-use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Api, Binary, DepsMut, Env, MessageInfo, Response, Uint128};
+use depin_interface::liveness::is_agent_key;
 use depin_interface::registry::{
     Capacity, Price, ProviderStatus, RegisterMsg, Reputation, Service, UpdateProviderMsg,
 };
@@ -47,6 +48,14 @@ pub fn validate_prices(
     Ok(checked)
 }
 
+/// A compressed secp256k1 public key (33 bytes, 0x02 or 0x03 first).
+fn validate_agent_key(key: Option<Binary>) -> Result<Option<Binary>, ContractError> {
+    match key {
+        Some(key) if !is_agent_key(&key) => Err(ContractError::InvalidAgentKey { len: key.len() }),
+        key => Ok(key),
+    }
+}
+
 fn validate_metadata(uri: Option<&String>) -> Result<(), ContractError> {
     if let Some(uri) = uri {
         validate_text("metadata_uri", uri, MAX_URI_LEN)?;
@@ -78,6 +87,7 @@ pub fn register(
     validate_text("region", &msg.region, MAX_LABEL_LEN)?;
     validate_capacity(&msg.capacity)?;
     validate_metadata(msg.metadata_uri.as_ref())?;
+    let agent_pubkey = validate_agent_key(msg.agent_pubkey)?;
     let prices = validate_prices(deps.api, msg.prices)?;
     let bonded = old
         .as_ref()
@@ -100,6 +110,7 @@ pub fn register(
         stake: bonded,
         unbonding: old.as_ref().map_or(Uint128::zero(), |p| p.unbonding),
         registered_at: env.block.time,
+        agent_pubkey: agent_pubkey.or_else(|| old.as_ref().and_then(|p| p.agent_pubkey.clone())),
     };
     let saved = save_provider(
         deps.storage,
@@ -136,6 +147,7 @@ pub fn update_provider(
         capacity,
         prices,
         metadata_uri,
+        agent_pubkey,
     } = msg;
     let config = CONFIG.load(deps.storage)?;
     let old = load_provider(deps.storage, &info.sender)?;
@@ -159,10 +171,15 @@ pub fn update_provider(
         validate_metadata(metadata_uri.as_ref())?;
         new.metadata_uri = metadata_uri;
     }
+    let rotated = agent_pubkey.is_some();
+    if rotated {
+        new.agent_pubkey = validate_agent_key(agent_pubkey)?;
+    }
     let saved = save_provider(deps.storage, &config, &env, &info.sender, Some(&old), new)?;
     Ok(Response::new()
         .add_attribute("action", "update_provider")
         .add_attribute("provider", info.sender)
+        .add_attribute("agent_key_rotated", rotated.to_string())
         .add_attributes(saved.attributes()))
 }
 
@@ -190,20 +207,6 @@ pub fn refresh(deps: DepsMut, env: Env, provider: String) -> Result<Response, Co
         .add_attribute("min_stake", config.min_stake)
         .add_attribute("status", saved.provider.status.kind().key())
         .add_attributes(saved.attributes()))
-}
-
-pub fn heartbeat(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
-    load_provider(deps.storage, &info.sender)?;
-    let mut rep = REPUTATION
-        .may_load(deps.storage, &info.sender)?
-        .unwrap_or_default();
-    rep.heartbeats = rep.heartbeats.saturating_add(1);
-    rep.last_heartbeat = Some(env.block.time);
-    REPUTATION.save(deps.storage, &info.sender, &rep)?;
-    Ok(Response::new()
-        .add_attribute("action", "heartbeat")
-        .add_attribute("provider", info.sender)
-        .add_attribute("heartbeats", rep.heartbeats.to_string()))
 }
 
 /// Unbonds the whole stake into one claim and marks the provider `exiting`.

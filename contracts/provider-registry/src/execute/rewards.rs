@@ -9,8 +9,8 @@ use depin_interface::validation::validate_len;
 use depin_interface::{DenomAmount, UncheckedDenomAmount};
 
 use crate::accounting::{
-    accrue_or_forfeit, accrue_rewards, advance_global, current_epoch, effective_status,
-    load_provider,
+    accrue_or_forfeit, accrue_rewards, advance_and_record, current_epoch, effective_status,
+    load_provider, record_epoch_starts, EpochStarts,
 };
 use crate::error::ContractError;
 use crate::rewards::weighted_fees;
@@ -67,14 +67,16 @@ pub fn record_usage(
         let mut global = GLOBAL.load(deps.storage)?;
         let mut pr = load_rewards(deps.storage, &provider_addr)?.unwrap_or_default();
         // Converts an ended usage epoch; afterwards any weight left is this epoch's.
+        let mut fresh = EpochStarts::new();
         let forfeited = accrue_or_forfeit(
             deps.storage,
             &config,
-            &mut global,
+            (&mut global, &mut fresh),
             &mut pr,
             record.active_stake(),
             env.block.time,
         )?;
+        record_epoch_starts(deps.storage, &fresh)?;
         if let Some(reason) = forfeited {
             response = response.add_attribute("rewards_forfeited", reason);
         }
@@ -139,7 +141,7 @@ pub fn claim_rewards(
         .ok_or(ContractError::NoRewardToken {})?;
     let record = load_provider(deps.storage, &info.sender)?;
     let mut global = GLOBAL.load(deps.storage)?;
-    advance_global(&config, &mut global, env.block.time)?;
+    advance_and_record(deps.storage, &config, &mut global, env.block.time)?;
     let mut pr = load_rewards(deps.storage, &info.sender)?.unwrap_or_default();
     accrue_rewards(
         deps.storage,

@@ -75,6 +75,7 @@ fn listing() -> RegisterMsg {
             per_unit: Uint128::new(3),
         }],
         metadata_uri: None,
+        agent_pubkey: None,
     }
 }
 

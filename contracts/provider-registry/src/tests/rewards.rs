@@ -9,6 +9,9 @@ fn stake_rewards_split_one_to_three_over_an_epoch() {
     let b = deps.api.addr_make("b");
     register(&mut deps, &env, &a, 1_000).unwrap();
     register(&mut deps, &env, &b, 3_000).unwrap();
+    // No oracles: a heartbeat proves the epoch (bootstrap mode).
+    exec(&mut deps, &env, &a, ExecuteMsg::Heartbeat {}).unwrap();
+    exec(&mut deps, &env, &b, ExecuteMsg::Heartbeat {}).unwrap();
     env.block.time = env.block.time.plus_seconds(EPOCH);
     // Stake part = 1_000_000 − floor(1_000_000 × 40 %) = 600_000, split 1:3.
     assert_eq!(provider(&deps, &env, &a).pending_rewards.u128(), 150_000);
@@ -22,6 +25,7 @@ fn stake_moves_when_the_provider_accrual_overflows() {
     let (mut deps, mut env, _) = setup();
     let p = deps.api.addr_make("p");
     register(&mut deps, &env, &p, 3_000).unwrap();
+    exec(&mut deps, &env, &p, ExecuteMsg::Heartbeat {}).unwrap();
     REWARDS
         .update(&mut deps.storage, &p, |pr| -> StdResult<_> {
             let mut pr = pr.unwrap_or_default();

@@ -51,6 +51,7 @@ pub async fn run(args: Args) -> Result<()> {
             per_unit: s.price_per_unit,
         }],
         metadata_uri: None,
+        agent_pubkey: None,
     });
     let mut call = Call::new(&config.chain.registry, &msg)?;
     call.funds = vec![(s.stake_denom.clone(), s.stake_amount.u128())];
