@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Service, Binary, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
+import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Binary, Service, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, LivenessProof, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
 export interface ProviderRegistryReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -141,6 +141,7 @@ export interface ProviderRegistryInterface {
   contractAddress: string;
   sender: string;
   register: ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
@@ -148,6 +149,7 @@ export interface ProviderRegistryInterface {
     region,
     service
   }: {
+    agentPubkey?: Binary;
     capacity: Capacity;
     endpoint: string;
     metadataUri?: string;
@@ -156,12 +158,14 @@ export interface ProviderRegistryInterface {
     service: Service;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateProvider: ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
     prices,
     region
   }: {
+    agentPubkey?: Binary;
     capacity?: Capacity;
     endpoint?: string;
     metadataUri?: string;
@@ -177,6 +181,13 @@ export interface ProviderRegistryInterface {
   claim: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   deregister: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   heartbeat: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  proveLiveness: ({
+    epoch,
+    proofs
+  }: {
+    epoch: number;
+    proofs: LivenessProof[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   attest: ({
     capacity,
     provider,
@@ -271,6 +282,7 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     this.claim = this.claim.bind(this);
     this.deregister = this.deregister.bind(this);
     this.heartbeat = this.heartbeat.bind(this);
+    this.proveLiveness = this.proveLiveness.bind(this);
     this.attest = this.attest.bind(this);
     this.recordUsage = this.recordUsage.bind(this);
     this.refresh = this.refresh.bind(this);
@@ -283,6 +295,7 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     this.receive = this.receive.bind(this);
   }
   register = async ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
@@ -290,6 +303,7 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     region,
     service
   }: {
+    agentPubkey?: Binary;
     capacity: Capacity;
     endpoint: string;
     metadataUri?: string;
@@ -299,6 +313,7 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       register: {
+        agent_pubkey: agentPubkey,
         capacity,
         endpoint,
         metadata_uri: metadataUri,
@@ -309,12 +324,14 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     }, fee_, memo_, funds_);
   };
   updateProvider = async ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
     prices,
     region
   }: {
+    agentPubkey?: Binary;
     capacity?: Capacity;
     endpoint?: string;
     metadataUri?: string;
@@ -323,6 +340,7 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_provider: {
+        agent_pubkey: agentPubkey,
         capacity,
         endpoint,
         metadata_uri: metadataUri,
@@ -360,6 +378,20 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
   heartbeat = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       heartbeat: {}
+    }, fee_, memo_, funds_);
+  };
+  proveLiveness = async ({
+    epoch,
+    proofs
+  }: {
+    epoch: number;
+    proofs: LivenessProof[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      prove_liveness: {
+        epoch,
+        proofs
+      }
     }, fee_, memo_, funds_);
   };
   attest = async ({

@@ -8,11 +8,12 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Service, Binary, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
+import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Binary, Service, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, LivenessProof, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
 export interface ProviderRegistryMsg {
   contractAddress: string;
   sender: string;
   register: ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
@@ -20,6 +21,7 @@ export interface ProviderRegistryMsg {
     region,
     service
   }: {
+    agentPubkey?: Binary;
     capacity: Capacity;
     endpoint: string;
     metadataUri?: string;
@@ -28,12 +30,14 @@ export interface ProviderRegistryMsg {
     service: Service;
   }, funds_?: Coin[]) => EncodeObject;
   updateProvider: ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
     prices,
     region
   }: {
+    agentPubkey?: Binary;
     capacity?: Capacity;
     endpoint?: string;
     metadataUri?: string;
@@ -49,6 +53,13 @@ export interface ProviderRegistryMsg {
   claim: (funds_?: Coin[]) => EncodeObject;
   deregister: (funds_?: Coin[]) => EncodeObject;
   heartbeat: (funds_?: Coin[]) => EncodeObject;
+  proveLiveness: ({
+    epoch,
+    proofs
+  }: {
+    epoch: number;
+    proofs: LivenessProof[];
+  }, funds_?: Coin[]) => EncodeObject;
   attest: ({
     capacity,
     provider,
@@ -141,6 +152,7 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     this.claim = this.claim.bind(this);
     this.deregister = this.deregister.bind(this);
     this.heartbeat = this.heartbeat.bind(this);
+    this.proveLiveness = this.proveLiveness.bind(this);
     this.attest = this.attest.bind(this);
     this.recordUsage = this.recordUsage.bind(this);
     this.refresh = this.refresh.bind(this);
@@ -153,6 +165,7 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     this.receive = this.receive.bind(this);
   }
   register = ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
@@ -160,6 +173,7 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     region,
     service
   }: {
+    agentPubkey?: Binary;
     capacity: Capacity;
     endpoint: string;
     metadataUri?: string;
@@ -174,6 +188,7 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
           register: {
+            agent_pubkey: agentPubkey,
             capacity,
             endpoint,
             metadata_uri: metadataUri,
@@ -187,12 +202,14 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     };
   };
   updateProvider = ({
+    agentPubkey,
     capacity,
     endpoint,
     metadataUri,
     prices,
     region
   }: {
+    agentPubkey?: Binary;
     capacity?: Capacity;
     endpoint?: string;
     metadataUri?: string;
@@ -206,6 +223,7 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
           update_provider: {
+            agent_pubkey: agentPubkey,
             capacity,
             endpoint,
             metadata_uri: metadataUri,
@@ -283,6 +301,28 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
           heartbeat: {}
+        })),
+        funds: funds_
+      })
+    };
+  };
+  proveLiveness = ({
+    epoch,
+    proofs
+  }: {
+    epoch: number;
+    proofs: LivenessProof[];
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          prove_liveness: {
+            epoch,
+            proofs
+          }
         })),
         funds: funds_
       })

@@ -50,6 +50,11 @@ export type ExecuteMsg = {
 } | {
   heartbeat: {};
 } | {
+  prove_liveness: {
+    epoch: number;
+    proofs: LivenessProof[];
+  };
+} | {
   attest: {
     capacity?: Capacity | null;
     provider: string;
@@ -90,11 +95,12 @@ export type ExecuteMsg = {
 } | {
   receive: Cw20ReceiveMsg;
 };
+export type Binary = string;
 export type Service = ("storage" | "compute" | "gpu" | "bandwidth" | "wireless" | "energy" | "sensor") | {
   other: string;
 };
-export type Binary = string;
 export interface RegisterMsg {
+  agent_pubkey?: Binary | null;
   capacity: Capacity;
   endpoint: string;
   metadata_uri?: string | null;
@@ -111,11 +117,17 @@ export interface PriceForUncheckedDenom {
   per_unit: Uint128;
 }
 export interface UpdateProviderMsg {
+  agent_pubkey?: Binary | null;
   capacity?: Capacity | null;
   endpoint?: string | null;
   metadata_uri?: string | null;
   prices?: PriceForUncheckedDenom[] | null;
   region?: string | null;
+}
+export interface LivenessProof {
+  nonce: Binary;
+  provider: string;
+  signature: Binary;
 }
 export interface UncheckedDenomAmount {
   amount: Uint128;
@@ -219,6 +231,7 @@ export interface EpochUsageResponse {
 export interface PendingRewardsResponse {
   address: Addr;
   pending_rewards: Uint128;
+  unproven_rewards: Uint128;
 }
 export type ProviderStatus = ("active" | "exiting") | "inactive" | {
   jailed: {
@@ -227,6 +240,7 @@ export type ProviderStatus = ("active" | "exiting") | "inactive" | {
 };
 export interface ProviderResponse {
   address: Addr;
+  agent_pubkey?: Binary | null;
   capacity: Capacity;
   endpoint: string;
   metadata_uri?: string | null;
@@ -240,6 +254,7 @@ export interface ProviderResponse {
   stake: Uint128;
   status: ProviderStatus;
   unbonding: Uint128;
+  unproven_rewards: Uint128;
 }
 export interface PriceForDenom {
   denom: Denom;
@@ -251,7 +266,10 @@ export interface Reputation {
   disputes_lost: number;
   heartbeats: number;
   last_heartbeat?: Timestamp | null;
+  last_proven_epoch?: number | null;
   leases_settled: number;
+  missed_epochs?: number;
+  proven_epochs?: number;
   revenue: DenomAmount[];
   slashes: number;
   usage_units: Uint128;
@@ -266,6 +284,8 @@ export interface ProvidersResponse {
 export interface StatsResponse {
   active_providers: number;
   current_epoch: number;
+  proven_current_epoch: number;
+  proven_previous_epoch: number;
   providers: number;
   rewards_minted: Uint128;
   total_stake: Uint128;
