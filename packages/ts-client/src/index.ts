@@ -1,5 +1,6 @@
 // The DePIN suite's TypeScript client: the generated per-contract clients
-// (src/generated/, from schema/ by @cosmwasm/ts-codegen) and the receipt signer.
+// (src/generated/, from schema/ by @cosmwasm/ts-codegen), the receipt signer
+// and the liveness signer.
 //
 // The generated clients take any object with `queryContractSmart` and
 // `execute` (the ICosmWasmClient / ISigningCosmWasmClient of
@@ -26,6 +27,7 @@ export * as ProviderRegistryTypes from "./generated/ProviderRegistry.types";
 export * from "./generated/RewardToken.client";
 export * from "./generated/RewardToken.message-composer";
 export * as RewardTokenTypes from "./generated/RewardToken.types";
+export * from "./liveness";
 export * from "./params";
 export * from "./receipt";
 

@@ -6,38 +6,14 @@
 // secp256k1_verify against the consumer's registered 33-byte compressed key.
 import { Secp256k1, Secp256k1Signature, Sha256 } from "@cosmjs/crypto";
 import { toUtf8 } from "@cosmjs/encoding";
+import { bigEndian, concatBytes, toBigUint, type UintInput } from "./bytes";
+
+export type { UintInput } from "./bytes";
 
 export const RECEIPT_DOMAIN = "depin-receipt";
 
 const U64_MAX = (1n << 64n) - 1n;
 const U128_MAX = (1n << 128n) - 1n;
-
-/** A u64 or u128 as accepted here: a bigint, a safe integer, or a decimal string (like the JSON Uint128). */
-export type UintInput = bigint | number | string;
-
-function toBigUint(value: UintInput, max: bigint, what: string): bigint {
-  let n: bigint;
-  if (typeof value === "bigint") {
-    n = value;
-  } else if (typeof value === "number") {
-    if (!Number.isSafeInteger(value)) throw new RangeError(`${what} ${value} is not a safe integer; pass a bigint or a string`);
-    n = BigInt(value);
-  } else {
-    if (!/^[0-9]+$/.test(value)) throw new RangeError(`${what} "${value}" is not a decimal unsigned integer`);
-    n = BigInt(value);
-  }
-  if (n < 0n || n > max) throw new RangeError(`${what} ${n} is out of range`);
-  return n;
-}
-
-function bigEndian(n: bigint, bytes: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  for (let i = bytes - 1; i >= 0; i--) {
-    out[i] = Number(n & 0xffn);
-    n >>= 8n;
-  }
-  return out;
-}
 
 /** The message before hashing (receipt_message in Rust). */
 export function receiptMessage(chainId: string, escrow: string, leaseId: UintInput, cumulativeUnits: UintInput): Uint8Array {
@@ -48,13 +24,7 @@ export function receiptMessage(chainId: string, escrow: string, leaseId: UintInp
     bigEndian(toBigUint(leaseId, U64_MAX, "lease_id"), 8),
     bigEndian(toBigUint(cumulativeUnits, U128_MAX, "cumulative_units"), 16),
   ];
-  const out = new Uint8Array(parts.reduce((len, p) => len + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The 32-byte digest the consumer signs (receipt_digest in Rust). */
