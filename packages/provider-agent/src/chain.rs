@@ -250,13 +250,7 @@ impl Chain {
 
     /// The committed result of a transaction, or None while it is not in a block.
     pub async fn tx(&self, hash: &str) -> Result<Option<Committed>> {
-        let bytes = (0..hash.len())
-            .step_by(2)
-            .map(|i| {
-                hash.get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect::<Option<Vec<u8>>>()
+        let bytes = crate::hex::decode(hash)
             .ok_or_else(|| AgentError::Decode(format!("tx hash {hash}")))?;
         match self
             .call("tx", json!({"hash": B64.encode(bytes), "prove": false}))

@@ -55,6 +55,19 @@ pub struct KeysConfig {
     /// Pay fees from the provider's fee grant (fee granter = provider).
     #[serde(default = "yes")]
     pub fee_grant: bool,
+    /// The agent key (signs oracles' liveness challenges); default `agent.key`
+    /// beside the hot key's file, created 0600 on first use.
+    #[serde(default)]
+    pub agent_key_file: Option<PathBuf>,
+}
+
+impl KeysConfig {
+    /// The agent key's file: `agent_key_file`, or `agent.key` beside the hot key.
+    pub fn agent_key_path(&self) -> PathBuf {
+        self.agent_key_file
+            .clone()
+            .unwrap_or_else(|| self.hot_mnemonic_file.with_file_name("agent.key"))
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -204,6 +217,7 @@ impl Config {
             }
         };
         self.keys.hot_mnemonic_file = rel(&self.keys.hot_mnemonic_file);
+        self.keys.agent_key_file = self.keys.agent_key_file.as_deref().map(rel);
         self.agent.state = rel(&self.agent.state);
         self.agent.usage_file = self.agent.usage_file.as_deref().map(rel);
         if let Some(deployment) = &self.chain.deployment {
@@ -293,6 +307,9 @@ hot_mnemonic_file = "hot.mnemonic"
 provider = "{provider}"
 # Fees come from the provider's fee grant (fee granter = provider).
 fee_grant = true
+# The agent key that answers oracles' liveness challenges (its public key is on chain):
+# created 0600 on first use; `depin-provider rotate-agent-key` replaces it.
+agent_key_file = "agent.key"
 
 [service]
 # What `depin-provider register` lists (run it with the provider's key).
@@ -386,9 +403,13 @@ mod tests {
         );
         let path = dir.path().join("agent.toml");
         std::fs::write(&path, text).unwrap();
-        let config = Config::load(&path).unwrap();
+        let mut config = Config::load(&path).unwrap();
         assert_eq!(config.chain.registry, "wasm1reg");
         assert_eq!(config.chain.escrow, "wasm1esc");
         assert_eq!(config.agent.state, dir.path().join("agent.sqlite"));
+        assert_eq!(config.keys.agent_key_path(), dir.path().join("agent.key"));
+        // A config written before the agent key: agent.key beside the hot key.
+        config.keys.agent_key_file = None;
+        assert_eq!(config.keys.agent_key_path(), dir.path().join("agent.key"));
     }
 }

@@ -53,20 +53,13 @@ impl Session {
             chain_id: chain_id.into(),
             escrow: escrow.into(),
             lease_id: 0,
-            session_key: key.to_bytes().iter().map(|b| format!("{b:02x}")).collect(),
+            session_key: crate::hex::encode(&key.to_bytes()),
             signed: Uint128::zero(),
         }
     }
 
     fn key(&self) -> Result<SigningKey, ConsumerError> {
-        let bytes = (0..self.session_key.len())
-            .step_by(2)
-            .map(|i| {
-                self.session_key
-                    .get(i..i + 2)
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-            })
-            .collect::<Option<Vec<u8>>>()
+        let bytes = crate::hex::decode(&self.session_key)
             .ok_or_else(|| ConsumerError::Key("not hex".into()))?;
         SigningKey::from_slice(&bytes).map_err(|e| ConsumerError::Key(e.to_string()))
     }

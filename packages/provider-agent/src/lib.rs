@@ -6,13 +6,17 @@
 //! provider authorised through authz and a fee grant. `depin-consumer` opens
 //! receipts leases and signs cumulative receipts.
 
+pub mod agent_key;
 pub mod chain;
+pub mod challenge;
 pub mod clock;
 pub mod config;
 pub mod consumer;
 pub mod daemon;
+pub mod epoch;
 pub mod error;
 pub mod grants;
+pub mod hex;
 pub mod keys;
 pub mod metering;
 pub mod metrics;

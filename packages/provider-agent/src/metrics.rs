@@ -17,6 +17,11 @@ pub struct KindLabel {
     pub kind: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OutcomeLabel {
+    pub outcome: String,
+}
+
 /// Every metric the agent exports. Amounts are in the smallest unit of their denom.
 #[derive(Default)]
 pub struct Metrics {
@@ -36,6 +41,12 @@ pub struct Metrics {
     pub gas_low: Gauge,
     /// Outcomes the chain gave that could not be written to the state file.
     pub state_errors: Counter,
+    /// Liveness challenges by outcome: answered, refused, rate_limited.
+    pub challenges: Family<OutcomeLabel, Counter>,
+    /// The registry's view of the provider's liveness (-1: never proven).
+    pub last_proven_epoch: Gauge,
+    pub proven_epochs: Gauge,
+    pub missed_epochs: Gauge,
     registry: Option<Registry>,
 }
 
@@ -114,6 +125,27 @@ impl Metrics {
             "1 while sending is paused below the gas floor",
             m.gas_low.clone(),
         );
+        r.register(
+            "liveness_challenges",
+            "Oracles' liveness challenges by outcome (answered, refused, rate_limited)",
+            m.challenges.clone(),
+        );
+        r.register(
+            "last_proven_epoch",
+            "Last epoch the registry counts the provider proven live in (-1: never)",
+            m.last_proven_epoch.clone(),
+        );
+        r.register(
+            "proven_epochs",
+            "Epochs the registry counts the provider proven live in",
+            m.proven_epochs.clone(),
+        );
+        r.register(
+            "missed_epochs",
+            "Epochs the provider was active in and not proven (stake reward not minted)",
+            m.missed_epochs.clone(),
+        );
+        m.last_proven_epoch.set(-1);
         m.registry = Some(r);
         m
     }
@@ -132,6 +164,34 @@ impl Metrics {
                 kind: kind.as_str().into(),
             })
             .inc();
+    }
+
+    pub fn challenge(&self, outcome: &str) {
+        self.challenges
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.into(),
+            })
+            .inc();
+    }
+
+    pub fn challenge_count(&self, outcome: &str) -> u64 {
+        self.challenges
+            .get_or_create(&OutcomeLabel {
+                outcome: outcome.into(),
+            })
+            .get()
+    }
+
+    /// The provider's liveness as the registry reports it.
+    pub fn liveness(&self, reputation: &depin_interface::registry::Reputation) {
+        let epoch = reputation
+            .last_proven_epoch
+            .map_or(-1, |e| i64::try_from(e).unwrap_or(i64::MAX));
+        self.last_proven_epoch.set(epoch);
+        self.proven_epochs
+            .set(i64::try_from(reputation.proven_epochs).unwrap_or(i64::MAX));
+        self.missed_epochs
+            .set(i64::try_from(reputation.missed_epochs).unwrap_or(i64::MAX));
     }
 
     pub fn error_count(&self, class: crate::error::ErrorClass) -> u64 {

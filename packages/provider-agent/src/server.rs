@@ -1,6 +1,7 @@
 //! HTTP on 127.0.0.1: POST /receipts (consumers' signed receipts, checked
 //! before they are kept), POST /usage (usage pushed by the provider's
-//! service), GET /health; and GET /metrics on its own port.
+//! service), POST /liveness (oracles' challenges, signed with the agent key,
+//! rate limited), GET /health; and GET /metrics on its own port.
 
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use depin_interface::escrow::{self, BillingMode, LeaseResponse};
 use serde_json::{json, Value};
 
 use crate::chain::Chain;
+use crate::challenge::{Challenge, Prover};
 use crate::clock::now_secs;
 use crate::error::AgentError;
 use crate::metering::UsageLine;
@@ -19,7 +21,7 @@ use crate::metrics::Metrics;
 use crate::receipts::{check_receipt, PostedReceipt};
 use crate::shutdown::Shutdown;
 use crate::store::{Store, Stored};
-use crate::throttle::Throttle;
+use crate::throttle::{RateLimit, Throttle};
 
 /// What the HTTP handlers need of the running agent, and nothing more.
 #[derive(Clone)]
@@ -35,7 +37,15 @@ pub struct ServerState {
     pub shutdown: Shutdown,
     /// Rejected receipts: one WARN line per period.
     pub rejections: Arc<Throttle>,
+    /// Answers liveness challenges with the agent key.
+    pub prover: Arc<Prover>,
+    /// Liveness challenges answered per second, at most.
+    pub challenges: Arc<RateLimit>,
 }
+
+/// Liveness challenges answered per second, at most (an oracle challenges a
+/// provider a few times per epoch; more is someone using the agent as a signer).
+pub const CHALLENGES_PER_SECOND: u32 = 10;
 
 /// Seconds between two WARN lines about rejected receipts.
 pub const REJECTION_WARN_SECONDS: u64 = 10;
@@ -186,6 +196,36 @@ async fn post_usage(State(state): State<ServerState>, Json(usage): Json<UsageLin
     }
 }
 
+/// An oracle's challenge: the agent key's signature, 422 with a sentence
+/// for a bad nonce or a closed epoch, 429 above the rate limit.
+async fn post_liveness(
+    State(state): State<ServerState>,
+    Json(challenge): Json<Challenge>,
+) -> Reply {
+    let now = now_secs();
+    if !state.challenges.allow(now) {
+        state.metrics.challenge("rate_limited");
+        return error(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "more than {CHALLENGES_PER_SECOND} liveness challenges in one second: try again"
+            ),
+        );
+    }
+    match state.prover.answer(&challenge, now) {
+        Ok(answer) => {
+            state.metrics.challenge("answered");
+            tracing::debug!(epoch = challenge.epoch, "liveness challenge answered");
+            reply(StatusCode::OK, json!(answer))
+        }
+        Err(e) => {
+            state.metrics.challenge("refused");
+            tracing::info!(epoch = challenge.epoch, error = %e, "liveness challenge refused");
+            error(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+        }
+    }
+}
+
 async fn health(State(state): State<ServerState>) -> Reply {
     reply(StatusCode::OK, json!({"provider": state.provider}))
 }
@@ -198,6 +238,7 @@ pub async fn serve_api(state: ServerState, listener: tokio::net::TcpListener) {
     let app = Router::new()
         .route("/receipts", post(post_receipt))
         .route("/usage", post(post_usage))
+        .route("/liveness", post(post_liveness))
         .route("/health", get(health))
         .with_state(state.clone());
     if let Err(e) = axum::serve(listener, app)

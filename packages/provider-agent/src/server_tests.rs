@@ -61,7 +61,91 @@ async fn state_with(leases: Vec<LeaseResponse>) -> ServerState {
         provider: PROVIDER.into(),
         shutdown: crate::shutdown::Shutdown::channel().1,
         rejections: Arc::new(Throttle::new(REJECTION_WARN_SECONDS)),
+        prover: Arc::new(prover_now()),
+        challenges: Arc::new(RateLimit::new(CHALLENGES_PER_SECOND)),
     }
+}
+
+/// A prover whose epochs are 5 s long from genesis 0: the current epoch is now / 5.
+fn prover_now() -> Prover {
+    let clock = crate::epoch::EpochClock::new(0, 5).unwrap();
+    let domain = crate::challenge::Domain {
+        chain_id: CHAIN.into(),
+        registry: "wasm1registry".into(),
+    };
+    let file = std::path::PathBuf::from("/nonexistent/agent.key");
+    Prover::new(
+        crate::agent_key::AgentKey::generate(),
+        file,
+        domain,
+        PROVIDER.into(),
+        clock,
+    )
+}
+
+fn challenge(epoch: u64, nonce_len: usize) -> Json<Challenge> {
+    Json(Challenge {
+        epoch,
+        nonce: Binary::from(vec![1u8; nonce_len]),
+    })
+}
+
+#[tokio::test]
+async fn a_liveness_challenge_is_answered_with_a_signature_the_oracle_accepts() {
+    let state = state_with(vec![]).await;
+    let epoch = now_secs() / 5;
+    let (code, body) = post_liveness(State(state.clone()), challenge(epoch, 32)).await;
+    assert_eq!(code, StatusCode::OK, "{body:?}");
+    let answer: crate::challenge::Answer = serde_json::from_value(body.0).unwrap();
+    assert_eq!(answer.provider, PROVIDER);
+    let domain = crate::challenge::Domain {
+        chain_id: CHAIN.into(),
+        registry: "wasm1registry".into(),
+    };
+    let asked = challenge(epoch, 32).0;
+    domain
+        .check(PROVIDER, &asked, &state.prover.public_key(), &answer)
+        .unwrap();
+    // The previous epoch is still answered.
+    let (code, _) = post_liveness(State(state.clone()), challenge(epoch - 1, 8)).await;
+    assert_eq!(code, StatusCode::OK);
+    assert_eq!(state.metrics.challenge_count("answered"), 2);
+}
+
+#[tokio::test]
+async fn a_bad_nonce_or_a_closed_epoch_is_422_with_a_sentence() {
+    let state = state_with(vec![]).await;
+    let epoch = now_secs() / 5;
+    let (code, body) = post_liveness(State(state.clone()), challenge(epoch, 4)).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = body.0["error"].as_str().unwrap().to_string();
+    assert!(text.contains("the nonce is 4 bytes"), "{text}");
+    let (code, body) = post_liveness(State(state.clone()), challenge(epoch - 5, 32)).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = body.0["error"].as_str().unwrap().to_string();
+    assert!(text.contains("is not open"), "{text}");
+    assert_eq!(state.metrics.challenge_count("refused"), 2);
+}
+
+#[tokio::test]
+async fn liveness_challenges_above_the_rate_limit_are_429() {
+    let mut state = state_with(vec![]).await;
+    state.challenges = Arc::new(RateLimit::new(3));
+    // Within one second (the window is a second; a test straddling two seconds sends more).
+    let start = now_secs();
+    let mut limited = 0;
+    for _ in 0..8 {
+        let (code, _) = post_liveness(State(state.clone()), challenge(start / 5, 32)).await;
+        if code == StatusCode::TOO_MANY_REQUESTS {
+            limited += 1;
+        }
+    }
+    if now_secs() == start {
+        assert_eq!(limited, 5);
+    } else {
+        assert!(limited >= 2, "{limited}");
+    }
+    assert_eq!(state.metrics.challenge_count("rate_limited"), limited);
 }
 
 fn receipt(lease_id: u64) -> PostedReceipt {

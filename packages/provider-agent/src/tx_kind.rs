@@ -19,9 +19,12 @@ pub enum TxKind {
     ReportUsage,
     RedeemReceipt,
     Settle,
+    // Sent by an oracle's hot key for the oracle.
+    ProveLiveness,
     // Sent by the provider's own key (CLI).
     Grant,
     Register,
+    UpdateProvider,
     // Sent by a consumer (CLI).
     OpenLease,
     CloseLease,
@@ -42,7 +45,9 @@ impl TxKind {
         TxKind::RedeemReceipt,
         TxKind::Settle,
     ];
-    const ALL: [TxKind; 12] = [
+    /// Registry messages an oracle's hot key may send (its authz filter).
+    pub const ORACLE: [TxKind; 1] = [TxKind::ProveLiveness];
+    const ALL: [TxKind; 14] = [
         TxKind::Heartbeat,
         TxKind::ClaimRewards,
         TxKind::Claim,
@@ -51,8 +56,10 @@ impl TxKind {
         TxKind::ReportUsage,
         TxKind::RedeemReceipt,
         TxKind::Settle,
+        TxKind::ProveLiveness,
         TxKind::Grant,
         TxKind::Register,
+        TxKind::UpdateProvider,
         TxKind::OpenLease,
         TxKind::CloseLease,
     ];
@@ -68,8 +75,10 @@ impl TxKind {
             TxKind::ReportUsage => "report_usage",
             TxKind::RedeemReceipt => "redeem_receipt",
             TxKind::Settle => "settle",
+            TxKind::ProveLiveness => "prove_liveness",
             TxKind::Grant => "grant",
             TxKind::Register => "register",
+            TxKind::UpdateProvider => "update_provider",
             TxKind::OpenLease => "open_lease",
             TxKind::CloseLease => "close_lease",
         }

@@ -8,16 +8,19 @@ use depin_interface::escrow::{self, LeaseResponse};
 use depin_interface::registry::{self, ProviderResponse};
 
 use super::outbox::Outbox;
+use crate::agent_key::AgentKey;
 use crate::chain::Chain;
+use crate::challenge::{Domain, Prover};
 use crate::config::Config;
+use crate::epoch::EpochClock;
 use crate::error::Result;
 use crate::keys::Key;
 use crate::metrics::Metrics;
 use crate::queue::{Call, QueueSettings, SigningQueue};
-use crate::server::{ServerState, REJECTION_WARN_SECONDS};
+use crate::server::{ServerState, CHALLENGES_PER_SECOND, REJECTION_WARN_SECONDS};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
-use crate::throttle::Throttle;
+use crate::throttle::{RateLimit, Throttle};
 
 pub struct Agent {
     pub config: Config,
@@ -30,11 +33,21 @@ pub struct Agent {
     /// The hot key that signs.
     pub hot: String,
     pub shutdown: Shutdown,
+    /// Answers oracles' liveness challenges with the agent key.
+    pub prover: Arc<Prover>,
+    /// Warnings about the agent key on chain: one per period.
+    pub key_warnings: Throttle,
 }
 
+/// Seconds between two warnings that the registry does not hold the agent key.
+const KEY_WARN_SECONDS: u64 = 300;
+
 impl Agent {
-    pub fn new(config: Config, shutdown: Shutdown) -> Result<Agent> {
+    /// `clock`: the registry's epochs (its config, read at start).
+    pub fn new(config: Config, shutdown: Shutdown, clock: EpochClock) -> Result<Agent> {
         let key = Key::from_file(&config.keys.hot_mnemonic_file, &config.chain.prefix)?;
+        let key_file = config.keys.agent_key_path();
+        let agent_key = AgentKey::load_or_create(&key_file)?;
         let chain = Chain::new(&config.chain.rpc)?;
         let store = Arc::new(Store::open(&config.agent.state)?);
         let metrics = Arc::new(Metrics::new());
@@ -42,6 +55,11 @@ impl Agent {
         let queue = SigningQueue::new(chain.clone(), key, settings, metrics.clone());
         let (provider, hot) = (queue.sender().to_string(), queue.address().to_string());
         let outbox = Outbox::new(queue, chain.clone(), store.clone(), metrics.clone());
+        let domain = Domain {
+            chain_id: config.chain.chain_id.clone(),
+            registry: config.chain.registry.clone(),
+        };
+        let prover = Prover::new(agent_key, key_file, domain, provider.clone(), clock);
         Ok(Agent {
             config,
             chain,
@@ -51,6 +69,8 @@ impl Agent {
             provider,
             hot,
             shutdown,
+            prover: Arc::new(prover),
+            key_warnings: Throttle::new(KEY_WARN_SECONDS),
         })
     }
 
@@ -65,6 +85,8 @@ impl Agent {
             provider: self.provider.clone(),
             shutdown: self.shutdown.clone(),
             rejections: Arc::new(Throttle::new(REJECTION_WARN_SECONDS)),
+            prover: self.prover.clone(),
+            challenges: Arc::new(RateLimit::new(CHALLENGES_PER_SECOND)),
         }
     }
 

@@ -1,5 +1,7 @@
 //! The claims loop: rewards above their threshold, matured stake claims
-//! above theirs, and the unjail once a jail is over.
+//! above theirs, and the unjail once a jail is over; on the way, the
+//! provider's liveness as the registry counts it (metrics) and the agent key
+//! it holds (a committed rotation is followed).
 
 use std::sync::Arc;
 
@@ -28,12 +30,32 @@ pub async fn run(agent: Arc<Agent>) {
 pub async fn pass(agent: &Agent) -> Result<()> {
     let record = agent.provider_record().await?;
     let tip = agent.chain.tip().await?;
+    liveness(agent, &record);
     claim_rewards(agent, &record).await?;
     claim_stake(agent, &tip).await?;
     if matches!(record.status, registry::ProviderStatus::Jailed { .. }) {
         unjail(agent, &record, &tip).await?;
     }
     Ok(())
+}
+
+/// The registry's liveness counts into the metrics; the agent key it holds
+/// followed (a rotation committed), or a warning when it is not this agent's.
+fn liveness(agent: &Agent, record: &ProviderResponse) {
+    agent.metrics.liveness(&record.reputation);
+    let followed = match &record.agent_pubkey {
+        Some(key) => agent.prover.follow(key.as_slice()),
+        None => Ok(false),
+    };
+    let warn = match followed {
+        Ok(true) => return,
+        Ok(false) if record.agent_pubkey.is_none() => "the registry holds no agent key for this provider: oracles cannot prove it live and its stake rewards are not credited (run `depin-provider rotate-agent-key`)".to_string(),
+        Ok(false) => "the registry holds another agent key than this agent's: its answers to oracles do not count (run `depin-provider rotate-agent-key`)".to_string(),
+        Err(e) => format!("the agent key file cannot be read: {e}"),
+    };
+    if let Some(unlogged) = agent.key_warnings.allow(crate::clock::now_secs()) {
+        tracing::warn!(unlogged, "{warn}");
+    }
 }
 
 async fn claim_rewards(agent: &Agent, record: &ProviderResponse) -> Result<()> {

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use agent::Agent;
 
 use crate::config::Config;
+use crate::epoch::EpochClock;
 use crate::error::{AgentError, Result};
 use crate::server::{serve_api, serve_metrics};
 use crate::shutdown::Shutdown;
@@ -30,10 +31,10 @@ const NODE_RETRY_SECONDS: u64 = 5;
 pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
     // One agent per state file, before anything opens the database.
     let _lock = StateLock::acquire(&config.agent.state)?;
-    if !same_chain(&config, &shutdown).await? {
+    let Some(clock) = connect(&config, &shutdown).await? else {
         return Ok(());
-    }
-    let agent = Arc::new(Agent::new(config, shutdown)?);
+    };
+    let agent = Arc::new(Agent::new(config, shutdown, clock)?);
     // Anything recorded by a previous run is resolved before anything new is sent.
     if let Err(e) = agent.outbox.reconcile().await {
         tracing::warn!(error = %e, "recorded transactions not resolved yet (node unreachable?)");
@@ -64,19 +65,24 @@ pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
 }
 
 /// The node's chain id must be the configured one before anything is read
-/// or sent; an unreachable node is waited for. False when stopped meanwhile.
-async fn same_chain(config: &Config, shutdown: &Shutdown) -> Result<bool> {
+/// or sent; then the registry's epochs are read (liveness challenges name
+/// one). An unreachable node is waited for. None when stopped meanwhile.
+async fn connect(config: &Config, shutdown: &Shutdown) -> Result<Option<EpochClock>> {
     let chain = crate::chain::Chain::new(&config.chain.rpc)?;
     loop {
-        match chain.check_chain_id(&config.chain.chain_id).await {
-            Ok(()) => return Ok(true),
+        let read = match chain.check_chain_id(&config.chain.chain_id).await {
+            Ok(()) => EpochClock::read(&chain, &config.chain.registry).await,
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(clock) => return Ok(Some(clock)),
             Err(e @ AgentError::WrongChain { .. }) => return Err(e),
             Err(e) => {
                 tracing::warn!(rpc = %config.chain.rpc, error = %e, "node unreachable: waiting for it (its chain id is checked before anything is sent)")
             }
         }
         if !shutdown.pause(NODE_RETRY_SECONDS).await {
-            return Ok(false);
+            return Ok(None);
         }
     }
 }

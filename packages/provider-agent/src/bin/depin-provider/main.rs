@@ -1,4 +1,4 @@
-//! depin-provider: init, grant, register, status, heartbeat, run. Each
+//! depin-provider: init, grant, register, rotate-agent-key, status, heartbeat, run. Each
 //! subcommand lives in its own file; this one parses and dispatches.
 
 mod grant;
@@ -6,6 +6,7 @@ mod heartbeat;
 mod init;
 mod output;
 mod register;
+mod rotate;
 mod run;
 mod signers;
 mod status;
@@ -28,6 +29,8 @@ enum Command {
     Grant(grant::Args),
     /// Registers the provider with the [service] of the config and its stake (provider's key).
     Register(register::Args),
+    /// A new agent key: sent with update_provider (provider's key), then moved over the key file.
+    RotateAgentKey(rotate::Args),
     /// Prints the provider, the hot key, the fee payer balance and the local state (JSON).
     Status(status::Args),
     /// Sends one heartbeat through the hot key and exits.
@@ -41,6 +44,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Init(args) => init::run(args),
         Command::Grant(args) => grant::run(args).await,
         Command::Register(args) => register::run(args).await,
+        Command::RotateAgentKey(args) => rotate::run(args).await,
         Command::Status(args) => status::run(args).await,
         Command::Heartbeat(args) => heartbeat::run(args).await,
         Command::Run(args) => run::run(args).await,

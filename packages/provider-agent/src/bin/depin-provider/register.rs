@@ -1,8 +1,10 @@
 //! `depin-provider register`: the provider's key registers the `[service]`
-//! of the config with its stake.
+//! of the config with its stake and the agent key (created on first use).
 
 use std::path::PathBuf;
 
+use cosmwasm_std::Binary;
+use depin_agent::agent_key::AgentKey;
 use depin_agent::chain::Chain;
 use depin_agent::config::Config;
 use depin_agent::error::{AgentError, Result};
@@ -37,6 +39,8 @@ pub async fn run(args: Args) -> Result<()> {
         )));
     }
     let mut queue = provider_queue(&config, &args.provider_mnemonic_file)?;
+    let agent_key =
+        Binary::from(AgentKey::load_or_create(&config.keys.agent_key_path())?.public_key());
     let s = &config.service;
     let msg = registry::ExecuteMsg::Register(RegisterMsg {
         service: Service::parse(&s.service),
@@ -51,13 +55,15 @@ pub async fn run(args: Args) -> Result<()> {
             per_unit: s.price_per_unit,
         }],
         metadata_uri: None,
-        agent_pubkey: None,
+        agent_pubkey: Some(agent_key.clone()),
     });
     let mut call = Call::new(&config.chain.registry, &msg)?;
     call.funds = vec![(s.stake_denom.clone(), s.stake_amount.u128())];
     let c = queue
         .submit(TxKind::Register, &[call], &mut |_| Ok(()))
         .await?;
-    print(serde_json::json!({"registered": queue.address(), "tx": c.hash, "height": c.height}));
+    print(
+        serde_json::json!({"registered": queue.address(), "agent_pubkey": agent_key, "tx": c.hash, "height": c.height}),
+    );
     Ok(())
 }

@@ -1,11 +1,14 @@
-//! `depin-provider status`: the provider's record, the hot key, the fee
-//! payer's balance, the grants missing and the local state, as JSON. It
+//! `depin-provider status`: the provider's record, the hot key, the agent
+//! key and the provider's liveness, the fee payer's balance, the grants
+//! missing and the local state, as JSON. It
 //! creates nothing: no state file is made for a provider not registered yet,
 //! nor by a status before the first `run`.
 
 use std::path::PathBuf;
 
+use cosmwasm_std::Binary;
 use cosmwasm_std::Uint128;
+use depin_agent::agent_key::{next_path, AgentKey};
 use depin_agent::chain::Chain;
 use depin_agent::config::Config;
 use depin_agent::error::{AgentError, Result};
@@ -86,9 +89,36 @@ pub async fn run(args: Args) -> Result<()> {
         "registered": record.as_ref().ok(),
         "registry_error": record.as_ref().err().map(|e| e.to_string()),
     });
+    if let Ok(record) = &record {
+        out["agent_key"] = agent_key(&config, record)?;
+        out["liveness"] = json!({
+            "last_proven_epoch": record.reputation.last_proven_epoch,
+            "proven_epochs": record.reputation.proven_epochs,
+            "missed_epochs": record.reputation.missed_epochs,
+            "unproven_rewards": record.unproven_rewards,
+        });
+    }
     local_state(&config, &mut out)?;
     print(out);
     Ok(())
+}
+
+/// The agent key's file and public key, and whether the registry holds it
+/// (a status creates no key: a missing file is said so).
+fn agent_key(config: &Config, record: &registry::ProviderResponse) -> Result<Value> {
+    let file = config.keys.agent_key_path();
+    let local = if file.exists() {
+        Some(Binary::from(AgentKey::load(&file)?.public_key()))
+    } else {
+        None
+    };
+    Ok(json!({
+        "file": file,
+        "public_key": local,
+        "on_chain": record.agent_pubkey,
+        "registered": local.is_some() && local == record.agent_pubkey,
+        "rotation_pending": next_path(&file).exists(),
+    }))
 }
 
 /// What the state file holds, when there is one (a status never creates it).
