@@ -1,8 +1,9 @@
-// One provider's page: listing, prices, capacity, stake, reputation and attestations.
+// One provider's page: listing, agent key, prices, capacity, stake, rewards, reputation, proofs of service and attestations.
 import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
 import { Fact, Facts, Pending, Section, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatProviderStatus, formatTimestamp, serviceLabel, timeAgo } from "../../lib/format";
+import { agentKeyHex, formatCurrentEpoch, formatLastProven } from "../../lib/liveness";
 import type { Denom, ProviderResponse } from "../../lib/types";
 import { registryQueries } from "../../queries/registry";
 import { href } from "../../router";
@@ -59,7 +60,19 @@ function ProviderFacts({ provider, stakeDenom }: { provider: ProviderResponse; s
             {provider.open_disputes > 0 ? " — its stake is held: claims of unbonded stake wait until every dispute is resolved" : ""}
           </span>
         </Fact>
-        <Fact term="Pending rewards">{formatCoin(book, provider.pending_rewards, config.addresses.rewardToken)}</Fact>
+        <Fact term="Agent key">
+          <span data-testid="provider-agent-key" className="mono">
+            {agentKeyHex(provider.agent_pubkey) ?? "none: no oracle can prove it live, so it earns no stake rewards"}
+          </span>
+        </Fact>
+        <Fact term="Pending rewards">
+          <span data-testid="provider-pending">{formatCoin(book, provider.pending_rewards, config.addresses.rewardToken)}</span>
+        </Fact>
+        <Fact term="Unproven rewards">
+          <span data-testid="provider-unproven">
+            {formatCoin(book, provider.unproven_rewards, config.addresses.rewardToken)} (claimable once an oracle proves their epoch)
+          </span>
+        </Fact>
         <Fact term="Registered">{formatTimestamp(provider.registered_at)}</Fact>
         <Fact term="Metadata">{provider.metadata_uri ?? "–"}</Fact>
       </Facts>
@@ -92,8 +105,9 @@ function ProviderPrices({ provider }: { provider: ProviderResponse }) {
 }
 
 function ProviderReputation({ provider }: { provider: ProviderResponse }) {
-  const { book } = useChain();
+  const { book, reader } = useChain();
   const now = useNow();
+  const stats = useQuery(registryQueries.stats(reader));
   const reputation = provider.reputation;
   const capacity = reputation.attested_capacity;
   return (
@@ -104,6 +118,16 @@ function ProviderReputation({ provider }: { provider: ProviderResponse }) {
         </Fact>
         <Fact term="Attested capacity">
           <span data-testid="attested-capacity">{capacity ? `${capacity.amount} ${capacity.unit}` : "no attestation"}</span>
+        </Fact>
+        <Fact term="Proven epochs">
+          <span data-testid="proven-epochs">{reputation.proven_epochs ?? 0}</span>
+        </Fact>
+        <Fact term="Missed epochs">
+          <span data-testid="missed-epochs">{reputation.missed_epochs ?? 0}</span>
+        </Fact>
+        <Fact term="Last proven">{formatLastProven(reputation)}</Fact>
+        <Fact term="Current epoch">
+          <span data-testid="current-epoch-proof">{stats.data ? formatCurrentEpoch(reputation, stats.data.current_epoch) : "…"}</span>
         </Fact>
         <Fact term="Heartbeats">
           <span data-testid="heartbeats">{reputation.heartbeats}</span>

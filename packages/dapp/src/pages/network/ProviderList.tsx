@@ -5,6 +5,7 @@ import { useChain } from "../../chain/ChainProvider";
 import { Pager, usePager } from "../../components/Pager";
 import { QueryError, Section, useNow } from "../../components/ui";
 import { formatCoin, formatProviderStatus, serviceLabel, shortAddress } from "../../lib/format";
+import { formatProofCounts, provenInEpoch } from "../../lib/liveness";
 import { type ProviderResponse, SERVICES, type Service, STATUSES, type StatusFilter } from "../../lib/types";
 import { registryQueries } from "../../queries/registry";
 import { href, navigate, type Route } from "../../router";
@@ -143,6 +144,8 @@ function ProviderTable({ providers }: { providers: ProviderResponse[] }) {
   const { reader, book } = useChain();
   const now = useNow(5000);
   const config = useQuery(registryQueries.config(reader));
+  const stats = useQuery(registryQueries.stats(reader));
+  const epoch = stats.data?.current_epoch;
   return (
     <table className="stack" data-testid="provider-table">
       <thead>
@@ -154,6 +157,8 @@ function ProviderTable({ providers }: { providers: ProviderResponse[] }) {
           <th>Stake</th>
           <th>Prices</th>
           <th>Score</th>
+          <th>Epochs</th>
+          <th>This epoch</th>
           <th />
         </tr>
       </thead>
@@ -173,6 +178,12 @@ function ProviderTable({ providers }: { providers: ProviderResponse[] }) {
               {provider.prices.map((price) => `${formatCoin(book, price.per_unit, price.denom)}/${provider.capacity.unit}`).join(", ")}
             </td>
             <td data-label="Score">{provider.reputation.attested_score ?? "–"}</td>
+            <td data-label="Epochs" data-testid="row-proofs">
+              {formatProofCounts(provider.reputation)}
+            </td>
+            <td data-label="This epoch" data-testid="row-current-proof">
+              {epoch === undefined ? "…" : provenInEpoch(provider.reputation, epoch) ? "proven" : "not yet"}
+            </td>
             <td data-label="Lease">
               <a href={href("/consumer", { provider: provider.address })} aria-label={`Lease from ${shortAddress(provider.address)}`}>
                 Lease

@@ -6,7 +6,7 @@ import { ConnectPrompt, Pending } from "../../components/ui";
 import { statusKind } from "../../lib/format";
 import { registryQueries } from "../../queries/registry";
 import { ProviderLeases } from "./ProviderLeases";
-import { ListingUpdate, LivenessPanel, Overview } from "./ProviderPanels";
+import { AgentKeyPanel, ListingUpdate, LivenessPanel, Overview } from "./ProviderPanels";
 import { RegisterForm } from "./RegisterForm";
 import { StakePanel } from "./StakePanel";
 
@@ -31,6 +31,7 @@ export function ProviderPage() {
       <Overview provider={record} registry={registry} />
       {exiting && <RegisterForm key="again" account={account} bonded={BigInt(record.stake)} onRegistered={setRegistered} />}
       {!exiting && <ListingUpdate key={record.address} provider={record} />}
+      {!exiting && <AgentKeyPanel provider={record} />}
       <StakePanel account={account} provider={record} registry={registry} />
       <LivenessPanel provider={record} registry={registry} />
       <ProviderLeases account={account} />

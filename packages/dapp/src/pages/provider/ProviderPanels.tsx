@@ -1,9 +1,9 @@
-// The connected provider's panels: overview, listing update, liveness, rewards and unjail (stake: StakePanel.tsx).
+// The connected provider's panels: overview, listing update, agent key, liveness and proofs, rewards and unjail (stake: StakePanel.tsx).
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
 import { GAS, type Tx, useTx, wasmAttribute } from "../../chain/tx";
-import { Fact, Facts, Section, TxStatus, useNow } from "../../components/ui";
+import { Fact, Facts, Field, Section, TxStatus, useNow } from "../../components/ui";
 import {
   denomKey,
   formatCoin,
@@ -16,6 +16,7 @@ import {
   timeLeft,
   toDisplayUnits,
 } from "../../lib/format";
+import { agentKeyHex, formatCurrentEpoch, formatLastProven, parseAgentKey } from "../../lib/liveness";
 import type { ProviderResponse, RegistryConfig } from "../../lib/types";
 import { type Errors, type ListingForm, validateListing } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
@@ -113,8 +114,10 @@ export function LivenessPanel({ provider, registry }: { provider: ProviderRespon
   const now = useNow();
   const tx = useTx();
   const rewards = useQuery(registryQueries.pendingRewards(reader, provider.address));
+  const stats = useQuery(registryQueries.stats(reader));
   const reputation = provider.reputation;
   const pending = rewards.data?.pending_rewards ?? provider.pending_rewards;
+  const unproven = rewards.data?.unproven_rewards ?? provider.unproven_rewards;
   const rewardToken = config.addresses.rewardToken;
   const heartbeat = () =>
     tx.run({
@@ -143,8 +146,22 @@ export function LivenessPanel({ provider, registry }: { provider: ProviderRespon
             ? `${formatTimestamp(reputation.last_heartbeat)} (${timeAgo(reputation.last_heartbeat, now)})`
             : "never"}
         </Fact>
+        <Fact term="Proven epochs">
+          <span data-testid="my-proven">{reputation.proven_epochs ?? 0}</span>
+        </Fact>
+        <Fact term="Missed epochs">
+          <span data-testid="my-missed">{reputation.missed_epochs ?? 0}</span>
+        </Fact>
+        <Fact term="Last proven">{formatLastProven(reputation)}</Fact>
+        <Fact term="Current epoch">
+          <span data-testid="my-current-proof">{stats.data ? formatCurrentEpoch(reputation, stats.data.current_epoch) : "…"}</span>
+        </Fact>
         <Fact term="Pending rewards">
-          <span data-testid="pending-rewards">{formatCoin(book, pending, rewardToken)}</span>
+          <span data-testid="pending-rewards">{formatCoin(book, pending, rewardToken)}</span> (claimable)
+        </Fact>
+        <Fact term="Unproven rewards">
+          <span data-testid="unproven-rewards">{formatCoin(book, unproven, rewardToken)}</span> (stake rewards of this epoch and the last,
+          credited once an oracle proves you live in them; lost if it does not by the end of the next epoch)
         </Fact>
       </Facts>
       <button type="button" onClick={() => void heartbeat()} disabled={tx.pending}>
@@ -154,6 +171,71 @@ export function LivenessPanel({ provider, registry }: { provider: ProviderRespon
         Claim rewards
       </button>
       <JailNotice provider={provider} registry={registry} tx={tx} now={now} />
+      <TxStatus state={tx.state} />
+    </Section>
+  );
+}
+
+/** The agent key an oracle checks liveness proofs against: shown, set or rotated with update_provider. */
+export function AgentKeyPanel({ provider }: { provider: ProviderResponse }) {
+  const { reader } = useChain();
+  const tx = useTx();
+  const [input, setInput] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const current = agentKeyHex(provider.agent_pubkey);
+  const submit = () => {
+    const parsed = parseAgentKey(input);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      tx.fail("Fix the agent key; nothing was sent.");
+      return;
+    }
+    if (parsed.value === provider.agent_pubkey) {
+      setError("This is already your agent key.");
+      tx.fail("Nothing was sent.");
+      return;
+    }
+    setError(null);
+    void tx.run({
+      label: current ? "Rotate agent key" : "Set agent key",
+      send: (sender) => sender.clients.providerRegistry.updateProvider({ agentPubkey: parsed.value }, GAS),
+      changes: changedBy.provider(reader.keys, provider.address),
+      done: () => {
+        setInput("");
+        return "Agent key saved: proofs are checked against it from now on.";
+      },
+    });
+  };
+  return (
+    <Section title="Agent key">
+      <p>
+        Your provider agent signs the oracles' liveness challenges with this key; stake rewards are credited only for the epochs an oracle
+        proves you live in.
+      </p>
+      <Facts>
+        <Fact term="Current key">
+          <span data-testid="my-agent-key" className="mono">
+            {current ?? "none set: no epoch can be proven, so you earn no stake rewards"}
+          </span>
+        </Fact>
+      </Facts>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <Field
+          label={current ? "New agent key" : "Agent key"}
+          hint="33-byte compressed public key (02 or 03 first), hex or base64, as depin-provider prints it"
+          error={error ?? undefined}
+        >
+          <input className="mono" data-testid="agent-key-input" value={input} onChange={(e) => setInput(e.target.value)} />
+        </Field>
+        <button type="submit" disabled={tx.pending}>
+          {current ? "Rotate agent key" : "Set agent key"}
+        </button>
+      </form>
       <TxStatus state={tx.state} />
     </Section>
   );
