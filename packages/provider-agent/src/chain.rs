@@ -33,6 +33,8 @@ pub struct Committed {
     pub gas_wanted: u64,
     /// (event type, attribute key, attribute value) of every event.
     pub events: Vec<(String, String, String)>,
+    /// The result's data: a `TxMsgData` (each message's response).
+    pub data: Vec<u8>,
 }
 
 impl Committed {
@@ -267,6 +269,7 @@ impl Chain {
                     gas_used: num(r.get("gas_used")),
                     gas_wanted: num(r.get("gas_wanted")),
                     events: events(r),
+                    data: B64.decode(text(r.get("data"))).unwrap_or_default(),
                 }))
             }
             Err(AgentError::Rpc(message)) if message.contains("not found") => Ok(None),

@@ -2,6 +2,7 @@
 //! `ContractExecutionAuthorization` on the registry and the escrow, each
 //! limited by `AcceptedMessageKeysFilter` to the messages the agent sends and
 //! by a call budget (no funds), plus a fee grant restricted to `MsgExec`.
+//! An oracle gives its hot key the same on the registry, for `prove_liveness` only.
 
 use cosmrs::proto::cosmos::authz::v1beta1::{
     Grant, MsgGrant, QueryGrantsRequest, QueryGrantsResponse,
@@ -40,8 +41,20 @@ fn contract_grant(contract: &str, kinds: &[TxKind], calls: u64) -> ContractGrant
     }
 }
 
-/// The authz grant (both contracts in one authorization: a second grant of
-/// the same message type would replace the first).
+/// A contract and the messages a grantee may execute on it.
+pub type ContractKeys<'a> = (&'a str, &'a [TxKind]);
+
+/// The contracts and messages of a provider agent's hot key.
+pub fn agent_contracts<'a>(registry: &'a str, escrow: &'a str) -> [ContractKeys<'a>; 2] {
+    [(registry, &TxKind::REGISTRY), (escrow, &TxKind::ESCROW)]
+}
+
+/// The contract and message of an oracle's hot key.
+pub fn oracle_contracts(registry: &str) -> [ContractKeys<'_>; 1] {
+    [(registry, &TxKind::ORACLE)]
+}
+
+/// The authz grant of a provider agent's hot key.
 pub fn authz_grant(
     provider: &str,
     hot: &str,
@@ -50,14 +63,27 @@ pub fn authz_grant(
     calls: u64,
     expires_unix: i64,
 ) -> Any {
+    let contracts = agent_contracts(registry, escrow);
+    authz_grant_for(provider, hot, &contracts, calls, expires_unix)
+}
+
+/// The authz grant (every contract in one authorization: a second grant of
+/// the same message type would replace the first).
+pub fn authz_grant_for(
+    granter: &str,
+    hot: &str,
+    contracts: &[ContractKeys<'_>],
+    calls: u64,
+    expires_unix: i64,
+) -> Any {
     let authorization = ContractExecutionAuthorization {
-        grants: vec![
-            contract_grant(registry, &TxKind::REGISTRY, calls),
-            contract_grant(escrow, &TxKind::ESCROW, calls),
-        ],
+        grants: contracts
+            .iter()
+            .map(|(contract, kinds)| contract_grant(contract, kinds, calls))
+            .collect(),
     };
     any(&MsgGrant {
-        granter: provider.to_string(),
+        granter: granter.to_string(),
         grantee: hot.to_string(),
         grant: Some(Grant {
             authorization: Some(any(&authorization)),
@@ -130,6 +156,20 @@ pub async fn missing(
     escrow: &str,
     fee_grant: bool,
 ) -> Result<Vec<String>> {
+    let contracts = agent_contracts(registry, escrow);
+    missing_for(chain, provider, hot, &contracts, fee_grant).await
+}
+
+/// What is missing for `hot` to send as `granter`: every message of
+/// `contracts` not in its authz grant, and the fee grant (when fees come from it).
+pub async fn missing_for(
+    chain: &Chain,
+    granter: &str,
+    hot: &str,
+    contracts: &[ContractKeys<'_>],
+    fee_grant: bool,
+) -> Result<Vec<String>> {
+    let provider = granter;
     let request = QueryGrantsRequest {
         granter: provider.into(),
         grantee: hot.into(),
@@ -148,9 +188,9 @@ pub async fn missing(
     };
     let granted = decode_contract_grants(&grants);
     let mut missing = Vec::new();
-    for (contract, kinds) in [(registry, TxKind::REGISTRY), (escrow, TxKind::ESCROW)] {
+    for (contract, kinds) in contracts {
         let allowed = granted.iter().find(|(c, _)| c == contract).map(|(_, k)| k);
-        for kind in kinds {
+        for kind in kinds.iter() {
             if !allowed.is_some_and(|a| a.iter().any(|k| k == kind.as_str())) {
                 missing.push(format!("authz: {kind} on {contract}"));
             }
@@ -216,6 +256,12 @@ mod tests {
                     .map(String::from)
                     .collect::<Vec<_>>()
             )
+        );
+        // The oracle's hot key: prove_liveness on the registry, nothing else.
+        let oracle = authz_grant_for("wasm1o", "wasm1h", &oracle_contracts("wasm1reg"), 10, 0);
+        assert_eq!(
+            decode_contract_grants(&[grant_of(&oracle)]),
+            vec![("wasm1reg".to_string(), vec!["prove_liveness".to_string()])]
         );
         // Nothing that moves the provider's stake: no unbond, deregister, bond, update_provider.
         for key in [

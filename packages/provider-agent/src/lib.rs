@@ -20,6 +20,7 @@ pub mod hex;
 pub mod keys;
 pub mod metering;
 pub mod metrics;
+pub mod oracle;
 pub mod policy;
 pub mod queue;
 pub mod receipts;

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AgentError, Result};
 
+mod template;
+pub use template::{deployment_line, template};
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -196,46 +199,67 @@ struct DeploymentAddresses {
     billing_escrow: String,
 }
 
+/// `path` relative to `base` (a config file's folder) unless absolute.
+pub fn relative(base: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.join(path)
+    }
+}
+
+/// A TOML file parsed, and its folder (relative paths in it are relative to it).
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, PathBuf)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| AgentError::Config(format!("cannot read {}: {e}", path.display())))?;
+    let parsed = toml::from_str(&text)
+        .map_err(|e| AgentError::Config(format!("{}: {e}", path.display())))?;
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    Ok((parsed, base))
+}
+
+impl ChainConfig {
+    /// The deployment file (relative to `base`) fills the addresses left empty.
+    pub fn resolve(&mut self, base: &Path) -> Result<()> {
+        let Some(deployment) = &self.deployment else {
+            return Ok(());
+        };
+        let deployment = relative(base, deployment);
+        if self.registry.is_empty() || self.escrow.is_empty() {
+            let text = std::fs::read_to_string(&deployment).map_err(|e| {
+                AgentError::Config(format!("cannot read {}: {e}", deployment.display()))
+            })?;
+            let parsed: Deployment = serde_json::from_str(&text)?;
+            if self.registry.is_empty() {
+                self.registry = parsed.addresses.provider_registry;
+            }
+            if self.escrow.is_empty() {
+                self.escrow = parsed.addresses.billing_escrow;
+            }
+        }
+        self.deployment = Some(deployment);
+        Ok(())
+    }
+}
+
 impl Config {
     /// Reads and checks a config file; relative paths are relative to its folder.
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| AgentError::Config(format!("cannot read {}: {e}", path.display())))?;
-        let mut config: Config = toml::from_str(&text)
-            .map_err(|e| AgentError::Config(format!("{}: {e}", path.display())))?;
-        let base = path.parent().unwrap_or(Path::new("."));
-        config.resolve(base)?;
+        let (mut config, base): (Config, PathBuf) = read_toml(path)?;
+        config.resolve(&base)?;
         Ok(config)
     }
 
     fn resolve(&mut self, base: &Path) -> Result<()> {
-        let rel = |p: &Path| {
-            if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                base.join(p)
-            }
-        };
-        self.keys.hot_mnemonic_file = rel(&self.keys.hot_mnemonic_file);
-        self.keys.agent_key_file = self.keys.agent_key_file.as_deref().map(rel);
-        self.agent.state = rel(&self.agent.state);
-        self.agent.usage_file = self.agent.usage_file.as_deref().map(rel);
-        if let Some(deployment) = &self.chain.deployment {
-            let deployment = rel(deployment);
-            if self.chain.registry.is_empty() || self.chain.escrow.is_empty() {
-                let text = std::fs::read_to_string(&deployment).map_err(|e| {
-                    AgentError::Config(format!("cannot read {}: {e}", deployment.display()))
-                })?;
-                let parsed: Deployment = serde_json::from_str(&text)?;
-                if self.chain.registry.is_empty() {
-                    self.chain.registry = parsed.addresses.provider_registry;
-                }
-                if self.chain.escrow.is_empty() {
-                    self.chain.escrow = parsed.addresses.billing_escrow;
-                }
-            }
-            self.chain.deployment = Some(deployment);
-        }
+        self.keys.hot_mnemonic_file = relative(base, &self.keys.hot_mnemonic_file);
+        self.keys.agent_key_file = self
+            .keys
+            .agent_key_file
+            .as_deref()
+            .map(|p| relative(base, p));
+        self.agent.state = relative(base, &self.agent.state);
+        self.agent.usage_file = self.agent.usage_file.as_deref().map(|p| relative(base, p));
+        self.chain.resolve(base)?;
         self.validate()
     }
 
@@ -271,82 +295,6 @@ impl Config {
         }
         Ok(())
     }
-}
-
-/// The commented config `depin-provider init` writes.
-pub fn template(chain_id: &str, rpc: &str, deployment: Option<&str>, provider: &str) -> String {
-    let deployment_line = match deployment {
-        Some(path) => format!("deployment = \"{path}\""),
-        None => "# deployment = \"/path/to/deployment.json\"".into(),
-    };
-    format!(
-        r#"# depin-provider config. Relative paths are relative to this file.
-
-[chain]
-# CometBFT RPC of a node you trust (queries, simulation, broadcast).
-rpc = "{rpc}"
-chain_id = "{chain_id}"
-prefix = "wasm"
-# fee = ceil(gas × gas_price) in gas_denom; gas = simulated gas × gas_adjustment.
-gas_price = 0.025
-gas_denom = "ustake"
-gas_adjustment = 1.4
-# Contract addresses: from a deployment JSON (scripts/deploy.sh writes one), or set
-# registry and escrow explicitly.
-{deployment_line}
-registry = ""
-escrow = ""
-
-[keys]
-# The hot key the agent signs with: a file holding a BIP-39 mnemonic (chmod 600).
-# `depin-provider init` created it; its address is printed by `depin-provider status`.
-hot_mnemonic_file = "hot.mnemonic"
-# The provider (staking) address that authorised the hot key with authz
-# (ContractExecutionAuthorization on the registry and the escrow) and a fee grant.
-# Empty: the hot key is the provider and signs for itself.
-provider = "{provider}"
-# Fees come from the provider's fee grant (fee granter = provider).
-fee_grant = true
-# The agent key that answers oracles' liveness challenges (its public key is on chain):
-# created 0600 on first use; `depin-provider rotate-agent-key` replaces it.
-agent_key_file = "agent.key"
-
-[service]
-# What `depin-provider register` lists (run it with the provider's key).
-service = "storage"          # storage, compute, gpu, bandwidth, wireless, energy, sensor, other:<name>
-endpoint = "<https://your.endpoint>"   # edit: register refuses these <placeholders>
-region = "<region, e.g. eu-west>"
-capacity_amount = "1000"
-capacity_unit = "GiB"
-price_denom = "uusdc"
-price_per_unit = "10"
-stake_amount = "5000000"
-stake_denom = "ustake"
-
-[agent]
-state = "agent.sqlite"       # what was reported, held and redeemed (SQLite)
-listen = "127.0.0.1:8740"    # POST /receipts (consumers), POST /usage (your service)
-metrics = "127.0.0.1:9740"   # GET /metrics (Prometheus)
-# JSON lines your service appends: {{"lease_id": 1, "units": "25"}} (units delivered since the last line)
-usage_file = "usage.jsonl"
-tick_seconds = 2
-
-[policy]
-heartbeat_seconds = 60       # mean interval, jittered ± heartbeat_jitter
-heartbeat_jitter = 0.2
-report_seconds = 30          # usage report period per metered lease (closing leases report at once)
-accept_streaming = true      # accept streaming leases paying at least min_rate_per_second
-min_rate_per_second = "1"
-max_streaming_leases = 16
-redeem_threshold = "10000"   # redeem receipts worth this much, or held longer than:
-redeem_max_hold_seconds = 300
-settle_threshold = "10000"   # settle when settleable reaches this (closing leases always)
-claim_rewards_threshold = "1000000"
-claim_stake_threshold = "1"
-unjail = true
-gas_floor = "1000000"        # stop sending and warn below this fee-payer balance
-"#
-    )
 }
 
 #[cfg(test)]

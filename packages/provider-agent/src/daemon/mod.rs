@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use agent::Agent;
 
-use crate::config::Config;
+use crate::config::{ChainConfig, Config};
 use crate::epoch::EpochClock;
 use crate::error::{AgentError, Result};
 use crate::server::{serve_api, serve_metrics};
@@ -31,7 +31,7 @@ const NODE_RETRY_SECONDS: u64 = 5;
 pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
     // One agent per state file, before anything opens the database.
     let _lock = StateLock::acquire(&config.agent.state)?;
-    let Some(clock) = connect(&config, &shutdown).await? else {
+    let Some(clock) = connect(&config.chain, &shutdown).await? else {
         return Ok(());
     };
     let agent = Arc::new(Agent::new(config, shutdown, clock)?);
@@ -67,18 +67,19 @@ pub async fn run(config: Config, shutdown: Shutdown) -> Result<()> {
 /// The node's chain id must be the configured one before anything is read
 /// or sent; then the registry's epochs are read (liveness challenges name
 /// one). An unreachable node is waited for. None when stopped meanwhile.
-async fn connect(config: &Config, shutdown: &Shutdown) -> Result<Option<EpochClock>> {
-    let chain = crate::chain::Chain::new(&config.chain.rpc)?;
+/// (The agent's start, and the oracle's.)
+pub async fn connect(config: &ChainConfig, shutdown: &Shutdown) -> Result<Option<EpochClock>> {
+    let chain = crate::chain::Chain::new(&config.rpc)?;
     loop {
-        let read = match chain.check_chain_id(&config.chain.chain_id).await {
-            Ok(()) => EpochClock::read(&chain, &config.chain.registry).await,
+        let read = match chain.check_chain_id(&config.chain_id).await {
+            Ok(()) => EpochClock::read(&chain, &config.registry).await,
             Err(e) => Err(e),
         };
         match read {
             Ok(clock) => return Ok(Some(clock)),
             Err(e @ AgentError::WrongChain { .. }) => return Err(e),
             Err(e) => {
-                tracing::warn!(rpc = %config.chain.rpc, error = %e, "node unreachable: waiting for it (its chain id is checked before anything is sent)")
+                tracing::warn!(rpc = %config.rpc, error = %e, "node unreachable: waiting for it (its chain id is checked before anything is sent)")
             }
         }
         if !shutdown.pause(NODE_RETRY_SECONDS).await {

@@ -204,26 +204,49 @@ impl<L: Ledger> SigningQueue<L> {
         tokio::time::sleep(Duration::from_millis(100 + jitter)).await;
     }
 
+    /// The gas limit a transaction of these calls would be sent with
+    /// (simulated gas × `gas_adjustment`), without sending it.
+    pub async fn estimate(&mut self, calls: &[Call]) -> Result<u64> {
+        let msgs = self.messages(calls)?;
+        let account = self.account_now().await?;
+        let tip = self.ledger.tip().await?;
+        let timeout_height = tip.height.saturating_add(self.settings.timeout_blocks);
+        let gas = self.gas_for(&msgs, account, timeout_height).await;
+        if gas.is_err() {
+            // A stale sequence fails the simulation: read the account again next time.
+            self.account = None;
+        }
+        gas
+    }
+
+    async fn account_now(&mut self) -> Result<(u64, u64)> {
+        match self.account {
+            Some(a) => Ok(a),
+            None => {
+                let a = self.ledger.account(&self.key.address).await?;
+                self.account = Some(a);
+                Ok(a)
+            }
+        }
+    }
+
+    /// Simulates with the real sequence (a stale one fails here already).
+    async fn gas_for(&self, msgs: &[Any], account: (u64, u64), timeout_height: u64) -> Result<u64> {
+        let probe = sign::sign(&self.key, &self.settings, msgs, account, 0, timeout_height)?;
+        let simulated = self.ledger.simulate(probe).await?;
+        Ok(gas_limit(simulated, self.settings.gas_adjustment))
+    }
+
     async fn attempt(
         &mut self,
         kind: TxKind,
         msgs: &[Any],
         record: &mut Record<'_>,
     ) -> Result<Committed> {
-        let account = match self.account {
-            Some(a) => a,
-            None => {
-                let a = self.ledger.account(&self.key.address).await?;
-                self.account = Some(a);
-                a
-            }
-        };
+        let account = self.account_now().await?;
         let tip = self.ledger.tip().await?;
         let timeout_height = tip.height.saturating_add(self.settings.timeout_blocks);
-        // Simulate with the real sequence (a stale one fails here already).
-        let probe = sign::sign(&self.key, &self.settings, msgs, account, 0, timeout_height)?;
-        let simulated = self.ledger.simulate(probe).await?;
-        let gas = gas_limit(simulated, self.settings.gas_adjustment);
+        let gas = self.gas_for(msgs, account, timeout_height).await?;
         let tx = sign::sign(
             &self.key,
             &self.settings,

@@ -55,15 +55,34 @@ impl QueueSettings {
     /// (unless that is empty or the hot key itself), pays from the provider's
     /// fee grant when `keys.fee_grant`, and stops under the policy's gas floor.
     pub fn hot_key(config: &Config, hot: &str) -> QueueSettings {
-        let mut settings = QueueSettings::own_key(&config.chain);
-        let provider = config.keys.provider.trim();
-        if !provider.is_empty() && provider != hot {
-            settings.acting_for = Some(provider.to_string());
-            if config.keys.fee_grant {
-                settings.fee_granter = Some(provider.to_string());
+        QueueSettings::granted(
+            &config.chain,
+            hot,
+            &config.keys.provider,
+            config.keys.fee_grant,
+            config.policy.gas_floor.u128(),
+        )
+    }
+
+    /// A hot key `hot` acting for `granter` through authz (unless that is
+    /// empty or the hot key itself), paying from its fee grant when
+    /// `fee_grant`, stopping under `gas_floor` (the agent's and the oracle's).
+    pub fn granted(
+        chain: &ChainConfig,
+        hot: &str,
+        granter: &str,
+        fee_grant: bool,
+        gas_floor: u128,
+    ) -> QueueSettings {
+        let mut settings = QueueSettings::own_key(chain);
+        let granter = granter.trim();
+        if !granter.is_empty() && granter != hot {
+            settings.acting_for = Some(granter.to_string());
+            if fee_grant {
+                settings.fee_granter = Some(granter.to_string());
             }
         }
-        settings.gas_floor = config.policy.gas_floor.u128();
+        settings.gas_floor = gas_floor;
         settings
     }
 }

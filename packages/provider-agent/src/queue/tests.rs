@@ -15,6 +15,10 @@ pub(crate) struct Script {
     deliver_code: Mutex<u32>,
     balance: Mutex<u128>,
     simulate_error: Mutex<Option<ChainFailure>>,
+    /// Simulated gas is 100,000 + this × the transaction's bytes.
+    pub(crate) gas_per_byte: Mutex<u64>,
+    /// The data of every committed result.
+    pub(crate) data: Mutex<Vec<u8>>,
 }
 
 impl Ledger for Arc<Script> {
@@ -31,10 +35,10 @@ impl Ledger for Arc<Script> {
     async fn balance(&self, _address: &str, _denom: &str) -> Result<u128> {
         Ok(*self.balance.lock().unwrap())
     }
-    async fn simulate(&self, _tx: Vec<u8>) -> Result<u64> {
+    async fn simulate(&self, tx: Vec<u8>) -> Result<u64> {
         match self.simulate_error.lock().unwrap().clone() {
             Some(failure) => Err(AgentError::Chain { failure }),
-            None => Ok(100_000),
+            None => Ok(100_000 + tx.len() as u64 * *self.gas_per_byte.lock().unwrap()),
         }
     }
     async fn broadcast(&self, tx: &[u8]) -> Result<String> {
@@ -63,6 +67,7 @@ impl Ledger for Arc<Script> {
             gas_used: 1,
             gas_wanted: 2,
             events: vec![],
+            data: self.data.lock().unwrap().clone(),
         }))
     }
 }

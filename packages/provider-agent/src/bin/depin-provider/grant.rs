@@ -3,16 +3,14 @@
 
 use std::path::PathBuf;
 
-use depin_agent::chain::Chain;
 use depin_agent::clock::now_secs;
-use depin_agent::config::Config;
 use depin_agent::error::Result;
 use depin_agent::grants;
 use depin_agent::keys::Key;
 use depin_agent::tx_kind::TxKind;
 
 use crate::output::print;
-use crate::signers::provider_queue;
+use crate::signers::{checked_config, provider_queue};
 
 /// Calls the authz grant allows (its `MaxCallsLimit`).
 const GRANTED_CALLS: u64 = 100_000_000;
@@ -32,11 +30,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    let config = Config::load(&args.config)?;
-    // A node of another chain is refused before anything is signed.
-    Chain::new(&config.chain.rpc)?
-        .check_chain_id(&config.chain.chain_id)
-        .await?;
+    let config = checked_config(&args.config).await?;
     let hot = Key::from_file(&config.keys.hot_mnemonic_file, &config.chain.prefix)?;
     let mut queue = provider_queue(&config, &args.provider_mnemonic_file)?;
     let provider = queue.address().to_string();

@@ -3,15 +3,13 @@
 
 use std::path::PathBuf;
 
-use depin_agent::chain::Chain;
-use depin_agent::config::Config;
 use depin_agent::error::Result;
 use depin_agent::queue::Call;
 use depin_agent::tx_kind::TxKind;
 use depin_interface::registry;
 
 use crate::output::print;
-use crate::signers::hot_queue;
+use crate::signers::{checked_config, hot_queue};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -20,11 +18,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    let config = Config::load(&args.config)?;
-    // A node of another chain is refused before anything is signed.
-    Chain::new(&config.chain.rpc)?
-        .check_chain_id(&config.chain.chain_id)
-        .await?;
+    let config = checked_config(&args.config).await?;
     let mut queue = hot_queue(&config)?;
     let call = Call::new(&config.chain.registry, &registry::ExecuteMsg::Heartbeat {})?;
     let c = queue

@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use cosmwasm_std::Binary;
 use depin_agent::agent_key::AgentKey;
-use depin_agent::chain::Chain;
-use depin_agent::config::Config;
 use depin_agent::error::{AgentError, Result};
 use depin_agent::queue::Call;
 use depin_agent::tx_kind::TxKind;
@@ -14,7 +12,7 @@ use depin_interface::registry::{self, Capacity, Price, RegisterMsg, Service};
 use depin_interface::UncheckedDenom;
 
 use crate::output::print;
-use crate::signers::provider_queue;
+use crate::signers::{checked_config, provider_queue};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,11 +23,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    let config = Config::load(&args.config)?;
-    // A node of another chain is refused before anything is signed.
-    Chain::new(&config.chain.rpc)?
-        .check_chain_id(&config.chain.chain_id)
-        .await?;
+    let config = checked_config(&args.config).await?;
     let placeholders = config.service.placeholders();
     if !placeholders.is_empty() {
         return Err(AgentError::Config(format!(

@@ -9,15 +9,13 @@ use std::path::PathBuf;
 
 use cosmwasm_std::Binary;
 use depin_agent::agent_key::{next_path, AgentKey};
-use depin_agent::chain::Chain;
-use depin_agent::config::Config;
 use depin_agent::error::Result;
 use depin_agent::queue::Call;
 use depin_agent::tx_kind::TxKind;
 use depin_interface::registry::{ExecuteMsg, UpdateProviderMsg};
 
 use crate::output::print;
-use crate::signers::provider_queue;
+use crate::signers::{checked_config, provider_queue};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,11 +27,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    let config = Config::load(&args.config)?;
-    // A node of another chain is refused before anything is signed.
-    Chain::new(&config.chain.rpc)?
-        .check_chain_id(&config.chain.chain_id)
-        .await?;
+    let config = checked_config(&args.config).await?;
     let mut queue = provider_queue(&config, &args.provider_mnemonic_file)?;
     let file = config.keys.agent_key_path();
     let next = next_path(&file);

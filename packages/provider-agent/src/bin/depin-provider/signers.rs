@@ -8,6 +8,16 @@ use depin_agent::error::Result;
 use depin_agent::keys::Key;
 use depin_agent::queue::{QueueSettings, SigningQueue};
 
+/// The config file, its node checked to be of its chain: a node of another
+/// chain is refused before anything is signed.
+pub async fn checked_config(path: &Path) -> Result<Config> {
+    let config = Config::load(path)?;
+    Chain::new(&config.chain.rpc)?
+        .check_chain_id(&config.chain.chain_id)
+        .await?;
+    Ok(config)
+}
+
 /// The provider's own key, read from `mnemonic_file` (grant, register).
 pub fn provider_queue(config: &Config, mnemonic_file: &Path) -> Result<SigningQueue<Chain>> {
     let key = Key::from_file(mnemonic_file, &config.chain.prefix)?;
