@@ -2,7 +2,7 @@
 # The provider agent (packages/provider-agent): builds it, and runs it end to
 # end with faults on a fresh devnet, asserting on-chain state after each step.
 #
-#   scripts/agent.sh build   release build of depin-provider and depin-consumer (target/release)
+#   scripts/agent.sh build   release build of depin-provider, depin-consumer and depin-oracle (target/release)
 #   scripts/agent.sh build --static   the same as static musl binaries, stripped, in target/agent-static
 #                            (installs musl-tools and the rust target on first use)
 #   scripts/agent.sh e2e     fresh devnet in .tools/devnet-agent (RPC 38657, P2P 38656, gRPC 39290,
@@ -13,6 +13,10 @@
 #                                   the agent heartbeats, serves a metered lease (usage from its file),
 #                                   a streaming lease and a receipts lease (receipts from depin-consumer),
 #                                   settles and claims rewards and matured stake;
+#                            oracle the proof-of-service oracle (granted by the registry's oracle, the arbiter
+#                                   account) proves the agent and a second one (provider2) every epoch;
+#                                   agent B stopped for whole epochs: missed on chain; the oracle SIGKILLed
+#                                   after a batch's broadcast: nothing proven twice, no epoch lost;
 #                            (a) the node is stopped and restarted mid-run;
 #                            (b) another process sends transactions from the agent's key;
 #                            (c) the agent is killed with SIGKILL and restarted;
@@ -24,7 +28,7 @@
 #                            (i) the state file is deleted: the agent bills exactly, nothing twice;
 #                            end    every lease is closed and fully paid for the usage the source recorded.
 #                            Each step is one function run under its name (prepare, setup-grants,
-#                            setup-leases, node-restart, key-shared, sigkill, two-agents, wrong-chain,
+#                            setup-oracle, setup-leases, setup-agent-b, liveness, oracle-sigkill, node-restart, key-shared, sigkill, two-agents, wrong-chain,
 #                            lost-state, close-while-pending,
 #                            gas-floor, jail, end, sigterm); a failure names its step.
 #                            The devnet and every agent process are stopped whatever happens.
@@ -43,7 +47,7 @@ cmd_build() {
     cmd_build_static
     return
   fi
-  step "cargo build --release -p depin-provider-agent (depin-provider, depin-consumer)"
+  step "cargo build --release -p depin-provider-agent (depin-provider, depin-consumer, depin-oracle)"
   local start=$SECONDS
   nice cargo build --release --locked -p depin-provider-agent --bins || die "the agent build failed (see above)"
   step "built in $((SECONDS - start)) s: target/release/depin-provider ($(du -h target/release/depin-provider | cut -f1)), target/release/depin-consumer"
@@ -80,7 +84,7 @@ cmd_build_static() {
 }
 
 # The e2e's helpers, setup steps and faults live beside the agent.
-for part in lib setup faults; do
+for part in lib setup faults liveness; do
   # shellcheck source=/dev/null
   source "$ROOT/packages/provider-agent/e2e/$part.sh"
 done
@@ -92,7 +96,11 @@ cmd_e2e() {
   trap cleanup EXIT
   run_step prepare "build (debug profile), artifacts, TypeScript client, devnet, deployment" e2e_prepare
   run_step setup-grants "init, the two grants (wasmd CLI, as in the README), register" e2e_setup_grants
+  run_step setup-oracle "the oracle daemon, granted by the registry's oracle (depin-oracle grant)" e2e_setup_oracle
   run_step setup-leases "run; heartbeats, a metered, a streaming and a receipts lease served, settles, rewards" e2e_setup_leases
+  run_step setup-agent-b "a second agent (provider2), granted with depin-provider grant, registered with its agent key" e2e_setup_agent_b
+  run_step liveness "agent B stopped for two whole epochs: missed on chain, proven again once back" e2e_liveness
+  run_step oracle-sigkill "the oracle killed with SIGKILL after a batch's broadcast and restarted: nothing twice, nothing lost" e2e_oracle_sigkill
   run_step node-restart "(a) the node stops and restarts mid-run" fault_node_restart
   run_step key-shared "(b) another process sends transactions from the agent's key" fault_key_shared
   run_step sigkill "(c) the agent is killed with SIGKILL and restarted" fault_sigkill

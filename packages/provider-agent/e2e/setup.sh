@@ -68,7 +68,8 @@ e2e_setup_grants() {
   "$BIN/depin-provider" register -c "$WORK/agent.toml" --provider-mnemonic-file "$WORK/provider3.mnemonic" >"$WORK/register.out" 2>&1 \
     && fail "register accepted the template's placeholders"
   grep -q "still holds the template's placeholders (endpoint, region)" "$WORK/register.out" || fail "register: $(cat "$WORK/register.out")"
-  sed -i -e 's|^endpoint = .*|endpoint = "https://provider3.example.org"|' -e 's|^region = .*|region = "eu-west"|' "$WORK/agent.toml"
+  # The endpoint oracles challenge (POST /liveness): the agent's own API here.
+  sed -i -e "s|^endpoint = .*|endpoint = \"http://127.0.0.1:$AGENT_PORT\"|" -e 's|^region = .*|region = "eu-west"|' "$WORK/agent.toml"
   # Short periods for the test; every value is the config file's own key.
   sed -i -e 's/^heartbeat_seconds = .*/heartbeat_seconds = 4/' -e 's/^report_seconds = .*/report_seconds = 3/' \
     -e 's/^settle_threshold = .*/settle_threshold = "500"/' -e 's/^redeem_threshold = .*/redeem_threshold = "2000"/' \
@@ -157,4 +158,8 @@ e2e_sigterm() {
   kill -0 "$AGENT_PID" 2>/dev/null && fail "the agent did not stop within 30 s of SIGTERM"
   grep -q '"agent stopped; state saved"' "$WORK/agent.log" || fail "no clean stop in the agent's log"
   AGENT_PID=""
+  stop_pid "$ORACLE_PID" "the oracle"
+  grep -q '"oracle stopped; state saved"' "$WORK/oracle.log" || fail "no clean stop in the oracle's log"
+  ORACLE_PID=""
+  if [[ -n "$AGENT_B_PID" ]]; then stop_pid "$AGENT_B_PID" "agent B"; AGENT_B_PID=""; fi
 }
