@@ -187,6 +187,7 @@ pub fn deploy(mut app: App, actors: Actors, params: SuiteBuilder) -> Suite {
         escrow: suite.escrow,
         codes,
         params,
+        live: vec![],
     }
 }
 

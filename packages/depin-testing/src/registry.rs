@@ -14,6 +14,7 @@ use depin_interface::registry::{
 };
 use depin_interface::{UncheckedDenom, UncheckedDenomAmount};
 
+use crate::liveness::agent_pubkey;
 use crate::suite::{Suite, PAY_DENOM, STAKE_DENOM};
 
 /// Price per unit every default listing asks, in `uusdc`.
@@ -75,19 +76,26 @@ impl Suite {
         }
     }
 
-    /// Registers `provider` with `msg` and `stake` attached.
+    /// Registers `provider` with `msg` and `stake` attached; a listing
+    /// without an agent key gets the provider's [`agent_pubkey`]. Once
+    /// registered, the provider is live (see `SuiteBuilder::auto_prove`).
     pub fn register_with(
         &mut self,
         provider: &Addr,
-        msg: RegisterMsg,
+        mut msg: RegisterMsg,
         stake: u128,
     ) -> AnyResult<AppResponse> {
-        self.stake_with(
+        msg.agent_pubkey = msg.agent_pubkey.or_else(|| Some(agent_pubkey(provider)));
+        let res = self.stake_with(
             provider,
             stake,
             ExecuteMsg::Register(msg.clone()),
             ReceiveMsg::Register(msg),
-        )
+        )?;
+        if !self.live.contains(provider) {
+            self.live.push(provider.clone());
+        }
+        Ok(res)
     }
 
     /// Registers `provider` as a storage provider in `eu-west` with `stake`.

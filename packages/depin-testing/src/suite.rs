@@ -46,6 +46,11 @@ pub struct SuiteBuilder {
     pub providers: usize,
     pub consumers: usize,
     pub members: usize,
+    /// An always-on oracle: `advance` proves every provider registered
+    /// through the suite in every epoch it crosses (and the one it ends in),
+    /// so tests of stake rewards see every epoch proven. Tests of proof of
+    /// service turn it off and prove (or not) themselves.
+    pub auto_prove: bool,
 }
 
 impl Default for SuiteBuilder {
@@ -71,6 +76,7 @@ impl Default for SuiteBuilder {
             providers: 3,
             consumers: 2,
             members: 3,
+            auto_prove: true,
         }
     }
 }
@@ -86,11 +92,37 @@ pub struct Suite {
     pub escrow: Addr,
     pub codes: CodeIds,
     pub params: SuiteBuilder,
+    /// Providers registered through the suite: the ones `auto_prove` proves.
+    pub live: Vec<Addr>,
 }
 
 impl Suite {
-    /// Moves the chain forward by `seconds` (and one block per 5 seconds, at least one).
+    /// Moves the chain forward by `seconds` (and one block per 5 seconds, at
+    /// least one). With `auto_prove`, it stops at each epoch start it crosses
+    /// so the oracle proves every live provider in every epoch.
     pub fn advance(&mut self, seconds: u64) {
+        if !self.params.auto_prove {
+            return self.move_time(seconds);
+        }
+        let epoch_seconds = self.params.rewards.epoch_seconds.max(1);
+        let genesis = self.registry_config().genesis_time.seconds();
+        let mut left = seconds;
+        loop {
+            self.prove_live();
+            let now = self.app.block_info().time.seconds();
+            let into_epoch = now.saturating_sub(genesis) % epoch_seconds;
+            let to_next = epoch_seconds - into_epoch;
+            if left < to_next {
+                self.move_time(left);
+                break;
+            }
+            self.move_time(to_next);
+            left -= to_next;
+        }
+        self.prove_live();
+    }
+
+    fn move_time(&mut self, seconds: u64) {
         self.app.update_block(|b| {
             b.time = b.time.plus_seconds(seconds);
             b.height += (seconds / 5).max(1);

@@ -71,3 +71,40 @@ fn a_migration_reads_the_pre_hardening_reward_layout_and_claims_still_pay() {
     let res = migrate(deps.as_mut(), env.clone(), MigrateMsg {}).unwrap();
     assert_eq!(attr(&res, "global_layout_converted"), Some("false"));
 }
+
+/// A registry saved by a release without proofs of service (no
+/// `proofs_from`, reward records without `settled_epoch`): `migrate` in
+/// epoch 2 credits epochs 0 to 2 as before and needs proofs from epoch 3.
+#[test]
+fn a_migration_credits_the_epochs_before_proofs_and_needs_them_after() {
+    let (mut deps, mut env, _) = setup();
+    let p = deps.api.addr_make("p");
+    register(&mut deps, &env, &p, 10_000).unwrap();
+    let mut config = crate::state::CONFIG.load(&deps.storage).unwrap();
+    config.proofs_from = None;
+    crate::state::CONFIG
+        .save(&mut deps.storage, &config)
+        .unwrap();
+    let mut pr = REWARDS.load(&deps.storage, &p).unwrap();
+    pr.settled_epoch = None;
+    REWARDS.save(&mut deps.storage, &p, &pr).unwrap();
+    // Stake part 600_000 per epoch, all of it to the only provider.
+    let stake_part = 600_000u128;
+    env.block.time = env.block.time.plus_seconds(EPOCH * 5 / 2);
+    let res = migrate(deps.as_mut(), env.clone(), MigrateMsg {}).unwrap();
+    assert_eq!(attr(&res, "proofs_from"), Some("3"));
+    assert_eq!(
+        provider(&deps, &env, &p).pending_rewards.u128(),
+        stake_part * 5 / 2
+    );
+    // Epoch 3 is proven (a heartbeat, no oracles); epoch 4 not yet.
+    env.block.time = env.block.time.plus_seconds(EPOCH);
+    exec(&mut deps, &env, &p, ExecuteMsg::Heartbeat {}).unwrap();
+    env.block.time = env.block.time.plus_seconds(EPOCH);
+    let record = provider(&deps, &env, &p);
+    assert_eq!(record.pending_rewards.u128(), stake_part * 4);
+    assert_eq!(record.unproven_rewards.u128(), stake_part / 2);
+    // A second migration keeps `proofs_from`.
+    let res = migrate(deps.as_mut(), env.clone(), MigrateMsg {}).unwrap();
+    assert_eq!(attr(&res, "proofs_from"), Some("3"));
+}

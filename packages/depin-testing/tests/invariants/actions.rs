@@ -26,6 +26,13 @@ pub enum Action {
     Heartbeat {
         p: usize,
     },
+    /// The oracle proves the providers whose bit is set in `mask` for the
+    /// current epoch (or the previous one); bit 7 adds a forged entry (the
+    /// attacker's signature for provider 0), which must be rejected alone.
+    Prove {
+        mask: u8,
+        previous: bool,
+    },
     Unjail {
         p: usize,
     },
@@ -229,6 +236,8 @@ pub fn action() -> impl Strategy<Value = Action> {
         1 => p.clone().prop_map(|p| Action::ClaimUnbonded { p }),
         1 => p.clone().prop_map(|p| Action::Deregister { p }),
         1 => p.clone().prop_map(|p| Action::Heartbeat { p }),
+        4 => (any::<u8>(), any::<bool>())
+            .prop_map(|(mask, previous)| Action::Prove { mask, previous }),
         1 => p.clone().prop_map(|p| Action::Unjail { p }),
         2 => p.clone().prop_map(|p| Action::ClaimRewards { p }),
         1 => (p.clone(), 0u64..=100, any::<bool>())

@@ -38,6 +38,7 @@ impl World {
                 self.suite.advance(seconds);
                 (Ok(AppResponse::default()), false)
             }
+            Action::Prove { mask, previous } => (self.prove(mask, previous), false),
             Action::SwapRegistrysEscrow => {
                 let dao = self.suite.dao.clone();
                 let current = self.suite.registry_config().billing_escrow;
@@ -346,5 +347,35 @@ impl World {
             _ => unreachable!("not a member action"),
         };
         (result, false)
+    }
+
+    /// [`Action::Prove`]: never fails; a forged entry is rejected alone.
+    fn prove(&mut self, mask: u8, previous: bool) -> AnyResult<AppResponse> {
+        let s = &mut self.suite;
+        let epoch = if previous {
+            s.epoch().saturating_sub(1)
+        } else {
+            s.epoch()
+        };
+        let mut proofs: Vec<_> = (0..PROVIDERS)
+            .filter(|i| mask & (1 << i) != 0)
+            .map(|i| s.liveness_proof(&s.provider(i), epoch))
+            .collect();
+        if mask & 0x80 != 0 {
+            proofs.push(s.liveness_proof_by(&self.attacker_key, &s.provider(0), epoch));
+        }
+        if proofs.is_empty() {
+            return Ok(AppResponse::default());
+        }
+        let oracle = s.actors.oracle.clone();
+        let res = s.prove_liveness(&oracle, epoch, proofs)?;
+        let data: registry::ProveLivenessResponse =
+            cosmwasm_std::from_json(res.data.clone().unwrap_or_default())?;
+        let forged = usize::from(mask & 0x80 != 0);
+        assert!(
+            data.rejected.len() >= forged,
+            "a forged proof is rejected: {data:?}"
+        );
+        Ok(res)
     }
 }

@@ -50,6 +50,8 @@ impl World {
             ..SuiteBuilder::new()
         };
         params.rewards.halving_epochs = 2;
+        // Proofs are the sequence's own `Prove` actions.
+        params.auto_prove = false;
         // 6 000 000 tokens exist at genesis; the cap leaves room for 3 000 000
         // in rewards, three days' emission: long time jumps hit it.
         params.token_cap = Some(Uint128::new(9_000_000));
