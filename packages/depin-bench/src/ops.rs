@@ -19,7 +19,7 @@ pub const PAY_DENOM: &str = "uusdc";
 /// What each contract's operations run on, for the report.
 pub const SCENARIOS: &[(&str, &str)] = &[
     (TOKEN, "N holders seeded in cw20-base's `BALANCES`; alice transfers to bob (both holding), sends to the DAO with a `stake` hook, the registry (minter) mints to alice. The cw20-base baseline gets the same state and messages."),
-    (REGISTRY, "N active providers seeded (listing with its seven indexes, reputation, reward index, totals); a new provider registers with native stake, bonds, sends a heartbeat, unbonds part (a claim), claims two epochs of rewards (the token's real `token_info`/`minter` answers), and the DAO slashes 10 % with a jail."),
+    (REGISTRY, "N active providers seeded (listing with its seven indexes and an agent key, reputation, reward index settled to the current epoch, totals); a new provider registers with native stake and an agent key, bonds, sends a heartbeat (the registry has an oracle, so it proves nothing), unbonds part (a claim), is proven by the oracle in its epoch and the next, claims those two epochs of rewards (the token's real `token_info`/`minter` answers) and the DAO slashes 10 % with a jail. Then 200 more agent-keyed providers are seeded and the oracle sends one `prove_liveness` batch of 1, 10, 100 and 200 (the most a message takes) of them, each batch the first of a new epoch (so it also records the epoch's accumulator start and proof count; its providers were last settled when seeded, up to four epochs before, so each settlement also reads the starts of the epochs between), every entry a fresh nonce signed by the agent key (k256, RFC 6979) and verified on chain."),
     (ESCROW, "N open metered leases seeded; a consumer opens a metered lease (the registry's real `provider` answer), the provider reports usage, anyone settles after the dispute window, the provider redeems a consumer-signed receipt (k256, RFC 6979) after min(N, 1,000) receipts already redeemed on that lease, and the consumer closes the metered lease."),
     (DAO, "The DAO bootstraps for real (instantiate and its three replies), then N stakers (snapshotted) and N proposals are seeded; the token delivers a `stake` hook, the staker proposes a bank payment the next block, votes the block after, and anyone executes after the voting period and timelock."),
 ];
@@ -184,12 +184,17 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
     use depin_interface::registry::{ExecuteMsg, ProviderResponse, QueryMsg};
 
     let (x, p, dao) = (w.addr("provider-x"), w.addr("provider-p"), w.addr(DAO));
+    let oracle = w.addr("oracle");
+    let key = agents::key();
+    let agent_pubkey = agents::pubkey(&key);
     let msg = registry_instantiate_msg(w);
     w.instantiate(REGISTRY, code, &msg)?;
     let n = w.n;
-    w.seed(REGISTRY, |s, chain| seed::providers(s, chain, n, PAY_DENOM))?;
+    w.seed(REGISTRY, |s, chain| {
+        seed::providers(s, chain, ("provider", n), PAY_DENOM, &agent_pubkey)
+    })?;
     w.chain.advance(6);
-    let register = ExecuteMsg::Register(register_msg());
+    let register = ExecuteMsg::Register(register_msg(&agent_pubkey));
     let stake = funds(2_000_000, STAKE_DENOM);
     w.measure(REGISTRY, "register", &x, &stake, &register)?;
     w.run(REGISTRY, &p, &stake, &register)?;
@@ -208,8 +213,15 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
         amount: Uint128::new(500_000),
     };
     w.measure(REGISTRY, "unbond", &x, &[], &unbond)?;
-    // Two epochs later, with the token's real answers about supply and cap.
-    w.chain.advance(2 * 86_400);
+    // Proven in this epoch and the next; the claim, an epoch later, is paid both.
+    for advance in [0, 86_400] {
+        w.chain.advance(advance);
+        let epoch = current_epoch(w)?;
+        let prove = agents::prove(w, &key, epoch, std::slice::from_ref(&x))?;
+        w.run(REGISTRY, &oracle, &[], &prove)?;
+    }
+    w.chain.advance(86_400);
+    // With the token's real answers about supply and cap.
     w.answer_from::<cw20::TokenInfoResponse>(TOKEN, &cw20::Cw20QueryMsg::TokenInfo {})?;
     w.answer_from::<Option<MinterResponse>>(TOKEN, &cw20::Cw20QueryMsg::Minter {})?;
     w.measure(
@@ -232,7 +244,119 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
         &QueryMsg::Provider {
             address: p.to_string(),
         },
-    )
+    )?;
+    prove_liveness(w, &key, &agent_pubkey)
+}
+
+/// The registry's current epoch, as it computes it.
+#[cfg(feature = "registry")]
+fn current_epoch(w: &mut World) -> Result<u64> {
+    use depin_interface::registry::{QueryMsg, StatsResponse};
+    let env = w.chain.env(&w.addr(REGISTRY));
+    let data =
+        w.vm.query::<StatsResponse>(REGISTRY, &env, &QueryMsg::Stats {})?;
+    Ok(cosmwasm_std::from_json::<StatsResponse>(&data)?.current_epoch)
+}
+
+/// `prove_liveness` batches of each size in [`PROOF_BATCHES`], each the
+/// first batch of a new epoch, over `prover-{i}` providers seeded now (in
+/// the block of the last execute, so the accumulator is up to date).
+#[cfg(feature = "registry")]
+fn prove_liveness(
+    w: &mut World,
+    key: &k256::ecdsa::SigningKey,
+    agent_pubkey: &cosmwasm_std::Binary,
+) -> Result<()> {
+    let most = PROOF_BATCHES
+        .iter()
+        .map(|(size, _)| *size)
+        .max()
+        .unwrap_or(0);
+    w.seed(REGISTRY, |s, chain| {
+        seed::providers(s, chain, ("prover", most as u64), PAY_DENOM, agent_pubkey)
+    })?;
+    let oracle = w.addr("oracle");
+    let provers: Vec<Addr> = (0..most).map(|i| w.addr(&format!("prover-{i}"))).collect();
+    for &(size, op) in PROOF_BATCHES {
+        w.chain.advance(86_400);
+        let epoch = current_epoch(w)?;
+        let prove = agents::prove(w, key, epoch, &provers[..size])?;
+        w.measure(REGISTRY, op, &oracle, &[], &prove)?;
+    }
+    Ok(())
+}
+
+/// The measured `prove_liveness` batch sizes (up to `MAX_LIVENESS_PROOFS`) and their operation names.
+pub const PROOF_BATCHES: &[(usize, &str)] = &[
+    (1, "prove_liveness (1 proof)"),
+    (10, "prove_liveness (10 proofs)"),
+    (100, "prove_liveness (100 proofs)"),
+    (
+        depin_interface::liveness::MAX_LIVENESS_PROOFS,
+        "prove_liveness (200 proofs)",
+    ),
+];
+
+/// Agents' answers to the oracle's challenges: k256 ECDSA with RFC 6979
+/// nonces over the registry's liveness digest.
+#[cfg(feature = "registry")]
+mod agents {
+    use anyhow::Result;
+    use cosmwasm_std::{Addr, Binary};
+    use depin_interface::liveness::liveness_digest;
+    use depin_interface::registry::{ExecuteMsg, LivenessProof};
+    use k256::ecdsa::signature::hazmat::PrehashSigner;
+    use k256::ecdsa::{Signature, SigningKey};
+
+    use super::{World, REGISTRY};
+    use crate::chain::CHAIN_ID;
+
+    /// One agent key for every seeded provider (the registry does not ask
+    /// them to differ; each digest names its provider).
+    pub fn key() -> SigningKey {
+        SigningKey::from_slice(&[9u8; 32]).expect("a fixed valid secp256k1 scalar")
+    }
+
+    pub fn pubkey(key: &SigningKey) -> Binary {
+        Binary::from(key.verifying_key().to_encoded_point(true).as_bytes())
+    }
+
+    /// A `prove_liveness` of `providers` for `epoch`: per entry a 16-byte
+    /// nonce and the agent's signature over the digest the registry checks
+    /// (the bench's chain id and the registry's address, as in its `Env`).
+    pub fn prove(
+        w: &World,
+        key: &SigningKey,
+        epoch: u64,
+        providers: &[Addr],
+    ) -> Result<ExecuteMsg> {
+        let registry = w.addr(REGISTRY);
+        let proofs = providers
+            .iter()
+            .enumerate()
+            .map(|(i, provider)| {
+                let mut nonce = [0u8; 16];
+                nonce[..8].copy_from_slice(&epoch.to_be_bytes());
+                nonce[8..].copy_from_slice(&(i as u64).to_be_bytes());
+                let digest = liveness_digest(
+                    CHAIN_ID,
+                    registry.as_str(),
+                    provider.as_str(),
+                    epoch,
+                    &nonce,
+                );
+                let signature: Signature = key
+                    .sign_prehash(&digest)
+                    .map_err(|e| anyhow::anyhow!("signing a liveness proof: {e}"))?;
+                Ok(LivenessProof {
+                    provider: provider.to_string(),
+                    nonce: Binary::from(nonce),
+                    signature: Binary::from(signature.to_bytes().to_vec()),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ExecuteMsg::ProveLiveness { epoch, proofs })
+    }
 }
 
 #[cfg(feature = "registry")]
@@ -265,7 +389,7 @@ fn registry_instantiate_msg(w: &World) -> depin_interface::registry::Instantiate
 
 /// A full listing: every optional field set, as a real provider's.
 #[cfg(feature = "registry")]
-fn register_msg() -> depin_interface::registry::RegisterMsg {
+fn register_msg(agent_pubkey: &cosmwasm_std::Binary) -> depin_interface::registry::RegisterMsg {
     use depin_interface::registry::{Capacity, Price, RegisterMsg, Service};
     use depin_interface::UncheckedDenom;
 
@@ -284,7 +408,7 @@ fn register_msg() -> depin_interface::registry::RegisterMsg {
         metadata_uri: Some(
             "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
         ),
-        agent_pubkey: None,
+        agent_pubkey: Some(agent_pubkey.clone()),
     }
 }
 

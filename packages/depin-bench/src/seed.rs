@@ -62,6 +62,7 @@ pub use registry::providers;
 #[cfg(feature = "registry")]
 mod registry {
     use super::*;
+    use cosmwasm_std::Binary;
     use depin_interface::registry::{Capacity, Price, ProviderStatus, Reputation, Service};
     use depin_interface::Denom;
     use depin_provider_registry::state::{
@@ -78,13 +79,17 @@ mod registry {
         Service::Sensor,
     ];
 
-    /// `n` active providers with twice the minimum stake, spread over the
-    /// services and 16 regions, with the registry totals raised to match.
+    /// `n` active providers `{prefix}-{i}` with twice the minimum stake,
+    /// spread over the services and 16 regions, each with `agent_pubkey`,
+    /// settled up to now, with the registry totals raised to match. The
+    /// accumulator must be up to date (no active stake yet, or an execute in
+    /// this block): the new stake earns from now on.
     pub fn providers(
         storage: &mut MemoryStorage,
         chain: &Chain,
-        n: u64,
+        (prefix, n): (&str, u64),
         price_denom: &str,
+        agent_pubkey: &Binary,
     ) -> Result<()> {
         let config = CONFIG.load(storage)?;
         let mut global = GLOBAL.load(storage)?;
@@ -92,7 +97,7 @@ mod registry {
         global.last_update = global.last_update.max(chain.time);
         let stake = config.min_stake * Uint128::new(2);
         for i in 0..n {
-            let addr = chain.addr(&format!("provider-{i}"));
+            let addr = chain.addr(&format!("{prefix}-{i}"));
             let provider = Provider {
                 service: SERVICES[i as usize % SERVICES.len()].clone(),
                 endpoint: format!("https://p{i}.example.net"),
@@ -110,7 +115,7 @@ mod registry {
                 stake,
                 unbonding: Uint128::zero(),
                 registered_at: chain.time,
-                agent_pubkey: None,
+                agent_pubkey: Some(agent_pubkey.clone()),
             };
             provider_map().save(storage, &addr, &provider)?;
             REPUTATION.save(storage, &addr, &Reputation::default())?;
