@@ -7,8 +7,22 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
+import { Sha256 } from "@cosmjs/crypto";
+import { toBase64, toUtf8 } from "@cosmjs/encoding";
+import type { DeliverTxResponse, StdFee } from "@cosmjs/stargate";
+import { MsgExecuteContract, MsgExecuteContractResponse } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { type Actor, connectActors, type DevnetConfig, devnetConfig, GasLog, type HasEvents, waitForChainTime } from "../scripts/devnet";
-import { type SuiteAddresses, suiteClients, suiteQueryClients } from "../src";
+import {
+  agentPublicKey,
+  livenessProof,
+  type ProveLivenessResponse,
+  type ProviderRegistryTypes,
+  type SuiteAddresses,
+  suiteClients,
+  suiteQueryClients,
+} from "../src";
+
+type LivenessProof = ProviderRegistryTypes.LivenessProof;
 
 export type { HasEvents } from "../scripts/devnet";
 export { attribute, bankBalance, chainSeconds, waitForChainTime } from "../scripts/devnet";
@@ -26,7 +40,12 @@ export interface E2eContext {
   tokenBalance(address: string): Promise<bigint>;
   /** Query clients for the whole suite. */
   q: ReturnType<typeof suiteQueryClients>;
-  /** Signing clients for the whole suite, acting as the named account. */
+  /**
+   * Signing clients for the whole suite, acting as the named account. A
+   * transaction the node refuses for its account sequence (another file
+   * signing with a shared account, the arbiter, at the same moment) is sent
+   * again: refused in CheckTx, it never executed.
+   */
   as(name: string): ReturnType<typeof suiteClients>;
   /** Records each transaction's gas_used under this file's name. */
   gas: GasLog;
@@ -58,7 +77,15 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
     as(name) {
       const actor = actors[name];
       if (!actor) throw new Error(`${file} did not connect account ${name}`);
-      return suiteClients(actor.client, actor.address, addresses);
+      const clients = suiteClients(actor.client, actor.address, addresses);
+      for (const client of Object.values(clients)) {
+        const inner = client.client;
+        client.client = {
+          queryContractSmart: (address, query) => inner.queryContractSmart(address, query),
+          execute: (...args) => retrySequence(() => inner.execute(...args)),
+        };
+      }
+      return clients;
     },
     gas,
     close() {
@@ -68,6 +95,109 @@ export async function connect(file: string, names: string[]): Promise<E2eContext
       writeFileSync(resolve(dir, `${file}.json`), `${JSON.stringify(gas.records, null, 2)}\n`);
     },
   };
+}
+
+/** True for the node's refusal of a transaction signed with a stale account sequence. */
+function isSequenceMismatch(err: unknown): boolean {
+  return /account sequence mismatch|incorrect account sequence/.test(err instanceof Error ? err.message : String(err));
+}
+
+/** Runs `send` again (up to 30 times, 300 ms apart) while the node refuses it for its account sequence. */
+export async function retrySequence<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      if (!isSequenceMismatch(err) || attempt >= 30) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+/** A provider's agent key, derived from a seed so every run signs with the same key. */
+export interface AgentKey {
+  privateKey: Uint8Array;
+  /** The compressed public key, base64, as `register` and `update_provider` take it. */
+  pubkey: string;
+}
+
+export function agentKey(seed: string): AgentKey {
+  const privateKey = new Sha256(toUtf8(`depin e2e agent key ${seed}`)).digest();
+  return { privateKey, pubkey: toBase64(agentPublicKey(privateKey)) };
+}
+
+let nonceCounter = 0;
+/** A fresh 16-byte challenge nonce (the oracle's; unique per call in this process). */
+export function challengeNonce(): Uint8Array {
+  nonceCounter += 1;
+  return new Sha256(toUtf8(`nonce ${process.pid} ${Date.now()} ${nonceCounter}`)).digest().slice(0, 16);
+}
+
+/** One batch entry: `provider`'s agent signs a fresh challenge for `epoch` of `t`'s registry. */
+export function proofFor(t: E2eContext, provider: string, key: AgentKey, epoch: number): LivenessProof {
+  return livenessProof(key.privateKey, {
+    chainId: t.chainId,
+    registry: t.addresses.providerRegistry,
+    provider,
+    epoch,
+    nonce: challengeNonce(),
+  });
+}
+
+/** A `prove_liveness` transaction's result and its response data. */
+export interface ProofBatch {
+  result: DeliverTxResponse;
+  data: ProveLivenessResponse;
+}
+
+/**
+ * Sends `prove_liveness` for `epoch` as `oracle` (an account `t` connected;
+ * the devnet's oracle is `arbiter`) and decodes the response data. Fails
+ * with the chain's error when the transaction is refused.
+ */
+export async function proveLiveness(
+  t: E2eContext,
+  oracle: string,
+  epoch: number,
+  proofs: LivenessProof[],
+  fee: number | "auto" | StdFee = "auto",
+): Promise<ProofBatch> {
+  const actor = t.actors[oracle];
+  if (!actor) throw new Error(`the e2e file did not connect account ${oracle}`);
+  const msg = {
+    typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+    value: MsgExecuteContract.fromPartial({
+      sender: actor.address,
+      contract: t.addresses.providerRegistry,
+      msg: toUtf8(JSON.stringify({ prove_liveness: { epoch, proofs } })),
+      funds: [],
+    }),
+  };
+  const result = await retrySequence(async () => {
+    const res = await actor.client.signAndBroadcast(actor.address, [msg], fee);
+    if (res.code !== 0) throw new Error(`prove_liveness failed in its block (code ${res.code}): ${res.rawLog}`);
+    return res;
+  });
+  const [response] = result.msgResponses;
+  if (!response) throw new Error(`prove_liveness tx ${result.transactionHash} has no message response`);
+  const data = MsgExecuteContractResponse.decode(response.value).data;
+  return { result, data: JSON.parse(new TextDecoder().decode(data)) as ProveLivenessResponse };
+}
+
+/** The current reward epoch of the registry at the latest block. */
+export async function currentEpoch(t: E2eContext): Promise<number> {
+  return (await t.q.providerRegistry.stats()).current_epoch;
+}
+
+/** Unix seconds at which reward `epoch` starts. */
+export async function epochStart(t: E2eContext, epoch: number): Promise<number> {
+  const config = await t.q.providerRegistry.config();
+  return timestampSeconds(config.genesis_time) + epoch * config.epoch_seconds;
+}
+
+/** Waits until reward `epoch` has started on chain. */
+export async function waitForEpoch(t: E2eContext, epoch: number): Promise<void> {
+  await waitForChainTime(t.chain, await epochStart(t, epoch));
 }
 
 /** A contract timestamp (nanoseconds as a string) in Unix seconds. */

@@ -1,23 +1,31 @@
 // End-to-end tests of provider rewards against the devnet deployment: stake
-// rewards streamed per second and minted in DPIN by `claim_rewards`, the usage
-// share an epoch pays for revenue settled through the escrow, unbonding, and
-// access control (accounts provider4 and consumer4). Other files run beside
+// rewards earned per second but credited only for the epochs an oracle proves
+// the provider live in (proof of service), minted in DPIN by `claim_rewards`,
+// the usage share an epoch pays for revenue settled through the escrow,
+// unbonding, and access control (accounts provider4 and consumer4; the test
+// is the devnet's oracle, arbiter, which metered.e2e.ts also signs with, so
+// its transactions are resent on a sequence clash). Other files run beside
 // this one and move totals (stake, usage, the DAO's fees), so those are read
 // and compared by difference; provider4's own numbers are exact.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import {
+  agentKey,
   attribute,
   bankBalance,
   chainSeconds,
   connect,
+  currentEpoch,
   type E2eContext,
   type HasEvents,
+  proofFor,
   protocolFee,
+  proveLiveness,
   rejectsWith,
   timestampSeconds,
   transferredTo,
   waitForChainTime,
+  waitForEpoch,
   waitForTimestamp,
 } from "./context";
 
@@ -33,9 +41,13 @@ const STAKE = 3_000_000n;
 const UNBOND = 2_500_000n;
 const PRICE = 5n;
 const UNITS = 1000n;
+/** provider4's agent key (the key its agent signs liveness challenges with). */
+const AGENT = agentKey("provider4");
+/** The devnet registry's one oracle (deploy/params/devnet.json). */
+const ORACLE = "arbiter";
 
 before(async () => {
-  t = await connect("rewards", ["provider4", "consumer4"]);
+  t = await connect("rewards", ["provider4", "consumer4", ORACLE]);
   provider = t.actors.provider4.address;
   consumer = t.actors.consumer4.address;
 });
@@ -55,17 +67,42 @@ async function pending(): Promise<bigint> {
   return BigInt((await t.q.providerRegistry.pendingRewards({ address: provider })).pending_rewards);
 }
 
+/** The claimable and the unproven stake rewards, read in one query. */
+async function rewards(): Promise<{ pending: bigint; unproven: bigint }> {
+  const r = await t.q.providerRegistry.pendingRewards({ address: provider });
+  return { pending: BigInt(r.pending_rewards), unproven: BigInt(r.unproven_rewards) };
+}
+
+/** provider4's proof counters. */
+async function proofs(): Promise<{ proven: number; missed: number; last: number | null }> {
+  const { reputation } = await t.q.providerRegistry.provider({ address: provider });
+  return { proven: reputation.proven_epochs ?? 0, missed: reputation.missed_epochs ?? 0, last: reputation.last_proven_epoch ?? null };
+}
+
+/** The oracle proves provider4 for `epoch` with a fresh challenge; returns the batch. */
+async function prove(epoch: number, step: string) {
+  const batch = await proveLiveness(t, ORACLE, epoch, [proofFor(t, provider, AGENT, epoch)]);
+  t.gas.add(step, batch.result);
+  return batch;
+}
+
 /** `amount × decimal`, rounded down (a cosmwasm Decimal has 18 decimals). */
 function mulDecimal(amount: bigint, decimal: string): bigint {
   const [whole, fraction = ""] = decimal.split(".");
   return (amount * BigInt(whole + fraction.padEnd(18, "0"))) / 10n ** 18n;
 }
 
-describe("stake rewards on chain", () => {
-  it("provider4 registers with native stake; its balance drops by the stake plus the fee", async () => {
+describe("stake rewards on chain, credited per proven epoch", () => {
+  /** The epoch provider4 registered in (it registers at an epoch's first second). */
+  let r: number;
+  let registeredAt: number;
+
+  it("provider4 registers with native stake and an agent key; its balance drops by the stake plus the fee", async () => {
+    // At the start of an epoch, so the proof of the registration epoch below has time to land in it.
+    await waitForEpoch(t, (await currentEpoch(t)) + 1);
     const before = await bankBalance(t.chain, provider, "ustake");
     const result = t.gas.add(
-      "registry register (3 STAKE, fixed fee)",
+      "registry register (3 STAKE, agent key, fixed fee)",
       await t.as("provider4").providerRegistry.register(
         {
           service: "compute",
@@ -73,6 +110,7 @@ describe("stake rewards on chain", () => {
           region: "ap-south",
           capacity: { amount: "64", unit: "vCPU" },
           prices: [{ denom: { native: "uusdc" }, per_unit: PRICE.toString() }],
+          agentPubkey: AGENT.pubkey,
         },
         FEE,
         undefined,
@@ -85,19 +123,41 @@ describe("stake rewards on chain", () => {
     assert.equal(record.status, "active");
     assert.equal(record.stake, STAKE.toString());
     assert.equal(record.unbonding, "0");
+    assert.equal(record.agent_pubkey, AGENT.pubkey);
+    assert.deepEqual(await proofs(), { proven: 0, missed: 0, last: null });
+    registeredAt = await chainSeconds(t.chain, result.height);
+    const config = await t.q.providerRegistry.config();
+    r = Math.floor((registeredAt - timestampSeconds(config.genesis_time)) / config.epoch_seconds);
   });
 
-  it("a heartbeat is recorded in the provider's reputation", async () => {
-    t.gas.add("registry heartbeat", await t.as("provider4").providerRegistry.heartbeat());
+  it("a heartbeat is recorded in the provider's reputation but proves no epoch: the registry has an oracle", async () => {
+    const result = t.gas.add("registry heartbeat", await t.as("provider4").providerRegistry.heartbeat());
     const { reputation } = await t.q.providerRegistry.provider({ address: provider });
     assert.equal(reputation.heartbeats, 1);
     assert.ok(reputation.last_heartbeat);
+    assert.equal(reputation.proven_epochs ?? 0, 0);
+    assert.throws(() => attribute(result, "proven_epoch"), /no proven_epoch attribute/);
   });
 
-  it("pending rewards grow as chain time passes", async () => {
-    const first = await pending();
-    await waitForChainTime(t.chain, (await chainSeconds(t.chain)) + 2);
-    assert.ok((await pending()) > first, "stake rewards stream every second");
+  it("before any proof the stake rewards are held as unproven: nothing is claimable", async () => {
+    await waitForChainTime(t.chain, registeredAt + 1);
+    const { pending: claimable, unproven } = await rewards();
+    assert.equal(claimable, 0n);
+    assert.ok(unproven > 0n, "a second of stake rewards is held for the epoch's proof");
+    await rejectsWith(t.as("provider4").providerRegistry.claimRewards(), /no rewards to claim/);
+  });
+
+  it("the oracle proves the registration epoch: the data lists provider4 as proven, a second proof as a duplicate", async () => {
+    const held = await rewards();
+    const first = await prove(r, "registry prove_liveness (1 proof)");
+    assert.deepEqual(first.data, { epoch: r, proven: [provider], duplicates: [], rejected: [] });
+    const event = wasmEvent(first.result, t.addresses.providerRegistry, "prove_liveness");
+    assert.deepEqual([event.epoch, event.proven, event.duplicates, event.rejected], [String(r), "1", "0", "0"]);
+    const second = await prove(r, "registry prove_liveness (1 duplicate)");
+    assert.deepEqual(second.data, { epoch: r, proven: [], duplicates: [provider], rejected: [] });
+    assert.deepEqual(await proofs(), { proven: 1, missed: 0, last: r });
+    assert.ok(held.unproven > 0n);
+    assert.ok((await pending()) > 0n, `what was held for epoch ${r} became claimable`);
   });
 
   let claimed: { height: number };
@@ -131,6 +191,33 @@ describe("stake rewards on chain", () => {
     const seconds = BigInt((await chainSeconds(t.chain, second.height)) - (await chainSeconds(t.chain, claimed.height)));
     assert.ok(minted > 0n && minted <= stakePerSecond * seconds, `${minted} minted over ${seconds} s`);
     assert.equal((await t.tokenBalance(provider)) - before, minted);
+  });
+
+  let closedAt: bigint;
+  it("an epoch nobody proves earns nothing: its window closes, it counts as missed, and the claimable rewards never moved", async () => {
+    // From the first second of r + 1 nothing is proven: every stake reward is held.
+    await waitForEpoch(t, r + 1);
+    closedAt = await pending();
+    await waitForEpoch(t, r + 3);
+    const now = await rewards();
+    assert.equal(now.pending, closedAt, "epochs r + 1 and r + 2 credited nothing");
+    assert.ok(now.unproven > 0n, "epochs r + 2 and r + 3 are still held for a proof");
+    assert.deepEqual(await proofs(), { proven: 1, missed: 1, last: r }, "r + 1's window (r + 1, r + 2) has closed");
+  });
+
+  it("a proof for an epoch two epochs back is refused", async () => {
+    await rejectsWith(
+      proveLiveness(t, ORACLE, r + 1, [proofFor(t, provider, AGENT, r + 1)]),
+      new RegExp(`epoch ${r + 1} cannot be proven now: the current epoch is ${r + 3}`),
+    );
+    assert.equal(await pending(), closedAt);
+  });
+
+  it("a proof of the previous epoch, sent in the next, credits it", async () => {
+    const batch = await prove(r + 2, "registry prove_liveness (1 proof, previous epoch)");
+    assert.deepEqual(batch.data.proven, [provider]);
+    assert.ok((await pending()) > closedAt, "epoch r + 2's stake rewards became claimable");
+    assert.deepEqual(await proofs(), { proven: 2, missed: 1, last: r + 2 });
   });
 });
 
@@ -192,10 +279,6 @@ describe("usage rewards from a settled metered lease", () => {
         "auto",
       ),
     );
-    const stats = await t.q.providerRegistry.stats();
-    beforeEpochEnd = await pending();
-    const statsAfter = await t.q.providerRegistry.stats();
-
     const settled = wasmEvent(result, t.addresses.billingEscrow, "settle");
     assert.deepEqual([settled.amount, settled.fee, settled.provider_amount], [amount, fee, amount - fee].map(String));
     assert.equal((await bankBalance(t.chain, provider, "uusdc")) - usdcBefore, amount - fee);
@@ -218,8 +301,36 @@ describe("usage rewards from a settled metered lease", () => {
     assert.equal(BigInt(record.reputation.usage_units) - BigInt(usageBefore.usage_units), UNITS);
     assert.equal(record.reputation.leases_settled - usageBefore.leases_settled, 1);
     assert.equal((await t.q.billingEscrow.lease({ leaseId })).paid, amount.toString());
+  });
+
+  it("inactive, provider4 earns nothing more; the oracle proves the usage epoch, then the one before: each credits exactly what was held", async () => {
+    // Stake rewards stopped at the unbond, so what is held no longer moves:
+    // epoch u − 1 (a whole epoch active, never proven) and the seconds of u before the unbond.
+    const u = usageEpoch;
+    const before = await proofs();
+    const held = await rewards();
+    assert.ok(held.unproven > 0n, `epoch ${u - 1}'s stake rewards are held`);
+    const current = await prove(u, "registry prove_liveness (1 proof, inactive provider)");
+    assert.deepEqual(current.data.proven, [provider]);
+    const mid = await rewards();
+    assert.ok(mid.pending >= held.pending && mid.unproven > 0n && mid.unproven <= held.unproven);
+    const previous = await prove(u - 1, "registry prove_liveness (1 proof, previous epoch)");
+    assert.deepEqual(previous.data.proven, [provider]);
+    const after = await rewards();
+    assert.equal(after.unproven, 0n, "nothing is held any more");
+    // Credited: floor(carried fraction + held), the fraction below one token
+    // carried from earlier credits adding at most one token to what was shown.
+    const credited = after.pending - mid.pending;
+    assert.ok(
+      credited === mid.unproven || credited === mid.unproven + 1n,
+      `epoch ${u - 1} credited ${credited}, shown unproven ${mid.unproven}`,
+    );
+    assert.deepEqual(await proofs(), { proven: before.proven + 2, missed: before.missed, last: u });
+    const stats = await t.q.providerRegistry.stats();
+    beforeEpochEnd = await pending();
+    const statsAfter = await t.q.providerRegistry.stats();
     // The pending rewards above were read while the usage epoch was still running.
-    assert.deepEqual([stats.current_epoch, statsAfter.current_epoch], [usageEpoch, usageEpoch]);
+    assert.deepEqual([stats.current_epoch, statsAfter.current_epoch], [u, u]);
   });
 
   it("the unbonded stake cannot be claimed before the unbonding period", async () => {

@@ -1,16 +1,19 @@
 // The deploy script's demo: one short story through the generated clients on
 // the freshly deployed suite, printed as it happens and checked as it goes.
-//   1. a provider registers with stake and heartbeats;
+//   1. a provider registers with stake and its agent's key, and heartbeats;
 //   2. a consumer opens a receipts lease, signs a receipt in TypeScript, and
 //      the provider redeems it (paid at once);
 //   3. a consumer opens a metered lease, the provider reports usage, the
 //      dispute window passes and the usage is settled (provider paid, fee to
 //      the DAO treasury, usage recorded for rewards);
-//   4. once the usage's reward epoch ends, the provider claims its rewards;
+//   4. once the usage's reward epoch ends, the oracle (arbiter) has the
+//      provider's agent sign a challenge for the epoch that just ended and
+//      the current one, proves it live in them, and the provider claims its
+//      rewards (stake rewards of proven epochs and the usage share);
 //   5. members stake in the DAO and vote a protocol fee change through.
 import { Sha256 } from "@cosmjs/crypto";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
-import { receiptPublicKey, type SuiteAddresses, signReceipt, suiteClients, suiteQueryClients } from "../src";
+import { agentPublicKey, livenessProof, receiptPublicKey, type SuiteAddresses, signReceipt, suiteClients, suiteQueryClients } from "../src";
 import { type Actor, attribute, bankBalance, chainSeconds, type GasLog, waitForChainTime } from "./devnet";
 
 const STAKE = "ustake";
@@ -20,7 +23,10 @@ function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`demo check failed: ${what}`);
 }
 
-type DemoActor = "provider1" | "consumer1" | "member1" | "member2";
+type DemoActor = "provider1" | "consumer1" | "member1" | "member2" | "arbiter";
+
+/** provider1's agent key (on a real network it stays on the provider's machine). */
+const AGENT_KEY = new Sha256(toUtf8("depin devnet agent key provider1")).digest();
 
 /** What every step of the demo uses: the actors' clients, the gas log and the story printer. */
 interface Demo {
@@ -34,10 +40,20 @@ interface Demo {
   story: (line: string) => void;
 }
 
-/** 1. Registration with stake. */
+/**
+ * Whether the registry has proof of service (agent keys, `prove_liveness`).
+ * scripts/upgrade.sh runs this demo on the previous release, which has not:
+ * its messages refuse the fields.
+ */
+async function hasProofs(d: Demo): Promise<boolean> {
+  return "proven_current_epoch" in (await d.q.providerRegistry.stats());
+}
+
+/** 1. Registration with stake (and the agent's key where the registry takes one). */
 async function registerProvider(d: Demo): Promise<void> {
   const { p, q, gas, story } = d;
   const { provider1 } = d.actors;
+  const proofs = await hasProofs(d);
   gas.add(
     "registry register (native stake)",
     await p.providerRegistry.register(
@@ -47,6 +63,7 @@ async function registerProvider(d: Demo): Promise<void> {
         region: "eu-west",
         capacity: { amount: "1000", unit: "GiB" },
         prices: [{ denom: { native: USDC }, per_unit: "10" }],
+        agentPubkey: proofs ? toBase64(agentPublicKey(AGENT_KEY)) : undefined,
       },
       "auto",
       undefined,
@@ -56,7 +73,7 @@ async function registerProvider(d: Demo): Promise<void> {
   gas.add("registry heartbeat", await p.providerRegistry.heartbeat());
   const registered = await q.providerRegistry.provider({ address: provider1.address });
   expect(registered.status === "active" && registered.stake === "5000000", "provider1 is active with 5 STAKE");
-  story(`provider1 registered storage in eu-west at 10 uusdc/GiB with 5 STAKE bonded`);
+  story(`provider1 registered storage in eu-west at 10 uusdc/GiB with 5 STAKE bonded${proofs ? " and its agent's key" : ""}`);
 }
 
 /** 2. A receipts lease: the consumer signs cumulative usage off chain. Returns the lease id. */
@@ -117,20 +134,44 @@ async function settleMeteredLease(d: Demo): Promise<{ meteredLease: number; usag
   return { meteredLease, usageEpoch };
 }
 
-// 4. Rewards: stake rewards stream every second; the usage pool of the
-// settlement's epoch is shared once that epoch has ended. Returns the minted amount.
-async function claimRewards(d: Demo, usageEpoch: number): Promise<bigint> {
-  const { p, q, gas, story } = d;
-  const { provider1 } = d.actors;
+// 4. Rewards: stake rewards accrue every second but are credited only for
+// the epochs an oracle proves the provider live in (a proof counts in its
+// epoch and the next); the usage pool of the settlement's epoch is shared
+// once that epoch has ended. Returns the minted amount.
+async function proveAndClaim(d: Demo, usageEpoch: number): Promise<bigint> {
+  const { p, q, gas, story, addresses, chainId } = d;
+  const { provider1, arbiter } = d.actors;
   const registryConfig = await q.providerRegistry.config();
   const epochEnd = Number(BigInt(registryConfig.genesis_time) / 1_000_000_000n) + (usageEpoch + 1) * registryConfig.epoch_seconds;
   await waitForChainTime(provider1.client, epochEnd + 1);
+  const oracle = suiteClients(arbiter.client, arbiter.address, addresses);
+  const { current_epoch: current } = await q.providerRegistry.stats();
+  const proofs = await hasProofs(d);
+  if (!proofs) story("this registry predates proof of service: stake rewards need no proof");
+  const unprovenBefore = BigInt((await q.providerRegistry.pendingRewards({ address: provider1.address })).unproven_rewards ?? 0);
+  for (const epoch of proofs ? [current - 1, current] : []) {
+    // The oracle's challenge: a fresh nonce the agent signs for this registry, provider and epoch.
+    const nonce = new Sha256(toUtf8(`demo challenge ${epoch} ${Date.now()}`)).digest().slice(0, 16);
+    const proof = livenessProof(AGENT_KEY, { chainId, registry: addresses.providerRegistry, provider: provider1.address, epoch, nonce });
+    const proved = gas.add("registry prove_liveness (1 proof)", await oracle.providerRegistry.proveLiveness({ epoch, proofs: [proof] }));
+    expect(attribute(proved, "proven") === "1", `the oracle proved provider1 live in epoch ${epoch}`);
+  }
+  const { reputation } = await q.providerRegistry.provider({ address: provider1.address });
+  if (proofs) {
+    expect(reputation.proven_epochs === 2, `provider1 is proven in 2 epochs (got ${reputation.proven_epochs})`);
+    story(
+      `the oracle (arbiter) had provider1's agent sign challenges for epochs ${current - 1} and ${current}: proven, their ${unprovenBefore} held DPIN units became claimable; ${reputation.missed_epochs} earlier epochs nobody proved earned nothing`,
+    );
+  }
   const tokenBefore = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance);
   const claimed = gas.add("registry claim_rewards", await p.providerRegistry.claimRewards());
   const minted = BigInt(attribute(claimed, "amount"));
   const tokenGain = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance) - tokenBefore;
-  expect(minted > 0n && tokenGain === minted, `claim_rewards minted ${minted} DPIN units to provider1 (balance +${tokenGain})`);
-  story(`provider1 claimed ${minted} DPIN units (stake rewards since registration plus the usage share of epoch ${usageEpoch})`);
+  expect(
+    minted >= unprovenBefore && tokenGain === minted,
+    `claim_rewards minted ${minted} DPIN units to provider1 (balance +${tokenGain})`,
+  );
+  story(`provider1 claimed ${minted} DPIN units (stake rewards of its proven epochs plus the usage share of epoch ${usageEpoch})`);
   return minted;
 }
 
@@ -201,7 +242,7 @@ export async function runDemo(
   await registerProvider(d);
   const receipts = await redeemReceipt(d);
   const { meteredLease: metered, usageEpoch } = await settleMeteredLease(d);
-  const minted = await claimRewards(d, usageEpoch);
+  const minted = await proveAndClaim(d, usageEpoch);
   const { proposalId, feeBps } = await raiseFee(d);
   return {
     provider: await q.providerRegistry.provider({ address: provider1.address }),

@@ -95,3 +95,16 @@ export function livenessProof(
   const signature = signLiveness(agentPrivateKey, at.chainId, at.registry, at.provider, at.epoch, at.nonce);
   return { provider: at.provider, nonce: toBase64(at.nonce), signature: toBase64(signature) };
 }
+
+/** Why the registry rejected one entry of a `prove_liveness` batch. */
+export type ProofRejection = "unknown_provider" | "no_agent_key" | "bad_nonce" | "bad_signature";
+
+/** The data of a `prove_liveness` response (ProveLivenessResponse in Rust): every entry is in exactly one list. */
+export interface ProveLivenessResponse {
+  epoch: number;
+  /** Newly proven for `epoch`. */
+  proven: string[];
+  /** Already proven for `epoch`: nothing changed. */
+  duplicates: string[];
+  rejected: { provider: string; reason: ProofRejection }[];
+}
