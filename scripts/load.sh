@@ -2,9 +2,11 @@
 # Load generator for the four-validator localnet (scripts/localnet.sh): runs
 # packages/ts-client/scripts/load.ts, which funds its own accounts, signs
 # every transaction offline (explicit account numbers and sequences) and
-# broadcasts them in bursts over the four nodes: N providers register +
-# heartbeat, M metered leases open → report_usage → settle → close, K members
-# stake in the DAO and vote on one proposal. It measures gas per operation, transactions and gas
+# broadcasts them in bursts over the four nodes: N providers register (with
+# an agent key) + heartbeat, M metered leases open → report_usage → settle →
+# close, K members stake in the DAO and vote on one proposal; meanwhile, as the
+# registry's oracle (arbiter), it proves every provider once an epoch with
+# prove_liveness batches (1, 10, 100, then the largest that fits). It measures gas per operation, transactions and gas
 # per block against the block gas limit, inclusion latency and rejections,
 # checks its accounting against the chain and writes a markdown report with a
 # projection to 10k–1M providers.

@@ -6,9 +6,13 @@
 // spread over every node of the localnet (a node that cannot be reached is
 // skipped; a transaction not in a block 20 s after it was sent is sent again,
 // the same bytes, to node 0), and runs, phase by phase:
-//   N providers: register (native stake), heartbeat;
+//   N providers: register (native stake, agent key), heartbeat;
 //   M metered leases: open_lease → report_usage → (dispute window) → settle → close_lease;
-//   K members: DAO stake (cw20 send), one proposal, K votes.
+//   K members: DAO stake (cw20 send), one proposal, K votes;
+// and from the registrations on, as the registry's oracle (`arbiter`), proves
+// every registered provider once an epoch with prove_liveness batches of 1,
+// 10 and 100 proofs once each, then the largest that fits, signed by each
+// provider's agent key (proof of service: gas per batch and per proof).
 // --fault SIGKILLs validator 3 halfway through the providers' registrations, restarts it
 // --fault-down seconds later; the run then waits for it to catch up and
 // compares its app hash with node 0's. --pin pins the four codes through an
@@ -25,7 +29,7 @@
 // to 10k, 100k and 1M providers.
 //
 // The modules of scripts/load/: model (options, records, amounts), accounts
-// (keys, offline signing), broadcast (sending, following the blocks),
+// (keys, agent keys, offline signing), oracle (the proving loop), broadcast (sending, following the blocks),
 // localnet (--fault, --pin), context (the run context every step reads),
 // runner (one phase), phases (the operations in order), verification and
 // report.
@@ -35,7 +39,8 @@
 //                             [--fault] [--fault-down S] [--pin] [--pin-sample P]
 import { openRun } from "./load/context";
 import { errorText, parseOptions, sleep } from "./load/model";
-import { fund, leases, pinAndRepeat, registerProviders, stake, voteRound } from "./load/phases";
+import { Oracle } from "./load/oracle";
+import { fund, heartbeatRound, leases, liveProviders, pinAndRepeat, registerProviders, stake, voteRound } from "./load/phases";
 import { writeReport } from "./load/report";
 import { verify } from "./load/verification";
 
@@ -43,10 +48,14 @@ async function main(): Promise<void> {
   const ctx = await openRun(parseOptions());
   await fund(ctx);
   await registerProviders(ctx);
+  const oracle = new Oracle(ctx, ctx.actors.oracle);
+  await oracle.start();
+  await heartbeatRound(ctx, "", liveProviders(ctx));
   await leases(ctx);
   await stake(ctx);
   await voteRound(ctx, "");
   if (ctx.options.pin) await pinAndRepeat(ctx);
+  await oracle.finish();
   ctx.state.runMs = Date.now() - ctx.started;
   // The block after the last one, for the commit time of the last transactions.
   const lastHeight = ctx.follower.scanned;

@@ -1,5 +1,5 @@
 // The load run's keys and accounts: fresh keys derived from the seed (so a run
-// can be repeated), the devnet's test accounts that fund them, and offline
+// can be repeated; the providers' agent keys too), the devnet's test accounts that fund them, and offline
 // signing with explicit account numbers and sequences through one client.
 import { readFileSync } from "node:fs";
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
@@ -14,12 +14,12 @@ import {
   type OfflineDirectSigner,
 } from "@cosmjs/proto-signing";
 import type { GasPrice, StdFee } from "@cosmjs/stargate";
-import { accountParser } from "../../src";
+import { accountParser, agentPublicKey } from "../../src";
 import { encodeTxRaw, restAccount, restSimulate } from "../load-stats";
-import { type Account, account, STAKE } from "./model";
+import { type Account, type AgentKey, account, ORACLE, STAKE } from "./model";
 
-/** The test accounts that fund the run, in the order they take the multi-sends. */
-const FUNDER_NAMES = ["validator", "provider2", "consumer2", "provider3", "consumer3", "provider4", "consumer4", "arbiter", "deployer"];
+/** The test accounts that fund the run, in the order they take the multi-sends (not the oracle: its sequence is the oracle loop's). */
+const FUNDER_NAMES = ["validator", "provider2", "consumer2", "provider3", "consumer3", "provider4", "consumer4", "deployer"];
 
 /** Many keys behind one OfflineDirectSigner, so one offline-signing client serves every account. */
 class KeyRing implements OfflineDirectSigner {
@@ -47,9 +47,10 @@ export interface Actors {
   consumers: Account[];
   stakers: Account[];
   funders: Account[];
-  /** member1: proposes; member3: holds the DPIN the stakers get. */
+  /** member1: proposes; member3: holds the DPIN the stakers get; arbiter: the registry's oracle. */
   proposer: Account;
   tokenHolder: Account;
+  oracle: Account;
 }
 
 /** The key ring, the signing client over it and the node's REST endpoint for account numbers and simulation. */
@@ -73,6 +74,12 @@ export class Keys {
   async newAccount(name: string): Promise<Account> {
     const key = sha256(toUtf8(`depin-load:${this.options.seed}:${name}`));
     return account(name, await this.ring.add(await DirectSecp256k1Wallet.fromKey(key, "wasm")), false);
+  }
+
+  /** A provider's agent key (registered as its `agent_pubkey`), derived from the seed like its account key. */
+  agentKey(name: string): AgentKey {
+    const privkey = sha256(toUtf8(`depin-load-agent:${this.options.seed}:${name}`));
+    return { privkey, pubkey: agentPublicKey(privkey) };
   }
 
   /** A devnet test account (scripts/devnet-accounts.json); its balances are not predicted. */
@@ -115,13 +122,15 @@ export class Keys {
       return out;
     };
     const providers = await many("provider", counts.providers);
+    for (const p of providers) p.agent = this.agentKey(p.name);
     const consumers = await many("consumer", counts.leases);
     const stakers = await many("staker", counts.stakers);
     const funders: Account[] = [];
     for (const name of FUNDER_NAMES.filter((n) => this.testAccounts.some((a) => a.name === n))) funders.push(await this.testAccount(name));
     const proposer = await this.testAccount("member1");
     const tokenHolder = await this.testAccount("member3");
-    for (const a of [...funders, proposer, tokenHolder]) await this.readAccount(a);
-    return { providers, consumers, stakers, funders, proposer, tokenHolder };
+    const oracle = await this.testAccount(ORACLE);
+    for (const a of [...funders, proposer, tokenHolder, oracle]) await this.readAccount(a);
+    return { providers, consumers, stakers, funders, proposer, tokenHolder, oracle };
   }
 }

@@ -10,6 +10,8 @@ export class ChainFollower {
   /** Sent and accepted by CheckTx, not yet seen in a block. */
   readonly pending = new Map<string, TxRecord>();
   private readonly included = new Map<string, TxRecord>();
+  /** The scan under way: the phases and the oracle scan at once, and a block must be read once. */
+  private scanning?: Promise<void>;
 
   private constructor(
     private readonly rpc: string,
@@ -21,8 +23,15 @@ export class ChainFollower {
     return new ChainFollower(rpc, (await latestHeight(rpc)) - 1);
   }
 
-  /** Reads the blocks committed since the last scan. */
-  async scan(): Promise<void> {
+  /** Reads the blocks committed since the last scan (joins the scan under way, if any). */
+  scan(): Promise<void> {
+    this.scanning ??= this.scanOnce().finally(() => {
+      this.scanning = undefined;
+    });
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
     // The latest height's block results may not be stored yet when /status reports it: one behind.
     const top = (await latestHeight(this.rpc)) - 1;
     const heights: number[] = [];

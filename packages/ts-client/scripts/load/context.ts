@@ -11,7 +11,17 @@ import { loadParams } from "../params";
 import { type Actors, Keys } from "./accounts";
 import { Broadcaster, ChainFollower } from "./broadcast";
 import { Fault } from "./localnet";
-import { type Account, errorText, FAULT_NODE, type LeasePlan, type LoadOptions, type Phase, type PinLog, type ProposalPlan } from "./model";
+import {
+  type Account,
+  errorText,
+  FAULT_NODE,
+  type LeasePlan,
+  type LoadOptions,
+  type Phase,
+  type PinLog,
+  type ProofLog,
+  type ProposalPlan,
+} from "./model";
 
 /** The suite deployment the run loads (scripts/deploy.sh's deployment.json). */
 export interface Deployment {
@@ -37,6 +47,8 @@ export interface RunState {
   staked: Set<Account>;
   proposals: ProposalPlan[];
   pinLog?: PinLog;
+  /** The oracle's proofs of service (oracle.ts). */
+  proofs?: ProofLog;
   /** From the start to the end of the last phase. */
   runMs?: number;
 }

@@ -25,6 +25,16 @@ export const REBROADCAST_MS = 20_000;
 export const FAULT_NODE = 3;
 export const FAULT_OP = "registry register (native stake)";
 export const PINNED = " (pinned)";
+/** The registry's oracle in deploy/params/devnet.json (scripts/devnet-accounts.json): the run proves liveness as it. */
+export const ORACLE = "arbiter";
+/** prove_liveness batch sizes measured once each first (as far as the providers go), then the largest that fits. */
+export const PROOF_BATCH_SIZES = [1, 10, 100] as const;
+/** depin_interface::liveness::MAX_LIVENESS_PROOFS: most proofs in one prove_liveness message. */
+export const MAX_LIVENESS_PROOFS = 200;
+/** The operation of a prove_liveness batch of `n` proofs. */
+export function proveOp(n: number): string {
+  return `registry prove_liveness (${n} ${n === 1 ? "proof" : "proofs"})`;
+}
 
 /** The command line of scripts/load.sh (see scripts/load.ts). */
 export interface LoadOptions {
@@ -85,6 +95,14 @@ export interface Account {
   dpin: bigint;
   /** A transaction of this account failed or was lost: its balances are not predicted. */
   unpredictable: boolean;
+  /** A provider's agent key (registered as `agent_pubkey`), which signs the oracle's liveness challenges. */
+  agent?: AgentKey;
+}
+
+/** A secp256k1 key pair of a provider's agent: the private key and the 33-byte compressed public key. */
+export interface AgentKey {
+  privkey: Uint8Array;
+  pubkey: Uint8Array;
 }
 
 export interface TxRecord {
@@ -152,11 +170,26 @@ export interface ProposalPlan {
   voted: Set<Account>;
 }
 
-/** --pin: which codes were pinned, how long it took and from which height. */
+/** --pin: which codes were pinned, how long it took, the height it started at and the one it was in force from. */
 export interface PinLog {
   ids: number[];
   seconds: number;
+  startHeight: number;
   height: number;
+}
+
+/** One prove_liveness batch of the oracle: the epoch, the providers it proves and its transaction. */
+export interface ProofBatch {
+  epoch: number;
+  providers: Account[];
+  record: TxRecord;
+  /** Its share of the epoch's signing (agent signatures and the transaction) and broadcast time. */
+  signMs: number;
+  broadcastMs: number;
+  /** The registry's counts (event attributes of a successful batch). */
+  proven?: number;
+  duplicates?: number;
+  rejected?: number;
 }
 
 /** A fresh account of the run with nothing predicted yet. */
@@ -174,4 +207,25 @@ export function errorText(err: unknown): string {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** What the oracle did, for the verification and the report. */
+export interface ProofLog {
+  oracle: Account;
+  batches: ProofBatch[];
+  /** Epochs it sent proofs for, and the epoch when it started and stopped. */
+  epochs: number[];
+  firstEpoch: number;
+  lastEpoch: number;
+  /** Why the oracle stopped early, if it did. */
+  error?: string;
+}
+
+/** The epochs the oracle proved against those that went by. */
+export function missedText(log: ProofLog): string {
+  const proven = new Set(log.epochs);
+  const missed: number[] = [];
+  for (let e = log.firstEpoch; e <= log.lastEpoch; e++) if (!proven.has(e)) missed.push(e);
+  const all = log.lastEpoch - log.firstEpoch + 1;
+  return `proofs sent for ${all - missed.length} of the ${all}${missed.length ? ` (not for ${missed.join(", ")}: the run ended or the oracle fell behind)` : ", every one"}`;
 }

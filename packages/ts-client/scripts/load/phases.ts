@@ -1,5 +1,5 @@
-// The operations of the run, in order: funding, providers (register,
-// heartbeat), metered leases (open, report usage, settle after the dispute
+// The operations of the run, in order: funding, providers (register with an
+// agent key, heartbeat; the oracle's proofs run beside from then on, oracle.ts), metered leases (open, report usage, settle after the dispute
 // window, close), the DAO (stake, propose, vote) and, with --pin, the same
 // again after the codes are pinned. Each says what a success changes in the
 // predicted balances and the run state.
@@ -102,7 +102,7 @@ export function liveProviders(ctx: RunContext): Account[] {
   return ctx.actors.providers.filter((p) => ctx.state.registered.has(p));
 }
 
-/** 2. Providers: register with a native stake, then one heartbeat each. */
+/** 2. Providers: register with a native stake and their agent's key (then the oracle starts, and one heartbeat each). */
 export async function registerProviders(ctx: RunContext): Promise<void> {
   await runPhase(
     ctx,
@@ -120,6 +120,7 @@ export async function registerProviders(ctx: RunContext): Promise<void> {
               region: ["eu-west", "us-east", "ap-south"][i % 3],
               capacity: { amount: "1000", unit: "GiB" },
               prices: [{ denom: { native: USDC }, per_unit: String(PRICE) }],
+              agent_pubkey: p.agent ? toBase64(p.agent.pubkey) : undefined,
             },
           },
           [{ denom: STAKE, amount: String(PROVIDER_STAKE) }],
@@ -131,7 +132,6 @@ export async function registerProviders(ctx: RunContext): Promise<void> {
       },
     })),
   );
-  await heartbeatRound(ctx, "", liveProviders(ctx));
 }
 
 export async function heartbeatRound(ctx: RunContext, tag: string, who: Account[]): Promise<void> {
@@ -307,8 +307,9 @@ export async function pinAndRepeat(ctx: RunContext): Promise<void> {
   const ids = Object.values(ctx.deployment.code_ids).sort((a, b) => a - b);
   ctx.log(`pinning codes ${ids.join(", ")} through x/gov (scripts/localnet.sh pin)`);
   const pinT0 = Date.now();
+  const startHeight = await latestHeight(ctx.config.rpc);
   await localnet(["pin", ...ids.map(String)]);
-  ctx.state.pinLog = { ids, seconds: (Date.now() - pinT0) / 1000, height: await latestHeight(ctx.config.rpc) };
+  ctx.state.pinLog = { ids, seconds: (Date.now() - pinT0) / 1000, startHeight, height: await latestHeight(ctx.config.rpc) };
   const { pinSample } = ctx.options;
   const live = liveProviders(ctx);
   await heartbeatRound(ctx, PINNED, live.slice(0, pinSample));

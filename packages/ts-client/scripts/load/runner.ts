@@ -66,7 +66,7 @@ async function broadcastRounds(ctx: RunContext, op: string, rounds: TxRecord[][]
 }
 
 /** Follows the blocks until every accepted transaction is in one (or nothing lands for the phase timeout). */
-async function followUntilIncluded(ctx: RunContext, records: TxRecord[]): Promise<void> {
+export async function followUntilIncluded(ctx: RunContext, records: TxRecord[]): Promise<void> {
   const { follower } = ctx;
   const waitingCount = () => records.filter((r) => follower.pending.has(r.hash)).length;
   let lastProgress = Date.now();
@@ -86,7 +86,7 @@ async function followUntilIncluded(ctx: RunContext, records: TxRecord[]): Promis
 }
 
 /** Sequences and predictions: a transaction in a block used its sequence and its fee; a lost one makes its account re-read. */
-async function applyOutcomes(ctx: RunContext, records: TxRecord[]): Promise<void> {
+export async function applyOutcomes(ctx: RunContext, records: TxRecord[]): Promise<void> {
   const lost = new Set<Account>();
   for (const r of records) {
     if (r.height === undefined) {

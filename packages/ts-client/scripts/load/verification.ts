@@ -1,10 +1,22 @@
 // After the run: the restarted validator's app hash against node 0's
 // (--fault), then the chain against the load generator's own accounting:
 // transactions, every lease, the provider count and stake, predicted
-// balances, voting power and each proposal's tally.
+// balances, voting power, each proposal's tally and the proofs of service.
 import { appHashAt, latestHeight, nodeSync, pool } from "../load-stats";
 import type { RunContext } from "./context";
-import { DAO_STAKE, errorText, FAULT_NODE, type LeasePlan, PRICE, PROVIDER_STAKE, STAKE, type TxRecord, USDC } from "./model";
+import {
+  type Account,
+  DAO_STAKE,
+  errorText,
+  FAULT_NODE,
+  type LeasePlan,
+  missedText,
+  PRICE,
+  PROVIDER_STAKE,
+  STAKE,
+  type TxRecord,
+  USDC,
+} from "./model";
 
 /** What the checks found: one line per check for the report, one sentence per mismatch. */
 export class Verification {
@@ -162,6 +174,42 @@ async function checkDao(ctx: RunContext, v: Verification): Promise<void> {
   }
 }
 
+/**
+ * Proof of service: every successful batch proved each of its entries (none a duplicate or
+ * rejected), and each provider's `proven_epochs` on chain is the number of epochs the oracle's
+ * successful batches proved it in.
+ */
+async function checkProofs(ctx: RunContext, v: Verification): Promise<void> {
+  const log = ctx.state.proofs;
+  if (!log) return;
+  if (log.error) v.problems.push(`the oracle stopped early: ${log.error}`);
+  const ok = log.batches.filter((b) => b.record.code === 0);
+  const provenBy = new Map<Account, number>();
+  let entries = 0;
+  for (const b of ok) {
+    entries += b.providers.length;
+    if (b.proven !== b.providers.length || b.duplicates !== 0 || b.rejected !== 0)
+      v.problems.push(
+        `prove_liveness ${b.record.hash} (epoch ${b.epoch}, ${b.providers.length} proofs): proven ${b.proven}, duplicates ${b.duplicates}, rejected ${b.rejected}`,
+      );
+    for (const p of b.providers) provenBy.set(p, (provenBy.get(p) ?? 0) + 1);
+  }
+  let match = 0;
+  const providers = ctx.actors.providers.filter((p) => ctx.state.registered.has(p));
+  await pool(providers, ctx.options.concurrency, async (p) => {
+    const onChain = (await ctx.q.providerRegistry.provider({ address: p.address })).reputation.proven_epochs ?? 0;
+    const want = provenBy.get(p) ?? 0;
+    if (onChain === want) match++;
+    else v.problems.push(`${p.name}: proven_epochs ${onChain} on chain, the oracle proved it in ${want} epochs`);
+  });
+  const failed = log.batches.length - ok.length;
+  v.checks.push(
+    `proofs of service: ${ok.length} of ${log.batches.length} prove_liveness batches succeeded (${entries} proofs; epochs ${log.firstEpoch}–${log.lastEpoch}: ${missedText(log)}${failed ? `; ${failed} batches failed or lost, see Rejected transactions` : ""}), ` +
+      `${ok.every((b) => b.proven === b.providers.length) ? "every entry proven" : "NOT every entry proven"}; ` +
+      `${match} of ${providers.length} providers' proven_epochs on chain equal the epochs the oracle proved them in`,
+  );
+}
+
 /** 6 and 7: every check of the run, in the report's order. */
 export async function verify(ctx: RunContext): Promise<Verification> {
   const v = new Verification();
@@ -172,6 +220,7 @@ export async function verify(ctx: RunContext): Promise<Verification> {
   await checkProviders(ctx, v);
   await checkBalances(ctx, v);
   await checkDao(ctx, v);
+  await checkProofs(ctx, v);
   ctx.log(v.problems.length === 0 ? "accounting matches the chain" : `${v.problems.length} mismatches`);
   return v;
 }
