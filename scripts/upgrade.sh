@@ -7,7 +7,10 @@
 # stake claim held by an open dispute, uploads this checkout's contracts and
 # migrates the registry, the escrow and the DAO through one DAO proposal
 # after its exit window. Then every record must read back, the new version
-# be recorded, the dispute resolve, the held claim pay and a new lease work.
+# be recorded, the dispute resolve, the held claim pay and a new lease work;
+# stake rewards up to the migration's epoch stay credited, later epochs only
+# once the oracle proves provider1 live (proof of service starts the epoch
+# after the migration: its `proofs_from` attribute).
 # The devnet (.tools/devnet-upgrade, RPC 48657) is stopped whatever happens.
 #
 #   scripts/upgrade.sh          the whole run (needs artifacts/, from scripts/build.sh)
@@ -106,6 +109,7 @@ before="$(smart "$REGISTRY" '{"provider":{"address":"'"$PROVIDER"'"}}')"
 leases_before="$(smart "$ESCROW" '{"leases_by_provider":{"provider":"'"$PROVIDER"'"}}' | jq -S .)"
 proposals_before="$(smart "$DAO" '{"proposals":{}}' | jq -S '[.proposals[] | {id, title, status}]')"
 echo "    lease $LEASE charge $CHARGE disputed; provider1 unbonding 1000000; $(jq length <<<"$proposals_before") proposal(s)"
+pending_before="$(smart "$REGISTRY" '{"pending_rewards":{"address":"'"$PROVIDER"'"}}' | jq -r .pending_rewards)"
 
 step "this checkout's contracts uploaded; one DAO proposal migrates all three"
 declare -A NEW_CODE
@@ -127,11 +131,16 @@ proposal="$(smart "$DAO" '{"proposal":{"proposal_id":'"$PROPOSAL"'}}')"
 echo "    proposal $PROPOSAL passed; executable at $(jq -r .executable_at <<<"$proposal") (the exit window)"
 executed=0
 for _ in $(seq 1 90); do
-  if "$WASMD" tx wasm execute "$DAO" '{"execute":{"proposal_id":'"$PROPOSAL"'}}' --from validator --home "$DEVNET_HOME" \
+  out="$("$WASMD" tx wasm execute "$DAO" '{"execute":{"proposal_id":'"$PROPOSAL"'}}' --from validator --home "$DEVNET_HOME" \
     --keyring-backend test --chain-id "$DEVNET_CHAIN_ID" --node "$DEVNET_RPC" --gas 3000000 --gas-prices "$DEVNET_GAS_PRICE" \
-    -y -o json 2>/dev/null | jq -e '.code == 0' >/dev/null; then
+    -y -o json 2>/dev/null || true)"
+  if jq -e '.code == 0' >/dev/null 2>&1 <<<"$out"; then
     sleep 2
-    [[ "$(smart "$DAO" '{"proposal":{"proposal_id":'"$PROPOSAL"'}}' | jq -r .status)" == executed ]] && { executed=1; break; }
+    if [[ "$(smart "$DAO" '{"proposal":{"proposal_id":'"$PROPOSAL"'}}' | jq -r .status)" == executed ]]; then
+      executed=1
+      EXECUTE_HASH="$(jq -r .txhash <<<"$out")"
+      break
+    fi
   fi
   sleep 1
 done
@@ -153,14 +162,64 @@ for field in stake unbonding status open_disputes; do
 done
 smart "$REGISTRY" '{"pending_rewards":{"address":"'"$PROVIDER"'"}}' >/dev/null || fail "provider1's rewards do not read"
 smart "$REGISTRY" '{"stats":{}}' >/dev/null || fail "the registry's stats do not read"
-[[ "$(smart "$ESCROW" '{"leases_by_provider":{"provider":"'"$PROVIDER"'"}}' | jq -S .)" == "$leases_before" ]] \
-  || fail "provider1's leases read differently after the upgrade"
+# Every field a lease had reads the same; fields this release adds (e.g. the
+# escrow's reported_units) are new, not changed.
+leases_after="$(smart "$ESCROW" '{"leases_by_provider":{"provider":"'"$PROVIDER"'"}}' | jq -S .)"
+leases_kept="$(jq -S --argjson b "$leases_before" '.leases as $a
+  | .leases = [range(0; $a | length) as $i | $a[$i] | with_entries(select(.key as $k | ($b.leases[$i] // {}) | has($k)))]' <<<"$leases_after")"
+[[ "$leases_kept" == "$leases_before" ]] \
+  || fail "provider1's leases read differently after the upgrade: $(diff <(echo "$leases_before") <(echo "$leases_kept") | head -20)"
 [[ "$(smart "$DAO" '{"proposals":{}}' | jq -S '[.proposals[] | select(.id != '"$PROPOSAL"') | {id, title, status}]')" == "$proposals_before" ]] \
   || fail "the DAO's proposals read differently after the upgrade"
 execute arbiter "$ESCROW" '{"resolve_dispute":{"lease_id":'"$LEASE"',"charge_id":'"$CHARGE"',"uphold":false}}'
 [[ "$(smart "$REGISTRY" '{"provider":{"address":"'"$PROVIDER"'"}}' | jq -r .open_disputes)" == 0 ]] \
   || fail "the dispute opened before the upgrade did not release its hold"
 echo "    records read back; the dispute opened before the upgrade resolved and released its hold"
+
+# Proof of service starts the epoch after the migration: the epochs up to it
+# stay credited as before; from then on only epochs the oracle proves are.
+LAST_TX="$(wasmd_q tx "$EXECUTE_HASH")" || fail "the executed proposal's transaction $EXECUTE_HASH does not read"
+PROOFS_FROM="$(event_attr wasm proofs_from)"
+[[ "$PROOFS_FROM" =~ ^[0-9]+$ ]] || fail "the registry's migration has no proofs_from attribute"
+registry_config="$(smart "$REGISTRY" '{"config":{}}')"
+GENESIS=$(($(jq -r .genesis_time <<<"$registry_config") / 1000000000))
+EPOCH_SECONDS="$(jq -r .epoch_seconds <<<"$registry_config")"
+wait_epoch() { # <epoch>: until a block of that epoch is committed
+  local start=$((GENESIS + $1 * EPOCH_SECONDS)) t
+  for _ in $(seq 1 120); do
+    t="$(curl -s "$DEVNET_RPC/status" | jq -r .result.sync_info.latest_block_time)"
+    (($(date -d "$t" +%s) >= start)) && return 0
+    sleep 0.5
+  done
+  fail "the chain did not reach epoch $1"
+}
+rewards() { smart "$REGISTRY" '{"pending_rewards":{"address":"'"$PROVIDER"'"}}'; }
+wait_epoch $((PROOFS_FROM + 1))
+credited="$(rewards | jq -r .pending_rewards)"
+((credited > pending_before)) \
+  || fail "provider1's stake rewards up to the migration's epoch $((PROOFS_FROM - 1)) are not credited: $pending_before before, $credited after"
+wait_epoch $((PROOFS_FROM + 2))
+now="$(rewards)"
+[[ "$(jq -r .pending_rewards <<<"$now")" == "$credited" ]] \
+  || fail "epochs from $PROOFS_FROM were credited without a proof: $credited -> $(jq -r .pending_rewards <<<"$now")"
+(($(jq -r .unproven_rewards <<<"$now") > 0)) || fail "provider1's unproven rewards are not shown: $now"
+missed="$(smart "$REGISTRY" '{"provider":{"address":"'"$PROVIDER"'"}}' | jq -r .reputation.missed_epochs)"
+((missed >= 1)) || fail "provider1's epoch $PROOFS_FROM, never proven, is not counted as missed ($missed)"
+echo "    proofs from epoch $PROOFS_FROM: rewards up to the migration credited ($pending_before -> $credited), none after without a proof, epoch $PROOFS_FROM missed"
+# provider1 (registered before agent keys) sets one, and the oracle proves it.
+agent_js='const c = require(process.argv[1]); const key = require("crypto").createHash("sha256").update("upgrade agent key").digest();'
+AGENT_PUBKEY="$(node -e "$agent_js"' console.log(Buffer.from(c.agentPublicKey(key)).toString("base64"))' \
+  "$ROOT/packages/ts-client/dist/src/index.js")"
+execute provider1 "$REGISTRY" '{"update_provider":{"agent_pubkey":"'"$AGENT_PUBKEY"'"}}'
+EPOCH="$(smart "$REGISTRY" '{"stats":{}}' | jq -r .current_epoch)"
+PROOF="$(node -e "$agent_js"' const [, , chain, registry, provider, epoch] = process.argv;
+  console.log(JSON.stringify(c.livenessProof(key, { chainId: chain, registry, provider, epoch, nonce: require("crypto").randomBytes(16) })))' \
+  "$ROOT/packages/ts-client/dist/src/index.js" "$DEVNET_CHAIN_ID" "$REGISTRY" "$PROVIDER" "$EPOCH")"
+execute arbiter "$REGISTRY" '{"prove_liveness":{"epoch":'"$EPOCH"',"proofs":['"$PROOF"']}}'
+[[ "$(event_attr wasm proven)" == 1 ]] || fail "the oracle's proof of provider1 for epoch $EPOCH was not counted"
+proven="$(rewards | jq -r .pending_rewards)"
+((proven > credited)) || fail "epoch $EPOCH proven, but provider1's claimable rewards did not grow ($credited -> $proven)"
+echo "    provider1 set an agent key; the oracle proved it for epoch $EPOCH: claimable $credited -> $proven"
 stake_before="$(balance "$PROVIDER" ustake)"
 claimed=0
 for _ in $(seq 1 60); do
