@@ -90,6 +90,9 @@ describe("network page", () => {
 
   test("shows a provider's prices, capacity, reputation and attestations", async () => {
     await page.goto(new URL("#/network?service=storage", env.url).toString());
+    const row = page.locator(`[data-address="${provider1}"]`);
+    await see(row.getByTestId("row-proofs"), /^0 proven · \d+ missed$/);
+    await see(row.getByTestId("row-current-proof"), "not yet");
     await page.locator(`[data-address="${provider1}"] a`).first().click();
     await see(page.getByTestId("provider-status"), "active");
     await see(page.getByTestId("provider-prices"), "0.00001 USDC");
@@ -99,6 +102,11 @@ describe("network page", () => {
     await see(page.getByTestId("attested-capacity"), "900 GiB");
     await see(page.getByTestId("provider-disputes"), "0");
     await see(page.getByTestId("heartbeats"), "0");
+    // Registered without an agent key, never proven: nothing it earns from stake is claimable.
+    await see(page.getByTestId("provider-agent-key"), "none: no oracle can prove it live");
+    await see(page.getByTestId("proven-epochs"), "0");
+    await see(page.getByTestId("missed-epochs"), /^\d+$/);
+    await see(page.getByTestId("current-epoch-proof"), /^epoch \d+ not proven yet$/);
     await screenshot(page, "provider-page");
     await assertFieldReady(page, "provider-page");
   });

@@ -3,11 +3,14 @@
 // signing, listing update, bond / unbond with the claim's release time,
 // heartbeat; metered (report, dispute, settle, close), streaming (accept, top
 // up, settle, close) and receipts leases (session key in the browser, receipts
-// copied and downloaded, pasted and uploaded, redeemed); rewards; and the
-// unbonded stake claimed once the unbonding period has passed.
+// copied and downloaded, pasted and uploaded, redeemed); the agent key set
+// (refusals in words first) and an oracle's proof of service shown; rewards;
+// and the unbonded stake claimed once the unbonding period has passed.
+
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { fromBase64, fromHex, toBase64 } from "@cosmjs/encoding";
-import { receiptPublicKey, signReceipt } from "@depin/ts-client";
+import { fromBase64, fromHex, toBase64, toHex } from "@cosmjs/encoding";
+import { agentPublicKey, livenessProof, receiptPublicKey, signReceipt } from "@depin/ts-client";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -238,6 +241,45 @@ describe("consumer leases", () => {
 });
 
 describe("provider earnings and exit", () => {
+  test("sets its agent key (refusals in words, nothing signed), then an oracle's proof shows on its page", async () => {
+    await P.page.goto(new URL("#/provider", P.page.url()).toString());
+    const panel = P.page.getByRole("region", { name: "Agent key" });
+    await see(panel.getByTestId("my-agent-key"), "none set");
+    const signed = P.wallet.signed;
+    const input = panel.getByTestId("agent-key-input");
+    await input.fill("02abcd");
+    await panel.getByRole("button", { name: "Set agent key" }).click();
+    await see(panel.getByRole("alert").first(), "An agent key is 33 bytes (a compressed secp256k1 public key); this one is 3 bytes.");
+    await input.fill(`04${"11".repeat(32)}`);
+    await panel.getByRole("button", { name: "Set agent key" }).click();
+    await see(panel.getByRole("alert").first(), /starts with 02 or 03 \(a compressed public key\); this one starts with 04/);
+    expect(P.wallet.signed).toBe(signed);
+
+    const agentKey = new Uint8Array(createHash("sha256").update("dapp e2e agent key provider2").digest());
+    const pubkey = toHex(agentPublicKey(agentKey));
+    await input.fill(`0x${pubkey}`);
+    await submit(panel, "Set agent key", "Agent key saved: proofs are checked against it from now on.");
+    await see(panel.getByTestId("my-agent-key"), pubkey);
+    await see(P.page.getByTestId("my-proven"), "0");
+
+    // The oracle (the devnet's arbiter; not a dApp journey) proves provider2 in the current epoch.
+    const arbiter = await signer("arbiter");
+    const registry = d.addresses.providerRegistry;
+    const { current_epoch: epoch } = await arbiter.client.queryContractSmart(registry, { stats: {} });
+    const proof = livenessProof(agentKey, { chainId: d.chain_id, registry, provider: P.wallet.address, epoch, nonce: randomBytes(16) });
+    await arbiter.execute(registry, { prove_liveness: { epoch, proofs: [proof] } });
+    arbiter.client.disconnect();
+    await P.page.reload();
+    await see(P.page.getByTestId("my-proven"), "1");
+    await see(P.page.getByTestId("my-missed"), /^\d+$/);
+    // The epoch may have ended meanwhile: then the next one reads "not proven yet".
+    const current = await textOf(P.page.getByTestId("my-current-proof"));
+    const shown = Number(/epoch (\d+)/.exec(current)?.[1]);
+    expect(current).toBe(shown === epoch ? `epoch ${epoch} proven` : `epoch ${shown} not proven yet`);
+    expect(shown).toBeGreaterThanOrEqual(epoch);
+    await see(P.page.getByTestId("unproven-rewards"), /DPIN/);
+  });
+
   test("claims rewards", async () => {
     await P.page.goto(new URL("#/provider", P.page.url()).toString());
     await expect.poll(async () => await textOf(P.page.getByTestId("pending-rewards")), { timeout: 20_000 }).not.toBe("0 DPIN");
