@@ -90,6 +90,8 @@ export class Broadcaster {
   /** Broadcast attempts that found a node unreachable, and that found it catching up or behind. */
   unreachable = 0;
   unavailable = 0;
+  /** First answers "tx already exists in cache" (an attempt that timed out had reached a node): counted as accepted. */
+  alreadyInCache = 0;
 
   constructor(
     readonly rpcs: string[],
@@ -107,7 +109,10 @@ export class Broadcaster {
       try {
         const now = Date.now();
         const result = await broadcastSync(rpcs[node], record.bytes);
-        if (record.node === undefined && k + 1 < tries && (result.rpcError || behind(result.log))) {
+        // An earlier attempt (timed out on our side) reached a node: the transaction is in a mempool.
+        const inCache = result.rpcError === true && result.log.includes("tx already exists in cache");
+        if (inCache && record.node === undefined) this.alreadyInCache++;
+        if (record.node === undefined && k + 1 < tries && !inCache && (result.rpcError || behind(result.log))) {
           this.unavailable++;
           lastError = `${rpcs[node]}: ${result.log}`;
           continue;
@@ -119,7 +124,7 @@ export class Broadcaster {
         // mismatch mean the first is still on its way or already in a block.
         if (record.node === undefined) {
           record.node = node;
-          if (result.code !== 0) this.reject(record, result.code, result.log, result.codespace);
+          if (result.code !== 0 && !inCache) this.reject(record, result.code, result.log, result.codespace);
         }
         return;
       } catch (err) {

@@ -217,8 +217,8 @@ export interface ProofLog {
   epochs: number[];
   firstEpoch: number;
   lastEpoch: number;
-  /** Why the oracle stopped early, if it did. */
-  error?: string;
+  /** What went wrong along the way: a simulation refused, an RPC error (the oracle went on). */
+  failures: string[];
 }
 
 /** The epochs the oracle proved against those that went by. */

@@ -9,6 +9,7 @@
 // (@depin/ts-client's livenessProof, the interface's liveness_digest). The batches go to node 0
 // only, in sequence order, as one oracle daemon would send them.
 import { randomBytes } from "node:crypto";
+import type { EncodeObject } from "@cosmjs/proto-signing";
 import { calculateFee } from "@cosmjs/stargate";
 import { livenessProof } from "../../src";
 import { eventAttribute, latestHeight, txHash } from "../load-stats";
@@ -33,6 +34,16 @@ import { applyOutcomes, followUntilIncluded } from "./runner";
 
 /** Bytes of each challenge (the registry takes 8 to 64). */
 const NONCE_BYTES = 16;
+/** Agent signatures made before the oracle lets the rest of the run go on. */
+const SIGNATURES_PER_TURN = 20;
+
+/** An epoch's batches with the agents' answers signed (before the epoch, when there was time). */
+interface Signed {
+  epoch: number;
+  providers: number;
+  items: { epoch: number; chunk: Account[]; msg: EncodeObject }[];
+  signMs: number;
+}
 /** Batches that landed while the pin proposal was voted on: neither pinned nor surely unpinned. */
 export const WHILE_PINNING = " (while pinning)";
 
@@ -51,8 +62,8 @@ export class Oracle {
   firstEpoch?: number;
   lastEpoch?: number;
   startHeight = 0;
-  /** Why the loop stopped early, if it did. */
-  error?: string;
+  /** What went wrong along the way (the loop went on). */
+  readonly failures: string[] = [];
   private stopped = false;
   private loop?: Promise<void>;
   private readonly sizesLeft: number[] = [...PROOF_BATCH_SIZES];
@@ -83,36 +94,50 @@ export class Oracle {
     const ok = this.batches.filter((b) => b.record.code === 0);
     ctx.log(
       `oracle: proofs sent for ${this.epochs.length} of the ${lastEpoch - firstEpoch + 1} epochs ${firstEpoch}–${lastEpoch}, ${ok.length}/${this.batches.length} batches succeeded` +
-        (this.error ? `; stopped early: ${this.error}` : ""),
+        (this.failures.length ? `; ${this.failures.length} failures (first: ${this.failures[0]})` : ""),
     );
     const phases = this.phases(ctx.state.pinLog);
     const at = ctx.phases.findIndex((p) => p.op.endsWith(PINNED));
     ctx.phases.splice(at < 0 ? ctx.phases.length : at, 0, ...phases.filter((p) => !p.op.endsWith(PINNED)));
     ctx.phases.push(...phases.filter((p) => p.op.endsWith(PINNED)));
-    ctx.state.proofs = { oracle: this.account, batches: this.batches, epochs: this.epochs, firstEpoch, lastEpoch, error: this.error };
+    ctx.state.proofs = { oracle: this.account, batches: this.batches, epochs: this.epochs, firstEpoch, lastEpoch, failures: this.failures };
   }
 
   // Each new epoch: the current one, and the previous one too when it went by unproven (still in its
-  // proof window); an epoch older than that is lost.
+  // proof window); an epoch older than that is lost. The next epoch's challenges are signed while the
+  // current one runs out. A failure is logged and the loop goes on.
   private async run(): Promise<void> {
     const { ctx } = this;
     let last = -1;
-    try {
-      while (!this.stopped) {
-        const epoch = (await ctx.q.providerRegistry.stats()).current_epoch;
+    let ready: Signed | undefined;
+    while (!this.stopped) {
+      try {
+        const epoch = await this.currentEpoch();
         const providers = ctx.actors.providers.filter((p) => ctx.state.registered.has(p) && p.agent !== undefined);
-        if (epoch > last && providers.length > 0) {
-          if (last >= 0 && epoch - 2 > last) ctx.log(`oracle: epochs ${last + 1}–${epoch - 2} went by unproven`);
-          const due = last >= 0 && epoch - 1 > last ? [epoch - 1, epoch] : [epoch];
-          await this.prove(due, providers);
-          last = epoch;
-        } else await sleep(400);
-        this.lastEpoch = Math.max(this.lastEpoch ?? epoch, epoch);
+        if (epoch <= last || providers.length === 0) {
+          await sleep(400);
+          continue;
+        }
+        if (last >= 0 && epoch - 2 > last) ctx.log(`oracle: epochs ${last + 1}–${epoch - 2} went by unproven`);
+        const due = last >= 0 && epoch - 1 > last ? [epoch - 1, epoch] : [epoch];
+        const signed: Signed[] = [];
+        for (const e of due)
+          signed.push(ready?.epoch === e && ready.providers === providers.length ? ready : await this.sign(e, providers));
+        last = epoch;
+        await this.send(signed);
+        ready = await this.sign(epoch + 1, providers);
+      } catch (err) {
+        this.failures.push(errorText(err));
+        ctx.log(`oracle: ${errorText(err)}`);
+        await sleep(1000);
       }
-    } catch (err) {
-      this.error = errorText(err);
-      ctx.log(`oracle stopped: ${this.error}`);
     }
+  }
+
+  private async currentEpoch(): Promise<number> {
+    const epoch = (await this.ctx.q.providerRegistry.stats()).current_epoch;
+    this.lastEpoch = Math.max(this.lastEpoch ?? epoch, epoch);
+    return epoch;
   }
 
   /** The batch sizes for `total` providers: each size not measured yet once if it fits, then the largest that fits. */
@@ -128,41 +153,62 @@ export class Oracle {
     return sizes;
   }
 
-  private message(epoch: number, providers: Account[]) {
+  /** Every provider's answer to a fresh challenge for `epoch`, in batches. */
+  private async sign(epoch: number, providers: Account[]): Promise<Signed> {
+    const t0 = Date.now();
+    const items: Signed["items"] = [];
+    let from = 0;
+    for (const n of this.batchSizes(providers.length)) {
+      const chunk = providers.slice(from, from + n);
+      from += n;
+      items.push({ epoch, chunk, msg: await this.message(epoch, chunk) });
+    }
+    return { epoch, providers: providers.length, items, signMs: Date.now() - t0 };
+  }
+
+  private async message(epoch: number, providers: Account[]): Promise<EncodeObject> {
     const { ctx } = this;
     const registry = ctx.addresses.providerRegistry;
-    const proofs = providers.map((p) =>
-      livenessProof((p.agent as AgentKey).privkey, {
-        chainId: ctx.chain.chainId,
-        registry,
-        provider: p.address,
-        epoch,
-        nonce: randomBytes(NONCE_BYTES),
-      }),
-    );
+    const proofs: ReturnType<typeof livenessProof>[] = [];
+    for (const p of providers) {
+      const nonce = randomBytes(NONCE_BYTES);
+      proofs.push(
+        livenessProof((p.agent as AgentKey).privkey, { chainId: ctx.chain.chainId, registry, provider: p.address, epoch, nonce }),
+      );
+      // The agents' signatures take the process's one thread: let the phases' sends and reads in between.
+      if (proofs.length % SIGNATURES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
     return execMsg(this.account.address, registry, { prove_liveness: { epoch, proofs } });
   }
 
-  /** Every provider for each of `epochs`: sign every batch, simulate each (before anything is sent: the simulation checks the sequence), send in order, follow. */
-  private async prove(epochs: number[], providers: Account[]): Promise<void> {
+  /**
+   * Sends the signed batches whose epoch the registry still takes: each simulated (before anything
+   * is sent: the simulation checks the sequence; a batch that fails it is dropped and logged), signed
+   * in sequence, sent to node 0 in order and followed into a block.
+   */
+  private async send(signed: Signed[]): Promise<void> {
     const { ctx, account } = this;
-    const chunks: { epoch: number; chunk: Account[] }[] = [];
-    for (const epoch of epochs) {
-      let from = 0;
-      for (const n of this.batchSizes(providers.length)) {
-        chunks.push({ epoch, chunk: providers.slice(from, from + n) });
-        from += n;
+    const current = await this.currentEpoch();
+    const items = signed
+      .filter((s) => s.epoch + 1 >= current)
+      .flatMap((s) => s.items.map((item) => ({ ...item, signMs: s.signMs / s.items.length })));
+    const kept: (typeof items)[number][] = [];
+    const gas: number[] = [];
+    for (const item of items) {
+      try {
+        gas.push(Math.ceil((await ctx.keys.simulate(account, [item.msg])) * GAS_MARGIN));
+        kept.push(item);
+      } catch (err) {
+        const failure = `simulating a batch of ${item.chunk.length} proofs for epoch ${item.epoch}: ${errorText(err)}`;
+        this.failures.push(failure);
+        ctx.log(`oracle: ${failure}`);
       }
     }
-    const signT0 = Date.now();
-    const msgs = chunks.map(({ epoch, chunk }) => this.message(epoch, chunk));
-    // Every batch simulated: a provider's settlement reads more when epochs went by unproven.
-    const gas: number[] = [];
-    for (const msg of msgs) gas.push(Math.ceil((await ctx.keys.simulate(account, [msg])) * GAS_MARGIN));
+    const txT0 = Date.now();
     const batches: ProofBatch[] = [];
-    for (const [i, { epoch, chunk }] of chunks.entries()) {
+    for (const [i, { epoch, chunk, msg, signMs }] of kept.entries()) {
       const fee = calculateFee(gas[i], ctx.gasPrice);
-      const bytes = await ctx.keys.signTx(account, [msgs[i]], fee, account.sequence + i);
+      const bytes = await ctx.keys.signTx(account, [msg], fee, account.sequence + i);
       const record: TxRecord = {
         op: proveOp(chunk.length),
         account,
@@ -176,12 +222,12 @@ export class Oracle {
         appliedAgain: false,
         onSuccess: (r) => Object.assign(batch, counts(r)),
       };
-      const batch: ProofBatch = { epoch, providers: chunk, record, signMs: 0, broadcastMs: 0 };
+      const batch: ProofBatch = { epoch, providers: chunk, record, signMs, broadcastMs: 0 };
       batches.push(batch);
     }
-    const signMs = Date.now() - signT0;
+    const txSignMs = Date.now() - txT0;
     this.batches.push(...batches);
-    this.epochs.push(...epochs);
+    for (const e of new Set(batches.map((b) => b.epoch))) this.epochs.push(e);
     const records = batches.map((b) => b.record);
     const broadcastT0 = Date.now();
     for (const r of records) {
@@ -190,7 +236,7 @@ export class Oracle {
     }
     const broadcastMs = Date.now() - broadcastT0;
     for (const b of batches) {
-      b.signMs = signMs / batches.length;
+      b.signMs += txSignMs / batches.length;
       b.broadcastMs = broadcastMs / batches.length;
     }
     await followUntilIncluded(ctx, records);

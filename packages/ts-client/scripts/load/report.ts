@@ -172,14 +172,14 @@ function faultSection(ctx: RunContext, fl: FaultLog, v: Verification): string[] 
     .filter((x) => Number.isFinite(x));
   const resent = v.allSent.reduce((n, r) => n + Math.max(0, r.sends - 1), 0);
   const downS = ((fl.restartedAtMs ?? fl.killedAtMs) - fl.killedAtMs) / 1000;
-  const { unreachable, unavailable } = ctx.broadcaster;
+  const { unreachable, unavailable, alreadyInCache } = ctx.broadcaster;
   return [
     "",
     "## Fault: a validator killed and restarted",
     "",
     `- validator ${FAULT_NODE} (one of four with equal power) was SIGKILLed halfway through the broadcast of \`${FAULT_OP}\`, at height ${fl.killHeight}, and restarted ${fmt(downS, 1)} s later, at height ${fl.restartHeight ?? "–"}: ` +
       `the other three produced ${downHeights.length} blocks meanwhile (interval median ${fmt(quantile(downIntervals, 0.5), 2)} s, max ${downIntervals.length ? fmt(Math.max(...downIntervals), 2) : "–"} s: a round whose proposer is the dead validator times out first)`,
-    `- broadcasting: ${unreachable} broadcast attempts found a node unreachable and ${unavailable} found it catching up or behind; each went on to the next node. ${resent} transactions not in a block ${REBROADCAST_MS / 1000} s after they were sent were sent again (same bytes) to node 0`,
+    `- broadcasting: ${unreachable} broadcast attempts found a node unreachable and ${unavailable} found it catching up or behind; each went on to the next node${alreadyInCache ? `; ${alreadyInCache} transactions were answered "already in the mempool cache" (an attempt that timed out had reached a node) and counted as sent` : ""}. ${resent} transactions not in a block ${REBROADCAST_MS / 1000} s after they were sent were sent again (same bytes) to node 0`,
     `- catch-up: validator ${FAULT_NODE} reached height ${fl.caughtUpHeight ?? "–"}, within one block of node 0 and no longer catching up, ${fmt(fl.caughtUpS ?? NaN, 1)} s after its restart; ` +
       (fl.appHash
         ? `the app hash in block ${fl.appHash.height} is \`${fl.appHash.node0.slice(0, 16)}…\` on node 0 and \`${fl.appHash.restarted.slice(0, 16)}…\` on validator ${FAULT_NODE}: ${fl.appHash.node0 === fl.appHash.restarted ? "equal" : "DIFFERENT"}`
@@ -248,6 +248,15 @@ function proofSection(ctx: RunContext, log: ProofLog): string[] {
       row.push(fmt(p.n), fmt(p.gas), fmt(p.perProof));
     }
     lines.push(`| ${row.join(" | ")} |`);
+  }
+  if (log.failures.length > 0) {
+    const counts = new Map<string, number>();
+    for (const f of log.failures) {
+      const key = f.replace(/\d+/g, "N").slice(0, 240);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    lines.push("", `The oracle logged ${log.failures.length} failures and went on (numbers replaced by N):`, "");
+    for (const [f, n] of counts) lines.push(`- ${n} × ${f.replace(/\|/g, "\\|")}`);
   }
   return lines;
 }
