@@ -253,6 +253,8 @@ describe("usage rewards from a settled metered lease", () => {
 
   let usageEpoch: number;
   let beforeEpochEnd: bigint;
+  /** What the oracle's proofs of epochs u − 1 and u credited after beforeEpochEnd was read. */
+  let provenCredit = 0n;
   let releaseAt: string;
   let genesis: number;
   let epochSeconds: number;
@@ -301,6 +303,11 @@ describe("usage rewards from a settled metered lease", () => {
     assert.equal(BigInt(record.reputation.usage_units) - BigInt(usageBefore.usage_units), UNITS);
     assert.equal(record.reputation.leases_settled - usageBefore.leases_settled, 1);
     assert.equal((await t.q.billingEscrow.lease({ leaseId })).paid, amount.toString());
+    const stats = await t.q.providerRegistry.stats();
+    beforeEpochEnd = await pending();
+    const statsAfter = await t.q.providerRegistry.stats();
+    // The pending rewards above were read while the usage epoch was still running.
+    assert.deepEqual([stats.current_epoch, statsAfter.current_epoch], [usageEpoch, usageEpoch]);
   });
 
   it("inactive, provider4 earns nothing more; the oracle proves the usage epoch, then the one before: each credits exactly what was held", async () => {
@@ -326,22 +333,20 @@ describe("usage rewards from a settled metered lease", () => {
       `epoch ${u - 1} credited ${credited}, shown unproven ${mid.unproven}`,
     );
     assert.deepEqual(await proofs(), { proven: before.proven + 2, missed: before.missed, last: u });
-    const stats = await t.q.providerRegistry.stats();
-    beforeEpochEnd = await pending();
-    const statsAfter = await t.q.providerRegistry.stats();
-    // The pending rewards above were read while the usage epoch was still running.
-    assert.deepEqual([stats.current_epoch, statsAfter.current_epoch], [u, u]);
+    // Both proofs landed in epoch u (u − 1's window ends with it), so no usage share is mixed in.
+    assert.equal(await t.q.providerRegistry.stats().then((s) => s.current_epoch), u);
+    provenCredit = after.pending - held.pending;
   });
 
   it("the unbonded stake cannot be claimed before the unbonding period", async () => {
     await rejectsWith(t.as("provider4").providerRegistry.claim(), /no claim of \S+ has matured yet/);
   });
 
-  it("once the usage epoch ends, the pending rewards grow by its usage share, and the claim mints exactly them", async () => {
+  it("once the usage epoch ends, the pending rewards grow by its usage share (beside what the proofs credited), and the claim mints exactly them", async () => {
     const config = await t.q.providerRegistry.config();
     await waitForChainTime(t.chain, genesis + (usageEpoch + 1) * epochSeconds);
     const total = await pending();
-    const usageShare = total - beforeEpochEnd;
+    const usageShare = total - beforeEpochEnd - provenCredit;
     // min(floor(pool × w / W), w): w = provider4's weighted fee (uusdc weighs 1),
     // W = every provider's in the epoch (other e2e files settle beside this one),
     // so usage rewards never pay more than the fee the network received.
