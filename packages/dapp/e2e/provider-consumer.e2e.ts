@@ -71,7 +71,12 @@ describe("provider onboarding", () => {
     await see(page.getByRole("heading", { name: "Register as a provider" }), "Register");
     await field(page, "stake").fill("0.5");
     await field(page, "region").fill("x".repeat(70));
+    await field(page, "agentKey").fill("not a key");
     await page.getByRole("button", { name: "Register and stake" }).click();
+    await see(
+      page.getByRole("alert").filter({ hasText: "agent key" }),
+      "The agent key is neither hex (66 characters) nor base64 (44 characters).",
+    );
     await see(page.getByRole("alert").filter({ hasText: "endpoint" }), "The endpoint is required.");
     await see(page.getByRole("alert").filter({ hasText: "region" }), "The region is 70 bytes long; the limit is 64.");
     await see(page.getByRole("alert").filter({ hasText: "minimum stake" }), "The stake must be at least the minimum stake of 1 STAKE.");
@@ -85,6 +90,7 @@ describe("provider onboarding", () => {
     await field(page, "capacityUnit").fill("GB");
     await field(page, "price0").fill("0.00002");
     await field(page, "stake").fill("3");
+    await field(page, "agentKey").fill(""); // optional: set later on the dashboard (below)
     await submit(page, "Register and stake", "Registered with 3 STAKE staked.");
     expect(P.wallet.suggested[0]).toMatchObject({ chainId: d.chain_id, rpc: expect.stringContaining("127.0.0.1") });
     await see(page.getByTestId("my-status"), "active");

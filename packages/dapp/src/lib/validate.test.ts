@@ -82,6 +82,16 @@ describe("register", () => {
   test("counts stake still bonded when an exiting provider registers again", () => {
     expect(validateRegister(form({ stake: "0.5" }), { ...ctx, bonded: 600_000n }).ok).toBe(true);
   });
+  test("an agent key, when given, goes into the message as base64; a malformed one is refused in words", () => {
+    const hex = "034f355bdcb7cc0af728ef3cceb9615d90684bb5b2ca5f859ab0f0b704075871aa";
+    const v = validateRegister(form({ agentKey: ` 0x${hex} ` }), ctx);
+    expect(v.ok && v.value.msg.agent_pubkey).toBe(Buffer.from(hex, "hex").toString("base64"));
+    const none = validateRegister(form({ agentKey: "  " }), ctx);
+    expect(none.ok).toBe(true);
+    expect(none.ok && "agent_pubkey" in none.value.msg).toBe(false);
+    const bad = validateRegister(form({ agentKey: hex.slice(0, 64) }), ctx);
+    expect(!bad.ok && bad.errors.agentKey).toBe("An agent key is 33 bytes (a compressed secp256k1 public key); this one is 32 bytes.");
+  });
   test("other services need a name", () => {
     const v = validateRegister(form({ service: "other", otherService: "" }), ctx);
     expect(!v.ok && v.errors.otherService).toBe("The service name is required.");

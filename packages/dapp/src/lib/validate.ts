@@ -3,6 +3,7 @@
 // field that is wrong. The limits are the contracts' (packages/depin-interface).
 import { fromBech32 } from "@cosmjs/encoding";
 import { type CoinBook, coinMeta, denomKey, formatCoin, parseUnits, statusKind } from "./format";
+import { parseAgentKey } from "./liveness";
 import type { BillingMode, Denom, LeaseResponse, OpenLeaseMsg, ProviderResponse, RegisterMsg, Service } from "./types";
 import { SERVICES } from "./types";
 
@@ -104,6 +105,8 @@ export interface RegisterForm extends ListingForm {
   service: string;
   otherService: string;
   stake: string;
+  /** The agent's public key, hex or base64; empty registers without one (set it later with update_provider). */
+  agentKey?: string;
 }
 
 export interface ListingContext {
@@ -187,7 +190,16 @@ export function validateRegister(form: RegisterForm, ctx: RegisterContext): Vali
   if (ctx.bonded + stake.value < ctx.minStake) {
     errors.stake = `The stake must be at least the minimum stake of ${formatCoin(ctx.book, ctx.minStake - ctx.bonded, ctx.stakeDenom)}${ctx.bonded ? " more" : ""}.`;
   }
-  return result(errors, () => ({ msg: { service, ...listing }, stake: stake.value }));
+  let agentPubkey: string | undefined;
+  if (form.agentKey?.trim()) {
+    const key = parseAgentKey(form.agentKey);
+    if (key.ok) agentPubkey = key.value;
+    else errors.agentKey = key.error;
+  }
+  return result(errors, () => ({
+    msg: { service, ...listing, ...(agentPubkey ? { agent_pubkey: agentPubkey } : {}) },
+    stake: stake.value,
+  }));
 }
 
 /** The update_provider message (every listing field). */

@@ -24,6 +24,7 @@ const EMPTY_FORM: RegisterFields = {
   prices: [{ denom: "", perUnit: "" }],
   metadataUri: "",
   stake: "",
+  agentKey: "",
 };
 
 export function RegisterForm({
@@ -68,7 +69,12 @@ export function RegisterForm({
       label: "Register",
       send: (sender) =>
         payWith(sender, stakeDenom, stake, reader.q.providerRegistry.contractAddress, { register: msg }, (funds) =>
-          sender.clients.providerRegistry.register({ ...msg, metadataUri: msg.metadata_uri ?? undefined }, GAS, undefined, funds),
+          sender.clients.providerRegistry.register(
+            { ...msg, metadataUri: msg.metadata_uri ?? undefined, agentPubkey: msg.agent_pubkey ?? undefined },
+            GAS,
+            undefined,
+            funds,
+          ),
         ),
       changes: changedBy.provider(reader.keys, account.address),
       done: () => {
@@ -96,6 +102,13 @@ export function RegisterForm({
           hint={<StakeHint registry={registry.data} balance={balance} bonded={bonded} />}
         >
           <input name="stake" value={form.stake} onChange={(e) => setForm({ ...form, stake: e.target.value })} />
+        </Field>
+        <Field
+          label="Agent key (optional)"
+          error={errors.agentKey}
+          hint="Your provider agent's public key (hex or base64): stake rewards are credited only for the epochs an oracle proves you live in, which needs it. It can be set later."
+        >
+          <input name="agentKey" className="mono" value={form.agentKey} onChange={(e) => setForm({ ...form, agentKey: e.target.value })} />
         </Field>
         <button type="submit" disabled={tx.pending}>
           Register and stake
