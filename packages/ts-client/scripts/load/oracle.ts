@@ -66,7 +66,9 @@ export class Oracle {
   readonly failures: string[] = [];
   private stopped = false;
   private loop?: Promise<void>;
-  private readonly sizesLeft: number[] = [...PROOF_BATCH_SIZES];
+  /** Batch sizes that landed at least once, and the gas limit of each size (its first simulation × margin). */
+  private readonly measured = new Set<number>();
+  private readonly gasFor = new Map<number, number>();
 
   constructor(
     private readonly ctx: RunContext,
@@ -140,13 +142,14 @@ export class Oracle {
     return epoch;
   }
 
-  /** The batch sizes for `total` providers: each size not measured yet once if it fits, then the largest that fits. */
+  /** The batch sizes for `total` providers: each size not measured yet (none landed) once if it fits, then the largest that fits. */
   private batchSizes(total: number): number[] {
     const sizes: number[] = [];
+    const first = PROOF_BATCH_SIZES.filter((n) => !this.measured.has(n));
     let left = total;
     while (left > 0) {
-      const i = this.sizesLeft.findIndex((n) => n <= left);
-      const n = i >= 0 ? this.sizesLeft.splice(i, 1)[0] : Math.min(MAX_LIVENESS_PROOFS, left);
+      const i = first.findIndex((n) => n <= left);
+      const n = i >= 0 ? first.splice(i, 1)[0] : Math.min(MAX_LIVENESS_PROOFS, left);
       sizes.push(n);
       left -= n;
     }
@@ -182,9 +185,10 @@ export class Oracle {
   }
 
   /**
-   * Sends the signed batches whose epoch the registry still takes: each simulated (before anything
-   * is sent: the simulation checks the sequence; a batch that fails it is dropped and logged), signed
-   * in sequence, sent to node 0 in order and followed into a block.
+   * Sends the signed batches whose epoch the registry still takes: the gas limit of each size is its
+   * first simulation × margin (simulated before anything is sent: the simulation checks the sequence;
+   * a batch that fails it is dropped and logged), signed in sequence, sent to node 0 in order and
+   * followed into a block.
    */
   private async send(signed: Signed[]): Promise<void> {
     const { ctx, account } = this;
@@ -196,7 +200,10 @@ export class Oracle {
     const gas: number[] = [];
     for (const item of items) {
       try {
-        gas.push(Math.ceil((await ctx.keys.simulate(account, [item.msg])) * GAS_MARGIN));
+        const size = item.chunk.length;
+        const limit = this.gasFor.get(size) ?? Math.ceil((await ctx.keys.simulate(account, [item.msg])) * GAS_MARGIN);
+        this.gasFor.set(size, limit);
+        gas.push(limit);
         kept.push(item);
       } catch (err) {
         const failure = `simulating a batch of ${item.chunk.length} proofs for epoch ${item.epoch}: ${errorText(err)}`;
@@ -241,6 +248,11 @@ export class Oracle {
     }
     await followUntilIncluded(ctx, records);
     await applyOutcomes(ctx, records);
+    for (const b of batches) {
+      if (b.record.code === 0) this.measured.add(b.providers.length);
+      // Out of gas (a settlement read more than the simulated one): simulate that size again next time.
+      else if (/out of gas/i.test(b.record.log ?? "")) this.gasFor.delete(b.providers.length);
+    }
   }
 
   /**
