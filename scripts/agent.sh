@@ -5,8 +5,8 @@
 #   scripts/agent.sh build   release build of depin-provider, depin-consumer and depin-oracle (target/release)
 #   scripts/agent.sh build --static   the same as static musl binaries, stripped, in target/agent-static
 #                            (installs musl-tools and the rust target on first use)
-#   scripts/agent.sh e2e     fresh devnet in .tools/devnet-agent (RPC 38657, P2P 38656, gRPC 39290,
-#                            API 31517), suite deployed without the demo, agent built (debug profile:
+#   scripts/agent.sh e2e     fresh devnet in .tools/devnet-agent (RPC 22657, P2P 22656, gRPC 22090,
+#                            API 22317), suite deployed without the demo, agent built (debug profile:
 #                            it shares the cache `cargo test --workspace` fills), then:
 #                            setup  the provider authorises a hot key with the two wasmd commands of
 #                                   the README (authz grant on registry + escrow, fee grant), registers;
@@ -37,10 +37,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 export DEVNET_DIR="${AGENT_DEVNET_DIR:-$ROOT/.tools/devnet-agent}"
-export DEVNET_RPC_PORT="${AGENT_RPC_PORT:-38657}" DEVNET_P2P_PORT="${AGENT_P2P_PORT:-38656}"
-export DEVNET_GRPC_PORT="${AGENT_GRPC_PORT:-39290}" DEVNET_API_PORT="${AGENT_API_PORT:-31517}"
-AGENT_PORT="${AGENT_PORT:-38740}"
-METRICS_PORT="${AGENT_METRICS_PORT:-38741}"
+export DEVNET_RPC_PORT="${AGENT_RPC_PORT:-22657}" DEVNET_P2P_PORT="${AGENT_P2P_PORT:-22656}"
+export DEVNET_GRPC_PORT="${AGENT_GRPC_PORT:-22090}" DEVNET_API_PORT="${AGENT_API_PORT:-22317}"
+AGENT_PORT="${AGENT_PORT:-22740}"
+METRICS_PORT="${AGENT_METRICS_PORT:-22741}"
 
 cmd_build() {
   if [[ "${1:-}" == "--static" ]]; then

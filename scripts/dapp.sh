@@ -10,8 +10,8 @@
 #   scripts/dapp.sh lint     Biome (the root biome.json): formatting and lint, zero errors and zero warnings
 #   scripts/dapp.sh unit     tsc + the unit tests of the plain functions (vitest)
 #   scripts/dapp.sh test     lint, unit, build, then browser:
-#   scripts/dapp.sh browser  a fresh devnet on other ports (.tools/devnet-dapp, RPC 47657),
-#                            the suite deployed, the dApp served on 47180, the browser tests (vitest +
+#   scripts/dapp.sh browser  a fresh devnet on other ports (.tools/devnet-dapp, RPC 23657),
+#                            the suite deployed, the dApp served on 23180, the browser tests (vitest +
 #                            playwright-core + the system chromium, installed with apt-get when missing);
 #                            the node and the server are stopped afterwards; every page's screenshot is
 #                            saved in .tools/reports/screenshots/ (untracked)
@@ -26,8 +26,8 @@
 #                            the build served compressed; prints the table of scores
 #
 # Environment: DEVNET_DIR (default .tools/devnet), DAPP_PORT (5180), DEVNET_API_PORT (REST, 1317),
-# E2E_ONLY="network dao" (only those e2e files); the test devnet's ports: DAPP_TEST_RPC_PORT (47657),
-# DAPP_TEST_P2P_PORT (47656), DAPP_TEST_GRPC_PORT (49190), DAPP_TEST_API_PORT (47317), DAPP_TEST_PORT (47180).
+# E2E_ONLY="network dao" (only those e2e files); the test devnet's ports: DAPP_TEST_RPC_PORT (23657),
+# DAPP_TEST_P2P_PORT (23656), DAPP_TEST_GRPC_PORT (23090), DAPP_TEST_API_PORT (23317), DAPP_TEST_PORT (23180).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PKG="$ROOT/packages/dapp"
@@ -166,8 +166,8 @@ start_test_stack() {
   ensure_chromium
   cd "$ROOT"
   # A devnet of its own (directory and ports), so a devnet started by scripts/deploy.sh keeps running.
-  export DEVNET_DIR="$ROOT/.tools/devnet-dapp" DEVNET_RPC_PORT=${DAPP_TEST_RPC_PORT:-47657} DEVNET_P2P_PORT=${DAPP_TEST_P2P_PORT:-47656} DEVNET_GRPC_PORT=${DAPP_TEST_GRPC_PORT:-49190} DEVNET_API_PORT=${DAPP_TEST_API_PORT:-47317}
-  DAPP_PORT=${DAPP_TEST_PORT:-47180} PID_FILE="$DEVNET_DIR/dapp.pid" LOG_FILE="$DEVNET_DIR/dapp.log"
+  export DEVNET_DIR="$ROOT/.tools/devnet-dapp" DEVNET_RPC_PORT=${DAPP_TEST_RPC_PORT:-23657} DEVNET_P2P_PORT=${DAPP_TEST_P2P_PORT:-23656} DEVNET_GRPC_PORT=${DAPP_TEST_GRPC_PORT:-23090} DEVNET_API_PORT=${DAPP_TEST_API_PORT:-23317}
+  DAPP_PORT=${DAPP_TEST_PORT:-23180} PID_FILE="$DEVNET_DIR/dapp.pid" LOG_FILE="$DEVNET_DIR/dapp.log"
   trap 'DEVNET_DIR="$DEVNET_DIR" scripts/devnet.sh stop >/dev/null 2>&1 || true' EXIT
   [[ -f artifacts/checksums.txt ]] || scripts/build.sh || die "the wasm build failed"
   scripts/ts-client.sh build || die "cannot build packages/ts-client (its deploy script deploys the suite)"

@@ -18,14 +18,14 @@
 #                                once it passed and the chain lists the codes as pinned
 #
 # Environment: LOCALNET_DIR (default $ROOT/.tools/localnet), LOCALNET_CHAIN_ID (localnet),
-# LOCALNET_PORT_BASE (56656): node i listens on base+10i (P2P), +1 (RPC), +2 (gRPC),
-# +3 (REST), +4 (pprof), +5 (ABCI), i.e. RPC 56657, 56667, 56677, 56687 (clear of the
-# devnets' 26657, 36657, 37657, 47657 and the dApp's 5180, 35180, 35280, 47180);
+# LOCALNET_PORT_BASE (27656): node i listens on base+10i (P2P), +1 (RPC), +2 (gRPC),
+# +3 (REST), +4 (pprof), +5 (ABCI), i.e. RPC 27657, 27667, 27677, 27687 (clear of the
+# devnets' 26657, 20657, 21657, 23657 and the dApp's 5180, 20180, 21180, 23180);
 # LOCALNET_BLOCK_TIME (timeout_commit, default 1s), LOCALNET_DAPP_PORT (5190, used by
 # scripts/deploy.sh --network localnet). Node i logs to $LOCALNET_DIR/node<i>.log.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-base="${LOCALNET_PORT_BASE:-56656}"
+base="${LOCALNET_PORT_BASE:-27656}"
 export CHAIN_NAME=localnet CHAIN_NODES=4 \
   CHAIN_DIR="${LOCALNET_DIR:-$(dirname "$here")/.tools/localnet}" \
   CHAIN_ID="${LOCALNET_CHAIN_ID:-localnet}" \

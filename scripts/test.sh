@@ -151,30 +151,33 @@ stage "the previous release's contracts (v0.1.0) for the upgrade test" scripts/u
 # CHAIN_GAS.md is not compared: scripts/e2e.sh rewrites it; this run's figures
 # are in .tools/reports.
 # (Waits while the background build holds the version's lock, then finds the binary.)
+# Every chain and server the tests start listens below 32768 (20xxx-27xxx), outside
+# Linux's ephemeral range (32768-60999): a busy lane's outgoing connection once took
+# the agent devnet's P2P port 38656 just before its node bound it.
 stage "wasmd v0.70.3 ready (waits for the background build)" scripts/wasmd.sh
 
 lane_v070() {
-  DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=36657 DEVNET_P2P_PORT=36656 \
-    DEVNET_GRPC_PORT=39090 DEVNET_API_PORT=31317 DAPP_PORT=35180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS.md" \
+  DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=20657 DEVNET_P2P_PORT=20656 \
+    DEVNET_GRPC_PORT=20090 DEVNET_API_PORT=20317 DAPP_PORT=20180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS.md" \
     lane_stage e2e-v0.70.3 "end-to-end on a fresh wasmd v0.70.3 devnet (deploy + demo + e2e tests)" scripts/e2e.sh || return 1
-  # Its own devnet (.tools/devnet-agent, RPC 38657): authz + fee grant, the three lease kinds,
+  # Its own devnet (.tools/devnet-agent, RPC 22657): authz + fee grant, the three lease kinds,
   # node restart, a second sender on the agent's key, SIGKILL, a close during a pending report,
   # low gas and a jail, each followed by on-chain assertions.
   lane_stage agent-e2e "provider agent: end to end with faults on a fresh devnet (scripts/agent.sh e2e)" scripts/agent.sh e2e || return 1
-  # Its own devnet (.tools/devnet-dapp, RPC 47657, dApp on 47180).
+  # Its own devnet (.tools/devnet-dapp, RPC 23657, dApp on 23180).
   lane_stage dapp-browser "web dApp: every user journey in headless Chromium on a fresh devnet" scripts/dapp.sh browser
 }
 
 lane_localnet_v060() {
   # Its own directory and ports, so a localnet started by hand keeps running. The full
   # load (2,000 providers, 1,000 leases) is scripts/load.sh; its figures are LOAD.md.
-  LOCALNET_DIR="$ROOT/.tools/localnet-test" LOCALNET_PORT_BASE=57656 LOCALNET_DAPP_PORT=35480 \
+  LOCALNET_DIR="$ROOT/.tools/localnet-test" LOCALNET_PORT_BASE=25656 LOCALNET_DAPP_PORT=25480 \
     lane_stage load-short "four-validator localnet: deploy from a params file, ~700 transactions over every node, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting checked" \
     scripts/load.sh --fresh --providers 100 --leases 50 --stakers 10 --fault --pin --pin-sample 50 --out "$REPORTS/LOAD-short.md" || return 1
-  WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=37657 DEVNET_P2P_PORT=37656 \
-    DEVNET_GRPC_PORT=39190 DEVNET_API_PORT=31417 DAPP_PORT=35280 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
+  WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=21657 DEVNET_P2P_PORT=21656 \
+    DEVNET_GRPC_PORT=21090 DEVNET_API_PORT=21317 DAPP_PORT=21180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
     lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)" scripts/e2e.sh || return 1
-  # Its own devnet (.tools/devnet-upgrade, RPC 48657): v0.1.0 deployed with the demo's state,
+  # Its own devnet (.tools/devnet-upgrade, RPC 24657): v0.1.0 deployed with the demo's state,
   # a claim held by a dispute, then registry, escrow and DAO migrated through one proposal.
   lane_stage upgrade "upgrade from the previous release (v0.1.0) through a DAO proposal, every record and claim checked" scripts/upgrade.sh
 }

@@ -11,7 +11,7 @@
 # stake rewards up to the migration's epoch stay credited, later epochs only
 # once the oracle proves provider1 live (proof of service starts the epoch
 # after the migration: its `proofs_from` attribute).
-# The devnet (.tools/devnet-upgrade, RPC 48657) is stopped whatever happens.
+# The devnet (.tools/devnet-upgrade, RPC 24657) is stopped whatever happens.
 #
 #   scripts/upgrade.sh          the whole run (needs artifacts/, from scripts/build.sh)
 #   scripts/upgrade.sh build    only builds the previous release's artifacts (target/previous-release)
@@ -24,7 +24,7 @@ PREVIOUS_RELEASE="${PREVIOUS_RELEASE:-v0.1.0}"
 # What v0.1.0 names, for clones without tags.
 V010_COMMIT=2fab479fa17884a24c6620f50c6b5ba570457dd3
 export DEVNET_DIR="$ROOT/.tools/devnet-upgrade"
-export DEVNET_RPC_PORT=48657 DEVNET_P2P_PORT=48656 DEVNET_GRPC_PORT=49390 DEVNET_API_PORT=48317 DAPP_PORT=48180
+export DEVNET_RPC_PORT=24657 DEVNET_P2P_PORT=24656 DEVNET_GRPC_PORT=24090 DEVNET_API_PORT=24317 DAPP_PORT=24180
 PREVIOUS="$ROOT/target/previous-release"
 WORK="$DEVNET_DIR/upgrade"
 

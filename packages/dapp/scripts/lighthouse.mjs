@@ -1,7 +1,7 @@
 // Lighthouse (mobile profile: a mid-range phone on a slow 4G link, simulated) on every page of a
 // served dApp, in the system Chromium; prints the table of scores (and writes it as JSON).
 //
-//   node scripts/lighthouse.mjs --url http://127.0.0.1:47180/ --provider <address> [--chromium /usr/bin/chromium] [--out scores.json]
+//   node scripts/lighthouse.mjs --url http://127.0.0.1:23180/ --provider <address> [--chromium /usr/bin/chromium] [--out scores.json]
 
 import { writeFileSync } from "node:fs";
 import * as chromeLauncher from "chrome-launcher";
