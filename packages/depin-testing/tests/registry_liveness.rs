@@ -481,3 +481,37 @@ fn random_proofs_pay_the_sum_of_the_proven_epochs_closed_forms() {
         })
         .unwrap();
 }
+
+/// The e2e's path: usage recorded at the start of epoch u, the provider
+/// unbonds to inactive in the same block, the oracle proves u then u − 1
+/// (held since) during u; once u ends, the usage reward is added on top.
+#[test]
+fn proofs_after_going_inactive_keep_the_usage_reward() {
+    let mut s = suite();
+    let a = s.provider(0);
+    s.register(&a, 2_000).unwrap();
+    s.prove(&[&a], 0);
+    s.advance(EPOCH);
+    // Epoch 1 is not proven yet; usage and an unbond below min_stake at the start of epoch 2.
+    s.advance(EPOCH);
+    let escrow = s.escrow.clone();
+    s.record_usage_with_fees(
+        &escrow,
+        &a,
+        1_000,
+        depin_testing::registry::pay_revenue(10_000),
+        depin_testing::registry::pay_revenue(100),
+    )
+    .unwrap();
+    s.unbond(&a, 1_500).unwrap();
+    let held = s.provider_info(&a);
+    assert_eq!(held.unproven_rewards.u128(), P);
+    s.advance(10);
+    s.prove(&[&a], 2);
+    s.prove(&[&a], 1);
+    let proven = s.pending_rewards(&a);
+    assert_eq!(proven, 2 * P);
+    s.advance(EPOCH);
+    // Usage pool 400_000, all of the epoch's weighted fees are a's 100: min(400_000, 100).
+    assert_eq!(s.pending_rewards(&a), proven + 100);
+}

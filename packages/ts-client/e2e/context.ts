@@ -195,9 +195,17 @@ export async function epochStart(t: E2eContext, epoch: number): Promise<number> 
   return timestampSeconds(config.genesis_time) + epoch * config.epoch_seconds;
 }
 
-/** Waits until reward `epoch` has started on chain. */
+/**
+ * Waits until reward `epoch` has started on chain and the registry's queries
+ * see it: a query may run at the block before the newest one (wasmd v0.60.8
+ * once read the usage epoch as still open right after its last block).
+ */
 export async function waitForEpoch(t: E2eContext, epoch: number): Promise<void> {
   await waitForChainTime(t.chain, await epochStart(t, epoch));
+  for (let tries = 0; (await currentEpoch(t)) < epoch; tries++) {
+    if (tries > 120) throw new Error(`the registry's queries did not reach epoch ${epoch} within 30 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** A contract timestamp (nanoseconds as a string) in Unix seconds. */

@@ -344,7 +344,7 @@ describe("usage rewards from a settled metered lease", () => {
 
   it("once the usage epoch ends, the pending rewards grow by its usage share (beside what the proofs credited), and the claim mints exactly them", async () => {
     const config = await t.q.providerRegistry.config();
-    await waitForChainTime(t.chain, genesis + (usageEpoch + 1) * epochSeconds);
+    await waitForEpoch(t, usageEpoch + 1);
     const total = await pending();
     const usageShare = total - beforeEpochEnd - provenCredit;
     // min(floor(pool × w / W), w): w = provider4's weighted fee (uusdc weighs 1),
