@@ -1,9 +1,10 @@
 // One provider's page: listing, agent key, prices, capacity, stake, rewards, reputation, proofs of service and attestations.
 import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
+import { LivenessFacts } from "../../components/LivenessFacts";
 import { Fact, Facts, Pending, Section, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatProviderStatus, formatTimestamp, serviceLabel, timeAgo } from "../../lib/format";
-import { agentKeyHex, formatCurrentEpoch, formatLastProven } from "../../lib/liveness";
+import { agentKeyHex } from "../../lib/liveness";
 import type { Denom, ProviderResponse } from "../../lib/types";
 import { registryQueries } from "../../queries/registry";
 import { href } from "../../router";
@@ -119,16 +120,7 @@ function ProviderReputation({ provider }: { provider: ProviderResponse }) {
         <Fact term="Attested capacity">
           <span data-testid="attested-capacity">{capacity ? `${capacity.amount} ${capacity.unit}` : "no attestation"}</span>
         </Fact>
-        <Fact term="Proven epochs">
-          <span data-testid="proven-epochs">{reputation.proven_epochs ?? 0}</span>
-        </Fact>
-        <Fact term="Missed epochs">
-          <span data-testid="missed-epochs">{reputation.missed_epochs ?? 0}</span>
-        </Fact>
-        <Fact term="Last proven">{formatLastProven(reputation)}</Fact>
-        <Fact term="Current epoch">
-          <span data-testid="current-epoch-proof">{stats.data ? formatCurrentEpoch(reputation, stats.data.current_epoch) : "…"}</span>
-        </Fact>
+        <LivenessFacts reputation={reputation} currentEpoch={stats.data?.current_epoch} />
         <Fact term="Heartbeats">
           <span data-testid="heartbeats">{reputation.heartbeats}</span>
         </Fact>

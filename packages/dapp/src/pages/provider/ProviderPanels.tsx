@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
 import { GAS, type Tx, useTx, wasmAttribute } from "../../chain/tx";
+import { LivenessFacts } from "../../components/LivenessFacts";
 import { Fact, Facts, Field, Section, TxStatus, useNow } from "../../components/ui";
 import {
   denomKey,
@@ -16,7 +17,7 @@ import {
   timeLeft,
   toDisplayUnits,
 } from "../../lib/format";
-import { agentKeyHex, formatCurrentEpoch, formatLastProven, parseAgentKey } from "../../lib/liveness";
+import { agentKeyHex, parseAgentKey } from "../../lib/liveness";
 import type { ProviderResponse, RegistryConfig } from "../../lib/types";
 import { type Errors, type ListingForm, validateListing } from "../../lib/validate";
 import { escrowQueries } from "../../queries/escrow";
@@ -146,16 +147,7 @@ export function LivenessPanel({ provider, registry }: { provider: ProviderRespon
             ? `${formatTimestamp(reputation.last_heartbeat)} (${timeAgo(reputation.last_heartbeat, now)})`
             : "never"}
         </Fact>
-        <Fact term="Proven epochs">
-          <span data-testid="my-proven">{reputation.proven_epochs ?? 0}</span>
-        </Fact>
-        <Fact term="Missed epochs">
-          <span data-testid="my-missed">{reputation.missed_epochs ?? 0}</span>
-        </Fact>
-        <Fact term="Last proven">{formatLastProven(reputation)}</Fact>
-        <Fact term="Current epoch">
-          <span data-testid="my-current-proof">{stats.data ? formatCurrentEpoch(reputation, stats.data.current_epoch) : "…"}</span>
-        </Fact>
+        <LivenessFacts reputation={reputation} currentEpoch={stats.data?.current_epoch} own />
         <Fact term="Pending rewards">
           <span data-testid="pending-rewards">{formatCoin(book, pending, rewardToken)}</span> (claimable)
         </Fact>
