@@ -35,7 +35,7 @@ pub fn execute(
     info: MessageInfo,
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
-    use execute::{config, lease, metered, receipts, receive, settle};
+    use execute::{batch, config, lease, metered, receipts, receive, settle};
     // Only `open_lease` and `top_up` take native funds; every other message refuses them.
     if !matches!(msg, ExecuteMsg::OpenLease(_) | ExecuteMsg::TopUp { .. }) {
         nonpayable(&info)?;
@@ -76,6 +76,7 @@ pub fn execute(
             signature,
         } => receipts::redeem(deps, env, info, lease_id, cumulative_units, signature),
         ExecuteMsg::Settle { lease_id } => settle::settle(deps, env, lease_id),
+        ExecuteMsg::Batch { items } => batch::batch(deps, env, info, items),
         ExecuteMsg::UpdateConfig(update) => config::update_config(deps, info, update),
     }
 }

@@ -1,8 +1,10 @@
 //! The messages that move money: transfers, a payment's split between the
 //! treasury and the provider, and the registry calls.
 
+use std::collections::BTreeMap;
+
 use cosmwasm_std::{wasm_execute, Addr, CosmosMsg, SubMsg, Uint128};
-use depin_interface::registry;
+use depin_interface::registry::{self, UsageRecord};
 use depin_interface::{Denom, UncheckedDenom, UncheckedDenomAmount};
 
 use crate::error::ContractError;
@@ -65,6 +67,107 @@ pub fn payout(
         .with_payload(lease_id.to_be_bytes().to_vec()),
     );
     Ok(msgs)
+}
+
+/// What a `batch` pays, summed over its items: one transfer per provider and
+/// denom, one fee transfer per denom, one usage entry per provider, and the
+/// refunds of closes it completed.
+#[derive(Default)]
+pub struct Payouts {
+    providers: BTreeMap<(Addr, Denom), Uint128>,
+    fees: BTreeMap<Denom, Uint128>,
+    usage: BTreeMap<Addr, Usage>,
+    refunds: Vec<SubMsg>,
+}
+
+/// One provider's payments in a batch, as its `record_usage_batch` entry.
+#[derive(Default)]
+struct Usage {
+    units: Uint128,
+    payments: u64,
+    revenue: BTreeMap<Denom, Uint128>,
+    fees: BTreeMap<Denom, Uint128>,
+}
+
+fn add_to<K: Ord>(
+    map: &mut BTreeMap<K, Uint128>,
+    key: K,
+    amount: Uint128,
+) -> Result<(), ContractError> {
+    let sum = map.entry(key).or_default();
+    *sum = sum.checked_add(amount)?;
+    Ok(())
+}
+
+impl Payouts {
+    /// Adds a payment of `due` on `lease` (nothing for a zero payment).
+    pub fn add(&mut self, lease: &Lease, due: ChargeTotals) -> Result<(), ContractError> {
+        if due.is_zero() {
+            return Ok(());
+        }
+        let provider = (lease.provider.clone(), lease.denom.clone());
+        add_to(&mut self.providers, provider, due.provider_amount()?)?;
+        add_to(&mut self.fees, lease.denom.clone(), due.fee)?;
+        let usage = self.usage.entry(lease.provider.clone()).or_default();
+        usage.units = usage.units.checked_add(due.units)?;
+        usage.payments = usage.payments.saturating_add(1);
+        add_to(&mut usage.revenue, lease.denom.clone(), due.amount)?;
+        if !due.fee.is_zero() {
+            add_to(&mut usage.fees, lease.denom.clone(), due.fee)?;
+        }
+        Ok(())
+    }
+
+    /// Collects the refund transfer of a close the batch completed.
+    pub fn refunds(&mut self) -> &mut Vec<SubMsg> {
+        &mut self.refunds
+    }
+
+    /// The messages: fees to the treasury, the providers' transfers, the
+    /// refunds, then one `record_usage_batch` to the registry as a
+    /// `reply_on_error` submessage (its failure never blocks the payments).
+    pub fn into_msgs(
+        self,
+        treasury: &Addr,
+        registry_addr: &Addr,
+    ) -> Result<Vec<SubMsg>, ContractError> {
+        let mut msgs = vec![];
+        for (denom, fee) in &self.fees {
+            msgs.extend(transfer(denom, treasury, *fee)?.map(SubMsg::new));
+        }
+        for ((provider, denom), amount) in &self.providers {
+            msgs.extend(transfer(denom, provider, *amount)?.map(SubMsg::new));
+        }
+        msgs.extend(self.refunds);
+        if self.usage.is_empty() {
+            return Ok(msgs);
+        }
+        let amounts = |map: BTreeMap<Denom, Uint128>| {
+            map.into_iter()
+                .map(|(denom, amount)| UncheckedDenomAmount {
+                    denom: denom.into(),
+                    amount,
+                })
+                .collect()
+        };
+        let entries = self
+            .usage
+            .into_iter()
+            .map(|(provider, usage)| UsageRecord {
+                provider: provider.into_string(),
+                units: usage.units,
+                revenue: amounts(usage.revenue),
+                fees: amounts(usage.fees),
+                payments: usage.payments,
+            })
+            .collect();
+        let record = registry::ExecuteMsg::RecordUsageBatch { entries };
+        msgs.push(SubMsg::reply_on_error(
+            registry_execute(registry_addr, &record)?,
+            REPLY_RECORD_USAGE,
+        ));
+        Ok(msgs)
+    }
 }
 
 /// `msg` to the registry, without funds.

@@ -128,11 +128,10 @@ pub fn settlement(
     }
 }
 
-/// Records a settlement as paid: moves `due` from reserved to paid and the
-/// metered boundary forward.
-pub fn apply_settlement(
-    storage: &mut dyn Storage,
-    lease_id: u64,
+/// Records a settlement as paid on the lease (in memory): moves `due` from
+/// reserved to paid and the metered boundary forward. The disputed charges it
+/// passed leave storage by [`remove_passed_disputes`].
+pub fn apply_to_lease(
     lease: &mut Lease,
     settlement: &Settlement,
     now: Timestamp,
@@ -152,9 +151,6 @@ pub fn apply_settlement(
                 billing.settled_through = charge_id;
                 billing.settled = cumulative;
             }
-            for (matures_at, charge_id) in &settlement.passed_disputes {
-                DISPUTED.remove(storage, (lease_id, *matures_at, *charge_id));
-            }
             if !billing.upheld.is_zero() {
                 billing.upheld = ChargeTotals::default();
                 billing.settle_count = billing.settle_count.saturating_add(1);
@@ -164,6 +160,50 @@ pub fn apply_settlement(
         Billing::Receipts(_) => {}
     }
     Ok(())
+}
+
+/// The settlement's writes outside the lease: the disputed charges its
+/// boundary passed.
+pub fn remove_passed_disputes(storage: &mut dyn Storage, lease_id: u64, settlement: &Settlement) {
+    for (matures_at, charge_id) in &settlement.passed_disputes {
+        DISPUTED.remove(storage, (lease_id, *matures_at, *charge_id));
+    }
+}
+
+/// A settle worked out on a lease in memory: what it pays, and whether it
+/// completes the lease's close.
+pub struct Settled {
+    pub settlement: Settlement,
+    pub completes_close: bool,
+}
+
+impl Settled {
+    /// Nothing paid, no disputed charge passed, no close completed.
+    pub fn is_noop(&self) -> bool {
+        self.settlement.due.is_zero()
+            && self.settlement.passed_disputes.is_empty()
+            && !self.completes_close
+    }
+}
+
+/// Accrues, computes and applies what is due now to `lease` in memory; only
+/// reads storage. The caller writes: [`remove_passed_disputes`], then
+/// [`complete_close`] if it completes, then the lease.
+pub fn settle_lease(
+    storage: &dyn Storage,
+    lease_id: u64,
+    lease: &mut Lease,
+    now: Timestamp,
+    fee_bps: u16,
+) -> Result<Settled, ContractError> {
+    accrue(lease, now)?;
+    let settlement = settlement(storage, lease_id, lease, now, fee_bps)?;
+    apply_to_lease(lease, &settlement, now)?;
+    let completes_close = lease.state == LeaseState::Closing && nothing_pending(lease, now);
+    Ok(Settled {
+        settlement,
+        completes_close,
+    })
 }
 
 /// True when no charge is in its window or disputed, nothing is reserved,
@@ -188,7 +228,8 @@ pub fn settle_due(
 ) -> Result<(ChargeTotals, Vec<SubMsg>, usize), ContractError> {
     accrue(lease, now)?;
     let settlement = settlement(storage, lease_id, lease, now, config.fee_bps)?;
-    apply_settlement(storage, lease_id, lease, &settlement, now)?;
+    apply_to_lease(lease, &settlement, now)?;
+    remove_passed_disputes(storage, lease_id, &settlement);
     let (due, passed) = (settlement.due, settlement.passed_disputes.len());
     if due.is_zero() {
         return Ok((due, vec![], passed));

@@ -176,6 +176,10 @@ pub fn leases<'a>() -> IndexedMap<u64, Lease, LeaseIndexes<'a>> {
     )
 }
 
+/// The primary records of [`leases`] alone (same namespace), for saving a
+/// lease without rewriting its index entries.
+pub const LEASE_RECORDS: Map<u64, Lease> = Map::new("l");
+
 /// `(lease_id, charge_id)` → charge.
 pub const CHARGES: Map<(u64, u64), Charge> = Map::new("ch");
 /// `(lease_id, matures_at, charge_id)` → totals over every charge up to and

@@ -6,11 +6,11 @@ use cosmwasm_std::entry_point;
 use cosmwasm_std::Uint128;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response, StdResult};
 use cw_utils::{must_pay, nonpayable};
-use depin_interface::registry::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use depin_interface::registry::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, UsageRecord};
 use depin_interface::Denom;
 
 use crate::error::ContractError;
-use crate::execute::{config, liveness, provider, rewards, slashing, stake};
+use crate::execute::{config, liveness, operator, provider, rewards, slashing, stake};
 use crate::state::CONFIG;
 use crate::{instantiate, query};
 
@@ -67,7 +67,20 @@ pub fn execute(
             units,
             revenue,
             fees,
-        } => rewards::record_usage(deps, env, info, provider, units, revenue, fees),
+        } => {
+            let entry = UsageRecord {
+                provider,
+                units,
+                revenue,
+                fees,
+                payments: 1,
+            };
+            rewards::record_usage(deps, env, info, entry)
+        }
+        ExecuteMsg::RecordUsageBatch { entries } => {
+            rewards::record_usage_batch(deps, env, info, entries)
+        }
+        ExecuteMsg::SetOperator { operator } => operator::set_operator(deps, info, operator),
         ExecuteMsg::Refresh { provider } => provider::refresh(deps, env, provider),
         ExecuteMsg::DisputeOpened { provider } => slashing::dispute(deps, info, provider, true),
         ExecuteMsg::DisputeResolved { provider } => slashing::dispute(deps, info, provider, false),
@@ -78,7 +91,9 @@ pub fn execute(
             jail_seconds,
         } => slashing::slash(deps, env, info, provider, fraction, reason, jail_seconds),
         ExecuteMsg::Unjail {} => slashing::unjail(deps, env, info),
-        ExecuteMsg::ClaimRewards {} => rewards::claim_rewards(deps, env, info),
+        ExecuteMsg::ClaimRewards { providers } => {
+            rewards::claim_rewards(deps, env, info, providers)
+        }
         ExecuteMsg::UpdateConfig(update) => config::update_config(deps, env, info, update),
         ExecuteMsg::Receive(wrapper) => stake::receive(deps, env, info, wrapper),
     }
@@ -101,6 +116,17 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> StdResult<Binary> {
             service,
             region,
             status,
+            start_after,
+            limit,
+        )?),
+        QueryMsg::ProvidersByOperator {
+            operator,
+            start_after,
+            limit,
+        } => to_json_binary(&query::providers_by_operator(
+            deps,
+            env,
+            operator,
             start_after,
             limit,
         )?),

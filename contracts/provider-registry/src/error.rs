@@ -54,6 +54,12 @@ pub enum ContractError {
     #[error("no claim of {address} has matured yet")]
     NothingToClaim { address: String },
 
+    #[error("{sender} is neither {provider} nor the operator it named")]
+    NotOperator { sender: String, provider: String },
+
+    #[error("a provider cannot name itself its operator")]
+    SelfOperator {},
+
     #[error("no rewards to claim")]
     NoRewards {},
 

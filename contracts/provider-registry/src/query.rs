@@ -16,7 +16,7 @@ use crate::accounting::{
 use crate::rewards::split_scaled;
 use crate::state::{
     load_rewards, providers, Config, Global, Provider, ProviderRewards, CLAIMS, CONFIG,
-    EPOCH_PROOFS, GLOBAL, REPUTATION, USAGE_TOTALS,
+    EPOCH_PROOFS, FLEETS, GLOBAL, OPERATORS, REPUTATION, USAGE_TOTALS,
 };
 
 pub fn config(deps: Deps) -> StdResult<ConfigResponse> {
@@ -102,6 +102,7 @@ fn response(
         registered_at: p.registered_at,
         reputation,
         agent_pubkey: p.agent_pubkey,
+        operator: OPERATORS.may_load(deps.storage, &address)?,
         pending_rewards: pr.accrued,
         unproven_rewards: unproven(&pr)?,
         open_disputes: pr.open_disputes,
@@ -167,6 +168,36 @@ pub fn providers_page(
         .take(page_limit(limit))
         .map(|item| {
             let (addr, p) = item?;
+            response(deps, &config, &global, env.block.time, addr, p)
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(ProvidersResponse { providers })
+}
+
+/// The providers that named `operator`, in address order (the fleet index).
+pub fn providers_by_operator(
+    deps: Deps,
+    env: Env,
+    operator: String,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<ProvidersResponse> {
+    let operator = deps.api.addr_validate(&operator)?;
+    let config = CONFIG.load(deps.storage)?;
+    let start = maybe_addr(deps.api, start_after)?;
+    let global = global_now(deps, &config, env.block.time)?;
+    let providers = FLEETS
+        .prefix(&operator)
+        .keys(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|addr| {
+            let addr = addr?;
+            let p = providers().load(deps.storage, &addr)?;
             response(deps, &config, &global, env.block.time, addr, p)
         })
         .collect::<StdResult<_>>()?;

@@ -53,9 +53,11 @@ pub const NS_USAGE_TOTALS: &str = "utot";
 pub const NS_CLAIMS: &str = "clm";
 pub const NS_EPOCH_STARTS: &str = "est";
 pub const NS_EPOCH_PROOFS: &str = "eprf";
+pub const NS_OPERATORS: &str = depin_interface::registry::NS_OPERATORS;
+pub const NS_FLEETS: &str = "flt";
 
 /// Every namespace, for the uniqueness test.
-pub const NAMESPACES: [&str; 16] = [
+pub const NAMESPACES: [&str; 18] = [
     NS_CONFIG,
     NS_GLOBAL,
     NS_PROVIDERS,
@@ -72,6 +74,8 @@ pub const NAMESPACES: [&str; 16] = [
     NS_CLAIMS,
     NS_EPOCH_STARTS,
     NS_EPOCH_PROOFS,
+    NS_OPERATORS,
+    NS_FLEETS,
 ];
 
 impl From<Config> for ConfigResponse {
@@ -333,6 +337,19 @@ pub const EPOCH_PROOFS: Map<u64, u64> = Map::new(NS_EPOCH_PROOFS);
 /// Pending unbonding claims per provider, at most [`MAX_CLAIMS`] each. Kept
 /// here rather than in `cw_controllers::Claims` so `slash` can cut them.
 pub const CLAIMS: Map<&Addr, Vec<Claim>> = Map::new(NS_CLAIMS);
+/// provider → the operator it named (`set_operator`). The escrow reads an
+/// entry with a raw query at [`depin_interface::registry::operator_key`].
+pub const OPERATORS: Map<&Addr, Addr> = Map::new(NS_OPERATORS);
+/// `(operator, provider)`: the fleets, for `providers_by_operator`.
+pub const FLEETS: Map<(&Addr, &Addr), ()> = Map::new(NS_FLEETS);
+
+/// True when `sender` is `provider` or the operator `provider` named.
+pub fn acts_for(storage: &dyn Storage, sender: &Addr, provider: &Addr) -> StdResult<bool> {
+    if sender == provider {
+        return Ok(true);
+    }
+    Ok(OPERATORS.may_load(storage, provider)?.as_ref() == Some(sender))
+}
 
 // ------------------------------------------------------------------ earlier layouts
 //

@@ -229,7 +229,7 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
         "claim_rewards",
         &x,
         &[],
-        &ExecuteMsg::ClaimRewards {},
+        &ExecuteMsg::ClaimRewards { providers: None },
     )?;
     w.chain.advance(6);
     let slash = ExecuteMsg::Slash {

@@ -142,10 +142,77 @@ pub enum ExecuteMsg {
     /// provider may still report its final usage or redeem receipts for the lease's
     /// dispute window (the lease is `closing` until then).
     CloseLease { lease_id: u64 },
+    /// Many leases' billing in one message (at most `MAX_BATCH_ITEMS` items),
+    /// for a provider or a fleet operator: each item has the rules of the
+    /// message of its name, and a usage report also pays what has matured on
+    /// its lease (settlement at the next report). The provider's operator
+    /// (named in the registry) may report and redeem for it. Each item is
+    /// checked alone: a refused item changes nothing and the others go
+    /// through. Payments are summed: one transfer per provider and denom, one
+    /// fee transfer per denom, one `record_usage_batch` to the registry. The
+    /// response data is a [`BatchResponse`].
+    Batch { items: Vec<BatchItem> },
     /// The DAO only; every field optional.
     UpdateConfig(EscrowConfigUpdate),
     /// cw20 hook, accepted only from accepted cw20 denoms; wraps [`ReceiveMsg`].
     Receive(Cw20ReceiveMsg),
+}
+
+/// One item of a `batch`: the fields of the message of the same name.
+#[cw_serde]
+pub enum BatchItem {
+    ReportUsage {
+        lease_id: u64,
+        units: Uint128,
+        billed_before: Option<Uint128>,
+    },
+    RedeemReceipt {
+        lease_id: u64,
+        cumulative_units: Uint128,
+        signature: Binary,
+    },
+    Settle {
+        lease_id: u64,
+    },
+}
+
+impl BatchItem {
+    /// The item's message name, as in JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            BatchItem::ReportUsage { .. } => "report_usage",
+            BatchItem::RedeemReceipt { .. } => "redeem_receipt",
+            BatchItem::Settle { .. } => "settle",
+        }
+    }
+
+    pub fn lease_id(&self) -> u64 {
+        match self {
+            BatchItem::ReportUsage { lease_id, .. }
+            | BatchItem::RedeemReceipt { lease_id, .. }
+            | BatchItem::Settle { lease_id } => *lease_id,
+        }
+    }
+}
+
+/// What one item of a `batch` did.
+#[cw_serde]
+pub struct BatchItemResult {
+    pub lease_id: u64,
+    /// The charge a usage report created.
+    pub charge_id: Option<u64>,
+    /// Units a receipt redeemed.
+    pub units: Uint128,
+    /// Paid on the lease by this item (fee included).
+    pub paid: Uint128,
+    /// Why the item was refused (nothing of it happened); `None` when it went through.
+    pub error: Option<String>,
+}
+
+/// The data of a `batch` response: one result per item, in order.
+#[cw_serde]
+pub struct BatchResponse {
+    pub items: Vec<BatchItemResult>,
 }
 
 /// The message a cw20 `send` to the escrow wraps.

@@ -15,5 +15,11 @@ pub mod registry;
 pub mod token;
 pub mod validation;
 
+/// The most items one batched message takes: an escrow `batch`, a registry
+/// `claim_rewards` for a fleet or `record_usage_batch` (liveness proofs have
+/// their own bound, [`liveness::MAX_LIVENESS_PROOFS`]). Its sender chooses the
+/// length up to this, so no message's work grows with the network.
+pub const MAX_BATCH_ITEMS: usize = 200;
+
 pub use denom::{Denom, DenomAmount, UncheckedDenom, UncheckedDenomAmount};
 pub use validation::ValidationError;

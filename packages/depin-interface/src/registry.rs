@@ -206,12 +206,52 @@ pub enum ExecuteMsg {
     },
     /// The provider, after its jail time, with stake ≥ `min_stake`.
     Unjail {},
-    /// Mints the sender's accrued rewards through a submessage to the reward token.
-    ClaimRewards {},
+    /// Mints accrued rewards through submessages to the reward token: the
+    /// sender's own, or with `providers` (at most `MAX_BATCH_ITEMS`) those of
+    /// each listed provider that is the sender or names the sender its
+    /// operator, each minted to the provider itself. A listed provider with
+    /// nothing to claim is skipped.
+    ClaimRewards { providers: Option<Vec<String>> },
+    /// The provider names (or with `None` removes) its operator: the hot key
+    /// of a fleet agent that may report usage, redeem receipts and settle
+    /// its leases in the escrow and claim its rewards (minted to the provider),
+    /// batched with the other providers it serves. The operator can never
+    /// move stake, change the listing or receive any payment.
+    SetOperator { operator: Option<String> },
+    /// Billing escrow only: `record_usage` for many providers at once
+    /// (at most `MAX_BATCH_ITEMS`); an entry of an unknown provider is skipped.
+    RecordUsageBatch { entries: Vec<UsageRecord> },
     /// The DAO only; every field optional.
     UpdateConfig(RegistryConfigUpdate),
     /// cw20 hook, accepted only from the configured stake token; wraps [`ReceiveMsg`].
     Receive(Cw20ReceiveMsg),
+}
+
+/// One provider's settled usage in a `record_usage_batch`: the fields of `record_usage`.
+#[cw_serde]
+pub struct UsageRecord {
+    pub provider: String,
+    pub units: Uint128,
+    pub revenue: Vec<UncheckedDenomAmount>,
+    #[serde(default)]
+    pub fees: Vec<UncheckedDenomAmount>,
+    /// How many lease payments the entry sums (reputation's `leases_settled`).
+    #[serde(default = "one_payment")]
+    pub payments: u64,
+}
+
+fn one_payment() -> u64 {
+    1
+}
+
+/// The registry's storage namespace of providers' operators.
+pub const NS_OPERATORS: &str = "opr";
+
+/// The registry's raw storage key of `provider`'s operator: the escrow reads
+/// it with a raw query (no contract call), the value is the operator's
+/// address as a JSON string.
+pub fn operator_key(provider: &str) -> Vec<u8> {
+    cosmwasm_std::storage_keys::namespace_with_key(&[NS_OPERATORS.as_bytes()], provider.as_bytes())
 }
 
 /// The message a cw20 `send` to the registry wraps.
@@ -252,6 +292,13 @@ pub enum QueryMsg {
         service: Option<Service>,
         region: Option<String>,
         status: Option<StatusFilter>,
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// The providers that name `operator` their operator (a fleet), by address.
+    #[returns(ProvidersResponse)]
+    ProvidersByOperator {
+        operator: String,
         start_after: Option<String>,
         limit: Option<u32>,
     },
@@ -380,6 +427,8 @@ pub struct ProviderResponse {
     pub reputation: Reputation,
     /// The agent key oracles' challenges are verified against.
     pub agent_pubkey: Option<Binary>,
+    /// The fleet agent's hot key the provider named (`set_operator`).
+    pub operator: Option<Addr>,
     /// Claimable now (proven epochs and usage rewards).
     pub pending_rewards: Uint128,
     /// Stake rewards of the current and previous epoch not proven yet:

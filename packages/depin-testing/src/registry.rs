@@ -266,7 +266,7 @@ impl Suite {
     }
 
     pub fn claim_rewards(&mut self, provider: &Addr) -> AnyResult<AppResponse> {
-        self.registry_execute(provider, &ExecuteMsg::ClaimRewards {}, &[])
+        self.registry_execute(provider, &ExecuteMsg::ClaimRewards { providers: None }, &[])
     }
 
     pub fn update_registry_config(

@@ -174,7 +174,7 @@ fn bad_funds_get_payment_errors() {
             amount: Uint128::one(),
         },
         ExecuteMsg::Deregister {},
-        ExecuteMsg::ClaimRewards {},
+        ExecuteMsg::ClaimRewards { providers: None },
         ExecuteMsg::Claim {},
         ExecuteMsg::Unjail {},
     ] {

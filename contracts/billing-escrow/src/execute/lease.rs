@@ -6,7 +6,9 @@ use depin_interface::registry::{self, Price, ProviderStatus};
 use depin_interface::{Denom, ValidationError};
 
 use crate::error::ContractError;
-use crate::leases::{load_lease, require_provider, require_state, save_lease, wrong_mode};
+use crate::leases::{
+    insert_lease, load_lease, require_provider, require_state, save_lease, wrong_mode,
+};
 use crate::settlement::{accrue, complete_close, nothing_pending, settle_due};
 use crate::state::{
     Billing, Lease, MeteredBilling, ReceiptsBilling, StreamingBilling, CONFIG, LEASE_COUNT,
@@ -83,7 +85,7 @@ pub fn open(
         billing,
         fee_carry: 0,
     };
-    save_lease(deps.storage, lease_id, &lease)?;
+    insert_lease(deps.storage, lease_id, &lease)?;
     Ok(Response::new()
         .add_attribute("action", "open_lease")
         .add_attribute("lease_id", lease_id.to_string())

@@ -1,6 +1,8 @@
 //! Metered leases: usage reports become charges the consumer may dispute.
 
-use cosmwasm_std::{Addr, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{
+    Addr, Decimal, DepsMut, Env, MessageInfo, Response, Storage, Timestamp, Uint128,
+};
 use depin_interface::escrow::{BillingMode, LeaseState};
 use depin_interface::registry;
 use depin_interface::validation::{validate_fraction, validate_text, MAX_TEXT_LEN};
@@ -8,20 +10,20 @@ use depin_interface::ValidationError;
 
 use crate::error::ContractError;
 use crate::leases::{
-    load_charge, load_lease, require_billable, require_provider, require_state, save_lease,
-    wrong_mode,
+    load_charge, load_lease, require_billable, require_state, save_lease, wrong_mode, Billers,
 };
 use crate::payments::registry_execute;
-use crate::state::{Billing, Charge, Config, Dispute, CHARGES, CONFIG, DISPUTED, MATURITY};
+use crate::state::{Billing, Charge, Config, Dispute, Lease, CHARGES, CONFIG, DISPUTED, MATURITY};
 use crate::sums::{priced, ChargeTotals};
 
-/// The provider reports `units`: a charge of `units × price_per_unit`, with the
-/// fee in force now fixed on it, payable once the lease's dispute window ends.
-/// After the consumer closes the lease the provider keeps the lease's dispute
-/// window to report its final usage. A report with `billed_before` builds on
-/// the lease's count of units reported so far (`billing.total.units`, which
-/// never decreases) and is refused when the count differs, so a provider that
-/// lost its records cannot bill the same units twice.
+/// The provider (or its operator) reports `units`: a charge of `units ×
+/// price_per_unit`, with the fee in force now fixed on it, payable once the
+/// lease's dispute window ends. After the consumer closes the lease the
+/// provider keeps the lease's dispute window to report its final usage. A
+/// report with `billed_before` builds on the lease's count of units reported
+/// so far (`billing.total.units`, which never decreases) and is refused when
+/// the count differs, so a provider that lost its records cannot bill the
+/// same units twice.
 pub fn report_usage(
     deps: DepsMut,
     env: Env,
@@ -30,9 +32,53 @@ pub fn report_usage(
     units: Uint128,
     billed_before: Option<Uint128>,
 ) -> Result<Response, ContractError> {
-    let mut lease = load_lease(deps.storage, lease_id)?;
-    require_provider(lease_id, &lease, &info.sender, "report_usage")?;
-    require_billable(lease_id, &lease, env.block.time, "report_usage")?;
+    let config = CONFIG.load(deps.storage)?;
+    let mut billers = Billers::new(deps.querier, config.registry.clone());
+    let report = check_report(
+        deps.storage,
+        &mut billers,
+        (&config, env.block.time, &info.sender),
+        lease_id,
+        units,
+        billed_before,
+    )?;
+    write_charge(deps.storage, lease_id, &report)?;
+    save_lease(deps.storage, lease_id, &report.lease)?;
+    let charge = &report.charge;
+    Ok(Response::new()
+        .add_attribute("action", "report_usage")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("charge_id", report.charge_id.to_string())
+        .add_attribute("units", units)
+        .add_attribute("amount", charge.amount)
+        .add_attribute("fee", charge.fee)
+        .add_attribute("dispute_window", report.lease.dispute_window.to_string())
+        .add_attribute("disputable_until", charge.matures_at.to_string()))
+}
+
+/// A usage report checked against its lease: the lease as it will be, the
+/// new charge and the running total at it. Nothing is written yet.
+pub struct Report {
+    pub lease: Lease,
+    pub charge_id: u64,
+    pub charge: Charge,
+    cumulative: ChargeTotals,
+}
+
+/// Every check of a usage report, on the lease as stored: who sends it, the
+/// lease's state and mode, the units, the funds and `billed_before`. Only
+/// reads; the one place a report can be refused.
+pub fn check_report(
+    storage: &dyn Storage,
+    billers: &mut Billers,
+    (config, now, sender): (&Config, Timestamp, &Addr),
+    lease_id: u64,
+    units: Uint128,
+    billed_before: Option<Uint128>,
+) -> Result<Report, ContractError> {
+    let mut lease = load_lease(storage, lease_id)?;
+    billers.require(lease_id, &lease, sender, "report_usage")?;
+    require_billable(lease_id, &lease, now, "report_usage")?;
     if units.is_zero() {
         return Err(ValidationError::MustBePositive { field: "units" }.into());
     }
@@ -49,14 +95,8 @@ pub fn report_usage(
             available: lease.available,
         });
     }
-    let fee_bps = CONFIG.load(deps.storage)?.fee_bps;
-    let totals = priced(amount, units, fee_bps, &mut lease.fee_carry)?;
-    let matures_at = env
-        .block
-        .time
-        .seconds()
-        .saturating_add(lease.dispute_window);
-    let window = lease.dispute_window;
+    let totals = priced(amount, units, config.fee_bps, &mut lease.fee_carry)?;
+    let matures_at = now.seconds().saturating_add(lease.dispute_window);
     let Billing::Metered(billing) = &mut lease.billing else {
         return Err(wrong_mode(
             lease_id,
@@ -77,34 +117,38 @@ pub fn report_usage(
     let charge_id = billing.next_charge_id;
     billing.next_charge_id = charge_id.saturating_add(1);
     billing.total = billing.total.checked_add(totals)?;
-    MATURITY.save(
-        deps.storage,
-        (lease_id, matures_at, charge_id),
-        &billing.total,
-    )?;
-    let charge = Charge {
-        units,
-        amount,
-        fee_bps,
-        fee: totals.fee,
-        created_at: env.block.time,
-        matures_at,
-        dispute: None,
-    };
-    CHARGES.save(deps.storage, (lease_id, charge_id), &charge)?;
+    let cumulative = billing.total;
     lease.available = lease.available.checked_sub(amount)?;
     lease.reserved = lease.reserved.checked_add(amount)?;
     lease.units = lease.units.checked_add(units)?;
-    save_lease(deps.storage, lease_id, &lease)?;
-    Ok(Response::new()
-        .add_attribute("action", "report_usage")
-        .add_attribute("lease_id", lease_id.to_string())
-        .add_attribute("charge_id", charge_id.to_string())
-        .add_attribute("units", units)
-        .add_attribute("amount", amount)
-        .add_attribute("fee", totals.fee)
-        .add_attribute("dispute_window", window.to_string())
-        .add_attribute("disputable_until", matures_at.to_string()))
+    let charge = Charge {
+        units,
+        amount,
+        fee_bps: config.fee_bps,
+        fee: totals.fee,
+        created_at: now,
+        matures_at,
+        dispute: None,
+    };
+    Ok(Report {
+        lease,
+        charge_id,
+        charge,
+        cumulative,
+    })
+}
+
+/// Writes a checked report's charge and its maturity entry (the caller saves
+/// the lease).
+pub fn write_charge(
+    storage: &mut dyn Storage,
+    lease_id: u64,
+    report: &Report,
+) -> Result<(), ContractError> {
+    let key = (lease_id, report.charge.matures_at, report.charge_id);
+    MATURITY.save(storage, key, &report.cumulative)?;
+    CHARGES.save(storage, (lease_id, report.charge_id), &report.charge)?;
+    Ok(())
 }
 
 /// The consumer disputes a charge strictly before it matures. The registry

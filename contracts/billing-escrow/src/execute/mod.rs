@@ -1,5 +1,6 @@
 //! Execute handlers, one file per domain.
 
+pub mod batch;
 pub mod config;
 pub mod lease;
 pub mod metered;

@@ -61,6 +61,7 @@ fn provider_record(address: Addr, status: ProviderStatus) -> ProviderResponse {
         registered_at: Timestamp::from_seconds(0),
         reputation: Reputation::default(),
         agent_pubkey: None,
+        operator: None,
         pending_rewards: Uint128::zero(),
         unproven_rewards: Uint128::zero(),
         open_disputes: 0,

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod liveness;
+pub mod operator;
 pub mod provider;
 pub mod rewards;
 pub mod slashing;

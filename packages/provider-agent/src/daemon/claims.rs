@@ -63,7 +63,7 @@ async fn claim_rewards(agent: &Agent, record: &ProviderResponse) -> Result<()> {
     if !policy::worth_claiming(record.pending_rewards, threshold) {
         return Ok(());
     }
-    let msg = registry::ExecuteMsg::ClaimRewards {};
+    let msg = registry::ExecuteMsg::ClaimRewards { providers: None };
     if let Ok(c) = send_logged(agent, TxKind::ClaimRewards, &msg).await {
         let minted = c
             .attribute("wasm", "amount")
