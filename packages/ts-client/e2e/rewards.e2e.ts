@@ -151,7 +151,7 @@ describe("stake rewards on chain, credited per proven epoch", () => {
     }
     assert.equal(claimable, 0n);
     assert.ok(unproven > 0n, "a second of stake rewards is held for the epoch's proof");
-    await rejectsWith(t.as("provider4").providerRegistry.claimRewards(), /no rewards to claim/);
+    await rejectsWith(t.as("provider4").providerRegistry.claimRewards({}), /no rewards to claim/);
   });
 
   it("the oracle proves the registration epoch: the data lists provider4 as proven, a second proof as a duplicate", async () => {
@@ -171,7 +171,7 @@ describe("stake rewards on chain, credited per proven epoch", () => {
   it("claim_rewards mints the pending rewards in DPIN", async () => {
     const before = await t.tokenBalance(provider);
     const expected = await pending();
-    const result = t.gas.add("registry claim_rewards (stake only)", await t.as("provider4").providerRegistry.claimRewards());
+    const result = t.gas.add("registry claim_rewards (stake only)", await t.as("provider4").providerRegistry.claimRewards({}));
     const event = wasmEvent(result, t.addresses.providerRegistry, "claim_rewards");
     const minted = BigInt(event.amount);
     assert.equal(event.forfeited, "0");
@@ -188,7 +188,7 @@ describe("stake rewards on chain, credited per proven epoch", () => {
     const before = await t.tokenBalance(provider);
     const second = await t
       .as("provider4")
-      .providerRegistry.claimRewards()
+      .providerRegistry.claimRewards({})
       .catch((err: Error) => err);
     if (second instanceof Error) {
       assert.match(second.message, /no rewards to claim/);
@@ -368,10 +368,10 @@ describe("usage rewards from a settled metered lease", () => {
     assert.equal(await pending(), total, "an inactive provider earns no stake rewards");
 
     const before = await t.tokenBalance(provider);
-    const result = t.gas.add("registry claim_rewards (stake + usage)", await t.as("provider4").providerRegistry.claimRewards());
+    const result = t.gas.add("registry claim_rewards (stake + usage)", await t.as("provider4").providerRegistry.claimRewards({}));
     assert.equal(wasmEvent(result, t.addresses.providerRegistry, "claim_rewards").amount, total.toString());
     assert.equal((await t.tokenBalance(provider)) - before, total);
-    await rejectsWith(t.as("provider4").providerRegistry.claimRewards(), /no rewards to claim/);
+    await rejectsWith(t.as("provider4").providerRegistry.claimRewards({}), /no rewards to claim/);
   });
 
   it("the unbonded stake is paid back after the unbonding period, to the unit", async () => {
@@ -389,7 +389,7 @@ describe("usage rewards from a settled metered lease", () => {
 describe("registry access control on chain", () => {
   it("a non-provider can neither claim rewards nor heartbeat", async () => {
     const notProvider = new RegExp(`${consumer} is not a registered provider`);
-    await rejectsWith(t.as("consumer4").providerRegistry.claimRewards(), notProvider);
+    await rejectsWith(t.as("consumer4").providerRegistry.claimRewards({}), notProvider);
     await rejectsWith(t.as("consumer4").providerRegistry.heartbeat(), notProvider);
   });
 

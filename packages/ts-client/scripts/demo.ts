@@ -164,7 +164,7 @@ async function proveAndClaim(d: Demo, usageEpoch: number): Promise<bigint> {
     );
   }
   const tokenBefore = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance);
-  const claimed = gas.add("registry claim_rewards", await p.providerRegistry.claimRewards());
+  const claimed = gas.add("registry claim_rewards", await p.providerRegistry.claimRewards({}));
   const minted = BigInt(attribute(claimed, "amount"));
   const tokenGain = BigInt((await q.rewardToken.balance({ address: provider1.address })).balance) - tokenBefore;
   expect(

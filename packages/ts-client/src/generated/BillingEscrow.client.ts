@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { UncheckedDenom, InstantiateMsg, ExecuteMsg, BillingMode, Uint128, Binary, Decimal, OpenLeaseMsg, EscrowConfigUpdate, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Timestamp, Uint64, ChargeStatus, ChargesResponse, ChargeResponse, Denom, Addr, ConfigResponse, LeaseState, LeaseResponse, LeasesResponse, SettleableResponse } from "./BillingEscrow.types";
+import { UncheckedDenom, InstantiateMsg, ExecuteMsg, BillingMode, Uint128, Binary, Decimal, BatchItem, OpenLeaseMsg, EscrowConfigUpdate, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Timestamp, Uint64, ChargeStatus, ChargesResponse, ChargeResponse, Denom, Addr, ConfigResponse, LeaseState, LeaseResponse, LeasesResponse, SettleableResponse } from "./BillingEscrow.types";
 export interface BillingEscrowReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -210,6 +210,11 @@ export interface BillingEscrowInterface {
   }: {
     leaseId: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  batch: ({
+    items
+  }: {
+    items: BatchItem[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     addArbiters,
     addDenoms,
@@ -260,6 +265,7 @@ export class BillingEscrowClient implements BillingEscrowInterface {
     this.resolveDispute = this.resolveDispute.bind(this);
     this.settle = this.settle.bind(this);
     this.closeLease = this.closeLease.bind(this);
+    this.batch = this.batch.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.receive = this.receive.bind(this);
   }
@@ -392,6 +398,17 @@ export class BillingEscrowClient implements BillingEscrowInterface {
     return await this.client.execute(this.sender, this.contractAddress, {
       close_lease: {
         lease_id: leaseId
+      }
+    }, fee_, memo_, funds_);
+  };
+  batch = async ({
+    items
+  }: {
+    items: BatchItem[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      batch: {
+        items
       }
     }, fee_, memo_, funds_);
   };

@@ -8,7 +8,7 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { UncheckedDenom, InstantiateMsg, ExecuteMsg, BillingMode, Uint128, Binary, Decimal, OpenLeaseMsg, EscrowConfigUpdate, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Timestamp, Uint64, ChargeStatus, ChargesResponse, ChargeResponse, Denom, Addr, ConfigResponse, LeaseState, LeaseResponse, LeasesResponse, SettleableResponse } from "./BillingEscrow.types";
+import { UncheckedDenom, InstantiateMsg, ExecuteMsg, BillingMode, Uint128, Binary, Decimal, BatchItem, OpenLeaseMsg, EscrowConfigUpdate, Cw20ReceiveMsg, QueryMsg, MigrateMsg, Timestamp, Uint64, ChargeStatus, ChargesResponse, ChargeResponse, Denom, Addr, ConfigResponse, LeaseState, LeaseResponse, LeasesResponse, SettleableResponse } from "./BillingEscrow.types";
 export interface BillingEscrowMsg {
   contractAddress: string;
   sender: string;
@@ -79,6 +79,11 @@ export interface BillingEscrowMsg {
   }: {
     leaseId: number;
   }, funds_?: Coin[]) => EncodeObject;
+  batch: ({
+    items
+  }: {
+    items: BatchItem[];
+  }, funds_?: Coin[]) => EncodeObject;
   updateConfig: ({
     addArbiters,
     addDenoms,
@@ -127,6 +132,7 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
     this.resolveDispute = this.resolveDispute.bind(this);
     this.settle = this.settle.bind(this);
     this.closeLease = this.closeLease.bind(this);
+    this.batch = this.batch.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.receive = this.receive.bind(this);
   }
@@ -328,6 +334,25 @@ export class BillingEscrowMsgComposer implements BillingEscrowMsg {
         msg: toUtf8(JSON.stringify({
           close_lease: {
             lease_id: leaseId
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  batch = ({
+    items
+  }: {
+    items: BatchItem[];
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          batch: {
+            items
           }
         })),
         funds: funds_

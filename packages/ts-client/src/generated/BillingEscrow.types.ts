@@ -63,6 +63,10 @@ export type ExecuteMsg = {
     lease_id: number;
   };
 } | {
+  batch: {
+    items: BatchItem[];
+  };
+} | {
   update_config: EscrowConfigUpdate;
 } | {
   receive: Cw20ReceiveMsg;
@@ -81,6 +85,23 @@ export type BillingMode = {
 export type Uint128 = string;
 export type Binary = string;
 export type Decimal = string;
+export type BatchItem = {
+  report_usage: {
+    billed_before?: Uint128 | null;
+    lease_id: number;
+    units: Uint128;
+  };
+} | {
+  redeem_receipt: {
+    cumulative_units: Uint128;
+    lease_id: number;
+    signature: Binary;
+  };
+} | {
+  settle: {
+    lease_id: number;
+  };
+};
 export interface OpenLeaseMsg {
   billing: BillingMode;
   max_price_per_unit?: Uint128 | null;

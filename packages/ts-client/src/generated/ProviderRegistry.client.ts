@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Binary, Service, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, LivenessProof, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
+import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Binary, Service, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, LivenessProof, UncheckedDenomAmount, UsageRecord, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
 export interface ProviderRegistryReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<ConfigResponse>;
@@ -27,6 +27,15 @@ export interface ProviderRegistryReadOnlyInterface {
     service?: Service;
     startAfter?: string;
     status?: StatusFilter;
+  }) => Promise<ProvidersResponse>;
+  providersByOperator: ({
+    limit,
+    operator,
+    startAfter
+  }: {
+    limit?: number;
+    operator: string;
+    startAfter?: string;
   }) => Promise<ProvidersResponse>;
   pendingRewards: ({
     address
@@ -54,6 +63,7 @@ export class ProviderRegistryQueryClient implements ProviderRegistryReadOnlyInte
     this.config = this.config.bind(this);
     this.provider = this.provider.bind(this);
     this.providers = this.providers.bind(this);
+    this.providersByOperator = this.providersByOperator.bind(this);
     this.pendingRewards = this.pendingRewards.bind(this);
     this.claims = this.claims.bind(this);
     this.stats = this.stats.bind(this);
@@ -95,6 +105,23 @@ export class ProviderRegistryQueryClient implements ProviderRegistryReadOnlyInte
         service,
         start_after: startAfter,
         status
+      }
+    });
+  };
+  providersByOperator = async ({
+    limit,
+    operator,
+    startAfter
+  }: {
+    limit?: number;
+    operator: string;
+    startAfter?: string;
+  }): Promise<ProvidersResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      providers_by_operator: {
+        limit,
+        operator,
+        start_after: startAfter
       }
     });
   };
@@ -235,7 +262,21 @@ export interface ProviderRegistryInterface {
     reason: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   unjail: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
-  claimRewards: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  claimRewards: ({
+    providers
+  }: {
+    providers?: string[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  setOperator: ({
+    operator
+  }: {
+    operator?: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  recordUsageBatch: ({
+    entries
+  }: {
+    entries: UsageRecord[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     addOracles,
     billingEscrow,
@@ -291,6 +332,8 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
     this.slash = this.slash.bind(this);
     this.unjail = this.unjail.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
+    this.setOperator = this.setOperator.bind(this);
+    this.recordUsageBatch = this.recordUsageBatch.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.receive = this.receive.bind(this);
   }
@@ -489,9 +532,37 @@ export class ProviderRegistryClient implements ProviderRegistryInterface {
       unjail: {}
     }, fee_, memo_, funds_);
   };
-  claimRewards = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+  claimRewards = async ({
+    providers
+  }: {
+    providers?: string[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
-      claim_rewards: {}
+      claim_rewards: {
+        providers
+      }
+    }, fee_, memo_, funds_);
+  };
+  setOperator = async ({
+    operator
+  }: {
+    operator?: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_operator: {
+        operator
+      }
+    }, fee_, memo_, funds_);
+  };
+  recordUsageBatch = async ({
+    entries
+  }: {
+    entries: UsageRecord[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      record_usage_batch: {
+        entries
+      }
     }, fee_, memo_, funds_);
   };
   updateConfig = async ({

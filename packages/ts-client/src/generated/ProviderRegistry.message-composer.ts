@@ -8,7 +8,7 @@ import { Coin } from "@interchainjs/types";
 import { EncodeObject } from "@interchainjs/cosmos-types";
 import { MsgExecuteContract } from "interchainjs/cosmwasm/wasm/v1/tx";
 import { toUtf8 } from "@interchainjs/encoding";
-import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Binary, Service, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, LivenessProof, UncheckedDenomAmount, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
+import { Decimal, Uint128, UncheckedDenom, InstantiateMsg, RewardParams, UsageWeightForUncheckedDenom, ExecuteMsg, Binary, Service, RegisterMsg, Capacity, PriceForUncheckedDenom, UpdateProviderMsg, LivenessProof, UncheckedDenomAmount, UsageRecord, RegistryConfigUpdate, Cw20ReceiveMsg, QueryMsg, StatusFilter, MigrateMsg, Expiration, Timestamp, Uint64, ClaimsResponse, Claim, Addr, Denom, ConfigResponse, UsageWeightForDenom, EpochUsageResponse, PendingRewardsResponse, ProviderStatus, ProviderResponse, PriceForDenom, Reputation, DenomAmount, ProvidersResponse, StatsResponse } from "./ProviderRegistry.types";
 export interface ProviderRegistryMsg {
   contractAddress: string;
   sender: string;
@@ -107,7 +107,21 @@ export interface ProviderRegistryMsg {
     reason: string;
   }, funds_?: Coin[]) => EncodeObject;
   unjail: (funds_?: Coin[]) => EncodeObject;
-  claimRewards: (funds_?: Coin[]) => EncodeObject;
+  claimRewards: ({
+    providers
+  }: {
+    providers?: string[];
+  }, funds_?: Coin[]) => EncodeObject;
+  setOperator: ({
+    operator
+  }: {
+    operator?: string;
+  }, funds_?: Coin[]) => EncodeObject;
+  recordUsageBatch: ({
+    entries
+  }: {
+    entries: UsageRecord[];
+  }, funds_?: Coin[]) => EncodeObject;
   updateConfig: ({
     addOracles,
     billingEscrow,
@@ -161,6 +175,8 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
     this.slash = this.slash.bind(this);
     this.unjail = this.unjail.bind(this);
     this.claimRewards = this.claimRewards.bind(this);
+    this.setOperator = this.setOperator.bind(this);
+    this.recordUsageBatch = this.recordUsageBatch.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.receive = this.receive.bind(this);
   }
@@ -479,14 +495,58 @@ export class ProviderRegistryMsgComposer implements ProviderRegistryMsg {
       })
     };
   };
-  claimRewards = (funds_?: Coin[]): EncodeObject => {
+  claimRewards = ({
+    providers
+  }: {
+    providers?: string[];
+  }, funds_?: Coin[]): EncodeObject => {
     return {
       typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
       value: MsgExecuteContract.fromPartial({
         sender: this.sender,
         contract: this.contractAddress,
         msg: toUtf8(JSON.stringify({
-          claim_rewards: {}
+          claim_rewards: {
+            providers
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  setOperator = ({
+    operator
+  }: {
+    operator?: string;
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          set_operator: {
+            operator
+          }
+        })),
+        funds: funds_
+      })
+    };
+  };
+  recordUsageBatch = ({
+    entries
+  }: {
+    entries: UsageRecord[];
+  }, funds_?: Coin[]): EncodeObject => {
+    return {
+      typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+      value: MsgExecuteContract.fromPartial({
+        sender: this.sender,
+        contract: this.contractAddress,
+        msg: toUtf8(JSON.stringify({
+          record_usage_batch: {
+            entries
+          }
         })),
         funds: funds_
       })

@@ -89,7 +89,17 @@ export type ExecuteMsg = {
 } | {
   unjail: {};
 } | {
-  claim_rewards: {};
+  claim_rewards: {
+    providers?: string[] | null;
+  };
+} | {
+  set_operator: {
+    operator?: string | null;
+  };
+} | {
+  record_usage_batch: {
+    entries: UsageRecord[];
+  };
 } | {
   update_config: RegistryConfigUpdate;
 } | {
@@ -133,6 +143,13 @@ export interface UncheckedDenomAmount {
   amount: Uint128;
   denom: UncheckedDenom;
 }
+export interface UsageRecord {
+  fees?: UncheckedDenomAmount[];
+  payments?: number;
+  provider: string;
+  revenue: UncheckedDenomAmount[];
+  units: Uint128;
+}
 export interface RegistryConfigUpdate {
   add_oracles?: string[] | null;
   billing_escrow?: string | null;
@@ -162,6 +179,12 @@ export type QueryMsg = {
     service?: Service | null;
     start_after?: string | null;
     status?: StatusFilter | null;
+  };
+} | {
+  providers_by_operator: {
+    limit?: number | null;
+    operator: string;
+    start_after?: string | null;
   };
 } | {
   pending_rewards: {
@@ -245,6 +268,7 @@ export interface ProviderResponse {
   endpoint: string;
   metadata_uri?: string | null;
   open_disputes: number;
+  operator?: Addr | null;
   pending_rewards: Uint128;
   prices: PriceForDenom[];
   region: string;

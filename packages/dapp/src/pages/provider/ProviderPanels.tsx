@@ -129,7 +129,7 @@ export function LivenessPanel({ provider, registry }: { provider: ProviderRespon
   const claimRewards = () =>
     tx.run({
       label: "Claim rewards",
-      send: (sender) => sender.clients.providerRegistry.claimRewards(GAS),
+      send: (sender) => sender.clients.providerRegistry.claimRewards({}, GAS),
       changes: changedBy.rewards(reader.keys, provider.address),
       done: (result) => {
         const amount = wasmAttribute(result, "amount");
