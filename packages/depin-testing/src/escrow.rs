@@ -4,8 +4,9 @@ use cosmwasm_std::{coin, Addr, Binary, Decimal, Uint128};
 use cw_multi_test::error::AnyResult;
 use cw_multi_test::{AppResponse, Executor};
 use depin_interface::escrow::{
-    BillingMode, ChargeResponse, ChargesResponse, ConfigResponse, EscrowConfigUpdate, ExecuteMsg,
-    LeaseResponse, LeasesResponse, OpenLeaseMsg, QueryMsg, ReceiveMsg, SettleableResponse,
+    BatchItem, BatchItemResult, BatchResponse, BillingMode, ChargeResponse, ChargesResponse,
+    ConfigResponse, EscrowConfigUpdate, ExecuteMsg, LeaseResponse, LeasesResponse, OpenLeaseMsg,
+    QueryMsg, ReceiveMsg, SettleableResponse,
 };
 use depin_interface::registry::{self, Capacity, Price, RegisterMsg, Service};
 use depin_interface::UncheckedDenom;
@@ -193,6 +194,11 @@ impl Suite {
         )
     }
 
+    /// An escrow `batch` of `items` sent by `sender` (a provider or an operator).
+    pub fn batch(&mut self, sender: &Addr, items: Vec<BatchItem>) -> AnyResult<AppResponse> {
+        self.escrow_execute(sender, &ExecuteMsg::Batch { items }, &[])
+    }
+
     pub fn dispute(
         &mut self,
         consumer: &Addr,
@@ -342,6 +348,23 @@ impl Suite {
 }
 
 /// The escrow's typed error behind a failed execution.
+/// The per-item results of a `batch` response.
+pub fn batch_results(res: &AppResponse) -> Vec<BatchItemResult> {
+    let data = res.data.as_ref().expect("batch sets its response data");
+    cosmwasm_std::from_json::<BatchResponse>(data)
+        .expect("batch data is a BatchResponse")
+        .items
+}
+
+/// A `batch` item reporting `units` on `lease_id` (optionally on `billed_before`).
+pub fn report_item(lease_id: u64, units: u128, billed_before: Option<u128>) -> BatchItem {
+    BatchItem::ReportUsage {
+        lease_id,
+        units: Uint128::new(units),
+        billed_before: billed_before.map(Uint128::new),
+    }
+}
+
 pub fn escrow_error(result: AnyResult<AppResponse>) -> depin_billing_escrow::ContractError {
     match result {
         Ok(res) => panic!("expected an escrow error, got {res:?}"),

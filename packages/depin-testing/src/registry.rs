@@ -269,6 +269,48 @@ impl Suite {
         self.registry_execute(provider, &ExecuteMsg::ClaimRewards { providers: None }, &[])
     }
 
+    /// `claim_rewards` for a list of providers (a fleet's), sent by `sender`.
+    pub fn claim_rewards_for(
+        &mut self,
+        sender: &Addr,
+        providers: &[&Addr],
+    ) -> AnyResult<AppResponse> {
+        let providers = providers.iter().map(|p| p.to_string()).collect();
+        let msg = ExecuteMsg::ClaimRewards {
+            providers: Some(providers),
+        };
+        self.registry_execute(sender, &msg, &[])
+    }
+
+    /// The provider names `operator` (or removes its operator with `None`).
+    pub fn set_operator(
+        &mut self,
+        provider: &Addr,
+        operator: Option<&Addr>,
+    ) -> AnyResult<AppResponse> {
+        let msg = ExecuteMsg::SetOperator {
+            operator: operator.map(|o| o.to_string()),
+        };
+        self.registry_execute(provider, &msg, &[])
+    }
+
+    /// The addresses of the providers that named `operator`, in order.
+    pub fn fleet_of(&self, operator: &Addr) -> Vec<Addr> {
+        let page: ProvidersResponse = self
+            .app
+            .wrap()
+            .query_wasm_smart(
+                &self.registry,
+                &QueryMsg::ProvidersByOperator {
+                    operator: operator.to_string(),
+                    start_after: None,
+                    limit: Some(100),
+                },
+            )
+            .expect("providers_by_operator query");
+        page.providers.into_iter().map(|p| p.address).collect()
+    }
+
     pub fn update_registry_config(
         &mut self,
         sender: &Addr,

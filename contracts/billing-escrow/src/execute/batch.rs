@@ -29,7 +29,7 @@ pub fn batch(
     items: Vec<BatchItem>,
 ) -> Result<Response, ContractError> {
     if items.is_empty() {
-        return Err(ValidationError::MustBePositive { field: "items" }.into());
+        return Err(ValidationError::Empty { field: "items" }.into());
     }
     validate_len("items", items.len(), MAX_BATCH_ITEMS)?;
     let config = CONFIG.load(deps.storage)?;
