@@ -310,7 +310,7 @@ fn claimants(
         return Ok(vec![sender.clone()]);
     };
     if list.is_empty() {
-        return Err(ValidationError::MustBePositive { field: "providers" }.into());
+        return Err(ValidationError::Empty { field: "providers" }.into());
     }
     validate_len("providers", list.len(), MAX_BATCH_ITEMS)?;
     let mut seen = BTreeSet::new();
