@@ -245,8 +245,128 @@ pub fn registry(w: &mut World, code: &Code) -> Result<()> {
             address: p.to_string(),
         },
     )?;
-    prove_liveness(w, &key, &agent_pubkey)
+    prove_liveness(w, &key, &agent_pubkey)?;
+    fleet(w, &key, &agent_pubkey)
 }
+
+/// A fleet: `claimer-{i}` providers seeded with the operator `fleet-operator`,
+/// proven in one epoch (unmeasured batches); the epoch after, the operator
+/// claims for 1, 10, 100 and 200 of them (disjoint, each with a proven
+/// epoch to claim), then the escrow records usage batches of each size.
+#[cfg(feature = "registry")]
+fn fleet(
+    w: &mut World,
+    key: &k256::ecdsa::SigningKey,
+    agent_pubkey: &cosmwasm_std::Binary,
+) -> Result<()> {
+    use depin_interface::registry::{ExecuteMsg, UsageRecord};
+    use depin_interface::{UncheckedDenom, UncheckedDenomAmount};
+
+    let total: usize = FLEET_CLAIMS.iter().map(|(size, _)| size).sum();
+    w.seed(REGISTRY, |s, chain| {
+        seed::providers(s, chain, ("claimer", total as u64), PAY_DENOM, agent_pubkey)?;
+        seed::operators(s, chain, ("claimer", total as u64), "fleet-operator")
+    })?;
+    let claimers: Vec<Addr> = (0..total)
+        .map(|i| w.addr(&format!("claimer-{i}")))
+        .collect();
+    w.chain.advance(6);
+    let (oracle, operator) = (w.addr("oracle"), w.addr("fleet-operator"));
+    let epoch = current_epoch(w)?;
+    for chunk in claimers.chunks(depin_interface::liveness::MAX_LIVENESS_PROOFS) {
+        let prove = agents::prove(w, key, epoch, chunk)?;
+        w.run(REGISTRY, &oracle, &[], &prove)?;
+    }
+    w.chain.advance(86_400);
+    let mut rest = &claimers[..];
+    for &(size, op) in FLEET_CLAIMS {
+        let (these, after) = rest.split_at(size);
+        rest = after;
+        let claim = ExecuteMsg::ClaimRewards {
+            providers: Some(these.iter().map(|a| a.to_string()).collect()),
+        };
+        w.chain.advance(6);
+        w.measure(REGISTRY, op, &operator, &[], &claim)?;
+    }
+    let escrow = w.addr(ESCROW);
+    let in_pay = |amount: u128| {
+        vec![UncheckedDenomAmount {
+            denom: UncheckedDenom::Native(PAY_DENOM.into()),
+            amount: Uint128::new(amount),
+        }]
+    };
+    for &(size, op) in USAGE_BATCHES {
+        let entries = claimers[..size]
+            .iter()
+            .map(|provider| UsageRecord {
+                provider: provider.to_string(),
+                units: Uint128::new(1_000),
+                revenue: in_pay(10_000),
+                fees: in_pay(100),
+                payments: 1,
+            })
+            .collect();
+        w.chain.advance(6);
+        w.measure(
+            REGISTRY,
+            op,
+            &escrow,
+            &[],
+            &ExecuteMsg::RecordUsageBatch { entries },
+        )?;
+    }
+    Ok(())
+}
+
+/// The measured fleet claims (`claim_rewards {providers}` by the operator).
+pub const FLEET_CLAIMS: &[(usize, &str)] = &[
+    (1, "claim_rewards (fleet of 1)"),
+    (10, "claim_rewards (fleet of 10)"),
+    (100, "claim_rewards (fleet of 100)"),
+    (
+        depin_interface::MAX_BATCH_ITEMS,
+        "claim_rewards (fleet of 200)",
+    ),
+];
+
+/// The measured `record_usage_batch` sizes (the escrow's, one per batch it pays).
+pub const USAGE_BATCHES: &[(usize, &str)] = &[
+    (1, "record_usage_batch (1 provider)"),
+    (10, "record_usage_batch (10 providers)"),
+    (100, "record_usage_batch (100 providers)"),
+    (
+        depin_interface::MAX_BATCH_ITEMS,
+        "record_usage_batch (200 providers)",
+    ),
+];
+
+/// The measured escrow `batch` sizes: usage reports, each paying the lease's matured charge.
+pub const REPORT_BATCHES: &[(usize, &str)] = &[
+    (1, "batch (1 report)"),
+    (10, "batch (10 reports)"),
+    (100, "batch (100 reports)"),
+    (depin_interface::MAX_BATCH_ITEMS, "batch (200 reports)"),
+];
+
+/// Measured sizes of one batched message and their operation names.
+pub type BatchSizes = &'static [(usize, &'static str)];
+
+/// Every batched message (contract, what an item is) with its measured
+/// sizes: the report's per-item table.
+pub const BATCHED: &[(&str, &str, BatchSizes)] = &[
+    (REGISTRY, "prove_liveness (per proof)", PROOF_BATCHES),
+    (
+        REGISTRY,
+        "claim_rewards for a fleet (per provider)",
+        FLEET_CLAIMS,
+    ),
+    (REGISTRY, "record_usage_batch (per provider)", USAGE_BATCHES),
+    (
+        ESCROW,
+        "batch of usage reports, each paying a matured charge (per lease)",
+        REPORT_BATCHES,
+    ),
+];
 
 /// The registry's current epoch, as it computes it.
 #[cfg(feature = "registry")]
@@ -432,7 +552,9 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
     };
     w.instantiate(ESCROW, code, &msg)?;
     let n = w.n;
-    w.seed(ESCROW, |s, chain| seed::leases(s, chain, n, PAY_DENOM))?;
+    w.seed(ESCROW, |s, chain| {
+        seed::leases(s, chain, (n, None), PAY_DENOM)
+    })?;
     w.chain.advance(6);
     let deposit = funds(10_000_000, PAY_DENOM);
     let open = |billing| {
@@ -480,7 +602,47 @@ pub fn escrow(w: &mut World, code: &Code) -> Result<()> {
         &consumer,
         &[],
         &ExecuteMsg::CloseLease { lease_id: metered },
-    )
+    )?;
+    report_batches(w, &provider, n + 3)
+}
+
+/// 200 metered leases of `provider` seeded (ids from `first`); per size in
+/// [`REPORT_BATCHES`] an unmeasured batch reports on that many of them, and
+/// after the dispute window the measured batch reports again, each item
+/// paying the charge that matured.
+#[cfg(feature = "escrow")]
+fn report_batches(w: &mut World, provider: &Addr, first: u64) -> Result<()> {
+    use depin_interface::escrow::{BatchItem, ExecuteMsg};
+
+    let most = depin_interface::MAX_BATCH_ITEMS;
+    let name = "provider-p";
+    w.seed(ESCROW, |s, chain| {
+        seed::leases(s, chain, (most as u64, Some(name)), PAY_DENOM)
+    })?;
+    let mut reported = vec![0u128; most];
+    for &(size, op) in REPORT_BATCHES {
+        for measured in [false, true] {
+            let items = (0..size)
+                .map(|i| BatchItem::ReportUsage {
+                    lease_id: first + i as u64,
+                    units: Uint128::new(100),
+                    billed_before: Some(Uint128::new(reported[i])),
+                })
+                .collect();
+            for units in &mut reported[..size] {
+                *units += 100;
+            }
+            let batch = ExecuteMsg::Batch { items };
+            if measured {
+                w.measure(ESCROW, op, provider, &[], &batch)?;
+            } else {
+                w.run(ESCROW, provider, &[], &batch)?;
+                w.chain.advance(3_600);
+            }
+        }
+        w.chain.advance(6);
+    }
+    Ok(())
 }
 
 /// min(N, 1,000) receipts redeemed on `lease` before the measured one, each a

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::ops::{Figure, BASELINE, PROOF_BATCHES, REGISTRY, SCENARIOS, TOKEN};
+use crate::ops::{Figure, BASELINE, BATCHED, SCENARIOS, TOKEN};
 use crate::vm::{Code, Gas, GAS_MULTIPLIER};
 
 /// cosmwasm-vm 2.3.5's price of one `secp256k1_verify` (96 µs at 10^6 gas per µs).
@@ -157,7 +157,7 @@ impl Report<'_> {
         for (contract, text) in SCENARIOS {
             let _ = writeln!(w, "- `{contract}`: {text}");
         }
-        self.proofs(w, largest);
+        self.batches(w, largest);
         self.baseline(w, largest);
         if !self.pending.is_empty() {
             let _ = writeln!(w, "\n## Not measured\n");
@@ -168,52 +168,60 @@ impl Report<'_> {
         md
     }
 
-    /// Gas of one `prove_liveness` batch and per proof, per batch size and N.
-    fn proofs(&self, w: &mut String, largest: u64) {
-        let rows: Vec<(usize, &Row)> = PROOF_BATCHES
-            .iter()
-            .filter_map(|(size, op)| {
-                self.rows
-                    .iter()
-                    .find(|r| r.contract == REGISTRY && r.op == *op)
-                    .map(|r| (*size, r))
-            })
-            .collect();
-        if rows.is_empty() {
-            return;
-        }
-        let _ = writeln!(w, "\n## Proof of service: gas per liveness proof\n");
-        let _ = writeln!(w, "One `prove_liveness` batch from the registry's oracle, from the rows above: per entry one `secp256k1_verify` (VM gas {}, {} SDK gas at the multiplier), the provider's record read, its rewards record read, settled and written; once per batch the accumulator (with the epoch's start) and the epoch's proof count. *Per proof* is the batch's estimated SDK gas over its size; wasmd's fixed per-transaction costs (and 10 gas per byte of the transaction, about 200 bytes of JSON per entry) come on top on a chain.\n", num(SECP256K1_VERIFY_VM_GAS), num(SECP256K1_VERIFY_VM_GAS / GAS_MULTIPLIER));
-        let sizes: Vec<String> = self
-            .sizes
-            .iter()
-            .map(|n| format!("N = {}", num(*n)))
-            .collect();
-        let _ = writeln!(
-            w,
-            "| batch size | batch SDK gas (N = {}) | per proof: {} | VM gas per proof (N = {}) |",
-            num(largest),
-            sizes.join(" | "),
-            num(largest)
-        );
-        let _ = writeln!(w, "|---:|---:|{}---:|", "---:|".repeat(self.sizes.len()));
-        for (size, row) in rows {
-            let per: Vec<String> = self
-                .sizes
+    /// Gas of each batched message and per item, per batch size and N.
+    fn batches(&self, w: &mut String, largest: u64) {
+        let mut wrote_header = false;
+        for &(contract, label, sizes) in BATCHED {
+            let rows: Vec<(usize, &Row)> = sizes
                 .iter()
-                .map(|n| {
-                    row.at(*n)
-                        .map_or("–".into(), |g| num(g.sdk() / size as u64))
+                .filter_map(|(size, op)| {
+                    self.rows
+                        .iter()
+                        .find(|r| r.contract == contract && r.op == *op)
+                        .map(|r| (*size, r))
                 })
                 .collect();
-            let last = row.at(largest).copied().unwrap_or_default();
+            if rows.is_empty() {
+                continue;
+            }
+            if !wrote_header {
+                wrote_header = true;
+                let _ = writeln!(w, "\n## Batches: gas per item\n");
+                let _ = writeln!(w, "Every batched message at each measured size, from the rows above: *per item* is the batch's estimated SDK gas over its size, so an operator sees which size to send (the largest is the most a message takes). One entry point call each: submessages (the escrow's transfers and `record_usage_batch`, the registry's mints) are measured on their own rows or on a chain (LOAD.md), and wasmd's fixed per-transaction costs (and 10 gas per byte of the transaction) come on top. A liveness proof costs one `secp256k1_verify` (VM gas {}, {} SDK gas at the multiplier), the provider's record read, its rewards record read, settled and written; once per batch the accumulator (with the epoch's start) and the epoch's proof count.\n", num(SECP256K1_VERIFY_VM_GAS), num(SECP256K1_VERIFY_VM_GAS / GAS_MULTIPLIER));
+            }
+            let _ = writeln!(w, "### `{contract}` {label}\n");
+            let sizes: Vec<String> = self
+                .sizes
+                .iter()
+                .map(|n| format!("N = {}", num(*n)))
+                .collect();
             let _ = writeln!(
                 w,
-                "| {size} | {} | {} | {} |",
-                num(last.sdk()),
-                per.join(" | "),
-                num(last.vm_gas / size as u64)
+                "| batch size | batch SDK gas (N = {}) | per item: {} | VM gas per item (N = {}) |",
+                num(largest),
+                sizes.join(" | "),
+                num(largest)
             );
+            let _ = writeln!(w, "|---:|---:|{}---:|", "---:|".repeat(self.sizes.len()));
+            for (size, row) in rows {
+                let per: Vec<String> = self
+                    .sizes
+                    .iter()
+                    .map(|n| {
+                        row.at(*n)
+                            .map_or("–".into(), |g| num(g.sdk() / size as u64))
+                    })
+                    .collect();
+                let last = row.at(largest).copied().unwrap_or_default();
+                let _ = writeln!(
+                    w,
+                    "| {size} | {} | {} | {} |",
+                    num(last.sdk()),
+                    per.join(" | "),
+                    num(last.vm_gas / size as u64)
+                );
+            }
+            let _ = writeln!(w);
         }
     }
 

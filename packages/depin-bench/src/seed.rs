@@ -58,7 +58,7 @@ pub fn token_holders(storage: &mut MemoryStorage, chain: &Chain, n: u64) -> Resu
 }
 
 #[cfg(feature = "registry")]
-pub use registry::providers;
+pub use registry::{operators, providers};
 #[cfg(feature = "registry")]
 mod registry {
     use super::*;
@@ -66,8 +66,25 @@ mod registry {
     use depin_interface::registry::{Capacity, Price, ProviderStatus, Reputation, Service};
     use depin_interface::Denom;
     use depin_provider_registry::state::{
-        providers as provider_map, Provider, ProviderRewards, CONFIG, GLOBAL, REPUTATION, REWARDS,
+        providers as provider_map, Provider, ProviderRewards, CONFIG, FLEETS, GLOBAL, OPERATORS,
+        REPUTATION, REWARDS,
     };
+
+    /// Providers `{prefix}-{i}` for `i < n` name `operator` (a fleet).
+    pub fn operators(
+        storage: &mut MemoryStorage,
+        chain: &Chain,
+        (prefix, n): (&str, u64),
+        operator: &str,
+    ) -> Result<()> {
+        let operator = chain.addr(operator);
+        for i in 0..n {
+            let addr = chain.addr(&format!("{prefix}-{i}"));
+            OPERATORS.save(storage, &addr, &operator)?;
+            FLEETS.save(storage, (&operator, &addr), &())?;
+        }
+        Ok(())
+    }
 
     const SERVICES: [Service; 7] = [
         Service::Storage,
@@ -153,15 +170,20 @@ mod escrow {
     use depin_interface::escrow::LeaseState;
     use depin_interface::Denom;
 
-    /// `n` open metered leases (ids 1..=n) between `n` consumers and `n`
-    /// providers, and the lease counter raised to match.
-    pub fn leases(storage: &mut MemoryStorage, chain: &Chain, n: u64, denom: &str) -> Result<()> {
+    /// `n` open metered leases (the next ids) between `n` consumers and `n`
+    /// providers (or all of `provider`'s), and the lease counter raised to match.
+    pub fn leases(
+        storage: &mut MemoryStorage,
+        chain: &Chain,
+        (n, provider): (u64, Option<&str>),
+        denom: &str,
+    ) -> Result<()> {
         let first = LEASE_COUNT.may_load(storage)?.unwrap_or_default() + 1;
         let deposit = Uint128::new(1_000_000);
         for id in first..first + n {
             let lease = Lease {
                 consumer: chain.addr(&format!("consumer-{id}")),
-                provider: chain.addr(&format!("provider-{id}")),
+                provider: chain.addr(&provider.map_or(format!("provider-{id}"), String::from)),
                 denom: Denom::Native(denom.into()),
                 price_per_unit: Uint128::new(10),
                 dispute_window: 3_600,
