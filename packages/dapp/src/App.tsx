@@ -6,6 +6,7 @@ import { href, type Route, useRoute } from "./router";
 
 // Each page is its own chunk, loaded when its route is first shown.
 const ConsumerPage = lazy(() => import("./pages/consumer/ConsumerPage").then((module) => ({ default: module.ConsumerPage })));
+const FleetPage = lazy(() => import("./pages/fleet/FleetPage").then((module) => ({ default: module.FleetPage })));
 const DaoPage = lazy(() => import("./pages/dao/DaoPage").then((module) => ({ default: module.DaoPage })));
 const NetworkPage = lazy(() => import("./pages/network/NetworkPage").then((module) => ({ default: module.NetworkPage })));
 const ProviderDetail = lazy(() => import("./pages/network/ProviderDetail").then((module) => ({ default: module.ProviderDetail })));
@@ -15,6 +16,7 @@ const NAV: [string, string][] = [
   ["/network", "Network"],
   ["/provider", "Provider"],
   ["/consumer", "Consumer"],
+  ["/fleet", "Fleet"],
   ["/dao", "DAO"],
 ];
 
@@ -53,6 +55,7 @@ function CurrentPage({ route }: { route: Route }) {
   if (page === "providers" && address) return <ProviderDetail address={address} />;
   if (page === "provider") return <ProviderPage />;
   if (page === "consumer") return <ConsumerPage route={route} />;
+  if (page === "fleet") return <FleetPage route={route} />;
   if (page === "dao") return <DaoPage />;
   return <NetworkPage route={route} />;
 }

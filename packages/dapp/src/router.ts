@@ -1,4 +1,4 @@
-// Hash routes, so the static build works from any path: #/network, #/providers/<address>, #/provider, #/consumer, #/dao.
+// Hash routes, so the static build works from any path: #/network, #/providers/<address>, #/provider, #/consumer, #/fleet, #/dao.
 import { useEffect, useState } from "react";
 
 export interface Route {

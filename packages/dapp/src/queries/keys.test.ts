@@ -52,6 +52,33 @@ describe("query keys", () => {
     expect(refreshed(changedBy.provider(keys, "alice"), reads)).toEqual(["record", "claims", "rewards", "list", "count", "stats"]);
     expect(refreshed(changedBy.rewards(keys, "alice"), reads)).toContain("supply");
   });
+  test("an operator change refreshes the fleet pages; a fleet claim refreshes each provider claimed for and its balances only", () => {
+    const reads = {
+      fleet: keys.registry.fleet("operator", page),
+      otherFleet: keys.registry.fleet("someone", page),
+      alice: keys.registry.provider("alice"),
+      aliceRewards: keys.registry.pendingRewards("alice"),
+      aliceBalance: keys.cw20Balance("alice", "token"),
+      bob: keys.registry.provider("bob"),
+      bobBalance: keys.bankBalance("bob", "ustake"),
+      carol: keys.registry.provider("carol"),
+      operatorBalance: keys.cw20Balance("operator", "token"),
+      supply: keys.tokenInfo(),
+      leaseCount: keys.escrow.leaseCount("alice"),
+    };
+    expect(refreshed(changedBy.provider(keys, "alice"), reads)).toEqual(["fleet", "otherFleet", "alice", "aliceRewards"]);
+    expect(refreshed(changedBy.fleetRewards(keys, ["alice", "bob"]), reads)).toEqual([
+      "fleet",
+      "otherFleet",
+      "alice",
+      "aliceRewards",
+      "aliceBalance",
+      "bob",
+      "bobBalance",
+      "supply",
+    ]);
+    expect(refreshed(changedBy.lease(keys, 7, "alice"), reads)).toEqual(["alice", "aliceRewards", "leaseCount"]);
+  });
   test("a vote refreshes the proposal, its votes and the lists; staking refreshes the member and the current total", () => {
     const reads = {
       proposal: keys.dao.proposal(3),

@@ -38,6 +38,8 @@ export function queryKeys(chainId: string) {
       lists: () => [...registry, "providers"] as const,
       providers: (filter: ProvidersFilter) => [...registry, "providers", "page", filter] as const,
       providerCount: (status: StatusFilter) => [...registry, "providers", "count", status] as const,
+      /** A page of the providers that named `operator` (its fleet). */
+      fleet: (operator: string, page: PageRequest<string>) => [...registry, "providers", "operator", operator, page] as const,
       /** One provider's record, unbonding claims and pending rewards. */
       provider: (address: string) => [...registry, "provider", address] as const,
       claims: (address: string) => [...registry, "provider", address, "claims"] as const,
@@ -49,6 +51,8 @@ export function queryKeys(chainId: string) {
       lists: () => [...escrow, "leases"] as const,
       leasesByConsumer: (consumer: string, page: PageRequest<number>) => [...escrow, "leases", "consumer", consumer, page] as const,
       leasesByProvider: (provider: string, page: PageRequest<number>) => [...escrow, "leases", "provider", provider, page] as const,
+      /** How many leases a provider has, and how many are not closed (counted through leasesByProvider). */
+      leaseCount: (provider: string) => [...escrow, "leases", "provider", provider, "count"] as const,
       /** One lease, its charges and what settle would pay. */
       lease: (leaseId: number) => [...escrow, "lease", leaseId] as const,
       charges: (leaseId: number, page: PageRequest<number>) => [...escrow, "lease", leaseId, "charges", page] as const,
@@ -78,7 +82,10 @@ export type QueryKey = readonly unknown[];
 
 /** What each kind of transaction changes, as key prefixes to invalidate once it lands. */
 export const changedBy = {
-  /** Registration, listing, stake, heartbeat, rewards, jail: the provider's own reads and every list of providers. */
+  /**
+   * Registration, listing, stake, heartbeat, rewards, jail, operator: the provider's own reads and every list of
+   * providers (the operators' fleet pages among them).
+   */
   provider: (keys: QueryKeys, provider: string): QueryKey[] => [
     keys.registry.provider(provider),
     keys.registry.lists(),
@@ -86,6 +93,16 @@ export const changedBy = {
   ],
   /** Claiming rewards also mints the suite token. */
   rewards: (keys: QueryKeys, provider: string): QueryKey[] => [...changedBy.provider(keys, provider), keys.tokenInfo()],
+  /**
+   * A fleet's claim: each provider's record and balances (the rewards are minted to them), every
+   * list of providers (the fleet pages), the stats and the token supply.
+   */
+  fleetRewards: (keys: QueryKeys, providers: readonly string[]): QueryKey[] => [
+    ...providers.flatMap((provider) => [keys.registry.provider(provider), keys.balances(provider)]),
+    keys.registry.lists(),
+    keys.registry.stats(),
+    keys.tokenInfo(),
+  ],
   /** Opening a lease: the lease lists. */
   newLease: (keys: QueryKeys): QueryKey[] => [keys.escrow.lists()],
   /** Any action on a lease: the lease, its charges, the lists, and the provider's record (usage, revenue, disputes). */

@@ -2,7 +2,7 @@
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { isNotFound } from "../lib/errors";
 import type { ProviderResponse, StatusFilter } from "../lib/types";
-import type { ProvidersFilter } from "./keys";
+import type { PageRequest, ProvidersFilter } from "./keys";
 import type { Reader } from "./reader";
 
 /** Counting stops here: the count shows as "1000+" beyond it. */
@@ -29,6 +29,13 @@ export const registryQueries = {
   /** One page of the indexed providers query. */
   providers: (reader: Reader, filter: ProvidersFilter) =>
     queryOptions({ queryKey: reader.keys.registry.providers(filter), queryFn: () => reader.q.providerRegistry.providers(filter) }),
+  /** One page of the providers that named `operator` (its fleet), in address order. */
+  fleet: (reader: Reader, operator: string, page: PageRequest<string>) =>
+    queryOptions({
+      queryKey: reader.keys.registry.fleet(operator, page),
+      queryFn: () => reader.q.providerRegistry.providersByOperator({ operator, ...page }),
+      enabled: !!operator,
+    }),
   /** How many providers the registry's status index holds under `status` (pages of 100 through the indexed query). */
   providerCount: (reader: Reader, client: QueryClient, status: StatusFilter) =>
     queryOptions({

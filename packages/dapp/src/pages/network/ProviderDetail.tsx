@@ -1,8 +1,8 @@
-// One provider's page: listing, agent key, prices, capacity, stake, rewards, reputation, proofs of service and attestations.
+// One provider's page: listing, agent key, operator, prices, capacity, stake, rewards, reputation, proofs of service and attestations.
 import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
 import { LivenessFacts } from "../../components/LivenessFacts";
-import { Fact, Facts, Pending, Section, useNow } from "../../components/ui";
+import { Address, Fact, Facts, Pending, Section, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatProviderStatus, formatTimestamp, serviceLabel, timeAgo } from "../../lib/format";
 import { agentKeyHex } from "../../lib/liveness";
 import type { Denom, ProviderResponse } from "../../lib/types";
@@ -64,6 +64,11 @@ function ProviderFacts({ provider, stakeDenom }: { provider: ProviderResponse; s
         <Fact term="Agent key">
           <span data-testid="provider-agent-key" className="mono">
             {agentKeyHex(provider.agent_pubkey) ?? "none: no oracle can prove it live, so it earns no stake rewards"}
+          </span>
+        </Fact>
+        <Fact term="Operator">
+          <span data-testid="provider-operator">
+            {provider.operator ? <Address address={provider.operator} /> : "none: only the provider acts for itself"}
           </span>
         </Fact>
         <Fact term="Pending rewards">

@@ -5,6 +5,7 @@ import { useChain } from "../../chain/ChainProvider";
 import { ConnectPrompt, Pending } from "../../components/ui";
 import { statusKind } from "../../lib/format";
 import { registryQueries } from "../../queries/registry";
+import { OperatorPanel } from "./OperatorPanel";
 import { ProviderLeases } from "./ProviderLeases";
 import { AgentKeyPanel, ListingUpdate, LivenessPanel, Overview } from "./ProviderPanels";
 import { RegisterForm } from "./RegisterForm";
@@ -32,6 +33,7 @@ export function ProviderPage() {
       {exiting && <RegisterForm key="again" account={account} bonded={BigInt(record.stake)} onRegistered={setRegistered} />}
       {!exiting && <ListingUpdate key={record.address} provider={record} />}
       {!exiting && <AgentKeyPanel provider={record} />}
+      <OperatorPanel provider={record} />
       <StakePanel account={account} provider={record} registry={registry} />
       <LivenessPanel provider={record} registry={registry} />
       <ProviderLeases account={account} />
