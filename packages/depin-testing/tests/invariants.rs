@@ -15,7 +15,9 @@
 //! the governance locks of the second audit (the DAO or the escrow staking
 //! or proposing in the DAO; quorum 1, threshold 90 %, a veto threshold of
 //! 10^-18, periods over 90 days, a deposit above the supply), which must
-//! fail. Every settle is a stranger's (the attacker's), at any step. After every transaction:
+//! fail; escrow batches of reports, receipts and settles, sent by a
+//! provider or by a fleet operator that providers name and remove (items
+//! of leases the sender may not bill are refused alone). Every settle is a stranger's (the attacker's), at any step. After every transaction:
 //! - no action panicked, and every failure is a typed error;
 //! - a failed action (every attack must fail) changed no state at all: the
 //!   whole chain storage is byte-for-byte what it was;
@@ -43,11 +45,11 @@ use cw_multi_test::error::AnyResult;
 use cw_multi_test::{AppResponse, Executor};
 use depin_interface::dao::{self, DaoConfigUpdate, Vote};
 use depin_interface::escrow::{
-    self, BillingMode, ChargeResponse, ChargeStatus, ChargesResponse, OpenLeaseMsg,
+    self, BatchItem, BillingMode, ChargeResponse, ChargeStatus, ChargesResponse, OpenLeaseMsg,
 };
 use depin_interface::registry::{self, Price, RegisterMsg, RegistryConfigUpdate, Service};
 use depin_interface::{token, UncheckedDenom};
-use depin_testing::escrow::lease_id_of;
+use depin_testing::escrow::{batch_results, lease_id_of};
 use depin_testing::registry::register_msg;
 use depin_testing::scenario::{is_bank_refusal, typed_error};
 use depin_testing::shared::{pubkey, signing_key, wasm_execute};

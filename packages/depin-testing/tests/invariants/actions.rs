@@ -92,6 +92,18 @@ pub enum Action {
     Settle {
         lease: usize,
     },
+    /// An escrow `batch` of picks (kind 0 report, 1 redeem, 2 settle; a
+    /// lease; units), sent by the first pick's provider or by the fleet
+    /// operator: items of other providers' leases must be refused alone.
+    Batch {
+        picks: Vec<(u8, usize, u128)>,
+        by_operator: bool,
+    },
+    /// Provider `p` names the fleet operator, or removes it.
+    SetOperator {
+        p: usize,
+        on: bool,
+    },
     Close {
         lease: usize,
         by_provider: bool,
@@ -260,6 +272,9 @@ pub fn action() -> impl Strategy<Value = Action> {
             }
         ),
         3 => lease.clone().prop_map(|lease| Action::Settle { lease }),
+        3 => (prop::collection::vec((0u8..3, lease.clone(), amount(0..2_000)), 1..6), any::<bool>())
+            .prop_map(|(picks, by_operator)| Action::Batch { picks, by_operator }),
+        1 => (p.clone(), any::<bool>()).prop_map(|(p, on)| Action::SetOperator { p, on }),
         2 => (lease.clone(), any::<bool>())
             .prop_map(|(lease, by_provider)| Action::Close { lease, by_provider }),
         1 => (lease.clone(), amount(0..10_000)).prop_map(|(lease, amount)| Action::TopUp { lease, amount }),

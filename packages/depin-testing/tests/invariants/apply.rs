@@ -27,6 +27,12 @@ impl World {
             a @ (Action::Settle { .. } | Action::Close { .. } | Action::TopUp { .. }) => {
                 self.lease_payment(a)
             }
+            Action::Batch { picks, by_operator } => (self.batch(&picks, by_operator), false),
+            Action::SetOperator { p, on } => {
+                let provider = self.suite.provider(p);
+                let operator = on.then(|| self.suite.actors.guardian.clone());
+                (self.suite.set_operator(&provider, operator.as_ref()), false)
+            }
             a @ (Action::Stake { .. }
             | Action::Unstake { .. }
             | Action::ClaimUnstaked { .. }
@@ -257,6 +263,64 @@ impl World {
             _ => unreachable!("not a lease action"),
         };
         (result, false)
+    }
+
+    /// An escrow `batch` over the sequence's leases: receipts are signed by
+    /// the lease's consumer key (consumer 0's for other modes), and a
+    /// receipts lease's signed count moves only when its item went through.
+    fn batch(&mut self, picks: &[(u8, usize, u128)], by_operator: bool) -> AnyResult<AppResponse> {
+        let mut items = vec![];
+        let mut redeemed = vec![];
+        let mut sender = self.suite.actors.guardian.clone();
+        for (n, &(kind, lease, units)) in picks.iter().enumerate() {
+            let Some((i, l)) = self.lease_of(
+                lease,
+                [Kind::Metered, Kind::Receipts, Kind::Metered][kind as usize % 3],
+            ) else {
+                continue;
+            };
+            if n == 0 && !by_operator {
+                sender = l.provider.clone();
+            }
+            items.push(match kind {
+                0 => BatchItem::ReportUsage {
+                    lease_id: l.id,
+                    units: Uint128::new(units),
+                    billed_before: None,
+                },
+                1 => {
+                    let key = l
+                        .key
+                        .clone()
+                        .unwrap_or_else(|| self.consumer_keys[0].clone());
+                    // Receipts earlier in this batch for the same lease build on each other.
+                    let signed = redeemed
+                        .iter()
+                        .rev()
+                        .find(|(j, _, _)| *j == i)
+                        .map_or(l.signed, |(_, _, c)| *c);
+                    let cumulative = signed.saturating_add(units);
+                    redeemed.push((i, items.len(), cumulative));
+                    BatchItem::RedeemReceipt {
+                        lease_id: l.id,
+                        cumulative_units: Uint128::new(cumulative),
+                        signature: self.suite.sign_receipt(&key, l.id, cumulative),
+                    }
+                }
+                _ => BatchItem::Settle { lease_id: l.id },
+            });
+        }
+        if items.is_empty() {
+            return Ok(AppResponse::default());
+        }
+        let res = self.suite.batch(&sender, items)?;
+        let results = batch_results(&res);
+        for (i, item, cumulative) in redeemed {
+            if results[item].error.is_none() {
+                self.leases[i].signed = cumulative;
+            }
+        }
+        Ok(res)
     }
 
     /// Settling, closing or topping up a lease the sequence opened.
