@@ -7,7 +7,7 @@ use depin_billing_escrow::ContractError;
 use depin_interface::escrow::{BatchItem, BillingMode, LeaseResponse, LeaseState};
 use depin_interface::{ValidationError, MAX_BATCH_ITEMS};
 use depin_testing::escrow::{batch_results, escrow_error, lease_id_of, pay_price, report_item};
-use depin_testing::shared::{pubkey, signing_key};
+use depin_testing::shared::{protocol_fee, pubkey, signing_key};
 use depin_testing::{Suite, SuiteBuilder, PAY_DENOM};
 use k256::ecdsa::SigningKey;
 use proptest::prelude::*;
@@ -288,7 +288,7 @@ fn a_report_in_a_batch_pays_what_matured_and_sums_the_payments() {
         .unwrap();
     let paid: Vec<u128> = batch_results(&res).iter().map(|r| r.paid.u128()).collect();
     assert_eq!(paid, vec![1_500 * PRICE, 2_000 * PRICE]);
-    let fee = |amount: u128| amount * 250 / 10_000 + u128::from(amount * 250 % 10_000 != 0);
+    let fee = |amount: u128| protocol_fee(amount, 250);
     let after = start(&fleet.suite);
     assert_eq!(after.0 - before.0, 1_500 * PRICE - fee(1_500 * PRICE));
     assert_eq!(after.1 - before.1, 2_000 * PRICE - fee(2_000 * PRICE));
