@@ -9,12 +9,14 @@ use base64::Engine;
 use cosmrs::proto::cosmos::auth::v1beta1::{
     BaseAccount, QueryAccountRequest, QueryAccountResponse,
 };
+use cosmrs::proto::cosmos::authz::v1beta1::MsgExecResponse;
 use cosmrs::proto::cosmos::bank::v1beta1::{QueryBalanceRequest, QueryBalanceResponse};
+use cosmrs::proto::cosmos::base::abci::v1beta1::TxMsgData;
 use cosmrs::proto::cosmos::tx::v1beta1::{SimulateRequest, SimulateResponse};
 use cosmrs::proto::cosmwasm::wasm::v1::{
-    QuerySmartContractStateRequest, QuerySmartContractStateResponse,
+    MsgExecuteContractResponse, QuerySmartContractStateRequest, QuerySmartContractStateResponse,
 };
-use cosmrs::proto::prost::Message;
+use cosmrs::proto::prost::{Message, Name};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -44,6 +46,28 @@ impl Committed {
             .iter()
             .find(|(t, k, _)| t == event && k == key)
             .map(|(_, _, v)| v.as_str())
+    }
+
+    /// Every value of an attribute in events of this type, in order.
+    pub fn attributes<'a>(&'a self, event: &'a str, key: &'a str) -> impl Iterator<Item = &'a str> {
+        self.events
+            .iter()
+            .filter(move |(t, k, _)| t == event && k == key)
+            .map(|(_, _, v)| v.as_str())
+    }
+
+    /// The first message's contract response (its `data`, JSON), sent
+    /// directly or through `MsgExec`; None when the data holds none.
+    pub fn contract_response<R: DeserializeOwned>(&self) -> Option<R> {
+        let msg_data = TxMsgData::decode(self.data.as_slice()).ok()?;
+        let first = msg_data.msg_responses.first()?;
+        let execute = if first.type_url == MsgExecResponse::type_url() {
+            let exec = MsgExecResponse::decode(first.value.as_slice()).ok()?;
+            MsgExecuteContractResponse::decode(exec.results.first()?.as_slice()).ok()?
+        } else {
+            MsgExecuteContractResponse::decode(first.value.as_slice()).ok()?
+        };
+        serde_json::from_slice(&execute.data).ok()
     }
 }
 

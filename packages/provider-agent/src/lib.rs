@@ -3,8 +3,9 @@
 //! `depin-provider` runs beside a provider's hardware: heartbeats, accepts
 //! streaming leases, reports metered usage, collects and redeems consumers'
 //! signed receipts, settles, claims, unjails. It signs with a hot key the
-//! provider authorised through authz and a fee grant. `depin-consumer` opens
-//! receipts leases and signs cumulative receipts.
+//! provider authorised through authz and a fee grant. `depin-provider fleet`
+//! runs one agent for many providers with one operator key (batched duties).
+//! `depin-consumer` opens receipts leases and signs cumulative receipts.
 
 pub mod agent_key;
 pub mod chain;
@@ -15,6 +16,7 @@ pub mod consumer;
 pub mod daemon;
 pub mod epoch;
 pub mod error;
+pub mod fleet;
 pub mod grants;
 pub mod hex;
 pub mod keys;

@@ -50,7 +50,13 @@ pub fn parse_lines(chunk: &[u8]) -> (Vec<(u64, u128)>, usize, Vec<String>) {
 /// Reads what was appended since the stored offset and records it. Returns
 /// the number of lines counted.
 pub fn ingest_file(path: &Path, store: &Store) -> Result<usize> {
-    let offset = store.usage_file_offset()?;
+    ingest_file_of(path, store, "")
+}
+
+/// [`ingest_file`] for the usage file of one provider of a fleet (`scope`:
+/// its address, which keys the file's offset).
+pub fn ingest_file_of(path: &Path, store: &Store, scope: &str) -> Result<usize> {
+    let offset = store.usage_file_offset_of(scope)?;
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -75,7 +81,7 @@ pub fn ingest_file(path: &Path, store: &Store) -> Result<usize> {
     let new_offset = offset
         .checked_add(consumed)
         .ok_or(crate::error::AgentError::Overflow("offset"))?;
-    store.ingest_usage(&deltas, new_offset)?;
+    store.ingest_usage_of(scope, &deltas, new_offset)?;
     Ok(deltas.len())
 }
 

@@ -22,6 +22,17 @@ pub struct OutcomeLabel {
     pub outcome: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ItemLabel {
+    pub kind: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ProviderLabel {
+    pub provider: String,
+}
+
 /// Every metric the agent exports. Amounts are in the smallest unit of their denom.
 #[derive(Default)]
 pub struct Metrics {
@@ -47,6 +58,16 @@ pub struct Metrics {
     pub last_proven_epoch: Gauge,
     pub proven_epochs: Gauge,
     pub missed_epochs: Gauge,
+    /// A fleet's batch items by kind (report_usage, redeem_receipt, settle)
+    /// and outcome (done, refused).
+    pub batch_items: Family<ItemLabel, Counter>,
+    /// A fleet's providers: configured, and serving (they named its operator).
+    pub fleet_providers: Gauge,
+    pub fleet_serving: Gauge,
+    /// A fleet's providers' liveness as the registry counts it (-1: never proven).
+    pub fleet_last_proven_epoch: Family<ProviderLabel, Gauge>,
+    pub fleet_proven_epochs: Family<ProviderLabel, Gauge>,
+    pub fleet_missed_epochs: Family<ProviderLabel, Gauge>,
     registry: Option<Registry>,
 }
 
@@ -148,6 +169,79 @@ impl Metrics {
         m.last_proven_epoch.set(-1);
         m.registry = Some(r);
         m
+    }
+
+    /// The metrics of a fleet agent: the agent's, plus the batch items and
+    /// the fleet's providers (their liveness labelled by provider).
+    pub fn fleet() -> Metrics {
+        let mut m = Metrics::new();
+        let Some(r) = m.registry.as_mut() else {
+            return m;
+        };
+        r.register(
+            "batch_items",
+            "Items of the fleet's escrow batches by kind and outcome (done, refused)",
+            m.batch_items.clone(),
+        );
+        r.register(
+            "fleet_providers",
+            "Providers in the fleet's config",
+            m.fleet_providers.clone(),
+        );
+        r.register(
+            "fleet_serving",
+            "Providers of the fleet that named its operator (their leases are billed, their rewards claimed)",
+            m.fleet_serving.clone(),
+        );
+        r.register(
+            "fleet_last_proven_epoch",
+            "Last epoch the registry counts the provider proven live in (-1: never)",
+            m.fleet_last_proven_epoch.clone(),
+        );
+        r.register(
+            "fleet_proven_epochs",
+            "Epochs the registry counts the provider proven live in",
+            m.fleet_proven_epochs.clone(),
+        );
+        r.register(
+            "fleet_missed_epochs",
+            "Epochs the provider was active in and not proven",
+            m.fleet_missed_epochs.clone(),
+        );
+        m
+    }
+
+    /// One batch item's outcome.
+    pub fn batch_item(&self, kind: crate::tx_kind::TxKind, outcome: &str) {
+        self.batch_items
+            .get_or_create(&ItemLabel {
+                kind: kind.as_str().into(),
+                outcome: outcome.into(),
+            })
+            .inc();
+    }
+
+    /// A fleet provider's liveness as the registry reports it.
+    pub fn fleet_liveness(
+        &self,
+        provider: &str,
+        reputation: &depin_interface::registry::Reputation,
+    ) {
+        let label = ProviderLabel {
+            provider: provider.into(),
+        };
+        let epoch = reputation
+            .last_proven_epoch
+            .map_or(-1, |e| i64::try_from(e).unwrap_or(i64::MAX));
+        self.fleet_last_proven_epoch
+            .get_or_create(&label)
+            .set(epoch);
+        self.fleet_proven_epochs
+            .get_or_create(&label)
+            .set(i64::try_from(reputation.proven_epochs).unwrap_or(i64::MAX));
+        self.fleet_missed_epochs
+            .get_or_create(&label)
+            .set(i64::try_from(reputation.missed_epochs).unwrap_or(i64::MAX));
     }
 
     pub fn error(&self, class: crate::error::ErrorClass) {

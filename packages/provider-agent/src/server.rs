@@ -230,35 +230,54 @@ async fn health(State(state): State<ServerState>) -> Reply {
     reply(StatusCode::OK, json!({"provider": state.provider}))
 }
 
-async fn metrics(State(state): State<ServerState>) -> String {
-    state.metrics.render()
-}
-
-pub async fn serve_api(state: ServerState, listener: tokio::net::TcpListener) {
-    let app = Router::new()
+/// The API of one provider: POST /receipts, POST /usage, POST /liveness,
+/// GET /health (a fleet nests one per provider under `/providers/<address>`).
+pub fn api_router(state: ServerState) -> Router {
+    Router::new()
         .route("/receipts", post(post_receipt))
         .route("/usage", post(post_usage))
         .route("/liveness", post(post_liveness))
         .route("/health", get(health))
-        .with_state(state.clone());
+        .with_state(state)
+}
+
+pub async fn serve_api(state: ServerState, listener: tokio::net::TcpListener) {
+    let shutdown = state.shutdown.clone();
+    serve(api_router(state), listener, shutdown, "api").await
+}
+
+/// Serves `app` on `listener` until the stop flag is raised.
+pub async fn serve(
+    app: Router,
+    listener: tokio::net::TcpListener,
+    shutdown: Shutdown,
+    what: &'static str,
+) {
     if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(state.shutdown.wait())
+        .with_graceful_shutdown(shutdown.wait())
         .await
     {
-        tracing::error!(error = %e, "api server failed");
+        tracing::error!(error = %e, server = what, "server failed");
     }
 }
 
 pub async fn serve_metrics(state: ServerState, listener: tokio::net::TcpListener) {
+    serve_metrics_of(state.metrics, state.shutdown, listener).await
+}
+
+/// GET /metrics of `metrics` (the agent's, or a fleet's).
+pub async fn serve_metrics_of(
+    metrics: Arc<Metrics>,
+    shutdown: Shutdown,
+    listener: tokio::net::TcpListener,
+) {
     let app = Router::new()
-        .route("/metrics", get(metrics))
-        .with_state(state.clone());
-    if let Err(e) = axum::serve(listener, app)
-        .with_graceful_shutdown(state.shutdown.wait())
-        .await
-    {
-        tracing::error!(error = %e, "metrics server failed");
-    }
+        .route(
+            "/metrics",
+            get(|State(m): State<Arc<Metrics>>| async move { m.render() }),
+        )
+        .with_state(metrics);
+    serve(app, listener, shutdown, "metrics").await
 }
 
 #[cfg(test)]

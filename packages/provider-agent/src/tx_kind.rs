@@ -19,12 +19,15 @@ pub enum TxKind {
     ReportUsage,
     RedeemReceipt,
     Settle,
+    // Sent by a fleet's operator key for the providers that named it.
+    Batch,
     // Sent by an oracle's hot key for the oracle.
     ProveLiveness,
     // Sent by the provider's own key (CLI).
     Grant,
     Register,
     UpdateProvider,
+    SetOperator,
     // Sent by a consumer (CLI).
     OpenLease,
     CloseLease,
@@ -47,7 +50,7 @@ impl TxKind {
     ];
     /// Registry messages an oracle's hot key may send (its authz filter).
     pub const ORACLE: [TxKind; 1] = [TxKind::ProveLiveness];
-    const ALL: [TxKind; 14] = [
+    const ALL: [TxKind; 16] = [
         TxKind::Heartbeat,
         TxKind::ClaimRewards,
         TxKind::Claim,
@@ -56,10 +59,12 @@ impl TxKind {
         TxKind::ReportUsage,
         TxKind::RedeemReceipt,
         TxKind::Settle,
+        TxKind::Batch,
         TxKind::ProveLiveness,
         TxKind::Grant,
         TxKind::Register,
         TxKind::UpdateProvider,
+        TxKind::SetOperator,
         TxKind::OpenLease,
         TxKind::CloseLease,
     ];
@@ -75,19 +80,22 @@ impl TxKind {
             TxKind::ReportUsage => "report_usage",
             TxKind::RedeemReceipt => "redeem_receipt",
             TxKind::Settle => "settle",
+            TxKind::Batch => "batch",
             TxKind::ProveLiveness => "prove_liveness",
             TxKind::Grant => "grant",
             TxKind::Register => "register",
             TxKind::UpdateProvider => "update_provider",
+            TxKind::SetOperator => "set_operator",
             TxKind::OpenLease => "open_lease",
             TxKind::CloseLease => "close_lease",
         }
     }
 
     /// Recorded in SQLite before its broadcast and resolved from the chain
-    /// after a restart: a usage report must never count twice or be lost.
+    /// after a restart: a usage report must never count twice or be lost
+    /// (a batch is recorded item by item: it carries reports).
     pub fn is_tracked(self) -> bool {
-        self == TxKind::ReportUsage
+        matches!(self, TxKind::ReportUsage | TxKind::Batch)
     }
 }
 
@@ -126,8 +134,8 @@ mod tests {
     }
 
     #[test]
-    fn only_usage_reports_are_tracked() {
+    fn only_usage_reports_and_batches_are_tracked() {
         let tracked: Vec<_> = TxKind::ALL.into_iter().filter(|k| k.is_tracked()).collect();
-        assert_eq!(tracked, vec![TxKind::ReportUsage]);
+        assert_eq!(tracked, vec![TxKind::ReportUsage, TxKind::Batch]);
     }
 }

@@ -2,7 +2,8 @@
 //! keyring (or on a Ledger): one block of commands over shell variables,
 //! printed by `depin-provider init` with the variables set, shown in the
 //! README word for word (a test checks it) and run from the README by
-//! `scripts/agent.sh e2e` on a devnet.
+//! `scripts/agent.sh e2e` on a devnet. And a fleet provider's commands
+//! (register, name the operator), the same way.
 
 /// The commands, over `$HOT $REGISTRY $ESCROW $CHAIN_ID $NODE $KEYRING`: the
 /// provider's key imported, then ONE transaction signed by it with the authz
@@ -35,6 +36,57 @@ pub fn commands(hot: &str, registry: &str, escrow: &str, chain_id: &str, node: &
     )
 }
 
+/// A fleet provider registers with wasmd's CLI, over `$REGISTRY $ENDPOINT
+/// $AGENT_PUBKEY $CHAIN_ID $NODE $KEYRING`: its endpoint is its routes on the
+/// fleet agent and its agent key the one the fleet holds for it (both
+/// printed by `depin-provider fleet add-provider`); the stake goes with it.
+/// The transaction is waited for (the next one from the key needs it).
+pub const FLEET_REGISTER_COMMAND: &str = r#"TX=$(wasmd tx wasm execute $REGISTRY "{\"register\":{\"service\":\"storage\",\"endpoint\":\"$ENDPOINT\",\"region\":\"eu-west\",\"capacity\":{\"amount\":\"1000\",\"unit\":\"GiB\"},\"prices\":[{\"denom\":{\"native\":\"uusdc\"},\"per_unit\":\"10\"}],\"agent_pubkey\":\"$AGENT_PUBKEY\"}}" \
+  --amount 5000000ustake --from provider $KEYRING --chain-id $CHAIN_ID --node $NODE \
+  --gas auto --gas-adjustment 1.5 --gas-prices 0.025ustake -y -o json | jq -r .txhash)
+wasmd query wait-tx $TX --node $NODE -o json | jq -c '{code, height}'
+"#;
+
+/// A provider names the fleet's operator with wasmd's CLI, over `$REGISTRY
+/// $OPERATOR $CHAIN_ID $NODE $KEYRING` (`depin-provider fleet set-operator
+/// --print` prints it with the variables set).
+pub const SET_OPERATOR_COMMAND: &str = r#"TX=$(wasmd tx wasm execute $REGISTRY "{\"set_operator\":{\"operator\":\"$OPERATOR\"}}" \
+  --from provider $KEYRING --chain-id $CHAIN_ID --node $NODE \
+  --gas auto --gas-adjustment 1.5 --gas-prices 0.025ustake -y -o json | jq -r .txhash)
+wasmd query wait-tx $TX --node $NODE -o json | jq -c '{code, height}'
+"#;
+
+/// A registered provider moving into a fleet lists the fleet's endpoint and
+/// agent key for it, over `$REGISTRY $ENDPOINT $AGENT_PUBKEY $CHAIN_ID $NODE $KEYRING`.
+pub const UPDATE_PROVIDER_COMMAND: &str = r#"TX=$(wasmd tx wasm execute $REGISTRY "{\"update_provider\":{\"endpoint\":\"$ENDPOINT\",\"agent_pubkey\":\"$AGENT_PUBKEY\"}}" \
+  --from provider $KEYRING --chain-id $CHAIN_ID --node $NODE \
+  --gas auto --gas-adjustment 1.5 --gas-prices 0.025ustake -y -o json | jq -r .txhash)
+wasmd query wait-tx $TX --node $NODE -o json | jq -c '{code, height}'
+"#;
+
+/// What `fleet set-operator --print` prints: the variables, the
+/// `update_provider` command when the registry lists another endpoint or
+/// agent key for the provider (`update`: the fleet's), then `set_operator`.
+pub fn set_operator_commands(
+    registry: &str,
+    operator: &str,
+    chain_id: &str,
+    node: &str,
+    update: Option<(&str, &str)>,
+) -> String {
+    let mut out = format!(
+        "REGISTRY={registry}\nOPERATOR={operator}\nCHAIN_ID={chain_id}\nNODE={node}\n\
+         KEYRING=\"--keyring-backend os\"   # where wasmd keeps the provider's key, named `provider` (os, file, test; or --ledger)\n"
+    );
+    if let Some((endpoint, agent_pubkey)) = update {
+        out.push_str(&format!(
+            "ENDPOINT={endpoint}\nAGENT_PUBKEY={agent_pubkey}\n{UPDATE_PROVIDER_COMMAND}"
+        ));
+    }
+    out.push_str(SET_OPERATOR_COMMAND);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +98,36 @@ mod tests {
         assert!(
             readme.contains(GRANT_COMMANDS),
             "README.md must hold wasmd_cli::GRANT_COMMANDS word for word"
+        );
+    }
+
+    #[test]
+    fn the_readme_shows_the_fleet_commands() {
+        let readme = include_str!("../README.md");
+        for (name, text) in [
+            ("FLEET_REGISTER_COMMAND", FLEET_REGISTER_COMMAND),
+            ("SET_OPERATOR_COMMAND", SET_OPERATOR_COMMAND),
+            ("UPDATE_PROVIDER_COMMAND", UPDATE_PROVIDER_COMMAND),
+        ] {
+            assert!(
+                readme.contains(text),
+                "README.md must hold wasmd_cli::{name} word for word"
+            );
+        }
+        let printed = set_operator_commands("wasm1reg", "wasm1op", "testing", "http://n:1", None);
+        assert!(printed.contains("OPERATOR=wasm1op\n") && printed.ends_with(SET_OPERATOR_COMMAND));
+        assert!(!printed.contains("update_provider"));
+        let moving = set_operator_commands(
+            "wasm1reg",
+            "wasm1op",
+            "testing",
+            "http://n:1",
+            Some(("https://f/providers/wasm1p", "A0Jz")),
+        );
+        assert!(moving.contains("ENDPOINT=https://f/providers/wasm1p\nAGENT_PUBKEY=A0Jz\n"));
+        assert!(
+            moving.find("update_provider") < moving.find("set_operator"),
+            "the endpoint and key first, then the operator"
         );
     }
 

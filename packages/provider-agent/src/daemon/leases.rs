@@ -11,11 +11,12 @@ use depin_interface::escrow::{
 };
 
 use super::agent::Agent;
-use crate::chain::Committed;
+use crate::chain::{Chain, Committed};
 use crate::clock::now_secs;
 use crate::error::{ErrorClass, Result};
 use crate::metrics::{as_i64, as_u64};
 use crate::policy;
+use crate::store::Store;
 use crate::tx_kind::TxKind;
 
 /// How long a per-lease action the chain refused finally is not decided again
@@ -24,7 +25,7 @@ pub const FINAL_HOLD_SECONDS: u64 = 60;
 
 /// The escrow's refusal of a report whose `billed_before` is not the lease's
 /// `reported_units`: "report_usage on lease 4 builds on 20 units reported, but the lease has 40".
-const STALE_BASE: &str = "units reported, but the lease has";
+pub(crate) const STALE_BASE: &str = "units reported, but the lease has";
 
 /// Leases read per page of `leases_by_provider`.
 const PAGE: u32 = 100;
@@ -88,16 +89,29 @@ pub async fn pass(agent: &Agent) -> Result<()> {
 /// The provider's leases after its closed prefix (see [`crate::store::Store::closed_through`]),
 /// in id order; moves the prefix past the leading leases that are closed.
 async fn leases(agent: &Agent) -> Result<Vec<LeaseResponse>> {
-    let known = agent.store.closed_through()?;
+    let escrow = &agent.config.chain.escrow;
+    provider_leases(&agent.chain, escrow, &agent.store, &agent.provider, "").await
+}
+
+/// `provider`'s leases after its closed prefix kept under `scope` (empty for
+/// the single agent, the provider's address in a fleet), in id order; moves
+/// the prefix past the leading leases that are closed.
+pub(crate) async fn provider_leases(
+    chain: &Chain,
+    escrow: &str,
+    store: &Store,
+    provider: &str,
+    scope: &str,
+) -> Result<Vec<LeaseResponse>> {
+    let known = store.closed_through_of(scope)?;
     let (mut start_after, mut closed_through, mut prefix) = (known, known, true);
     let mut out = Vec::new();
     loop {
-        let page: LeasesResponse = agent
-            .chain
+        let page: LeasesResponse = chain
             .smart(
-                &agent.config.chain.escrow,
+                escrow,
                 &escrow::QueryMsg::LeasesByProvider {
-                    provider: agent.provider.clone(),
+                    provider: provider.to_string(),
                     start_after,
                     limit: Some(PAGE),
                 },
@@ -118,17 +132,20 @@ async fn leases(agent: &Agent) -> Result<Vec<LeaseResponse>> {
         }
     }
     if let Some(id) = closed_through.filter(|_| closed_through != known) {
-        agent.store.set_closed_through(id)?;
+        store.set_closed_through_of(scope, id)?;
     }
     Ok(out)
 }
 
 /// What the chain paid on a closed receipts lease is final: the store's totals (the metrics) keep it.
 fn closed(agent: &Agent, lease: &LeaseResponse) -> Result<()> {
-    if agent.store.receipt(lease.lease_id)?.is_some() {
-        agent
-            .store
-            .set_redeemed(lease.lease_id, lease.units.u128())?;
+    closed_in(&agent.store, lease)
+}
+
+/// [`closed`] on a store (the agent's or a fleet's).
+pub(crate) fn closed_in(store: &Store, lease: &LeaseResponse) -> Result<()> {
+    if store.receipt(lease.lease_id)?.is_some() {
+        store.set_redeemed(lease.lease_id, lease.units.u128())?;
     }
     Ok(())
 }

@@ -6,10 +6,10 @@
 
 mod agent;
 mod claims;
-mod leases;
+pub(crate) mod leases;
 mod liveness;
 mod metering;
-mod outbox;
+pub(crate) mod outbox;
 #[cfg(test)]
 mod tests;
 

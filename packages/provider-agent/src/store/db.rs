@@ -36,6 +36,18 @@ CREATE TABLE IF NOT EXISTS pending_tx (
     timeout_height INTEGER NOT NULL,
     PRIMARY KEY (tx_hash)
 );
+-- An escrow `batch` (a fleet's duties) broadcast or about to be: one row per item,
+-- in the order of the message; resolved from the chain's answer or after a restart.
+CREATE TABLE IF NOT EXISTS pending_batch (
+    tx_hash TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    lease_id INTEGER NOT NULL,
+    units TEXT NOT NULL,
+    timeout_height INTEGER NOT NULL,
+    PRIMARY KEY (tx_hash, item)
+);
+CREATE INDEX IF NOT EXISTS pending_batch_lease ON pending_batch (lease_id, kind);
 -- Every transaction's outcome as the chain reported it.
 CREATE TABLE IF NOT EXISTS tx_log (
     tx_hash TEXT NOT NULL,
@@ -123,11 +135,30 @@ impl Store {
             .optional()?)
     }
 
+    pub(super) fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
     /// The lease id up to which every lease of the provider is closed: the
     /// agent reads the provider's leases after it, so a long history of
     /// closed leases is not read again on every pass.
     pub fn closed_through(&self) -> Result<Option<u64>> {
-        self.meta("closed_through")?
+        self.closed_through_of("")
+    }
+
+    pub fn set_closed_through(&self, lease_id: u64) -> Result<()> {
+        self.set_closed_through_of("", lease_id)
+    }
+
+    /// [`Store::closed_through`] of one provider of a fleet (`scope`: its
+    /// address; empty: the single agent's provider).
+    pub fn closed_through_of(&self, scope: &str) -> Result<Option<u64>> {
+        self.meta(&scoped("closed_through", scope))?
             .map(|v| {
                 v.parse::<u64>()
                     .map_err(|_| AgentError::Decode(format!("bad stored lease id {v}")))
@@ -135,12 +166,17 @@ impl Store {
             .transpose()
     }
 
-    pub fn set_closed_through(&self, lease_id: u64) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO meta (key, value) VALUES ('closed_through', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [lease_id.to_string()],
-        )?;
-        Ok(())
+    pub fn set_closed_through_of(&self, scope: &str, lease_id: u64) -> Result<()> {
+        self.set_meta(&scoped("closed_through", scope), &lease_id.to_string())
+    }
+}
+
+/// A `meta` key of one provider of a fleet: `key:<provider>`; the key itself
+/// for an empty scope (the single agent, and state files written before fleets).
+pub(super) fn scoped(key: &str, scope: &str) -> String {
+    if scope.is_empty() {
+        key.to_string()
+    } else {
+        format!("{key}:{scope}")
     }
 }

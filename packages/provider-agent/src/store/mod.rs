@@ -1,9 +1,11 @@
 //! SQLite state: usage recorded by the metering source and what of it was
 //! reported, the receipts held, the transactions in flight (recorded before
-//! they are broadcast, resolved from the chain after), and the outcome of
+//! they are broadcast, resolved from the chain after; a fleet's batches item
+//! by item), and the outcome of
 //! every transaction. A restart reads it back, so usage is never reported
 //! twice and a receipt accepted is never lost.
 
+mod batches;
 mod db;
 mod lock;
 mod receipts;
@@ -12,6 +14,7 @@ mod tests;
 mod txs;
 mod usage;
 
+pub use batches::{BatchEntry, PendingBatch};
 pub use db::Store;
 pub use lock::{lock_path, StateLock};
 pub use receipts::{HeldReceipt, Stored};

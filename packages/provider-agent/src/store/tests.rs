@@ -184,3 +184,71 @@ fn push_ids_of_an_earlier_agent_load_and_expire() {
         .add_usage(1, 5, Some("old"), crate::store::PUSH_ID_SECONDS + 1)
         .unwrap());
 }
+
+#[test]
+fn a_fleets_offsets_and_closed_prefixes_are_kept_per_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.sqlite");
+    {
+        let store = Store::open(&path).unwrap();
+        store.ingest_usage_of("wasm1a", &[(1, 5)], 40).unwrap();
+        store
+            .ingest_usage_of("wasm1b", &[(2, 7), (1, 1)], 90)
+            .unwrap();
+        store.set_closed_through_of("wasm1a", 3).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.usage_file_offset_of("wasm1a").unwrap(), 40);
+    assert_eq!(store.usage_file_offset_of("wasm1b").unwrap(), 90);
+    // The single agent's keys are apart (and those of state files written before fleets).
+    assert_eq!(store.usage_file_offset().unwrap(), 0);
+    assert_eq!(store.closed_through().unwrap(), None);
+    assert_eq!(store.closed_through_of("wasm1a").unwrap(), Some(3));
+    assert_eq!(store.closed_through_of("wasm1b").unwrap(), None);
+    assert_eq!(store.usage(1).unwrap().recorded, 6);
+    assert_eq!(store.usage(2).unwrap().recorded, 7);
+}
+
+#[test]
+fn a_batch_is_resolved_once_and_holds_its_leases_reports_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fleet.sqlite");
+    let entry = |kind, lease_id, units| BatchEntry {
+        kind,
+        lease_id,
+        units,
+    };
+    let batch = PendingBatch {
+        tx_hash: "EE".into(),
+        timeout_height: 70,
+        entries: vec![
+            entry(TxKind::ReportUsage, 1, 10),
+            entry(TxKind::RedeemReceipt, 2, 300),
+            entry(TxKind::ReportUsage, 3, 4),
+            entry(TxKind::Settle, 4, 0),
+        ],
+    };
+    {
+        let store = Store::open(&path).unwrap();
+        store.begin_batch(&batch).unwrap();
+        // Recorded twice (a retry of the same bytes): one record.
+        store.begin_batch(&batch).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.pending_batches().unwrap(), vec![batch.clone()]);
+    assert!(store.has_pending(TxKind::ReportUsage, 1).unwrap());
+    assert!(store.has_pending(TxKind::ReportUsage, 3).unwrap());
+    assert!(!store.has_pending(TxKind::ReportUsage, 2).unwrap());
+    // Items 1, 2 and 4 went through; the report on lease 3 was refused.
+    assert!(store
+        .resolve_batch(&batch, &[true, true, false, true], 500)
+        .unwrap());
+    let usage = store.usage(1).unwrap();
+    assert_eq!((usage.reported, usage.last_report_at), (10, 500));
+    assert_eq!(store.usage(3).unwrap().reported, 0);
+    assert!(!store.has_pending(TxKind::ReportUsage, 1).unwrap());
+    // A second resolution (another restart) changes nothing.
+    assert!(!store.resolve_batch(&batch, &[true; 4], 600).unwrap());
+    assert_eq!(store.usage(1).unwrap().reported, 10);
+    assert_eq!(store.usage(3).unwrap().reported, 0);
+}

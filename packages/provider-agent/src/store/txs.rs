@@ -109,10 +109,12 @@ impl Store {
         Ok(())
     }
 
-    /// True while a transaction of this kind on this lease awaits resolution.
+    /// True while a transaction of this kind on this lease awaits
+    /// resolution, alone or as an item of a batch.
     pub fn has_pending(&self, kind: TxKind, lease_id: u64) -> Result<bool> {
         let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM pending_tx WHERE kind = ?1 AND lease_id = ?2",
+            "SELECT (SELECT COUNT(*) FROM pending_tx WHERE kind = ?1 AND lease_id = ?2)
+                  + (SELECT COUNT(*) FROM pending_batch WHERE kind = ?1 AND lease_id = ?2)",
             params![kind.as_str(), to_i64(lease_id)?],
             |r| r.get(0),
         )?;

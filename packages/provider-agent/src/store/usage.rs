@@ -3,7 +3,7 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::db::{to_i64, to_u128, Store};
+use super::db::{scoped, to_i64, to_u128, Store};
 use crate::error::{AgentError, Result};
 
 /// How long a push id is remembered: a service retrying a push retries within
@@ -22,7 +22,19 @@ pub struct Usage {
 impl Store {
     /// Byte offset of the usage file read so far.
     pub fn usage_file_offset(&self) -> Result<u64> {
-        match self.meta("usage_file_offset")? {
+        self.usage_file_offset_of("")
+    }
+
+    /// Adds usage deltas read from the usage file and moves the offset past
+    /// them, in one transaction: a line is counted exactly once.
+    pub fn ingest_usage(&self, deltas: &[(u64, u128)], new_offset: u64) -> Result<()> {
+        self.ingest_usage_of("", deltas, new_offset)
+    }
+
+    /// [`Store::usage_file_offset`] of the usage file of one provider of a
+    /// fleet (`scope`: its address; empty: the single agent's file).
+    pub fn usage_file_offset_of(&self, scope: &str) -> Result<u64> {
+        match self.meta(&scoped("usage_file_offset", scope))? {
             Some(v) => v
                 .parse()
                 .map_err(|_| AgentError::Decode(format!("bad usage_file_offset {v}"))),
@@ -30,18 +42,22 @@ impl Store {
         }
     }
 
-    /// Adds usage deltas read from the usage file and moves the offset past
-    /// them, in one transaction: a line is counted exactly once.
-    pub fn ingest_usage(&self, deltas: &[(u64, u128)], new_offset: u64) -> Result<()> {
+    /// [`Store::ingest_usage`] from the usage file of one provider of a fleet.
+    pub fn ingest_usage_of(
+        &self,
+        scope: &str,
+        deltas: &[(u64, u128)],
+        new_offset: u64,
+    ) -> Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for &(lease_id, units) in deltas {
             add_recorded(&tx, lease_id, units)?;
         }
         tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('usage_file_offset', ?1)
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [new_offset.to_string()],
+            [scoped("usage_file_offset", scope), new_offset.to_string()],
         )?;
         tx.commit()?;
         Ok(())

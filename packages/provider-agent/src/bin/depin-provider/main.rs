@@ -1,6 +1,8 @@
-//! depin-provider: init, grant, register, rotate-agent-key, status, heartbeat, run. Each
-//! subcommand lives in its own file; this one parses and dispatches.
+//! depin-provider: init, grant, register, rotate-agent-key, status, heartbeat, run, and
+//! fleet (one agent for many providers). Each subcommand lives in its own file; this
+//! one parses and dispatches.
 
+mod fleet;
 mod grant;
 mod heartbeat;
 mod init;
@@ -37,6 +39,9 @@ enum Command {
     Heartbeat(heartbeat::Args),
     /// Runs the agent until SIGTERM.
     Run(run::Args),
+    /// One agent for many providers with one operator key: init, add-provider, set-operator, status, run.
+    #[command(subcommand)]
+    Fleet(fleet::Command),
 }
 
 async fn dispatch(cli: Cli) -> Result<()> {
@@ -48,6 +53,7 @@ async fn dispatch(cli: Cli) -> Result<()> {
         Command::Status(args) => status::run(args).await,
         Command::Heartbeat(args) => heartbeat::run(args).await,
         Command::Run(args) => run::run(args).await,
+        Command::Fleet(command) => fleet::dispatch(command).await,
     }
 }
 
