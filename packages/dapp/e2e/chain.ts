@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import { GasPrice } from "@cosmjs/stargate";
+import { accountParser } from "@depin/ts-client";
 
 export const env = {
   url: process.env.DAPP_URL ?? "http://127.0.0.1:5180/",
@@ -46,17 +47,47 @@ export interface Signer {
 
 /** A direct CosmJS signer for setup steps that are not what a test is about. */
 export async function signer(name: string): Promise<Signer> {
-  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic(name), { prefix: "wasm" });
+  return signerOf(mnemonic(name));
+}
+
+/**
+ * A direct CosmJS signer of any mnemonic (an account a test creates: wasmd v0.70 gives new accounts
+ * 64-bit account numbers, which the ts-client's account parser reads). Its transactions are sent
+ * again while the node refuses them for a stale sequence: the files run side by side and some share
+ * an account (the arbiter, the devnet's only oracle).
+ */
+export async function signerOf(phrase: string): Promise<Signer> {
+  const wallet = await DirectSecp256k1HdWallet.fromMnemonic(phrase, { prefix: "wasm" });
   const [{ address }] = await wallet.getAccounts();
   const client = await SigningCosmWasmClient.connectWithSigner(env.rpc, wallet, {
     gasPrice: GasPrice.fromString("0.025ustake"),
     broadcastPollIntervalMs: 200,
+    accountParser,
   });
   return {
     address,
     client,
-    execute: (contract, msg, funds) => client.execute(address, contract, msg as Record<string, unknown>, 1.6, undefined, funds),
+    execute: (contract, msg, funds) =>
+      resendOnStaleSequence(() => client.execute(address, contract, msg as Record<string, unknown>, 1.6, undefined, funds)),
   };
+}
+
+/** A new account's mnemonic (24 words), unknown to the chain until something is sent to it. */
+export async function newMnemonic(): Promise<string> {
+  return (await DirectSecp256k1HdWallet.generate(24, { prefix: "wasm" })).mnemonic;
+}
+
+/** Sends again (up to 20 times, 300 ms apart) while the node refuses a transaction for its account sequence. */
+export async function resendOnStaleSequence<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const stale = /account sequence mismatch|incorrect account sequence/.test(err instanceof Error ? err.message : String(err));
+      if (!stale || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
 }
 
 export async function chainSeconds(client: SigningCosmWasmClient): Promise<number> {

@@ -32,12 +32,15 @@ export interface UserPage {
   problems: string[];
 }
 
-/** A fresh browser context with `name`'s wallet injected, on `path` of the dApp, connected. */
-export async function openAs(browser: Browser, name: string, path = "#/network"): Promise<UserPage> {
+/**
+ * A fresh browser context with `name`'s wallet injected (the devnet account's, or the key of
+ * `phrase`, an account the test made), on `path` of the dApp, connected.
+ */
+export async function openAs(browser: Browser, name: string, path = "#/network", phrase = mnemonic(name)): Promise<UserPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(env.url).origin });
   const page = await context.newPage();
-  const wallet = await injectWallet(page, mnemonic(name), name);
+  const wallet = await injectWallet(page, phrase, name);
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("response", (response) => {

@@ -10,7 +10,7 @@ import { errorToSentence } from "../../lib/errors";
 import { claimMessage, fleetClaim, fleetPageSize, fleetTotals, mintedByClaim } from "../../lib/fleet";
 import { formatCoin, formatProviderStatus } from "../../lib/format";
 import { formatLeaseCount, type LeaseCount } from "../../lib/leaseCount";
-import { formatLastProven, formatProofCounts, provenInEpoch } from "../../lib/liveness";
+import { formatCurrentEpoch, formatLastProven, formatProofCounts } from "../../lib/liveness";
 import type { ProviderResponse } from "../../lib/types";
 import { escrowQueries } from "../../queries/escrow";
 import { changedBy } from "../../queries/keys";
@@ -106,7 +106,7 @@ function FleetTable({
           <th>Status</th>
           <th>Epochs</th>
           <th>Last proven</th>
-          <th>This epoch</th>
+          <th>Current epoch</th>
           <th>Pending rewards</th>
           <th>Unproven rewards</th>
           <th>Leases</th>
@@ -127,8 +127,8 @@ function FleetTable({
               <td data-label="Last proven" data-testid="fleet-last-proven">
                 {formatLastProven(provider.reputation)}
               </td>
-              <td data-label="This epoch" data-testid="fleet-current-proof">
-                {epoch === undefined ? "…" : provenInEpoch(provider.reputation, epoch) ? "proven" : "not yet"}
+              <td data-label="Current epoch" data-testid="fleet-current-proof">
+                {epoch === undefined ? "…" : formatCurrentEpoch(provider.reputation, epoch)}
               </td>
               <td data-label="Pending" data-testid="fleet-pending">
                 {formatCoin(book, provider.pending_rewards, token)}
