@@ -12,8 +12,12 @@ pub const BPS_DENOMINATOR: u128 = 10_000;
 #[cw_serde]
 #[derive(Default, Copy)]
 pub struct ChargeTotals {
+    /// Stored under short names, as `state::Lease` is.
+    #[serde(rename = "a", alias = "amount")]
     pub amount: Uint128,
+    #[serde(rename = "f", alias = "fee")]
     pub fee: Uint128,
+    #[serde(rename = "u", alias = "units")]
     pub units: Uint128,
 }
 
