@@ -201,51 +201,67 @@ impl Provider {
     }
 }
 
-/// A provider's reward bookkeeping.
+/// A provider's reward bookkeeping. Written at every proof, usage record
+/// and claim, so stored under short JSON names (30 gas per stored byte); the
+/// full names load as aliases, so records of earlier releases still load.
 #[cw_serde]
 #[derive(Default)]
 pub struct ProviderRewards {
     /// `Global::reward_per_stake` when this provider was last settled.
+    #[serde(rename = "i", alias = "index")]
     pub index: Uint256,
     /// The part of its stake rewards below one token (× 10^38) not paid into
     /// `accrued` yet: carried, so repeated settlements lose nothing.
+    #[serde(rename = "fr", alias = "fraction")]
     pub fraction: Uint128,
     /// Settled, unclaimed rewards.
+    #[serde(rename = "a", alias = "accrued")]
     pub accrued: Uint128,
     /// The one epoch whose usage is not yet converted into rewards.
+    #[serde(rename = "ue", alias = "usage_epoch")]
     pub usage_epoch: u64,
     /// Weighted protocol fees recorded in `usage_epoch` while active.
+    #[serde(rename = "uw", alias = "usage_weight")]
     pub usage_weight: Uint128,
     /// Disputes on this provider's charges the billing escrow has not
     /// resolved yet; while above 0 its stake claims cannot be paid out. Kept
     /// here because `claim` (through `commit`) and the provider query load
     /// this record anyway.
+    #[serde(rename = "od", alias = "open_disputes")]
     pub open_disputes: u32,
     /// The epoch of the last settlement (when `index` was taken); `None` in
     /// records saved before proofs of service (see `Config::proofs_from`).
     #[serde(default)]
+    #[serde(rename = "se", alias = "settled_epoch")]
     pub settled_epoch: Option<u64>,
     /// Stake rewards of epochs still in their proof window and not proven
     /// (at most two: the current and the previous epoch), × 10^38.
     #[serde(default)]
+    #[serde(rename = "h", alias = "held")]
     pub held: Vec<HeldReward>,
     /// The latest proven epochs (at most two, ascending): all a settlement
     /// needs, since every proof settles the provider first.
     #[serde(default)]
+    #[serde(rename = "p", alias = "proven")]
     pub proven: Vec<u64>,
     #[serde(default)]
+    #[serde(rename = "pe", alias = "proven_epochs")]
     pub proven_epochs: u64,
     #[serde(default)]
+    #[serde(rename = "me", alias = "missed_epochs")]
     pub missed_epochs: u64,
     #[serde(default)]
+    #[serde(rename = "lp", alias = "last_proven_epoch")]
     pub last_proven_epoch: Option<u64>,
 }
 
 /// A stake reward waiting for its epoch's proof.
 #[cw_serde]
 pub struct HeldReward {
+    #[serde(rename = "e", alias = "epoch")]
     pub epoch: u64,
     /// Reward × 10^38 (`rewards::SCALE`).
+    #[serde(rename = "a", alias = "amount")]
     pub amount: Uint256,
 }
 

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::contract::migrate;
+use crate::state::load_rewards;
 use cosmwasm_std::Storage;
 use depin_interface::registry::MigrateMsg;
 
@@ -107,4 +108,35 @@ fn a_migration_credits_the_epochs_before_proofs_and_needs_them_after() {
     // A second migration keeps `proofs_from`.
     let res = migrate(deps.as_mut(), env.clone(), MigrateMsg {}).unwrap();
     assert_eq!(attr(&res, "proofs_from"), Some("3"));
+}
+
+/// Reward records of 0.2.0 before the short names (full JSON names, with
+/// proofs held and proven) load unchanged, and are saved shorter.
+#[test]
+fn a_reward_record_under_the_full_names_loads_and_is_saved_shorter() {
+    let (deps, _, _) = setup();
+    let p = deps.api.addr_make("p");
+    let full = r#"{"index":"250000000000000000000000000000000000000","fraction":"3","accrued":"7","usage_epoch":4,"usage_weight":"25","open_disputes":1,"settled_epoch":5,"held":[{"epoch":5,"amount":"12"}],"proven":[3,4],"proven_epochs":2,"missed_epochs":1,"last_proven_epoch":4}"#;
+    let mut storage = deps.storage;
+    storage.set(&REWARDS.key(&p), full.as_bytes());
+    let record = load_rewards(&storage, &p).unwrap().unwrap();
+    assert_eq!(
+        record.index,
+        Uint256::from(25u128) * Uint256::from(10u128.pow(37))
+    );
+    assert_eq!((record.fraction.u128(), record.accrued.u128()), (3, 7));
+    assert_eq!((record.usage_epoch, record.usage_weight.u128()), (4, 25));
+    assert_eq!((record.open_disputes, record.settled_epoch), (1, Some(5)));
+    assert_eq!(record.held.len(), 1);
+    assert_eq!(
+        (record.held[0].epoch, record.held[0].amount),
+        (5, Uint256::from(12u128))
+    );
+    assert_eq!(record.proven, vec![3, 4]);
+    assert_eq!((record.proven_epochs, record.missed_epochs), (2, 1));
+    assert_eq!(record.last_proven_epoch, Some(4));
+    REWARDS.save(&mut storage, &p, &record).unwrap();
+    let short = storage.get(&REWARDS.key(&p)).unwrap();
+    assert_eq!((full.len(), short.len()), (260, 149));
+    assert_eq!(load_rewards(&storage, &p).unwrap(), Some(record));
 }
