@@ -287,11 +287,17 @@ mod tests {
         assert_eq!((LEGACY_LEASE.len(), short.len()), (695, 439));
         let charge: Charge = from_json(LEGACY_CHARGE).unwrap();
         assert_eq!(charge.fee_bps, 250);
-        assert_eq!(charge.dispute.as_ref().map(|d| d.reason.as_str()), Some("late"));
+        assert_eq!(
+            charge.dispute.as_ref().map(|d| d.reason.as_str()),
+            Some("late")
+        );
         let short = to_json_vec(&charge).unwrap();
         assert_eq!(from_json::<Charge>(&short).unwrap(), charge);
         let totals: ChargeTotals = from_json(r#"{"amount":"7","fee":"1","units":"3"}"#).unwrap();
-        assert_eq!(to_json_vec(&totals).unwrap(), br#"{"a":"7","f":"1","u":"3"}"#);
+        assert_eq!(
+            to_json_vec(&totals).unwrap(),
+            br#"{"a":"7","f":"1","u":"3"}"#
+        );
     }
 
     #[test]
