@@ -1,6 +1,6 @@
 // The DePIN suite's TypeScript client: the generated per-contract clients
-// (src/generated/, from schema/ by @cosmwasm/ts-codegen), the receipt signer
-// and the liveness signer.
+// (src/generated/, from schema/ by @cosmwasm/ts-codegen), the receipt signer,
+// the liveness signer and the escrow batch's response data.
 //
 // The generated clients take any object with `queryContractSmart` and
 // `execute` (the ICosmWasmClient / ISigningCosmWasmClient of
@@ -15,6 +15,7 @@ import { ProviderRegistryClient, ProviderRegistryQueryClient } from "./generated
 import { RewardTokenClient, RewardTokenQueryClient } from "./generated/RewardToken.client";
 
 export * from "./accounts";
+export * from "./batch";
 export * from "./generated/BillingEscrow.client";
 export * from "./generated/BillingEscrow.message-composer";
 export * as BillingEscrowTypes from "./generated/BillingEscrow.types";
