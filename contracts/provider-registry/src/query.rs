@@ -7,7 +7,7 @@ use cw_utils::maybe_addr;
 use depin_interface::pagination::page_limit;
 use depin_interface::registry::{
     ConfigResponse, EpochUsageResponse, PendingRewardsResponse, ProviderResponse,
-    ProvidersResponse, Service, StatsResponse, StatusFilter,
+    ProvidersResponse, Reputation, Service, StatsResponse, StatusFilter,
 };
 
 use crate::accounting::{
@@ -82,9 +82,10 @@ fn response(
 ) -> StdResult<ProviderResponse> {
     let pr = settled(deps, config, global, now, &address, &p)?;
     let status = effective_status(&p, config.min_stake);
-    let mut reputation = REPUTATION
+    let mut reputation: Reputation = REPUTATION
         .may_load(deps.storage, &address)?
-        .unwrap_or_default();
+        .unwrap_or_default()
+        .into();
     // Proofs live in the reward record, which every proof settles.
     reputation.proven_epochs = pr.proven_epochs;
     reputation.missed_epochs = pr.missed_epochs;

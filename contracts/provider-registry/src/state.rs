@@ -11,7 +11,7 @@ use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 use depin_interface::registry::{
     Capacity, ConfigResponse, Price, ProviderStatus, Reputation, Service, UsageWeight,
 };
-use depin_interface::Denom;
+use depin_interface::{Denom, DenomAmount};
 
 /// Most pending unbonding claims one provider may hold (bounds `slash` and `claim`).
 pub const MAX_CLAIMS: usize = 16;
@@ -255,6 +255,76 @@ pub struct ProviderRewards {
     pub last_proven_epoch: Option<u64>,
 }
 
+/// A provider's reputation as stored: the public [`Reputation`] without the
+/// proof counters (those live in the reward record, which every proof
+/// settles), under short JSON names since every usage record writes it; the
+/// full names load as aliases, so records of earlier releases still load.
+#[cw_serde]
+#[derive(Default)]
+pub struct StoredReputation {
+    #[serde(rename = "u", alias = "usage_units")]
+    pub usage_units: Uint128,
+    #[serde(rename = "r", alias = "revenue")]
+    pub revenue: Vec<DenomAmount>,
+    #[serde(rename = "n", alias = "leases_settled")]
+    pub leases_settled: u64,
+    #[serde(rename = "dl", alias = "disputes_lost")]
+    pub disputes_lost: u64,
+    #[serde(rename = "sl", alias = "slashes")]
+    pub slashes: u64,
+    #[serde(rename = "hb", alias = "heartbeats")]
+    pub heartbeats: u64,
+    #[serde(
+        rename = "lh",
+        alias = "last_heartbeat",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_heartbeat: Option<Timestamp>,
+    #[serde(
+        rename = "as",
+        alias = "attested_score",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attested_score: Option<u8>,
+    #[serde(
+        rename = "ac",
+        alias = "attested_capacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attested_capacity: Option<Capacity>,
+    /// Earlier releases stored the proof counters here too (always unset:
+    /// the query takes them from the reward record); read and dropped.
+    #[serde(default, skip_serializing)]
+    proven_epochs: Option<u64>,
+    #[serde(default, skip_serializing)]
+    missed_epochs: Option<u64>,
+    #[serde(default, skip_serializing)]
+    last_proven_epoch: Option<Option<u64>>,
+}
+
+impl From<StoredReputation> for Reputation {
+    /// The proof counters are the reward record's: the query sets them.
+    fn from(stored: StoredReputation) -> Self {
+        Reputation {
+            usage_units: stored.usage_units,
+            revenue: stored.revenue,
+            leases_settled: stored.leases_settled,
+            disputes_lost: stored.disputes_lost,
+            slashes: stored.slashes,
+            heartbeats: stored.heartbeats,
+            last_heartbeat: stored.last_heartbeat,
+            attested_score: stored.attested_score,
+            attested_capacity: stored.attested_capacity,
+            proven_epochs: 0,
+            missed_epochs: 0,
+            last_proven_epoch: None,
+        }
+    }
+}
+
 /// A stake reward waiting for its epoch's proof.
 #[cw_serde]
 pub struct HeldReward {
@@ -337,7 +407,7 @@ pub fn same_index_keys(a: &Provider, b: &Provider) -> bool {
 
 pub const CONFIG: Item<Config> = Item::new(NS_CONFIG);
 pub const GLOBAL: Item<Global> = Item::new(NS_GLOBAL);
-pub const REPUTATION: Map<&Addr, Reputation> = Map::new(NS_REPUTATION);
+pub const REPUTATION: Map<&Addr, StoredReputation> = Map::new(NS_REPUTATION);
 pub const REWARDS: Map<&Addr, ProviderRewards> = Map::new(NS_REWARDS);
 /// The same records in the layout of releases before 0.2.0 (read only).
 const LEGACY_REWARDS: Map<&Addr, LegacyProviderRewards> = Map::new(NS_REWARDS);

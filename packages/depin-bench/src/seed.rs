@@ -63,11 +63,11 @@ pub use registry::{operators, providers};
 mod registry {
     use super::*;
     use cosmwasm_std::Binary;
-    use depin_interface::registry::{Capacity, Price, ProviderStatus, Reputation, Service};
+    use depin_interface::registry::{Capacity, Price, ProviderStatus, Service};
     use depin_interface::Denom;
     use depin_provider_registry::state::{
-        providers as provider_map, Provider, ProviderRewards, CONFIG, FLEETS, GLOBAL, OPERATORS,
-        REPUTATION, REWARDS,
+        providers as provider_map, Provider, ProviderRewards, StoredReputation, CONFIG, FLEETS,
+        GLOBAL, OPERATORS, REPUTATION, REWARDS,
     };
 
     /// Providers `{prefix}-{i}` for `i < n` name `operator` (a fleet).
@@ -135,7 +135,7 @@ mod registry {
                 agent_pubkey: Some(agent_pubkey.clone()),
             };
             provider_map().save(storage, &addr, &provider)?;
-            REPUTATION.save(storage, &addr, &Reputation::default())?;
+            REPUTATION.save(storage, &addr, &StoredReputation::default())?;
             let rewards = ProviderRewards {
                 index: global.reward_per_stake,
                 settled_epoch: Some(

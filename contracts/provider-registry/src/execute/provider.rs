@@ -4,14 +4,14 @@
 use cosmwasm_std::{Addr, Api, Binary, DepsMut, Env, MessageInfo, Response, Uint128};
 use depin_interface::liveness::is_agent_key;
 use depin_interface::registry::{
-    Capacity, Price, ProviderStatus, RegisterMsg, Reputation, Service, UpdateProviderMsg,
+    Capacity, Price, ProviderStatus, RegisterMsg, Service, UpdateProviderMsg,
 };
 use depin_interface::validation::{validate_len, validate_text, MAX_LABEL_LEN, MAX_URI_LEN};
 use depin_interface::UncheckedDenom;
 
 use crate::accounting::{add_claim, load_provider, save_provider};
 use crate::error::ContractError;
-use crate::state::{providers, Provider, CONFIG, MAX_PRICES, REPUTATION};
+use crate::state::{providers, Provider, StoredReputation, CONFIG, MAX_PRICES, REPUTATION};
 
 pub fn validate_service(service: &Service) -> Result<(), ContractError> {
     if let Service::Other(name) = service {
@@ -123,7 +123,7 @@ pub fn register(
     let forfeit = saved.attributes();
     let new = saved.provider;
     if !REPUTATION.has(deps.storage, &provider_addr) {
-        REPUTATION.save(deps.storage, &provider_addr, &Reputation::default())?;
+        REPUTATION.save(deps.storage, &provider_addr, &StoredReputation::default())?;
     }
     Ok(Response::new()
         .add_attribute("action", "register")

@@ -140,3 +140,30 @@ fn a_reward_record_under_the_full_names_loads_and_is_saved_shorter() {
     assert_eq!((full.len(), short.len()), (260, 149));
     assert_eq!(load_rewards(&storage, &p).unwrap(), Some(record));
 }
+
+/// A reputation stored under the full names (with the proof counters
+/// earlier releases wrote) loads, and is saved shorter.
+#[test]
+fn a_reputation_under_the_full_names_loads_and_is_saved_shorter() {
+    use crate::state::REPUTATION;
+    let (deps, _, _) = setup();
+    let p = deps.api.addr_make("p");
+    let full = r#"{"usage_units":"1000","revenue":[{"denom":{"native":"uusdc"},"amount":"7000"}],"leases_settled":3,"disputes_lost":1,"slashes":1,"heartbeats":9,"last_heartbeat":"1764000000123456789","attested_score":null,"attested_capacity":null,"proven_epochs":0,"missed_epochs":0,"last_proven_epoch":null}"#;
+    let mut storage = deps.storage;
+    storage.set(&REPUTATION.key(&p), full.as_bytes());
+    let stored = REPUTATION.load(&storage, &p).unwrap();
+    let rep: depin_interface::registry::Reputation = stored.clone().into();
+    assert_eq!((rep.usage_units.u128(), rep.leases_settled), (1_000, 3));
+    assert_eq!(rep.revenue[0].amount.u128(), 7_000);
+    assert_eq!((rep.disputes_lost, rep.slashes, rep.heartbeats), (1, 1, 9));
+    assert_eq!(
+        rep.last_heartbeat.map(|t| t.nanos()),
+        Some(1_764_000_000_123_456_789)
+    );
+    REPUTATION.save(&mut storage, &p, &stored).unwrap();
+    let short = storage.get(&REPUTATION.key(&p)).unwrap();
+    assert_eq!((full.len(), short.len()), (290, 117));
+    let reloaded: depin_interface::registry::Reputation =
+        REPUTATION.load(&storage, &p).unwrap().into();
+    assert_eq!(reloaded, rep);
+}
