@@ -170,10 +170,12 @@ lane_v070() {
 
 lane_localnet_v060() {
   # Its own directory and ports, so a localnet started by hand keeps running. The full
-  # load (2,000 providers, 1,000 leases) is scripts/load.sh; its figures are LOAD.md.
+  # load (10,000 providers) is scripts/load.sh; its figures are LOAD.md. The oracle daemon
+  # is the debug build of the stage above; the agents' simulator and its metrics use 26140-26141.
   LOCALNET_DIR="$ROOT/.tools/localnet-test" LOCALNET_PORT_BASE=25656 LOCALNET_DAPP_PORT=25480 \
-    lane_stage load-short "four-validator localnet: deploy from a params file, ~700 transactions over every node, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting checked" \
-    scripts/load.sh --fresh --providers 100 --leases 50 --stakers 10 --fault --pin --pin-sample 50 --out "$REPORTS/LOAD-short.md" || return 1
+    lane_stage load-short "four-validator localnet: the batched provider-day with 100 providers in fleets and depin-oracle proving them, a validator SIGKILLed and restarted, codes pinned through x/gov, accounting and rewards checked" \
+    scripts/load.sh --fresh --params deploy/params/load-short.json --providers 100 --fleet-size 20 --sweep 1,10 --stakers 5 \
+    --fault --pin --oracle-profile debug --agent-port 26140 --out "$REPORTS/LOAD-short.md" || return 1
   WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=21657 DEVNET_P2P_PORT=21656 \
     DEVNET_GRPC_PORT=21090 DEVNET_API_PORT=21317 DAPP_PORT=21180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
     lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)" scripts/e2e.sh || return 1

@@ -2,7 +2,10 @@
 // protobuf encoding of a signed transaction (TxRaw) and the CometBFT RPC
 // calls CosmJS does not expose (block results, consensus parameters).
 import { sha256 } from "@cosmjs/crypto";
-import { fromBase64, toHex } from "@cosmjs/encoding";
+import { fromBase64, fromUtf8, toBase64, toHex, toUtf8 } from "@cosmjs/encoding";
+import { MsgExecResponse } from "cosmjs-types/cosmos/authz/v1beta1/tx";
+import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
+import { MsgExecuteContractResponse } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 
 /** The q-quantile (0..1) of numbers, nearest rank; NaN when empty. */
 export function quantile(values: readonly number[], q: number): number {
@@ -66,6 +69,8 @@ export interface RpcTxResult {
   gas_wanted: string;
   gas_used: string;
   events: RpcEvent[];
+  /** The transaction's result data: base64 of TxMsgData. */
+  data?: string | null;
 }
 
 export interface ChainBlock {
@@ -123,6 +128,35 @@ export async function blockMaxGas(rpc: string): Promise<number> {
   return Number(params.consensus_params.block.max_gas);
 }
 
+/**
+ * The JSON a contract answered to the first message of a committed
+ * transaction (its response `data`), sent directly or through authz `MsgExec`;
+ * undefined when there is none.
+ */
+export function contractResponse(dataB64: string | null | undefined): unknown {
+  if (!dataB64) return undefined;
+  try {
+    const first = TxMsgData.decode(fromBase64(dataB64)).msgResponses[0];
+    if (!first) return undefined;
+    let execute = first.value;
+    if (first.typeUrl === "/cosmos.authz.v1beta1.MsgExecResponse") execute = MsgExecResponse.decode(first.value).results[0];
+    else if (first.typeUrl !== "/cosmwasm.wasm.v1.MsgExecuteContractResponse") return undefined;
+    const { data } = MsgExecuteContractResponse.decode(execute ?? new Uint8Array());
+    return data.length ? JSON.parse(fromUtf8(data)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every value of `key` in events of `type`, in order. */
+export function eventAttributes(events: readonly RpcEvent[], type: string, key: string): string[] {
+  return events
+    .filter((e) => e.type === type)
+    .flatMap((e) => e.attributes)
+    .filter((a) => a.key === key)
+    .map((a) => a.value);
+}
+
 /** The first value of `key` in events of `type`. */
 export function eventAttribute(events: readonly RpcEvent[], type: string, key: string): string | undefined {
   return events
@@ -170,6 +204,34 @@ export async function restAccount(rest: string, address: string): Promise<{ acco
     await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
   }
   throw new Error(`the REST API at ${rest} did not return the account ${address}: ${lastError}`);
+}
+
+/**
+ * A contract's smart query through the REST API, at `height` (the
+ * `x-cosmos-block-height` header) or the latest block: a read of the state
+ * as of one block, whose time is known.
+ */
+export async function restSmart<T>(rest: string, contract: string, msg: unknown, height?: number): Promise<T> {
+  const query = toBase64(toUtf8(JSON.stringify(msg)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_");
+  const headers: Record<string, string> = height === undefined ? {} : { "x-cosmos-block-height": String(height) };
+  let lastError = "";
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const response = await fetch(`${rest}/cosmwasm/wasm/v1/contract/${contract}/smart/${query}`, { headers });
+      const body = (await response.json()) as { data?: T; message?: string };
+      if (body.data !== undefined) return body.data;
+      lastError = body.message ?? `HTTP ${response.status}`;
+      if (response.status < 500) break;
+    } catch (err) {
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+  }
+  throw new Error(
+    `the REST API at ${rest} did not answer the query ${JSON.stringify(msg)} on ${contract}${height ? ` at height ${height}` : ""}: ${lastError}`,
+  );
 }
 
 /** gas_used of a signed transaction simulated by the node's REST API. */

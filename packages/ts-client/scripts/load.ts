@@ -1,70 +1,93 @@
 // Load generator for a deployed suite on the localnet (scripts/load.sh runs
-// it): makes and funds its own accounts (bank multi-sends from the test
-// accounts, a few transactions), signs every transaction offline with
-// explicit account numbers and sequences (SigningCosmWasmClient.sign with
-// SignerData), broadcasts the raw bytes with broadcast_tx_sync in bursts,
-// spread over every node of the localnet (a node that cannot be reached is
-// skipped; a transaction not in a block 20 s after it was sent is sent again,
-// the same bytes, to node 0), and runs, phase by phase:
-//   N providers: register (native stake, agent key), heartbeat;
-//   M metered leases: open_lease → report_usage → (dispute window) → settle → close_lease;
-//   K members: DAO stake (cw20 send), one proposal, K votes;
-// and from the registrations on, as the registry's oracle (`arbiter`), proves
-// every registered provider once an epoch with prove_liveness batches of 1,
-// 10 and 100 proofs once each, then the largest that fits, signed by each
-// provider's agent key (proof of service: gas per batch and per proof).
-// --fault SIGKILLs validator 3 halfway through the providers' registrations, restarts it
-// --fault-down seconds later; the run then waits for it to catch up and
-// compares its app hash with node 0's. --pin pins the four codes through an
-// x/gov proposal after the run and repeats heartbeats, a lease round and a
-// vote with --pin-sample accounts, pinned, for the unpinned/pinned table.
-// It reads every block of the run (block and block_results) and records per
-// operation: gas_used (first vs last 10 % of its transactions), transactions
-// per block, block gas used against the block gas limit, inclusion latency
-// (broadcast → block time) and rejected transactions by reason (CheckTx and
-// DeliverTx codes and logs). At the end it checks its own accounting against
-// the chain (every lease's state and amounts, the provider count, balances
-// it can predict, voting power and the proposal's tally) and writes a
-// markdown report with a projection of heartbeat / report_usage / settle gas
-// to 10k, 100k and 1M providers.
+// it): the batched provider-day at scale. It makes and funds its own accounts
+// (bank multi-sends from the test accounts), signs every transaction offline
+// with explicit account numbers and sequences, broadcasts the raw bytes with
+// broadcast_tx_sync in bursts spread over every node of the localnet (a node
+// that cannot be reached is skipped; a transaction not in a block 20 s after
+// it was sent is sent again, the same bytes, to node 0), and runs:
+//   the providers' agents: one simulator process on 127.0.0.1 serves every
+//     provider's challenge endpoint, signing with its agent key (agents.ts);
+//   the oracle: the real daemon, depin-oracle, its hot key granted by the
+//     registry's oracle, proving every provider once an epoch (oracle.ts);
+//   setup: providers register (agent key; a fleet's provider names its
+//     fleet's operator key), one metered lease each, DAO stakers vote once;
+//   the provider-days (days.ts): each epoch every lease's usage is reported
+//     once with escrow `batch` (per fleet, or a lone provider's own), paying
+//     the previous day's matured charges; claims with `claim_rewards
+//     {providers}` on the second day; a sweep fleet does it all in batches
+//     of 1, 10, 100 and 200; with --pin, days 3 and 4 again with the codes
+//     pinned (after a settle round).
+// --fault SIGKILLs validator 3 halfway through the providers' registrations
+// and restarts it --fault-down seconds later; the run then waits for it to
+// catch up and compares its app hash with node 0's.
+// It reads every block of the run (block and block_results), the daemon's
+// transactions included, and reports the provider-day's gas by duty, the
+// batch-size sweep, the oracle's time per epoch, per operation gas,
+// transactions and gas per block, inclusion latency and rejections; checks
+// its accounting against the chain (leases, balances, proven epochs, rewards
+// against the closed form); and projects to 100k and 1M providers.
 //
 // The modules of scripts/load/: model (options, records, amounts), accounts
-// (keys, agent keys, offline signing), oracle (the proving loop), broadcast (sending, following the blocks),
+// (keys, fleets, offline signing), agents + agent-sim (the challenge
+// endpoints), oracle (the daemon), broadcast (sending, following the blocks),
 // localnet (--fault, --pin), context (the run context every step reads),
-// runner (one phase), phases (the operations in order), verification and
-// report.
+// runner (one phase), phases (setup), days (the provider-days), billing
+// (leases' charges and payments), proofs (prove_liveness from the blocks),
+// rewards (the closed form), verification, provider-day and report.
 //
-//   node dist/scripts/load.js [--providers N] [--leases M] [--stakers K] [--out <file>]
-//                             [--deployment <file>] [--params <file>] [--concurrency C] [--seed <text>]
-//                             [--fault] [--fault-down S] [--pin] [--pin-sample P]
+//   node dist/scripts/load.js --oracle-bin <depin-oracle> [--providers N] [--fleet-size S] [--lone L]
+//                             [--sweep 1,10,100,200|none] [--stakers K] [--out <file>] [--deployment <file>]
+//                             [--params <file>] [--concurrency C] [--seed <text>] [--agent-port P]
+//                             [--fault] [--fault-down S] [--pin]
+import { resolve } from "node:path";
 import { openRun } from "./load/context";
+import { providerDays } from "./load/days";
 import { errorText, parseOptions, sleep } from "./load/model";
-import { Oracle } from "./load/oracle";
-import { fund, heartbeatRound, leases, liveProviders, pinAndRepeat, registerProviders, stake, voteRound } from "./load/phases";
+import { fund, openLeases, registerProviders, stake, voteRound } from "./load/phases";
+import { daemonPhases, readProofs } from "./load/proofs";
 import { writeReport } from "./load/report";
 import { verify } from "./load/verification";
 
 async function main(): Promise<void> {
   const ctx = await openRun(parseOptions());
+  // Whatever happens, the simulator and the daemon stop with the run.
+  const stopChildren = () => {
+    ctx.oracle.kill();
+    ctx.agents.kill();
+  };
+  process.on("exit", stopChildren);
+  for (const signal of ["SIGINT", "SIGTERM"] as const)
+    process.on(signal, () => {
+      stopChildren();
+      process.exit(1);
+    });
+  const { registryConfig, chainId } = ctx.chain;
+  await ctx.agents.start(
+    { chainId, registry: ctx.addresses.providerRegistry, genesisS: ctx.epochs.genesisS, epochSeconds: registryConfig.epoch_seconds },
+    resolve(ctx.config.dir, "load-agents.pid"),
+  );
+  ctx.log(`agents: ${ctx.agents.served.length} providers' challenge endpoints served on 127.0.0.1:${ctx.agents.port}`);
+  await ctx.oracle.start(ctx);
   await fund(ctx);
   await registerProviders(ctx);
-  const oracle = new Oracle(ctx, ctx.actors.oracle);
-  await oracle.start();
-  await heartbeatRound(ctx, "", liveProviders(ctx));
-  await leases(ctx);
+  await openLeases(ctx);
   await stake(ctx);
   await voteRound(ctx, "");
-  if (ctx.options.pin) await pinAndRepeat(ctx);
-  await oracle.finish();
+  await providerDays(ctx);
+  await ctx.agents.stop();
+  await ctx.oracle.stop();
   ctx.state.runMs = Date.now() - ctx.started;
   // The block after the last one, for the commit time of the last transactions.
   const lastHeight = ctx.follower.scanned;
-  while (ctx.follower.scanned <= lastHeight) {
+  while (ctx.follower.scanned <= lastHeight + 1) {
     await sleep(300);
     await ctx.follower.scan();
   }
-  const verification = await verify(ctx);
-  writeReport(ctx, verification);
+  const ledger = readProofs(ctx);
+  ctx.phases.push(...daemonPhases(ctx, ledger));
+  ctx.state.proofs = ledger;
+  const verification = await verify(ctx, ledger);
+  writeReport(ctx, verification, ledger);
   ctx.keys.client.disconnect();
   const { problems } = verification;
   if (problems.length > 0) {

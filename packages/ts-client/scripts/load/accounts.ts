@@ -16,7 +16,7 @@ import {
 import type { GasPrice, StdFee } from "@cosmjs/stargate";
 import { accountParser, agentPublicKey } from "../../src";
 import { encodeTxRaw, restAccount, restSimulate } from "../load-stats";
-import { type Account, type AgentKey, account, ORACLE, STAKE } from "./model";
+import { type Account, type AgentKey, account, type Fleet, LEASES_PER_CONSUMER, type LoadOptions, ORACLE, STAKE } from "./model";
 
 /** The test accounts that fund the run, in the order they take the multi-sends (not the oracle: its sequence is the oracle loop's). */
 const FUNDER_NAMES = ["validator", "provider2", "consumer2", "provider3", "consumer3", "provider4", "consumer4", "deployer"];
@@ -41,16 +41,35 @@ class KeyRing implements OfflineDirectSigner {
   }
 }
 
-/** Every account of the run: the new ones it funds and the test accounts it spends from. */
+/**
+ * Every account of the run: the new ones it funds and the test accounts it spends from.
+ * The providers the oracle daemon proves are the fleets' (each fleet's operator key
+ * batches its providers' billing and claims) and the lone ones (each sends its own);
+ * the sweep fleet's providers are proven by the run itself, in batches of each sweep size.
+ */
 export interface Actors {
+  /** The fleets' providers, then the lone ones: the daemon proves these. */
   providers: Account[];
+  fleets: Fleet[];
+  lone: Account[];
+  sweep?: Fleet;
+  /** Each opens up to LEASES_PER_CONSUMER leases, one per provider. */
   consumers: Account[];
   stakers: Account[];
   funders: Account[];
-  /** member1: proposes; member3: holds the DPIN the stakers get; arbiter: the registry's oracle. */
-  proposer: Account;
+  /** member3: holds the DPIN the stakers get; arbiter: the registry's oracle. */
   tokenHolder: Account;
   oracle: Account;
+}
+
+/** Every provider of the run: the daemon's, then the sweep fleet's. */
+export function allProviders(actors: Actors): Account[] {
+  return [...actors.providers, ...(actors.sweep?.providers ?? [])];
+}
+
+/** Every operator key: the fleets', then the sweep fleet's. */
+export function allFleets(actors: Actors): Fleet[] {
+  return [...actors.fleets, ...(actors.sweep ? [actors.sweep] : [])];
 }
 
 /** The key ring, the signing client over it and the node's REST endpoint for account numbers and simulation. */
@@ -70,6 +89,11 @@ export class Keys {
     return new Keys(ring, client, await client.getChainId(), testAccounts, options);
   }
 
+  /** The node's REST API (account numbers, simulation, queries at a height). */
+  get rest(): string {
+    return this.options.rest;
+  }
+
   /** A key derived from the seed: the same seed gives the same accounts. */
   async newAccount(name: string): Promise<Account> {
     const key = sha256(toUtf8(`depin-load:${this.options.seed}:${name}`));
@@ -80,6 +104,13 @@ export class Keys {
   agentKey(name: string): AgentKey {
     const privkey = sha256(toUtf8(`depin-load-agent:${this.options.seed}:${name}`));
     return { privkey, pubkey: agentPublicKey(privkey) };
+  }
+
+  /** A test account's mnemonic (the oracle daemon's `grant` signs with the arbiter's). */
+  mnemonicOf(name: string): string {
+    const entry = this.testAccounts.find((a) => a.name === name);
+    if (!entry) throw new Error(`no test account ${name} in ${this.options.accountsFile}`);
+    return entry.mnemonic;
   }
 
   /** A devnet test account (scripts/devnet-accounts.json); its balances are not predicted. */
@@ -115,22 +146,39 @@ export class Keys {
   }
 
   /** The run's new keys and the test accounts it spends from (their account numbers read). */
-  async makeActors(counts: { providers: number; leases: number; stakers: number }): Promise<Actors> {
+  async makeActors(options: LoadOptions): Promise<Actors> {
     const many = async (prefix: string, n: number): Promise<Account[]> => {
       const out: Account[] = [];
       for (let i = 0; i < n; i++) out.push(await this.newAccount(`${prefix}-${i}`));
       return out;
     };
-    const providers = await many("provider", counts.providers);
-    for (const p of providers) p.agent = this.agentKey(p.name);
-    const consumers = await many("consumer", counts.leases);
-    const stakers = await many("staker", counts.stakers);
+    const providers = await many("provider", options.providers);
+    const inFleets = providers.slice(0, options.providers - options.lone);
+    const fleets: Fleet[] = [];
+    for (let f = 0; f * options.fleetSize < inFleets.length; f++) {
+      const members = inFleets.slice(f * options.fleetSize, (f + 1) * options.fleetSize);
+      fleets.push({ name: `fleet-${f}`, kind: "fleet", operator: await this.newAccount(`operator-${f}`), providers: members });
+    }
+    const lone = providers.slice(inFleets.length);
+    const sweepCount = options.sweep.reduce((s, n) => s + n, 0);
+    const sweep: Fleet | undefined =
+      sweepCount > 0
+        ? {
+            name: "sweep",
+            kind: "sweep",
+            operator: await this.newAccount("sweep-operator"),
+            providers: await many("sweep-provider", sweepCount),
+          }
+        : undefined;
+    for (const p of [...providers, ...(sweep?.providers ?? [])]) p.agent = this.agentKey(p.name);
+    const leases = providers.length + sweepCount;
+    const consumers = await many("consumer", Math.ceil(leases / LEASES_PER_CONSUMER));
+    const stakers = await many("staker", options.stakers);
     const funders: Account[] = [];
     for (const name of FUNDER_NAMES.filter((n) => this.testAccounts.some((a) => a.name === n))) funders.push(await this.testAccount(name));
-    const proposer = await this.testAccount("member1");
     const tokenHolder = await this.testAccount("member3");
     const oracle = await this.testAccount(ORACLE);
-    for (const a of [...funders, proposer, tokenHolder, oracle]) await this.readAccount(a);
-    return { providers, consumers, stakers, funders, proposer, tokenHolder, oracle };
+    for (const a of [...funders, tokenHolder, oracle]) await this.readAccount(a);
+    return { providers, fleets, lone, sweep, consumers, stakers, funders, tokenHolder, oracle };
   }
 }

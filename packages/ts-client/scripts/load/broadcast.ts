@@ -2,7 +2,10 @@
 // node by node in turn, and every block of the run read back (block and
 // block_results) to find where each transaction landed and how it ran.
 import { broadcastSync, type ChainBlock, fetchBlock, latestHeight, pool } from "../load-stats";
-import { errorText, type TxRecord } from "./model";
+import { errorText, sleep, type TxRecord } from "./model";
+
+/** Sends of one transaction that may find the mempool full before it counts as rejected. */
+const MEMPOOL_FULL_TRIES = 60;
 
 /** Reads every block of the run from node 0 and fills in the records of the transactions it holds. */
 export class ChainFollower {
@@ -72,6 +75,7 @@ export class ChainFollower {
     record.gasUsed = Number(result?.gas_used ?? 0);
     record.gasWanted = Number(result?.gas_wanted ?? 0);
     record.events = result?.events ?? [];
+    record.data = result?.data ?? undefined;
     this.pending.delete(hash);
   }
 }
@@ -92,14 +96,32 @@ export class Broadcaster {
   unavailable = 0;
   /** First answers "tx already exists in cache" (an attempt that timed out had reached a node): counted as accepted. */
   alreadyInCache = 0;
+  /** Answers "mempool is full": the transaction was sent again a second later (at most MEMPOOL_FULL_TRIES times). */
+  mempoolFull = 0;
 
   constructor(
     readonly rpcs: string[],
     private readonly follower: ChainFollower,
   ) {}
 
-  /** Sends the record's bytes to the next node (or to node `only`); a CheckTx rejection or no node at all ends the record. */
+  /**
+   * Sends the record's bytes to the next node (or to node `only`); a CheckTx rejection or no node
+   * at all ends the record. A full mempool (the blocks have not caught up with the sends yet) is
+   * waited out: the same bytes again a second later.
+   */
   async send(record: TxRecord, only?: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.sendOnce(record, only);
+      if (attempt >= MEMPOOL_FULL_TRIES || record.checkCode === undefined || !/mempool is full/i.test(record.checkLog ?? "")) return;
+      this.mempoolFull++;
+      record.checkCode = record.checkCodespace = record.checkLog = record.node = undefined;
+      record.sends = Math.max(0, record.sends - 1);
+      this.follower.pending.set(record.hash, record);
+      await sleep(1000);
+    }
+  }
+
+  private async sendOnce(record: TxRecord, only?: number): Promise<void> {
     const rpcs = this.rpcs;
     const first = only ?? this.nextNode++ % rpcs.length;
     const tries = only === undefined ? rpcs.length : 1;

@@ -8,20 +8,24 @@ import { type BillingEscrowTypes, type ProviderRegistryTypes, type SuiteAddresse
 import { type DevnetConfig, devnetConfig, REPO_ROOT } from "../devnet";
 import { blockMaxGas, fmt } from "../load-stats";
 import { loadParams } from "../params";
-import { type Actors, Keys } from "./accounts";
+import { type Actors, allProviders, Keys } from "./accounts";
+import { Agents } from "./agents";
 import { Broadcaster, ChainFollower } from "./broadcast";
+import { type DayLog, Epochs, type SettleLog } from "./days";
 import { Fault } from "./localnet";
 import {
   type Account,
+  DAY_MARGIN_S,
   errorText,
   FAULT_NODE,
   type LeasePlan,
   type LoadOptions,
   type Phase,
   type PinLog,
-  type ProofLog,
   type ProposalPlan,
 } from "./model";
+import { OracleDaemon } from "./oracle";
+import type { ProofLedger } from "./proofs";
 
 /** The suite deployment the run loads (scripts/deploy.sh's deployment.json). */
 export interface Deployment {
@@ -40,15 +44,23 @@ export interface ChainFacts {
   statsBefore: ProviderRegistryTypes.StatsResponse;
 }
 
-/** What the phases did, for the verification: who registered, leased, staked and voted. */
+/** What the phases did, for the verification: who registered, leased, staked and voted, the days, claims and usage fees. */
 export interface RunState {
   registered: Set<Account>;
   leases: LeasePlan[];
   staked: Set<Account>;
   proposals: ProposalPlan[];
   pinLog?: PinLog;
-  /** The oracle's proofs of service (oracle.ts). */
-  proofs?: ProofLog;
+  days: DayLog[];
+  settleRound?: SettleLog;
+  /** Each provider's protocol fees paid per epoch: its usage weight (rewards.ts). */
+  usageFees: Map<Account, Map<number, bigint>>;
+  /** What each provider's claims minted, from the claims' events. */
+  claimed: Map<Account, bigint>;
+  /** Outcomes of the run's transactions that differ from its prediction (a batch item refused, another amount paid). */
+  problems: string[];
+  /** Every prove_liveness of the run, read from the blocks after it (proofs.ts). */
+  proofs?: ProofLedger;
   /** From the start to the end of the last phase. */
   runMs?: number;
 }
@@ -60,6 +72,7 @@ export interface RunContext {
   rpcs: string[];
   out: string;
   deployment: Deployment;
+  deploymentFile: string;
   paramsFile: string;
   addresses: SuiteAddresses;
   gasPrice: GasPrice;
@@ -72,6 +85,11 @@ export interface RunContext {
   follower: ChainFollower;
   broadcaster: Broadcaster;
   fault?: Fault;
+  /** The registry's epochs. */
+  epochs: Epochs;
+  /** The providers' agents (the simulator) and the oracle daemon proving them. */
+  agents: Agents;
+  oracle: OracleDaemon;
   /** Gas limit per operation: the first transaction's simulation × margin. */
   gasFor: Map<string, number>;
   phases: Phase[];
@@ -121,11 +139,21 @@ export async function openRun(options: LoadOptions): Promise<RunContext> {
     throw new Error(`the node at ${config.rpc} runs chain ${keys.chainId}, but ${deploymentFile} was deployed to ${deployment.chain_id}`);
   const q = suiteQueryClients(keys.client, addresses);
   const chain = await chainFacts(keys, q, config.rpc);
+  const window = chain.escrowConfig.dispute_window;
+  const epoch = chain.registryConfig.epoch_seconds;
+  if (window + 2 * DAY_MARGIN_S > epoch)
+    throw new Error(
+      `the suite's dispute window (${window} s) must be well inside its epoch (${epoch} s; a provider-day): each day's reports pay the previous day's matured charges. ` +
+        "Deploy with deploy/params/load.json (or load-short.json): scripts/load.sh --fresh",
+    );
   log(`chain ${chain.chainId} at ${config.rpc}, block gas limit ${fmt(chain.maxGas)}, suite DAO ${addresses.dao}`);
-  log(`load: ${options.providers} providers, ${options.leases} metered leases, ${options.stakers} DAO stakers (seed ${options.seed})`);
+  log(
+    `load: ${options.providers} providers (fleets of ${options.fleetSize}, ${options.lone} alone), sweep ${options.sweep.join(", ") || "none"}, ` +
+      `one metered lease each, ${options.stakers} DAO stakers (seed ${options.seed})`,
+  );
   const makeT0 = Date.now();
   const actors = await keys.makeActors(options);
-  log(`${options.providers + options.leases + options.stakers} keys made in ${Date.now() - makeT0} ms`);
+  log(`${allProviders(actors).length} providers' keys and agent keys and the other accounts made in ${Date.now() - makeT0} ms`);
   const follower = await ChainFollower.start(config.rpc);
   return {
     options,
@@ -133,6 +161,7 @@ export async function openRun(options: LoadOptions): Promise<RunContext> {
     rpcs,
     out,
     deployment,
+    deploymentFile,
     paramsFile,
     addresses,
     gasPrice,
@@ -145,8 +174,20 @@ export async function openRun(options: LoadOptions): Promise<RunContext> {
     follower,
     broadcaster: new Broadcaster(rpcs, follower),
     fault: options.fault ? new Fault(config.rpc, rpcs[FAULT_NODE], options.faultDownS, log) : undefined,
+    epochs: Epochs.of(chain.registryConfig),
+    agents: new Agents(options.agentPort, actors.providers),
+    oracle: new OracleDaemon(config.dir, options.agentPort + 1, log),
     gasFor: new Map(),
     phases: [],
-    state: { registered: new Set(), leases: [], staked: new Set(), proposals: [] },
+    state: {
+      registered: new Set(),
+      leases: [],
+      staked: new Set(),
+      proposals: [],
+      days: [],
+      usageFees: new Map(),
+      claimed: new Map(),
+      problems: [],
+    },
   };
 }

@@ -11,35 +11,44 @@ export const STAKE = "ustake";
 export const USDC = "uusdc";
 export const GAS_MARGIN = 1.3;
 export const PROVIDER_STAKE = 1_000_000n;
+/** ustake for fees: a provider (register; a lone one also its batches and claims), a consumer, a staker. */
 export const FEE_FUNDS = 300_000n;
+/** ustake for fees of a fleet operator (a batch of 100–200 items a day, claims, the settle round). */
+export const OPERATOR_FEE_FUNDS = 30_000_000n;
+/** Each lease's deposit: many days of usage at PRICE. */
 export const DEPOSIT = 1_000_000n;
 export const PRICE = 10n;
+/** A lease's usage per day: USAGE_BASE + (lease index % 100) units. */
+export const USAGE_BASE = 1000n;
 export const DAO_STAKE = 1_000_000n;
 export const OUTPUTS_PER_MULTISEND = 500;
+/** Leases each consumer opens, and open_lease messages per transaction. */
+export const LEASES_PER_CONSUMER = 100;
+export const OPENS_PER_TX = 25;
 const EXECUTE = "/cosmwasm.wasm.v1.MsgExecuteContract";
-/** The deposit of the leases of the pinned round (the consumers spent part of DEPOSIT in the first). */
-export const PINNED_DEPOSIT = 100_000n;
 /** A transaction not in a block this long after it was sent is sent again (same bytes) to node 0. */
 export const REBROADCAST_MS = 20_000;
 /** The validator --fault kills (node 0 serves the reads, so never node 0). */
 export const FAULT_NODE = 3;
-export const FAULT_OP = "registry register (native stake)";
+export const FAULT_OP = "registry register (native stake, agent key, operator)";
 export const PINNED = " (pinned)";
-/** The registry's oracle in deploy/params/devnet.json (scripts/devnet-accounts.json): the run proves liveness as it. */
+/** The registry's oracle in the load params (scripts/devnet-accounts.json): the daemon's granter, and the sweep's sender. */
 export const ORACLE = "arbiter";
-/** prove_liveness batch sizes measured once each first (as far as the providers go), then the largest that fits. */
-export const PROOF_BATCH_SIZES = [1, 10, 100] as const;
-/** depin_interface::liveness::MAX_LIVENESS_PROOFS: most proofs in one prove_liveness message. */
-export const MAX_LIVENESS_PROOFS = 200;
-/** The operation of a prove_liveness batch of `n` proofs. */
-export function proveOp(n: number): string {
-  return `registry prove_liveness (${n} ${n === 1 ? "proof" : "proofs"})`;
-}
+/** depin_interface::MAX_BATCH_ITEMS and MAX_LIVENESS_PROOFS: most items of a batch, a fleet claim, a prove_liveness. */
+export const MAX_BATCH_ITEMS = 200;
+/** Days of rewards one claim collects: the provider-day counts 1/CLAIM_DAYS of a claim. */
+export const CLAIM_DAYS = 7;
+/** Seconds between one day's reports landing and the next day's being sent, beyond the dispute window. */
+export const DAY_MARGIN_S = 5;
 
 /** The command line of scripts/load.sh (see scripts/load.ts). */
 export interface LoadOptions {
+  /** Providers the oracle daemon proves: the fleets' and the lone ones. */
   providers: number;
-  leases: number;
+  fleetSize: number;
+  lone: number;
+  /** Batch sizes of the sweep: the sweep fleet has their sum of providers. */
+  sweep: number[];
   stakers: number;
   concurrency: number;
   phaseTimeoutS: number;
@@ -47,7 +56,10 @@ export interface LoadOptions {
   fault: boolean;
   faultDownS: number;
   pin: boolean;
-  pinSample: number;
+  /** The depin-oracle binary (scripts/load.sh builds it). */
+  oracleBin: string;
+  /** The agents' simulator listens here, the oracle's metrics on the next port. */
+  agentPort: number;
   /** Files given on the command line; the defaults depend on the devnet configuration. */
   out?: string;
   deployment?: string;
@@ -62,21 +74,38 @@ function intArg(name: string, fallback: number, min: number): number {
   return n;
 }
 
+function sizesArg(name: string, fallback: number[]): number[] {
+  const raw = arg(name);
+  if (raw === undefined) return fallback;
+  if (raw === "none") return [];
+  const sizes = raw.split(",").map(Number);
+  if (sizes.some((n) => !Number.isSafeInteger(n) || n < 1 || n > MAX_BATCH_ITEMS))
+    throw new Error(`${name} takes batch sizes 1 to ${MAX_BATCH_ITEMS} separated by commas (or none), not ${JSON.stringify(raw)}`);
+  return sizes;
+}
+
 export function parseOptions(): LoadOptions {
-  const providers = intArg("--providers", 20, 1);
-  const leases = intArg("--leases", 10, 0);
-  const stakers = intArg("--stakers", Math.min(100, Math.max(5, Math.ceil(providers / 20))), 1);
+  const providers = intArg("--providers", 20, 2);
+  const fleetSize = intArg("--fleet-size", Math.min(100, Math.max(2, Math.floor(providers / 2))), 2);
+  if (fleetSize > MAX_BATCH_ITEMS) throw new Error(`--fleet-size must be at most ${MAX_BATCH_ITEMS} (one batch per fleet and day)`);
+  const lone = intArg("--lone", Math.max(1, Math.round(providers * 0.02)), 0);
+  if (lone >= providers) throw new Error(`--lone (${lone}) must leave providers for the fleets (--providers ${providers})`);
+  const oracleBin = arg("--oracle-bin");
+  if (oracleBin === undefined) throw new Error("--oracle-bin <depin-oracle binary> is required (scripts/load.sh builds and passes it)");
   return {
     providers,
-    leases,
-    stakers,
+    fleetSize,
+    lone,
+    sweep: sizesArg("--sweep", [1, 10, 100, 200]),
+    stakers: intArg("--stakers", Math.min(100, Math.max(5, Math.ceil(providers / 100))), 0),
     concurrency: intArg("--concurrency", 32, 1),
     phaseTimeoutS: intArg("--phase-timeout", 300, 10),
     seed: arg("--seed") ?? String(Date.now()),
     fault: process.argv.includes("--fault"),
     faultDownS: intArg("--fault-down", 12, 1),
     pin: process.argv.includes("--pin"),
-    pinSample: intArg("--pin-sample", 200, 1),
+    oracleBin,
+    agentPort: intArg("--agent-port", 26100, 1024),
     out: arg("--out"),
     deployment: arg("--deployment"),
     params: arg("--params"),
@@ -105,6 +134,18 @@ export interface AgentKey {
   pubkey: Uint8Array;
 }
 
+/**
+ * A group of providers one operator key serves: a fleet of the workload (its agent
+ * batches every provider's report in one message a day), or the sweep fleet (its
+ * reports, claims and proofs go in batches of each sweep size).
+ */
+export interface Fleet {
+  name: string;
+  kind: "fleet" | "sweep";
+  operator: Account;
+  providers: Account[];
+}
+
 export interface TxRecord {
   op: string;
   account: Account;
@@ -130,6 +171,10 @@ export interface TxRecord {
   gasUsed?: number;
   gasWanted?: number;
   events?: ChainBlock["results"][number]["events"];
+  /** The transaction's result data (base64 TxMsgData). */
+  data?: string;
+  /** How many items (reports, proofs, claimed providers) the transaction carries. */
+  items: number;
   /** Applied to the prediction when the transaction succeeds. */
   onSuccess?: (record: TxRecord) => void;
 }
@@ -140,9 +185,27 @@ export interface Planned {
   onSuccess?: (record: TxRecord) => void;
   /** Gas limit of this transaction (default: the operation's simulated gas × margin). */
   gas?: number;
+  /** Items it carries (default 1). */
+  items?: number;
 }
 
-export interface Phase {
+/** What a phase counts for in the provider-day (report.ts): proofs, reports, claims, or the settle round. */
+export type Duty = "liveness" | "billing" | "claims" | "settle";
+/** Who sent it: a fleet's operator, a lone provider, the sweep, or the oracle daemon. */
+export type Sender = "fleet" | "lone" | "sweep" | "oracle";
+
+/** Where a phase belongs in the provider-day: its duty, sender, day (0: setup) and item count per transaction. */
+export interface PhaseMeta {
+  duty?: Duty;
+  sender?: Sender;
+  day?: number;
+  /** Items per transaction (reports, proofs, providers claimed). */
+  size?: number;
+  /** Sent by another process (depin-oracle) and read from the blocks: not in the run's own sends. */
+  external?: boolean;
+}
+
+export interface Phase extends PhaseMeta {
   op: string;
   records: TxRecord[];
   startHeight: number;
@@ -152,16 +215,30 @@ export interface Phase {
   wallMs: number;
 }
 
-/** A metered lease the run opens, and how far it got. */
+/** A metered charge the run predicts: created by a report, paid by a later report or settle once matured. */
+export interface ChargePlan {
+  units: bigint;
+  amount: bigint;
+  fee: bigint;
+  maturesAtS: number;
+  paid: boolean;
+}
+
+/** A provider's metered lease, and what the escrow should hold for it. */
 export interface LeasePlan {
   consumer: Account;
   provider: Account;
-  units: bigint;
+  /** The fleet serving its provider (none for a lone provider). */
+  fleet?: Fleet;
+  index: number;
   deposit: bigint;
   id?: number;
-  reported?: boolean;
-  settled?: boolean;
-  closed?: boolean;
+  charges: ChargePlan[];
+  /** The escrow's fee carry (ten-thousandths of a unit), as `sums::fee_with_carry` keeps it. */
+  feeCarry: bigint;
+  /** Units reported so far (`reported_units`), what the next report's `billed_before` names. */
+  reported: bigint;
+  paid: bigint;
 }
 
 /** A proposal of the run and the stakers whose vote on it succeeded. */
@@ -176,20 +253,6 @@ export interface PinLog {
   seconds: number;
   startHeight: number;
   height: number;
-}
-
-/** One prove_liveness batch of the oracle: the epoch, the providers it proves and its transaction. */
-export interface ProofBatch {
-  epoch: number;
-  providers: Account[];
-  record: TxRecord;
-  /** Its share of the epoch's signing (agent signatures and the transaction) and broadcast time. */
-  signMs: number;
-  broadcastMs: number;
-  /** The registry's counts (event attributes of a successful batch). */
-  proven?: number;
-  duplicates?: number;
-  rejected?: number;
 }
 
 /** A fresh account of the run with nothing predicted yet. */
@@ -209,23 +272,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** What the oracle did, for the verification and the report. */
-export interface ProofLog {
-  oracle: Account;
-  batches: ProofBatch[];
-  /** Epochs it sent proofs for, and the epoch when it started and stopped. */
-  epochs: number[];
-  firstEpoch: number;
-  lastEpoch: number;
-  /** What went wrong along the way: a simulation refused, an RPC error (the oracle went on). */
-  failures: string[];
-}
-
-/** The epochs the oracle proved against those that went by. */
-export function missedText(log: ProofLog): string {
-  const proven = new Set(log.epochs);
-  const missed: number[] = [];
-  for (let e = log.firstEpoch; e <= log.lastEpoch; e++) if (!proven.has(e)) missed.push(e);
-  const all = log.lastEpoch - log.firstEpoch + 1;
-  return `proofs sent for ${all - missed.length} of the ${all}${missed.length ? ` (not for ${missed.join(", ")}: the run ended or the oracle fell behind)` : ", every one"}`;
+/** "1 report", "10 reports". */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -1,295 +1,179 @@
-// The oracle of the load run (proof of service): the run is the registry's
-// oracle (the `arbiter` test account, the one oracle of
-// deploy/params/devnet.json), and the agent of every provider it registered
-// (keys from accounts.ts): from the providers' registration to
-// the end of the run it proves every registered provider once an epoch with
-// prove_liveness batches (sizes 1, 10 and 100 once each first, as far as the
-// providers go, then the largest that fits), each entry a fresh nonce signed
-// by the provider's agent key over the digest the registry verifies
-// (@depin/ts-client's livenessProof, the interface's liveness_digest). The batches go to node 0
-// only, in sequence order, as one oracle daemon would send them.
-import { randomBytes } from "node:crypto";
-import type { EncodeObject } from "@cosmjs/proto-signing";
-import { calculateFee } from "@cosmjs/stargate";
-import { livenessProof } from "../../src";
-import { eventAttribute, latestHeight, txHash } from "../load-stats";
+// The oracle of the load run is the real daemon, `depin-oracle`
+// (packages/provider-agent, src/oracle): `init` writes its config and a hot
+// key, `grant` has the registry's oracle (the `arbiter` test account, the one
+// oracle of the load params) grant that hot key `prove_liveness` through authz
+// and pay its fees through a fee grant, and `run` challenges every active
+// provider's endpoint once an epoch (the agents' simulator answers, agents.ts)
+// and submits the answers in `prove_liveness` batches, as it would on a real
+// chain. The run only starts and stops it, reads its metrics and its log
+// (when it broadcast each batch); what it did on chain is read from the
+// blocks (proofs.ts).
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { RunContext } from "./context";
-import {
-  type Account,
-  type AgentKey,
-  errorText,
-  execMsg,
-  GAS_MARGIN,
-  MAX_LIVENESS_PROOFS,
-  type Phase,
-  PINNED,
-  type PinLog,
-  PROOF_BATCH_SIZES,
-  type ProofBatch,
-  proveOp,
-  sleep,
-  type TxRecord,
-} from "./model";
-import { applyOutcomes, followUntilIncluded } from "./runner";
+import { errorText, sleep } from "./model";
 
-/** Bytes of each challenge (the registry takes 8 to 64). */
-const NONCE_BYTES = 16;
-/** Agent signatures made before the oracle lets the rest of the run go on. */
-const SIGNATURES_PER_TURN = 20;
+/** How long the daemon may take to start and find its grants, and to stop after SIGTERM. */
+const START_MS = 60_000;
+const STOP_MS = 30_000;
 
-/** An epoch's batches with the agents' answers signed (before the epoch, when there was time). */
-interface Signed {
-  epoch: number;
-  providers: number;
-  items: { epoch: number; chunk: Account[]; msg: EncodeObject }[];
-  signMs: number;
-}
-/** Batches that landed while the pin proposal was voted on: neither pinned nor surely unpinned. */
-export const WHILE_PINNING = " (while pinning)";
-
-/** The registry's counts in a successful prove_liveness transaction's events. */
-function counts(record: TxRecord): { proven: number; duplicates: number; rejected: number } {
-  const n = (key: string) => Number(eventAttribute(record.events ?? [], "wasm", key) ?? NaN);
-  return { proven: n("proven"), duplicates: n("duplicates"), rejected: n("rejected") };
+/** One line of the daemon's JSON log (tracing-subscriber's json format). */
+interface LogLine {
+  timestamp?: string;
+  level?: string;
+  fields?: Record<string, unknown>;
 }
 
-/** The oracle's loop: once an epoch, every registered provider proven in batches. */
-export class Oracle {
-  readonly batches: ProofBatch[] = [];
-  /** Epochs the oracle sent proofs for, in order. */
-  readonly epochs: number[] = [];
-  /** The epoch when the oracle started, and the latest it saw. */
-  firstEpoch?: number;
-  lastEpoch?: number;
-  startHeight = 0;
-  /** What went wrong along the way (the loop went on). */
-  readonly failures: string[] = [];
-  private stopped = false;
-  private loop?: Promise<void>;
-  /** Batch sizes that landed at least once, and the gas limit of each size (its first simulation × margin). */
-  private readonly measured = new Set<number>();
-  private readonly gasFor = new Map<number, number>();
+/** What the daemon's log says: when it broadcast each transaction (by hash), and its warnings. */
+export interface OracleLog {
+  broadcastMs: Map<string, number>;
+  warnings: Map<string, number>;
+  errors: string[];
+}
+
+/** The daemon's counters (GET /metrics), by metric and label. */
+export type OracleMetrics = Map<string, number>;
+
+function run(bin: string, args: string[]): Promise<string> {
+  return new Promise((resolveRun, reject) => {
+    execFile(bin, args, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${bin} ${args[0]} failed: ${stderr.trim().split("\n").slice(-3).join(" ") || err.message}`));
+      else resolveRun(stdout);
+    });
+  });
+}
+
+export class OracleDaemon {
+  readonly dir: string;
+  readonly logFile: string;
+  readonly metricsUrl: string;
+  hot = "";
+  private child?: ChildProcess;
+  private exited?: Promise<number | null>;
+  metrics?: OracleMetrics;
+  log?: OracleLog;
 
   constructor(
-    private readonly ctx: RunContext,
-    readonly account: Account,
-  ) {}
-
-  /** Starts proving in the background (the phases go on meanwhile). */
-  async start(): Promise<void> {
-    this.startHeight = (await latestHeight(this.ctx.config.rpc)) + 1;
-    this.firstEpoch = (await this.ctx.q.providerRegistry.stats()).current_epoch;
-    this.ctx.log(`oracle ${this.account.name}: proving every registered provider once an epoch from epoch ${this.firstEpoch}`);
-    this.loop = this.run();
+    /** The chain's folder (its deployment.json); the daemon's own is load-oracle/ in it. */
+    chainDir: string,
+    readonly metricsPort: number,
+    private readonly say: (line: string) => void,
+  ) {
+    this.dir = resolve(chainDir, "load-oracle");
+    this.logFile = resolve(this.dir, "oracle.log");
+    this.metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
   }
 
   /**
-   * Lets the epoch in hand finish and stops, then files the batches as phases of the run (the
-   * unpinned ones before the first pinned phase) and what the oracle did in the run state.
+   * A fresh folder with the daemon's config (metrics on 127.0.0.1:`metricsPort`, providers read
+   * 100 a page, the registry's limit), its hot key granted by the arbiter, then `run` in the
+   * background until it found its grants. Its pid goes to oracle.pid (scripts/load.sh stops it
+   * if the run dies).
    */
-  async finish(): Promise<void> {
-    const { ctx } = this;
-    this.stopped = true;
-    await this.loop;
-    const firstEpoch = this.firstEpoch ?? 0;
-    const lastEpoch = this.lastEpoch ?? firstEpoch;
-    const ok = this.batches.filter((b) => b.record.code === 0);
-    ctx.log(
-      `oracle: proofs sent for ${this.epochs.length} of the ${lastEpoch - firstEpoch + 1} epochs ${firstEpoch}–${lastEpoch}, ${ok.length}/${this.batches.length} batches succeeded` +
-        (this.failures.length ? `; ${this.failures.length} failures (first: ${this.failures[0]})` : ""),
-    );
-    const phases = this.phases(ctx.state.pinLog);
-    const at = ctx.phases.findIndex((p) => p.op.endsWith(PINNED));
-    ctx.phases.splice(at < 0 ? ctx.phases.length : at, 0, ...phases.filter((p) => !p.op.endsWith(PINNED)));
-    ctx.phases.push(...phases.filter((p) => p.op.endsWith(PINNED)));
-    ctx.state.proofs = { oracle: this.account, batches: this.batches, epochs: this.epochs, firstEpoch, lastEpoch, failures: this.failures };
-  }
-
-  // Each new epoch: the current one, and the previous one too when it went by unproven (still in its
-  // proof window); an epoch older than that is lost. The next epoch's challenges are signed while the
-  // current one runs out. A failure is logged and the loop goes on.
-  private async run(): Promise<void> {
-    const { ctx } = this;
-    let last = -1;
-    let ready: Signed | undefined;
-    while (!this.stopped) {
-      try {
-        const epoch = await this.currentEpoch();
-        const providers = ctx.actors.providers.filter((p) => ctx.state.registered.has(p) && p.agent !== undefined);
-        if (epoch <= last || providers.length === 0) {
-          await sleep(400);
-          continue;
-        }
-        if (last >= 0 && epoch - 2 > last) ctx.log(`oracle: epochs ${last + 1}–${epoch - 2} went by unproven`);
-        const due = last >= 0 && epoch - 1 > last ? [epoch - 1, epoch] : [epoch];
-        const signed: Signed[] = [];
-        for (const e of due)
-          signed.push(ready?.epoch === e && ready.providers === providers.length ? ready : await this.sign(e, providers));
-        last = epoch;
-        await this.send(signed);
-        ready = await this.sign(epoch + 1, providers);
-      } catch (err) {
-        this.failures.push(errorText(err));
-        ctx.log(`oracle: ${errorText(err)}`);
-        await sleep(1000);
-      }
-    }
-  }
-
-  private async currentEpoch(): Promise<number> {
-    const epoch = (await this.ctx.q.providerRegistry.stats()).current_epoch;
-    this.lastEpoch = Math.max(this.lastEpoch ?? epoch, epoch);
-    return epoch;
-  }
-
-  /** The batch sizes for `total` providers: each size not measured yet (none landed) once if it fits, then the largest that fits. */
-  private batchSizes(total: number): number[] {
-    const sizes: number[] = [];
-    const first = PROOF_BATCH_SIZES.filter((n) => !this.measured.has(n));
-    let left = total;
-    while (left > 0) {
-      const i = first.findIndex((n) => n <= left);
-      const n = i >= 0 ? first.splice(i, 1)[0] : Math.min(MAX_LIVENESS_PROOFS, left);
-      sizes.push(n);
-      left -= n;
-    }
-    return sizes;
-  }
-
-  /** Every provider's answer to a fresh challenge for `epoch`, in batches. */
-  private async sign(epoch: number, providers: Account[]): Promise<Signed> {
+  async start(ctx: RunContext): Promise<void> {
+    const bin = ctx.options.oracleBin;
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true });
+    const oracle = ctx.actors.oracle;
+    const mnemonicFile = resolve(this.dir, "arbiter.mnemonic");
+    writeFileSync(mnemonicFile, `${ctx.keys.mnemonicOf(oracle.name)}\n`, { mode: 0o600 });
+    await run(bin, [
+      "init",
+      "--dir",
+      this.dir,
+      "--rpc",
+      ctx.config.rpc,
+      "--chain-id",
+      ctx.chain.chainId,
+      "--deployment",
+      ctx.deploymentFile,
+      "--oracle",
+      oracle.address,
+    ]);
+    const configFile = resolve(this.dir, "oracle.toml");
+    const config = readFileSync(configFile, "utf8")
+      .replace(/^metrics = .*$/m, `metrics = "127.0.0.1:${this.metricsPort}"`)
+      .replace(/^page_limit = .*$/m, "page_limit = 100");
+    writeFileSync(configFile, config);
+    const granted = JSON.parse(await run(bin, ["grant", "-c", configFile, "--oracle-mnemonic-file", mnemonicFile]));
+    this.hot = String(granted.hot);
+    // The grant was the arbiter's transaction: its sequence moved.
+    await ctx.keys.readAccount(oracle);
+    this.say(`oracle: depin-oracle's hot key ${this.hot} granted by ${oracle.name} (tx ${granted.tx}); starting it`);
+    const out = openSync(this.logFile, "a");
+    const child = spawn(bin, ["run", "-c", configFile], { stdio: ["ignore", out, out] });
+    closeSync(out);
+    this.child = child;
+    this.exited = new Promise((resolveExit) => child.once("exit", (code) => resolveExit(code)));
+    if (child.pid !== undefined) writeFileSync(resolve(this.dir, "oracle.pid"), `${child.pid}\n`);
     const t0 = Date.now();
-    const items: Signed["items"] = [];
-    let from = 0;
-    for (const n of this.batchSizes(providers.length)) {
-      const chunk = providers.slice(from, from + n);
-      from += n;
-      items.push({ epoch, chunk, msg: await this.message(epoch, chunk) });
+    while (!this.logText().includes('"authz and fee grants in place"')) {
+      if (child.exitCode !== null) throw new Error(`depin-oracle run exited (code ${child.exitCode}); see ${this.logFile}`);
+      if (Date.now() - t0 > START_MS) throw new Error(`depin-oracle did not find its grants within 60 s; see ${this.logFile}`);
+      await sleep(300);
     }
-    return { epoch, providers: providers.length, items, signMs: Date.now() - t0 };
+    this.say(`oracle: depin-oracle running (pid ${child.pid}), log ${this.logFile}, metrics ${this.metricsUrl}`);
   }
 
-  private async message(epoch: number, providers: Account[]): Promise<EncodeObject> {
-    const { ctx } = this;
-    const registry = ctx.addresses.providerRegistry;
-    const proofs: ReturnType<typeof livenessProof>[] = [];
-    for (const p of providers) {
-      const nonce = randomBytes(NONCE_BYTES);
-      proofs.push(
-        livenessProof((p.agent as AgentKey).privkey, { chainId: ctx.chain.chainId, registry, provider: p.address, epoch, nonce }),
-      );
-      // The agents' signatures take the process's one thread: let the phases' sends and reads in between.
-      if (proofs.length % SIGNATURES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    return execMsg(this.account.address, registry, { prove_liveness: { epoch, proofs } });
+  private logText(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile, "utf8") : "";
   }
 
-  /**
-   * Sends the signed batches whose epoch the registry still takes: the gas limit of each size is its
-   * first simulation × margin (simulated before anything is sent: the simulation checks the sequence;
-   * a batch that fails it is dropped and logged), signed in sequence, sent to node 0 in order and
-   * followed into a block.
-   */
-  private async send(signed: Signed[]): Promise<void> {
-    const { ctx, account } = this;
-    const current = await this.currentEpoch();
-    const items = signed
-      .filter((s) => s.epoch + 1 >= current)
-      .flatMap((s) => s.items.map((item) => ({ ...item, signMs: s.signMs / s.items.length })));
-    const kept: (typeof items)[number][] = [];
-    const gas: number[] = [];
-    for (const item of items) {
-      try {
-        const size = item.chunk.length;
-        const limit = this.gasFor.get(size) ?? Math.ceil((await ctx.keys.simulate(account, [item.msg])) * GAS_MARGIN);
-        this.gasFor.set(size, limit);
-        gas.push(limit);
-        kept.push(item);
-      } catch (err) {
-        const failure = `simulating a batch of ${item.chunk.length} proofs for epoch ${item.epoch}: ${errorText(err)}`;
-        this.failures.push(failure);
-        ctx.log(`oracle: ${failure}`);
+  /** The daemon's counters now. */
+  async readMetrics(): Promise<OracleMetrics | undefined> {
+    try {
+      const text = await (await fetch(this.metricsUrl, { signal: AbortSignal.timeout(5000) })).text();
+      const metrics: OracleMetrics = new Map();
+      for (const line of text.split("\n")) {
+        const m = /^(depin_oracle_[a-z_]+(?:\{[^}]*\})?) ([0-9.e+-]+)$/.exec(line.trim());
+        if (m) metrics.set(m[1], Number(m[2]));
+      }
+      this.metrics = metrics;
+    } catch (err) {
+      this.say(`oracle: metrics not read (${errorText(err)})`);
+    }
+    return this.metrics;
+  }
+
+  /** SIGTERM (the daemon stops cleanly, its state saved), then its log is read. */
+  async stop(): Promise<void> {
+    await this.readMetrics();
+    const child = this.child;
+    if (child && child.exitCode === null) {
+      child.kill("SIGTERM");
+      const code = await Promise.race([this.exited, sleep(STOP_MS).then(() => "timeout" as const)]);
+      if (code === "timeout") {
+        this.say("oracle: depin-oracle did not stop within 30 s of SIGTERM: killed");
+        child.kill("SIGKILL");
       }
     }
-    const txT0 = Date.now();
-    const batches: ProofBatch[] = [];
-    for (const [i, { epoch, chunk, msg, signMs }] of kept.entries()) {
-      const fee = calculateFee(gas[i], ctx.gasPrice);
-      const bytes = await ctx.keys.signTx(account, [msg], fee, account.sequence + i);
-      const record: TxRecord = {
-        op: proveOp(chunk.length),
-        account,
-        hash: txHash(bytes),
-        bytes,
-        fee,
-        sentAtMs: 0,
-        lastSentMs: 0,
-        sends: 0,
-        inclusions: 0,
-        appliedAgain: false,
-        onSuccess: (r) => Object.assign(batch, counts(r)),
-      };
-      const batch: ProofBatch = { epoch, providers: chunk, record, signMs, broadcastMs: 0 };
-      batches.push(batch);
-    }
-    const txSignMs = Date.now() - txT0;
-    this.batches.push(...batches);
-    for (const e of new Set(batches.map((b) => b.epoch))) this.epochs.push(e);
-    const records = batches.map((b) => b.record);
-    const broadcastT0 = Date.now();
-    for (const r of records) {
-      ctx.follower.pending.set(r.hash, r);
-      await ctx.broadcaster.send(r, 0);
-    }
-    const broadcastMs = Date.now() - broadcastT0;
-    for (const b of batches) {
-      b.signMs += txSignMs / batches.length;
-      b.broadcastMs = broadcastMs / batches.length;
-    }
-    await followUntilIncluded(ctx, records);
-    await applyOutcomes(ctx, records);
-    for (const b of batches) {
-      if (b.record.code === 0) this.measured.add(b.providers.length);
-      // Out of gas (a settlement read more than the simulated one): simulate that size again next time.
-      else if (/out of gas/i.test(b.record.log ?? "")) this.gasFor.delete(b.providers.length);
-    }
+    this.log = this.readLog();
   }
 
-  /**
-   * The oracle's batches as phases of the run, one per batch size: those that landed after the
-   * codes were pinned tagged (pinned), those that landed while the pin proposal was voted on tagged
-   * (while pinning). Their records' op is set to the phase's.
-   */
-  private phases(pinLog: PinLog | undefined): Phase[] {
-    const groups = new Map<string, ProofBatch[]>();
-    for (const b of this.batches) {
-      const h = b.record.height ?? 0;
-      const tag = pinLog && h > pinLog.height ? PINNED : pinLog && h > pinLog.startHeight ? WHILE_PINNING : "";
-      b.record.op = proveOp(b.providers.length) + tag;
-      const group = groups.get(b.record.op) ?? [];
-      groups.set(b.record.op, group);
-      group.push(b);
+  /** Stops the daemon at once (on the way out of a failed run). */
+  kill(): void {
+    if (this.child && this.child.exitCode === null) this.child.kill("SIGKILL");
+  }
+
+  /** When each transaction was broadcast, and the warnings by message (counted). */
+  private readLog(): OracleLog {
+    const log: OracleLog = { broadcastMs: new Map(), warnings: new Map(), errors: [] };
+    for (const text of this.logText().split("\n")) {
+      if (!text.startsWith("{")) continue;
+      let line: LogLine;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      const fields = line.fields ?? {};
+      const message = String(fields.message ?? "");
+      if (message === "broadcast" && typeof fields.hash === "string" && line.timestamp)
+        log.broadcastMs.set(fields.hash.toUpperCase(), Date.parse(line.timestamp));
+      if (line.level === "WARN") log.warnings.set(message, (log.warnings.get(message) ?? 0) + 1);
+      if (line.level === "ERROR") log.errors.push(`${message} ${JSON.stringify(fields)}`.slice(0, 300));
     }
-    const phases: { size: number; phase: Phase }[] = [];
-    for (const [op, group] of groups) {
-      const records = group.map((b) => b.record);
-      const heights = records.map((r) => r.height ?? 0).filter((h) => h > 0);
-      const sent = records.map((r) => r.sentAtMs).filter((t) => t > 0);
-      // Committed at the header time of the next block (as the per-operation table counts it).
-      const committed = heights.map((h) => this.ctx.follower.blocks.get(h + 1)?.timeMs ?? 0).filter((t) => t > 0);
-      const phase: Phase = {
-        op,
-        records,
-        startHeight: heights.length ? Math.min(...heights) : this.startHeight,
-        endHeight: heights.length ? Math.max(...heights) : this.startHeight,
-        signMs: group.reduce((s, b) => s + b.signMs, 0),
-        broadcastMs: group.reduce((s, b) => s + b.broadcastMs, 0),
-        wallMs: sent.length && committed.length ? Math.max(...committed) - Math.min(...sent) : 0,
-      };
-      phases.push({ size: group[0].providers.length, phase });
-    }
-    // Unpinned first, then while pinning, then pinned; by batch size within each.
-    const rank = (op: string) => (op.endsWith(PINNED) ? 2 : op.endsWith(WHILE_PINNING) ? 1 : 0);
-    return phases.sort((a, b) => rank(a.phase.op) - rank(b.phase.op) || a.size - b.size).map((p) => p.phase);
+    return log;
   }
 }

@@ -5,7 +5,18 @@
 import { calculateFee } from "@cosmjs/stargate";
 import { fmt, latestHeight, pool, txHash } from "../load-stats";
 import type { RunContext } from "./context";
-import { type Account, errorText, FAULT_OP, GAS_MARGIN, type Phase, type Planned, REBROADCAST_MS, sleep, type TxRecord } from "./model";
+import {
+  type Account,
+  errorText,
+  FAULT_OP,
+  GAS_MARGIN,
+  type Phase,
+  type PhaseMeta,
+  type Planned,
+  REBROADCAST_MS,
+  sleep,
+  type TxRecord,
+} from "./model";
 
 /** The gas limit of the operation: its first transaction simulated × margin, once per operation. */
 async function simulateOnce(ctx: RunContext, op: string, planned: Planned[]): Promise<void> {
@@ -41,6 +52,7 @@ async function signRounds(ctx: RunContext, op: string, planned: Planned[]): Prom
       sends: 0,
       inclusions: 0,
       appliedAgain: false,
+      items: p.items ?? 1,
       onSuccess: p.onSuccess,
     };
     const round = rounds[k] ?? [];
@@ -116,7 +128,7 @@ function logPhase(ctx: RunContext, phase: Phase): void {
 }
 
 /** Runs one operation for every planned transaction and records it as a phase of the run. */
-export async function runPhase(ctx: RunContext, op: string, planned: Planned[]): Promise<Phase> {
+export async function runPhase(ctx: RunContext, op: string, planned: Planned[], meta: PhaseMeta = {}): Promise<Phase> {
   const t0 = Date.now();
   const startHeight = (await latestHeight(ctx.config.rpc)) + 1;
   await simulateOnce(ctx, op, planned);
@@ -129,7 +141,7 @@ export async function runPhase(ctx: RunContext, op: string, planned: Planned[]):
   const broadcastMs = Date.now() - broadcastT0;
   await followUntilIncluded(ctx, records);
   await applyOutcomes(ctx, records);
-  const phase: Phase = { op, records, startHeight, endHeight: ctx.follower.scanned, signMs, broadcastMs, wallMs: Date.now() - t0 };
+  const phase: Phase = { op, records, startHeight, endHeight: ctx.follower.scanned, signMs, broadcastMs, wallMs: Date.now() - t0, ...meta };
   ctx.phases.push(phase);
   logPhase(ctx, phase);
   return phase;

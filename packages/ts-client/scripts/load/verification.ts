@@ -1,28 +1,21 @@
 // After the run: the restarted validator's app hash against node 0's
 // (--fault), then the chain against the load generator's own accounting:
 // transactions, every lease, the provider count and stake, predicted
-// balances, voting power, each proposal's tally and the proofs of service.
-import { appHashAt, latestHeight, nodeSync, pool } from "../load-stats";
+// balances, voting power and tallies, every provider's proven epochs, and
+// every provider's rewards against the closed form of its proven epochs.
+import { appHashAt, fetchBlock, latestHeight, nodeSync, pool, restSmart } from "../load-stats";
+import { allFleets, allProviders } from "./accounts";
+import { expectedLease } from "./billing";
 import type { RunContext } from "./context";
-import {
-  type Account,
-  DAO_STAKE,
-  errorText,
-  FAULT_NODE,
-  type LeasePlan,
-  missedText,
-  PRICE,
-  PROVIDER_STAKE,
-  STAKE,
-  type TxRecord,
-  USDC,
-} from "./model";
+import { type Account, DAO_STAKE, errorText, FAULT_NODE, type LeasePlan, PROVIDER_STAKE, STAKE, type TxRecord, USDC } from "./model";
+import type { ProofLedger } from "./proofs";
+import { expectedRewards, Schedule, StakeTimeline } from "./rewards";
 
 /** What the checks found: one line per check for the report, one sentence per mismatch. */
 export class Verification {
   readonly checks: string[] = [];
   readonly problems: string[] = [];
-  /** Every transaction of the run, and those CheckTx accepted, lost, saw in more than one block, or applied twice. */
+  /** Every transaction the run sent, and those CheckTx accepted, lost, saw in more than one block, or applied twice. */
   allSent: TxRecord[] = [];
   accepted: TxRecord[] = [];
   lost: TxRecord[] = [];
@@ -30,7 +23,7 @@ export class Verification {
   appliedTwice: TxRecord[] = [];
 }
 
-/** 6. --fault: the restarted validator caught up and holds node 0's state. */
+/** --fault: the restarted validator caught up and holds node 0's state. */
 async function checkFault(ctx: RunContext, v: Verification): Promise<void> {
   const fl = ctx.fault?.log;
   if (!fl) return;
@@ -51,7 +44,7 @@ async function checkFault(ctx: RunContext, v: Verification): Promise<void> {
 }
 
 function checkTransactions(ctx: RunContext, v: Verification): void {
-  v.allSent = ctx.phases.flatMap((p) => p.records);
+  v.allSent = ctx.phases.filter((p) => !p.external).flatMap((p) => p.records);
   v.accepted = v.allSent.filter((r) => r.checkCode === undefined);
   v.lost = v.accepted.filter((r) => r.height === undefined);
   v.twice = v.allSent.filter((r) => r.inclusions > 1);
@@ -62,34 +55,45 @@ function checkTransactions(ctx: RunContext, v: Verification): void {
   if (appliedTwice.length > 0)
     v.problems.push(`${appliedTwice.length} transactions succeeded twice (first: ${appliedTwice[0].op} ${appliedTwice[0].hash})`);
   v.checks.push(
-    `transactions: ${accepted.length} of ${v.allSent.length} accepted by CheckTx, ${accepted.length - lost.length} of them in a block (${lost.length} lost); ` +
+    `transactions: ${accepted.length} of ${v.allSent.length} sent by the run accepted by CheckTx, ${accepted.length - lost.length} of them in a block (${lost.length} lost); ` +
       `${twice.length} in more than one block, ${appliedTwice.length} succeeded twice (every block of the run read from node 0)`,
   );
+  const failed = v.allSent.filter((r) => r.height !== undefined && r.code !== 0);
+  for (const r of failed.slice(0, 5)) v.problems.push(`${r.op} ${r.hash} failed: ${r.log ?? ""}`.slice(0, 300));
+  if (failed.length > 5) v.problems.push(`${failed.length - 5} more of the run's transactions failed in a block`);
+  for (const p of ctx.state.problems) v.problems.push(p);
 }
 
-/** One lease on chain against its plan; the differing fields, empty when it matches. */
+/** One lease on chain against its prediction; the differing fields, empty when it matches. */
 async function leaseDiff(ctx: RunContext, l: LeasePlan & { id: number }): Promise<string[]> {
   const lease = await ctx.q.billingEscrow.lease({ leaseId: l.id });
+  const e = expectedLease(l);
   const want = {
-    state: l.closed ? "closed" : "open",
+    state: "open",
     consumer: l.consumer.address,
     provider: l.provider.address,
-    units: l.reported ? String(l.units) : "0",
-    paid: l.settled ? String(l.units * PRICE) : "0",
-    refunded: l.closed ? String(l.deposit - l.units * PRICE) : "0",
+    units: String(e.units),
+    reported_units: String(e.reported),
+    paid: String(e.paid),
+    reserved: String(e.reserved),
+    available: String(e.available),
+    refunded: "0",
     deposited: String(l.deposit),
   };
-  const got = {
+  const got: Record<keyof typeof want, string> = {
     state: lease.state,
     consumer: lease.consumer,
     provider: lease.provider,
     units: lease.units,
+    reported_units: lease.reported_units,
     paid: lease.paid,
+    reserved: lease.reserved,
+    available: lease.available,
     refunded: lease.refunded,
     deposited: lease.deposited,
   };
-  const diff = (Object.keys(want) as (keyof typeof want)[]).filter((k) => want[k] !== got[k]);
-  return diff.map((k) => `${k} ${got[k]} (expected ${want[k]})`);
+  const keys = Object.keys(want) as (keyof typeof want)[];
+  return keys.filter((k) => want[k] !== got[k]).map((k) => `${k} ${got[k]} (expected ${want[k]})`);
 }
 
 async function checkLeases(ctx: RunContext, v: Verification): Promise<void> {
@@ -101,9 +105,12 @@ async function checkLeases(ctx: RunContext, v: Verification): Promise<void> {
     if (diff.length === 0) leaseOk++;
     else v.problems.push(`lease ${l.id}: ${diff.join(", ")}`);
   });
-  const opened = leases.filter((l) => l.id !== undefined).length;
+  const opened = leases.filter((l) => l.id !== undefined);
+  const charges = opened.reduce((n, l) => n + l.charges.length, 0);
+  const paid = opened.reduce((n, l) => n + l.charges.filter((c) => c.paid).length, 0);
   v.checks.push(
-    `leases: ${leaseOk} of ${opened} opened leases match in state, parties, units, paid, refunded and deposit (${leases.filter((l) => l.closed).length} closed)`,
+    `leases: ${leaseOk} of ${opened.length} leases match in state, parties, units, reported units, paid, reserved, available, refunded and deposit ` +
+      `(${charges} charges reported, ${paid} of them paid once matured; every batch item's paid amount in its \`wasm-batch_item\` event equal to the run's prediction${ctx.state.problems.length ? " except those listed" : ""})`,
   );
 }
 
@@ -125,20 +132,41 @@ async function checkProviders(ctx: RunContext, v: Verification): Promise<void> {
   v.checks.push(
     `total provider stake ${statsAfter.total_stake} (expected ${wantStake}): ${BigInt(statsAfter.total_stake) === wantStake ? "match" : "MISMATCH"}`,
   );
+  let operatorsOk = 0;
+  const fleets = allFleets(ctx.actors);
+  const members = fleets.reduce((n, f) => n + f.providers.length, 0);
+  await pool(fleets, 8, async (f) => {
+    const listed: string[] = [];
+    let startAfter: string | undefined;
+    for (;;) {
+      const page = await ctx.q.providerRegistry.providersByOperator({ operator: f.operator.address, startAfter, limit: 100 });
+      listed.push(...page.providers.map((p) => p.address));
+      if (page.providers.length < 100) break;
+      startAfter = listed[listed.length - 1];
+    }
+    const want = f.providers.filter((p) => ctx.state.registered.has(p)).map((p) => p.address);
+    const same = listed.length === want.length && want.every((a) => listed.includes(a));
+    if (same) operatorsOk += want.length;
+    else v.problems.push(`${f.name}: providers_by_operator lists ${listed.length}, expected ${want.length}`);
+  });
+  v.checks.push(
+    `fleets: providers_by_operator lists ${operatorsOk} of the ${members} providers that named an operator under their fleet's operator key (${fleets.length} operators)`,
+  );
 }
 
 async function checkBalances(ctx: RunContext, v: Verification): Promise<void> {
-  const { providers, consumers, stakers } = ctx.actors;
+  const { consumers, stakers } = ctx.actors;
   const { client } = ctx.keys;
-  const newAccounts = [...providers, ...consumers, ...stakers];
+  const accounts = [...allProviders(ctx.actors), ...allFleets(ctx.actors).map((f) => f.operator), ...consumers, ...stakers];
+  const withToken = new Set([...allProviders(ctx.actors), ...stakers]);
   let balancesOk = 0;
   let predicted = 0;
-  await pool(newAccounts, ctx.options.concurrency, async (a) => {
+  await pool(accounts, ctx.options.concurrency, async (a) => {
     if (a.unpredictable) return;
     predicted++;
     const ustake = BigInt((await client.getBalance(a.address, STAKE)).amount);
     const uusdc = BigInt((await client.getBalance(a.address, USDC)).amount);
-    const dpin = stakers.includes(a) ? BigInt((await ctx.q.rewardToken.balance({ address: a.address })).balance) : 0n;
+    const dpin = withToken.has(a) ? BigInt((await ctx.q.rewardToken.balance({ address: a.address })).balance) : 0n;
     const bad: string[] = [];
     if (ustake !== a.ustake) bad.push(`${STAKE} ${ustake} (expected ${a.ustake})`);
     if (uusdc !== a.uusdc) bad.push(`${USDC} ${uusdc} (expected ${a.uusdc})`);
@@ -147,15 +175,17 @@ async function checkBalances(ctx: RunContext, v: Verification): Promise<void> {
     else v.problems.push(`${a.name} ${a.address}: ${bad.join(", ")}`);
   });
   v.checks.push(
-    `balances: ${balancesOk} of ${predicted} accounts with every transaction succeeded match the predicted ${STAKE} (funding − stake − fees), ${USDC} (provider: Σ units × price − protocol fee; consumer: funded − units × price, the rest of the deposit refunded at close) and DPIN` +
-      (newAccounts.length > predicted
-        ? `; ${newAccounts.length - predicted} accounts had a failed or lost transaction and are not predicted`
+    `balances: ${balancesOk} of ${predicted} accounts (providers, operators, consumers, stakers) with every transaction succeeded match the predicted ${STAKE} (funding − stake − fees), ` +
+      `${USDC} (provider: every paid charge less its fee; consumer: funded − deposits) and DPIN (provider: what its claims minted, from their events)` +
+      (accounts.length > predicted
+        ? `; ${accounts.length - predicted} accounts had a failed or lost transaction and are not predicted`
         : ""),
   );
 }
 
 async function checkDao(ctx: RunContext, v: Verification): Promise<void> {
   const { staked, proposals } = ctx.state;
+  if (ctx.actors.stakers.length === 0) return;
   let powerOk = 0;
   await pool([...staked], ctx.options.concurrency, async (s) => {
     const power = await ctx.q.dao.votingPower({ address: s.address });
@@ -176,44 +206,100 @@ async function checkDao(ctx: RunContext, v: Verification): Promise<void> {
 
 /**
  * Proof of service: every successful batch proved each of its entries (none a duplicate or
- * rejected), and each provider's `proven_epochs` on chain is the number of epochs the oracle's
- * successful batches proved it in.
+ * rejected), and each provider's `proven_epochs` on chain is the number of epochs the blocks'
+ * prove_liveness responses proved it in.
  */
-async function checkProofs(ctx: RunContext, v: Verification): Promise<void> {
-  const log = ctx.state.proofs;
-  if (!log) return;
-  // Falling behind (a batch for an epoch the registry no longer takes) is reported; anything else is a problem.
-  for (const f of log.failures.filter((f) => !f.includes("cannot be proven now"))) v.problems.push(`oracle: ${f}`);
-  const ok = log.batches.filter((b) => b.record.code === 0);
-  if (ok.length === 0) v.problems.push("the oracle proved nothing: no prove_liveness batch succeeded");
-  const provenBy = new Map<Account, number>();
-  let entries = 0;
-  for (const b of ok) {
-    entries += b.providers.length;
-    if (b.proven !== b.providers.length || b.duplicates !== 0 || b.rejected !== 0)
-      v.problems.push(
-        `prove_liveness ${b.record.hash} (epoch ${b.epoch}, ${b.providers.length} proofs): proven ${b.proven}, duplicates ${b.duplicates}, rejected ${b.rejected}`,
-      );
-    for (const p of b.providers) provenBy.set(p, (provenBy.get(p) ?? 0) + 1);
-  }
+async function checkProofs(ctx: RunContext, v: Verification, ledger: ProofLedger): Promise<void> {
+  const ok = ledger.txs.filter((t) => t.record.code === 0);
+  if (!ok.some((t) => t.sender === "oracle"))
+    v.problems.push("the oracle daemon proved nothing: no prove_liveness of its hot key succeeded");
+  for (const t of ok.filter((t) => t.duplicates > 0 || t.rejected > 0))
+    v.problems.push(`prove_liveness ${t.record.hash} (${t.sender}, epoch ${t.epoch}): ${t.duplicates} duplicates, ${t.rejected} rejected`);
+  const providers = allProviders(ctx.actors).filter((p) => ctx.state.registered.has(p));
   let match = 0;
-  const providers = ctx.actors.providers.filter((p) => ctx.state.registered.has(p));
   await pool(providers, ctx.options.concurrency, async (p) => {
     const onChain = (await ctx.q.providerRegistry.provider({ address: p.address })).reputation.proven_epochs ?? 0;
-    const want = provenBy.get(p) ?? 0;
+    const want = ledger.provenEpochs.get(p.address)?.size ?? 0;
     if (onChain === want) match++;
-    else v.problems.push(`${p.name}: proven_epochs ${onChain} on chain, the oracle proved it in ${want} epochs`);
+    else v.problems.push(`${p.name}: proven_epochs ${onChain} on chain, the blocks' prove_liveness responses prove it in ${want} epochs`);
   });
-  const failed = log.batches.length - ok.length;
+  const proofs = ok.reduce((n, t) => n + t.proven.length, 0);
+  const failed = ledger.txs.length - ok.length;
   v.checks.push(
-    `proofs of service: ${ok.length} of ${log.batches.length} prove_liveness batches succeeded (${entries} proofs; epochs ${log.firstEpoch}–${log.lastEpoch}: ${missedText(log)}${failed ? `; ${failed} batches failed or lost, see Rejected transactions` : ""}${log.failures.length ? `; the oracle logged ${log.failures.length} failures and went on (listed under Proof of service)` : ""}), ` +
-      `${ok.every((b) => b.proven === b.providers.length) ? "every entry proven" : "NOT every entry proven"}; ` +
-      `${match} of ${providers.length} providers' proven_epochs on chain equal the epochs the oracle proved them in`,
+    `proofs of service: ${ok.length} prove_liveness transactions succeeded (${ok.filter((t) => t.sender === "oracle").length} of the daemon, ${ok.filter((t) => t.sender === "sweep").length} of the sweep; ${proofs} proofs${failed ? `; ${failed} failed, see Rejected transactions` : ""}), ` +
+      `${ok.every((t) => t.duplicates === 0 && t.rejected === 0) ? "every entry proven" : "NOT every entry proven"}; ` +
+      `${match} of ${providers.length} providers' proven_epochs on chain equal the epochs the responses proved them in`,
   );
 }
 
-/** 6 and 7: every check of the run, in the report's order. */
-export async function verify(ctx: RunContext): Promise<Verification> {
+/**
+ * Every provider's rewards at one block H against the closed form of its proven epochs: what its
+ * claims minted (its DPIN balance at H) + pending_rewards + unproven_rewards (read at H) equals the
+ * stake pools' share of its bonded seconds in the epochs it was proven in or still may be, plus the
+ * usage rewards of the ended epochs, or up to two units less (the chain floors the credited and the
+ * held part apart). Each epoch's usage total on chain equals the fees the run predicted.
+ */
+async function checkRewards(ctx: RunContext, v: Verification, ledger: ProofLedger): Promise<void> {
+  const rest = ctx.keys.rest;
+  const height = (await latestHeight(ctx.config.rpc)) - 1;
+  const nowS = Math.floor((await fetchBlock(ctx.config.rpc, height)).timeMs / 1000);
+  const registry = ctx.addresses.providerRegistry;
+  const schedule = new Schedule(ctx.chain.registryConfig);
+  const joinedS = new Map<Account, number>();
+  for (const p of ctx.phases.filter((ph) => ph.op.startsWith("registry register")))
+    for (const r of p.records) if (r.code === 0) joinedS.set(r.account, Math.floor((r.blockTimeMs ?? 0) / 1000));
+  const timeline = new StakeTimeline(
+    BigInt(ctx.chain.statsBefore.total_stake),
+    [...joinedS.values()].map((atS) => ({ atS, stake: PROVIDER_STAKE })),
+  );
+  const totals = new Map<number, bigint>();
+  for (const perEpoch of ctx.state.usageFees.values()) for (const [k, w] of perEpoch) totals.set(k, (totals.get(k) ?? 0n) + w);
+  for (const [k, total] of totals) {
+    const usage = await restSmart<{ weighted_fees: string }>(rest, registry, { epoch_usage: { epoch: k } }, height);
+    if (BigInt(usage.weighted_fees) !== total)
+      v.problems.push(`epoch ${k}: the registry's weighted fees are ${usage.weighted_fees}, the run's fees weigh ${total}`);
+  }
+  let match = 0;
+  let worst = 0n;
+  let total = 0n;
+  const at = { epochs: ctx.epochs, schedule, timeline, nowS };
+  const providers = allProviders(ctx.actors).filter((p) => joinedS.has(p));
+  await pool(providers, ctx.options.concurrency, async (p) => {
+    const [record, balance] = await Promise.all([
+      restSmart<{ pending_rewards: string; unproven_rewards: string }>(rest, registry, { provider: { address: p.address } }, height),
+      restSmart<{ balance: string }>(rest, ctx.addresses.rewardToken, { balance: { address: p.address } }, height),
+    ]);
+    const actual = BigInt(balance.balance) + BigInt(record.pending_rewards) + BigInt(record.unproven_rewards);
+    const want = expectedRewards(
+      at,
+      {
+        stake: PROVIDER_STAKE,
+        joinedS: joinedS.get(p) ?? 0,
+        proven: ledger.provenEpochs.get(p.address) ?? new Set(),
+        fees: ctx.state.usageFees.get(p) ?? new Map(),
+      },
+      totals,
+    );
+    const expected = want.stake + want.usage;
+    total += actual;
+    const short = expected - actual;
+    if (short >= 0n && short <= 2n) match++;
+    else
+      v.problems.push(
+        `${p.name}: claimed ${balance.balance} + pending ${record.pending_rewards} + unproven ${record.unproven_rewards} = ${actual}, the closed form ${expected}`,
+      );
+    if (short > worst) worst = short;
+  });
+  v.checks.push(
+    `rewards at height ${height}: ${match} of ${providers.length} providers' minted + pending + unproven rewards (${total} in all) equal the closed form of their proven epochs ` +
+      `(stake share of each proven epoch, or one still in its proof window, over their bonded seconds, with the total stake stepping at each registration; usage rewards of the ended epochs: ` +
+      `min(floor(pool × fees / all fees), fees)) or up to 2 units less (the chain floors the credited and the held parts apart; at most ${worst} here); ` +
+      `${totals.size} epochs' usage totals on chain equal the fees the run predicted`,
+  );
+}
+
+/** Every check of the run, in the report's order. */
+export async function verify(ctx: RunContext, ledger: ProofLedger): Promise<Verification> {
   const v = new Verification();
   await checkFault(ctx, v);
   ctx.log("checking the chain against the load generator's accounting");
@@ -222,7 +308,8 @@ export async function verify(ctx: RunContext): Promise<Verification> {
   await checkProviders(ctx, v);
   await checkBalances(ctx, v);
   await checkDao(ctx, v);
-  await checkProofs(ctx, v);
+  await checkProofs(ctx, v, ledger);
+  await checkRewards(ctx, v, ledger);
   ctx.log(v.problems.length === 0 ? "accounting matches the chain" : `${v.problems.length} mismatches`);
   return v;
 }
