@@ -19,7 +19,7 @@ use crate::accounting::{
 use crate::error::ContractError;
 use crate::rewards::weighted_fees;
 use crate::state::{
-    acts_for, load_rewards, Config, Global, CONFIG, GLOBAL, MAX_REVENUE_DENOMS,
+    acts_for, load_rewards, Config, Global, Provider, CONFIG, GLOBAL, MAX_REVENUE_DENOMS,
     MAX_REVENUE_ENTRIES, PROVIDER_RECORDS, REPUTATION, REWARDS, USAGE_TOTALS,
 };
 
@@ -39,7 +39,8 @@ pub fn record_usage(
 ) -> Result<Response, ContractError> {
     let mut book = UsageBook::open(deps.storage, &info.sender, "record_usage", env.block.time)?;
     let provider = deps.api.addr_validate(&entry.provider)?;
-    let recorded = book.record(deps.storage, deps.api, &provider, entry)?;
+    let record = load_provider(deps.storage, &provider)?;
+    let recorded = book.record(deps.storage, deps.api, (&provider, &record), entry)?;
     book.close(deps.storage)?;
     Ok(Response::new()
         .add_attribute("action", "record_usage")
@@ -71,14 +72,17 @@ pub fn record_usage_batch(
     let mut response = Response::new().add_attribute("action", "record_usage_batch");
     let (mut recorded, mut units) = (0u64, Uint128::zero());
     for entry in entries {
-        let provider = match deps.api.addr_validate(&entry.provider) {
-            Ok(addr) if PROVIDER_RECORDS.has(deps.storage, &addr) => addr,
-            _ => {
-                response = response.add_attribute("skipped", entry.provider);
-                continue;
-            }
+        let known = match deps.api.addr_validate(&entry.provider) {
+            Ok(addr) => PROVIDER_RECORDS
+                .may_load(deps.storage, &addr)?
+                .map(|record| (addr, record)),
+            Err(_) => None,
         };
-        let done = book.record(deps.storage, deps.api, &provider, entry)?;
+        let Some((provider, record)) = known else {
+            response = response.add_attribute("skipped", entry.provider);
+            continue;
+        };
+        let done = book.record(deps.storage, deps.api, (&provider, &record), entry)?;
         recorded = recorded.saturating_add(1);
         units = units.checked_add(done.units)?;
         if let Some(reason) = done.forfeited {
@@ -140,12 +144,11 @@ impl UsageBook {
         &mut self,
         storage: &mut dyn Storage,
         api: &dyn Api,
-        provider: &Addr,
+        (provider, record): (&Addr, &Provider),
         entry: UsageRecord,
     ) -> Result<Recorded, ContractError> {
         validate_len("revenue", entry.revenue.len(), MAX_REVENUE_ENTRIES)?;
         validate_len("fees", entry.fees.len(), MAX_REVENUE_ENTRIES)?;
-        let record = load_provider(storage, provider)?;
         let checked = |list: Vec<UncheckedDenomAmount>| {
             list.into_iter()
                 .map(|r| r.into_checked(api))
@@ -155,7 +158,7 @@ impl UsageBook {
         let fees = checked(entry.fees)?;
         record_reputation(storage, provider, (entry.units, entry.payments), &revenue)?;
         let weight = weighted_fees(&fees, &self.config.usage_weights)?;
-        let active = effective_status(&record, self.config.min_stake) == ProviderStatus::Active;
+        let active = effective_status(record, self.config.min_stake) == ProviderStatus::Active;
         let mut recorded = Recorded {
             units: entry.units,
             weight: Uint128::zero(),
