@@ -75,7 +75,7 @@ describe("nothing sent twice by accident", () => {
   let metered = 0;
   test("a usage report locks while in flight, clears after success, and asks before the same report again", async () => {
     metered = await openLease("metered", "0.1");
-    expect(await field(C.page, "deposit").inputValue()).toBe("");
+    await expect.poll(() => field(C.page, "deposit").inputValue()).toBe(""); // cleared once the transaction lands and its reads are refreshed
     await P.page.goto(new URL("#/provider", P.page.url()).toString());
     const pl = providerLease(metered);
     const reportButton = pl.getByRole("button", { name: "Report usage" });
@@ -83,7 +83,7 @@ describe("nothing sent twice by accident", () => {
     await reportButton.click();
     await expect.poll(() => reportButton.isDisabled(), { timeout: 2_000, interval: 50 }).toBe(true);
     await see(pl.locator(".tx.done"), `Reported 100 units (0.005 USDC) on lease ${metered}`, 30_000);
-    expect(await field(pl, "units").inputValue()).toBe("");
+    await expect.poll(() => field(pl, "units").inputValue()).toBe("");
 
     const signed = P.wallet.signed;
     await field(pl, "units").fill("100");
@@ -130,7 +130,7 @@ describe("nothing sent twice by accident", () => {
     const stake = P.page.getByRole("region", { name: "Stake" });
     await field(stake, "bond").fill("0.1");
     await submit(stake, "Bond", "Bonded 0.1 STAKE.");
-    expect(await field(stake, "bond").inputValue()).toBe("");
+    await expect.poll(() => field(stake, "bond").inputValue()).toBe("");
 
     const liveness = P.page.getByRole("region", { name: "Liveness and rewards" });
     await submit(liveness, "Send heartbeat", "Heartbeat: done.");

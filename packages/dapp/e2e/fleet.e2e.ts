@@ -146,7 +146,7 @@ describe("fleets", () => {
     await expect.poll(() => set.isDisabled(), { timeout: 2_000, interval: 50 }).toBe(true);
     await see(panel.locator(".tx.done"), `Operator set to ${operator.address.slice(0, 10)}`, 30_000);
     expect(P.wallet.signed).toBe(signed + 1);
-    expect(await input.inputValue()).toBe("");
+    await expect.poll(() => input.inputValue()).toBe(""); // cleared once the transaction lands and its reads are refreshed
     await expect
       .poll(() => panel.getByTestId("my-operator").locator("[data-address-full]").getAttribute("data-address-full"))
       .toBe(operator.address);

@@ -14,6 +14,7 @@ import { escrowQueries } from "../../queries/escrow";
 import { changedBy } from "../../queries/keys";
 import { registryQueries } from "../../queries/registry";
 import { navigate, type Route } from "../../router";
+import { announceSessionKeys } from "./ReceiptSigner";
 
 type Price = ProviderResponse["prices"][number];
 
@@ -82,7 +83,10 @@ function useSessionKey() {
       return key.current;
     },
     keep: (leaseId: number) => {
-      if (key.current) storeSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, key.current, leaseId);
+      if (key.current) {
+        storeSessionKey(localStorage, config.chainId, config.addresses.billingEscrow, key.current, leaseId);
+        announceSessionKeys();
+      }
       key.current = null;
     },
   };

@@ -1,14 +1,41 @@
 // Receipts billing on the consumer's side: cumulative usage receipts signed with the
 // lease's session key (kept in this browser), then copied or downloaded for the provider.
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
 import { Field } from "../../components/ui";
 import { formatCoin } from "../../lib/format";
 import { exportSessionKey, makeReceipt, removeSessionKey, type SignedReceipt, sessionKeyFor, validateCumulative } from "../../lib/receipts";
 import type { LeaseResponse } from "../../lib/types";
 
+/** The event announcing that this tab stored or removed a session key (other tabs see the "storage" event). */
+const KEYS_CHANGED = "depin:receipt-keys-changed";
+
+/** Tells the signers on the page to read the stored keys again. */
+export function announceSessionKeys(): void {
+  window.dispatchEvent(new Event(KEYS_CHANGED));
+}
+
+/**
+ * Re-renders when the stored session keys change: a lease's key is stored once the lease exists,
+ * after the leases list may already show it (a periodic refetch while the wallet waited for the
+ * block), and the list's data does not change again when the key lands.
+ */
+function useSessionKeysChanged(): void {
+  const [, setVersion] = useState(0);
+  useEffect(() => {
+    const reread = () => setVersion((version) => version + 1);
+    window.addEventListener(KEYS_CHANGED, reread);
+    window.addEventListener("storage", reread);
+    return () => {
+      window.removeEventListener(KEYS_CHANGED, reread);
+      window.removeEventListener("storage", reread);
+    };
+  }, []);
+}
+
 export function ReceiptSigner({ lease, pubkey }: { lease: LeaseResponse; pubkey: string }) {
   const { config, book } = useChain();
+  useSessionKeysChanged();
   const key = sessionKeyFor(localStorage, config.chainId, config.addresses.billingEscrow, pubkey);
   const [units, setUnits] = useState("");
   const [signed, setSigned] = useState<SignedReceipt | null>(null);
