@@ -113,7 +113,7 @@ cmd_lint() {
 
 cmd_screenshots() {
   # Desktop (1280 × 800) and phone (390 × 844, *-phone.png) screenshots of every page.
-  local shots=(network provider-page provider consumer dao network-phone provider-page-phone provider-phone consumer-phone dao-phone)
+  local shots=(network provider-page provider consumer fleet dao network-phone provider-page-phone provider-phone consumer-phone fleet-phone dao-phone)
   local dest="$ROOT/docs/screenshots" name size
   mkdir -p "$dest"
   for name in "${shots[@]}"; do

@@ -3,6 +3,7 @@
 // rewards in one `claim_rewards {providers}`. Plain functions: the operator address checked
 // before anything is sent, the claim's list, the page's totals, and what a claim minted.
 import { fromBech32 } from "@cosmjs/encoding";
+import { MAX_BATCH_ITEMS } from "@depin/ts-client";
 import { shortAddress } from "./format";
 import type { LeaseCount } from "./leaseCount";
 import { provenInEpoch } from "./liveness";
@@ -10,7 +11,7 @@ import type { ProviderResponse } from "./types";
 import { addressError } from "./validate";
 
 /** The most providers one `claim_rewards {providers}` may list (the registry's MAX_BATCH_ITEMS). */
-export const MAX_FLEET_CLAIM = 200;
+export const MAX_FLEET_CLAIM = MAX_BATCH_ITEMS;
 
 /** Bytes of an account address (a key's hash) and of a contract address, the two x/wasm validates. */
 const ADDRESS_BYTES = [20, 32];
