@@ -26,11 +26,17 @@
 #                            (g) a second agent on the same state file is refused (the first one's pid named);
 #                            (h) a config naming another chain than its node's is refused, naming both;
 #                            (i) the state file is deleted: the agent bills exactly, nothing twice;
-#                            end    every lease is closed and fully paid for the usage the source recorded.
+#                            end    every lease is closed and fully paid for the usage the source recorded;
+#                            fleet  one `depin-provider fleet` agent (API 22800, metrics 22801) serving three
+#                                   providers with one operator key, set up with the README's commands; a day
+#                                   of each duty (every provider proven every epoch, usage in batches, paid,
+#                                   rewards claimed for the fleet); SIGKILLed after a batch's broadcast: every
+#                                   lease's reported units equal what was delivered, nothing paid twice.
 #                            Each step is one function run under its name (prepare, setup-grants,
 #                            setup-oracle, setup-leases, setup-agent-b, liveness, oracle-sigkill, node-restart, key-shared, sigkill, two-agents, wrong-chain,
 #                            lost-state, close-while-pending,
-#                            gas-floor, jail, end, sigterm); a failure names its step.
+#                            gas-floor, jail, end, sigterm, fleet-setup, fleet-day, fleet-sigkill, fleet-end); a failure names its step.
+#   scripts/agent.sh e2e fleet   prepare, then the fleet's steps alone (with the oracle they need).
 #                            The devnet and every agent process are stopped whatever happens.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -84,7 +90,7 @@ cmd_build_static() {
 }
 
 # The e2e's helpers, setup steps and faults live beside the agent.
-for part in lib setup faults liveness; do
+for part in lib setup faults liveness fleet; do
   # shellcheck source=/dev/null
   source "$ROOT/packages/provider-agent/e2e/$part.sh"
 done
@@ -112,12 +118,26 @@ cmd_e2e() {
   run_step jail "(f) the DAO jails the provider for 6 s; the agent unjails it once allowed" fault_jail
   run_step end "every lease closes fully paid; the matured stake claim was collected" e2e_end
   run_step sigterm "SIGTERM stops the agent cleanly" e2e_sigterm
+  local fleet_start=$SECONDS
+  fleet_steps
   E2E_OK=1
-  step "agent e2e passed in $((SECONDS - start)) s (heartbeats $(heartbeats), log $WORK/agent.log)"
+  step "agent e2e passed in $((SECONDS - start)) s, the fleet's $((SECONDS - fleet_start)) s of it (heartbeats $(heartbeats), logs $WORK/agent.log, $WORK/fleet.log)"
+}
+
+# The fleet scenario alone, on a fresh devnet (with the oracle it needs).
+cmd_e2e_fleet() {
+  local start=$SECONDS
+  command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+  WORK="$DEVNET_DIR/agent"
+  trap cleanup EXIT
+  run_step prepare "build (debug profile), artifacts, TypeScript client, devnet, deployment" e2e_prepare
+  fleet_steps
+  E2E_OK=1
+  step "agent e2e (fleet) passed in $((SECONDS - start)) s (log $WORK/fleet.log)"
 }
 
 case "${1:-}" in
   build) cmd_build "${2:-}" ;;
-  e2e) cmd_e2e ;;
-  *) die "usage: scripts/agent.sh build [--static] | e2e" ;;
+  e2e) if [[ "${2:-}" == fleet ]]; then cmd_e2e_fleet; else cmd_e2e; fi ;;
+  *) die "usage: scripts/agent.sh build [--static] | e2e [fleet]" ;;
 esac

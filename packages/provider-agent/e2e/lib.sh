@@ -14,7 +14,7 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$AGENT_PID" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$AGENT_PID" 2>/dev/null || true
   fi
-  for pid in "${ORACLE_PID:-}" "${AGENT_B_PID:-}"; do
+  for pid in "${ORACLE_PID:-}" "${AGENT_B_PID:-}" "${FLEET_PID:-}"; do
     [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
   done
   "$ROOT/scripts/devnet.sh" stop >/dev/null 2>&1 || true
@@ -22,6 +22,7 @@ cleanup() {
     echo "agent e2e FAILED in step '$STEP'; the agent's log: $WORK/agent.log (last lines below), the node's: $DEVNET_DIR/node0.log" >&2
     tail -15 "$WORK/agent.log" 2>/dev/null | cut -c1-400 >&2 || true
     [[ -f "$WORK/oracle.log" ]] && { echo "the oracle's log ($WORK/oracle.log):" >&2; tail -8 "$WORK/oracle.log" | cut -c1-400 >&2; }
+    [[ -f "$WORK/fleet.log" ]] && { echo "the fleet agent's log ($WORK/fleet.log):" >&2; tail -12 "$WORK/fleet.log" | cut -c1-400 >&2; }
   fi
 }
 
@@ -128,10 +129,11 @@ restart_node() {
 
 # Runs one step of the scenario under its name: a failure inside names it.
 run_step() { # <name> <what it does> <function>
+  local started=$SECONDS
   STEP=$1
   step "$1: $2"
   "$3"
-  echo "    step $1 passed"
+  echo "    step $1 passed ($((SECONDS - started)) s)"
 }
 
 
