@@ -1,11 +1,11 @@
 // Fleets (issue 26), with accounts this file makes (funded by the deployer): three providers and
 // the hot key of their fleet agent, the operator. Provider A names the operator from its
-// dashboard (refusals in words first, nothing signed); B and C name it through CosmJS. The
-// operator's fleet page lists them with their liveness (A and B proven by the devnet's oracle,
-// C never), rewards and leases (a lease opened to A), and the page's totals; "claim rewards for
-// these providers" sends one claim_rewards for A and B, minted to each provider and not to the
-// operator; the fleet pages; A removes its operator. Both pages on a phone, under axe-core and
-// with the keyboard alone.
+// dashboard (refusals in words first, nothing signed); B and C name it through CosmJS. A's page
+// on the network names its operator. The operator's fleet page lists them with their liveness
+// (A and B proven by the devnet's oracle, C never), rewards and leases (a lease opened to A), and
+// the page's totals; "claim rewards for these providers" sends one claim_rewards for A and B,
+// minted to each provider and not to the operator; the fleet pages; A removes its operator. Both
+// pages on a phone, under axe-core and with the keyboard alone.
 import { randomBytes } from "node:crypto";
 import { fromBech32, toBase64, toBech32 } from "@cosmjs/encoding";
 import { agentPublicKey, livenessProof } from "@depin/ts-client";
@@ -172,7 +172,12 @@ describe("fleets", () => {
     for (const p of [fleet.a, fleet.b])
       expect((await query({ provider: { address: p.address } })).reputation.last_proven_epoch).toBe(epoch);
 
-    await O.page.reload();
+    // A's page on the network shows the operator it named.
+    await O.page.goto(new URL(`#/providers/${fleet.a.address}`, O.page.url()).toString());
+    await expect
+      .poll(() => O.page.getByTestId("provider-operator").locator("[data-address-full]").getAttribute("data-address-full"))
+      .toBe(operator.address);
+    await O.page.goto(new URL("#/fleet", O.page.url()).toString());
     await expect.poll(() => rows().count(), { timeout: 20_000 }).toBe(3);
     // In address order, as providers_by_operator pages them.
     expect(await rowAddresses()).toEqual([fleet.a.address, fleet.b.address, fleet.c.address].sort());
