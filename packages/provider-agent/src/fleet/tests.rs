@@ -42,7 +42,7 @@ pub(super) fn fleet(dir: &Path, providers: &[&str]) -> Fleet {
     Fleet::new(config, shutdown, EpochClock::new(0, 5).unwrap()).unwrap()
 }
 
-fn record(address: &str, pending: u128) -> ProviderResponse {
+pub(super) fn record(address: &str, pending: u128) -> ProviderResponse {
     serde_json::from_value(json!({
         "address": address, "service": "storage", "endpoint": "http://x", "region": "eu",
         "capacity": {"amount": "1", "unit": "GiB"}, "prices": [], "metadata_uri": null,

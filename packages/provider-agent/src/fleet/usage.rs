@@ -15,7 +15,7 @@ use super::plan::{self, Duty, Outcome};
 use super::shared::{Fleet, Member};
 use crate::clock::now_secs;
 use crate::daemon::leases::{closed_in, provider_leases, FINAL_HOLD_SECONDS};
-use crate::error::{ErrorClass, Result};
+use crate::error::{AgentError, ErrorClass, Result};
 use crate::metrics::{as_u64, Metrics};
 use crate::queue::Call;
 use crate::tx_kind::TxKind;
@@ -149,7 +149,7 @@ async fn send(fleet: &Fleet, duties: Vec<Duty>) -> Result<()> {
         }
         let n = match size(fleet, rest).await {
             Ok(n) => n,
-            Err(e) if e.class() == ErrorClass::Final => {
+            Err(e) if refused_by_chain(&e) => {
                 // The simulation refused the batch whole: its items wait.
                 let n = rest.len().min(depin_interface::MAX_BATCH_ITEMS);
                 refused_whole(fleet, &rest[..n], &e.to_string())?;
@@ -190,7 +190,7 @@ async fn size(fleet: &Fleet, duties: &[Duty]) -> Result<usize> {
             return Ok(n);
         }
         if fitted == 0 {
-            return Err(crate::error::AgentError::Config(format!(
+            return Err(AgentError::Config(format!(
                 "fleet.gas_budget = {budget} is below the gas of one batch item ({gas})"
             )));
         }
@@ -215,9 +215,7 @@ async fn send_chunk(fleet: &Fleet, chunk: &[Duty]) -> Result<()> {
         .await
     {
         Ok(sent) => sent,
-        Err(e) if e.class() == ErrorClass::Final => {
-            return refused_whole(fleet, chunk, &e.to_string())
-        }
+        Err(e) if refused_by_chain(&e) => return refused_whole(fleet, chunk, &e.to_string()),
         Err(e) => return Err(e),
     };
     let items = u64::try_from(chunk.len()).unwrap_or(u64::MAX).max(1);
@@ -287,6 +285,12 @@ async fn file(fleet: &Fleet, duty: &Duty, outcome: &Outcome, summary: &mut Summa
     Ok(())
 }
 
+/// The chain itself refused the transaction (a contract's or the SDK's final
+/// answer, in simulation or in its block): not a local error, not a transient one.
+fn refused_by_chain(e: &AgentError) -> bool {
+    matches!(e, AgentError::Chain { failure } if failure.class() == ErrorClass::Final)
+}
+
 /// A batch the chain refused whole (in simulation or in its block): its
 /// items wait until their lease changes (for a while), the reason logged.
 fn refused_whole(fleet: &Fleet, chunk: &[Duty], error: &str) -> Result<()> {
@@ -310,3 +314,7 @@ async fn lease(fleet: &Fleet, lease_id: u64) -> Result<LeaseResponse> {
         )
         .await
 }
+
+#[cfg(test)]
+#[path = "usage_tests.rs"]
+mod tests;
