@@ -269,8 +269,9 @@ e2e_fleet_end() {
   [[ "$(lease_field "$FR" paid)" == $((150 * FLEET_PRICE)) ]] || fail "receipts lease $FR paid $(lease_field "$FR" paid)"
   epochs=$(($(stats current_epoch) - FLEET_EPOCH))
   for p in "${FP[@]}"; do
-    [[ "$(rep "$p" missed_epochs)" == "${FLEET_MISSED[$p]}" ]] || fail "$p missed $(($(rep "$p" missed_epochs) - FLEET_MISSED[$p])) epochs in the fleet (the kill included)"
-    gained=$(($(rep "$p" proven_epochs) - FLEET_PROVEN[$p]))
+    l="$(record_of "$p" | jq -c .reputation)"
+    [[ "$(jq -r .missed_epochs <<<"$l")" == "${FLEET_MISSED[$p]}" ]] || fail "$p missed $(($(jq -r .missed_epochs <<<"$l") - FLEET_MISSED[$p])) epochs in the fleet (the kill included)"
+    gained=$(($(jq -r .proven_epochs <<<"$l") - FLEET_PROVEN[$p]))
     ((gained >= epochs - 1)) || fail "$p proven in $gained of the last $epochs epochs"
   done
   echo "    ok: each provider proven every epoch (the last $epochs: none missed since it joined, the kill included)"
