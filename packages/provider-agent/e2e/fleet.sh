@@ -121,7 +121,7 @@ e2e_fleet_setup() {
     -e 's/^settle_threshold = .*/settle_threshold = "500"/' -e 's/^redeem_max_hold_seconds = .*/redeem_max_hold_seconds = 3/' \
     -e 's/^claim_rewards_threshold = .*/claim_rewards_threshold = "1000000"/' "$FLEET/fleet.toml"
   start_fleet
-  grep -q '"message":"fleet running"' "$WORK/fleet.log" || fail "no start line in the fleet's log"
+  wait_for "the fleet's start line (its recorded batches resolved)" 15 "grep -q '\"message\":\"fleet running\"' \"\$WORK/fleet.log\""
   # The operator pays its own fees; fleet3 gets its stake.
   ktx validator bank multi-send validator "$FLEET_OP" "${FP[2]}" 200000000ustake
 
@@ -230,10 +230,12 @@ e2e_fleet_sigkill() {
   done
   kill -9 "$FLEET_PID"
   wait "$FLEET_PID" 2>/dev/null || true
-  echo "    killed (pid $FLEET_PID) just after a batch's broadcast; reported units on chain / delivered: $(for id in "${FL[@]}"; do printf '%s/%s ' "$(lease_field "$id" reported_units)" "${FLEET_RECORDED[$id]}"; done)"
+  local killed=$FLEET_PID down=$SECONDS
   log_lines="$(wc -l <"$WORK/fleet.log")"
+  # Usage delivered while it is down; it is back at once (its providers' challenges wait for it).
   for id in "${FL[@]}"; do fleet_deliver "$id" 5; done
   start_fleet
+  echo "    killed (pid $killed) just after a batch's broadcast, back after $((SECONDS - down)) s"
   fleet_exact "after the restart"
   if tail -n "+$((log_lines + 1))" "$WORK/fleet.log" | grep -q '"message":"resolved a recorded batch from the chain"'; then
     echo "    the restarted agent resolved the batch it had broadcast from the chain (each report counted once)"

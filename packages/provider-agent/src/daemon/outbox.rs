@@ -304,9 +304,7 @@ impl<L: Ledger> Outbox<L> {
         }
         Ok(())
     }
-}
 
-impl<L: Ledger> Outbox<L> {
     /// Resolves recorded batches from the chain: a committed one item by item
     /// (from its response data: each report that went through counts once),
     /// one refused whole or past its timeout height without a block as
@@ -368,7 +366,7 @@ impl<L: Ledger> Outbox<L> {
 /// without an error, in order. A response that does not match the batch
 /// item for item counts nothing: the chain's `reported_units` then corrects
 /// the count on the next pass (a report built on a stale count is refused).
-pub fn items_done(batch: &PendingBatch, response: Option<&BatchResponse>) -> Vec<bool> {
+fn items_done(batch: &PendingBatch, response: Option<&BatchResponse>) -> Vec<bool> {
     let Some(response) = response else {
         tracing::warn!(hash = %batch.tx_hash, "no batch response in the transaction's data: nothing of it counted here; the chain's reported units are taken on the next pass");
         return vec![];

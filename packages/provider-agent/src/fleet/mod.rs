@@ -1,6 +1,7 @@
 //! `depin-provider fleet run`: one agent serving many providers with one
-//! operator key (issue 26). A thin supervisor, as `daemon`'s: it resolves
-//! what a previous run left in flight, then runs one task per loop — usage
+//! operator key (issue 26). A thin supervisor, as `daemon`'s: it serves the
+//! providers' challenges at once, resolves what a previous run left in
+//! flight, then runs one task per loop — usage
 //! (one escrow `batch` per round for every lease of every provider), claims
 //! (one `claim_rewards` for the fleet), metering (each provider's usage
 //! file) — and the two HTTP servers (each provider's liveness, usage and
@@ -45,28 +46,32 @@ pub async fn run(config: FleetConfig, shutdown: Shutdown) -> Result<()> {
         return Ok(());
     };
     let fleet = Arc::new(Fleet::new(config, shutdown, clock)?);
-    // Anything recorded by a previous run is resolved before anything new is sent.
-    if let Err(e) = fleet.outbox.reconcile().await {
-        tracing::warn!(error = %e, "recorded transactions not resolved yet (node unreachable?)");
-    }
+    // Challenges are answered at once (every provider of the fleet waits on
+    // this one process); answering sends nothing.
     let api = tokio::net::TcpListener::bind(&fleet.config.fleet.listen).await?;
     let metrics = tokio::net::TcpListener::bind(&fleet.config.fleet.metrics).await?;
-    tracing::info!(
-        operator = %fleet.operator, providers = fleet.members.len(),
-        listen = %fleet.config.fleet.listen, metrics = %fleet.config.fleet.metrics,
-        "fleet running"
-    );
-    let tasks = vec![
+    let mut tasks = vec![
         tokio::spawn(server::serve(fleet.clone(), api)),
         tokio::spawn(crate::server::serve_metrics_of(
             fleet.metrics.clone(),
             fleet.shutdown.clone(),
             metrics,
         )),
+    ];
+    // Anything recorded by a previous run is resolved before anything new is sent.
+    if let Err(e) = fleet.outbox.reconcile().await {
+        tracing::warn!(error = %e, "recorded transactions not resolved yet (node unreachable?)");
+    }
+    tracing::info!(
+        operator = %fleet.operator, providers = fleet.members.len(),
+        listen = %fleet.config.fleet.listen, metrics = %fleet.config.fleet.metrics,
+        "fleet running"
+    );
+    tasks.extend([
         tokio::spawn(usage::run(fleet.clone())),
         tokio::spawn(claims::run(fleet.clone())),
         tokio::spawn(metering::run(fleet.clone())),
-    ];
+    ]);
     for task in tasks {
         if let Err(e) = task.await {
             tracing::error!(error = %e, "task ended abnormally");
