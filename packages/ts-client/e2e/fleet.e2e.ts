@@ -64,8 +64,8 @@ const POOL_UNITS = 100n;
 /** Pool leases: the gas batches of 1, 10 and 50 paying reports, and one a stranger settles. */
 const GAS_SIZES = [1, 10, 50] as const;
 const POOL = GAS_SIZES.reduce((sum, n) => sum + n, 0) + 1;
-/** Leases for the instance-cost measurement: 1, 5, 1 single report_usage messages and a batch of 5. */
-const DISCOUNT_LEASES = 12;
+/** Leases for the instance-cost measurement: 1, 5, 1 single report_usage messages and batches of 5 and 1. */
+const DISCOUNT_LEASES = 13;
 /** wasmd's setup gas for a contract call: the full instance cost, and the discounted one (pinned or already called in the tx). */
 const INSTANCE_COST = 60_000;
 const INSTANCE_COST_DISCOUNT = 2_000;
@@ -476,6 +476,9 @@ describe("a fleet on chain: one operator bills and claims for its providers", ()
       );
       t.gas.add("escrow batch (5 reports, nothing matured)", batched.result);
       assert.ok(batched.data.items.every((item) => !item.error));
+      const single = await batch(operator, [report(discount[12], 10n)]);
+      t.gas.add("escrow batch (1 report, nothing matured)", single.result);
+      assert.equal(single.data.items[0].error ?? null, null);
       for (const l of discount) assert.equal((await lease(l)).reported_units, "10");
 
       const gas = (r: DeliverTxResponse) => Number(r.gasUsed);
@@ -486,11 +489,11 @@ describe("a fleet on chain: one operator bills and claims for its providers", ()
       const discountSeen = reportAfterOtherContract - extraReport;
       const version = await wasmdVersion();
       console.log(
-        `  instance-cost discount on ${version}: report_usage 1 msg ${gas(one)}, 5 msgs ${gas(five)} (+${extraReport} per extra message); ` +
+        `  instance-cost discount on ${version}: report_usage 1 msg ${gas(one)}, 5 msgs ${gas(five)} (+${Math.round(extraReport)} per extra message); ` +
           `increase_allowance 1 msg ${gas(cw20)}, 2 msgs ${gas(cw20Twice)} (+${extraAllowance}); ` +
           `increase_allowance + report_usage (two contracts) ${gas(twoContracts)} (report_usage as the escrow's first call +${reportAfterOtherContract}); ` +
-          `discount seen ${discountSeen} (60,000 − 2,000 = ${INSTANCE_COST - INSTANCE_COST_DISCOUNT}); ` +
-          `5 reports as one batch ${gas(batched.result)} vs 5 messages ${gas(five)}`,
+          `discount seen ${Math.round(discountSeen)} (60,000 − 2,000 = ${INSTANCE_COST - INSTANCE_COST_DISCOUNT}); ` +
+          `5 reports as one batch ${gas(batched.result)} vs 5 messages ${gas(five)}; a batch of 1 report ${gas(single.result)}`,
       );
       // A later call of the same contract (same checksum) in the transaction costs
       // far less than the 60,000 instance cost alone; the first call of another
@@ -644,7 +647,10 @@ describe("a fleet on chain: one operator bills and claims for its providers", ()
         operator,
         leases.map((l) => report(l, POOL_UNITS, POOL_UNITS)),
       );
-      t.gas.add(`escrow batch (${size} report${size === 1 ? "" : "s"}, each paying a matured charge)`, result);
+      t.gas.add(
+        size === 1 ? "escrow batch (1 report paying a matured charge)" : `escrow batch (${size} reports, each paying a matured charge)`,
+        result,
+      );
       assert.deepEqual(
         data.items.map((item) => [item.lease_id, item.paid, item.error ?? null]),
         leases.map((l, i) => [l.id, owed[i].toString(), null]),

@@ -70,6 +70,8 @@ function main(): void {
     "",
     "These figures are whole transactions: the SDK's per-transaction costs (signature check, transaction size, fee deduction), wasmd's per-call contract costs and every submessage the call causes (payments, mints, `record_usage`, slashes, a proposal's messages). `BENCHMARKS.md` measures one contract entry point alone in the VM, which is the part that could grow with the network. Figures move by a few hundred gas between runs where a step depends on chain time or on what other test files did first (e.g. a reward claim's epochs).",
     "",
+    'wasmd charges a contract call 60,000 gas of setup, but 2,000 when the transaction already called a contract of the same code (or the code is pinned): a transaction of several messages to one contract pays the full instance cost once. The `fleet` rows "(5 messages in one tx)" and "(two contracts in one tx)" measure it; the figures of both wasmd lines are in `docs/testing.md` ("wasmd\'s instance-cost discount").',
+    "",
     "| artifact | code id | sha256 |",
     "|---|---:|---|",
     ...checksums,
