@@ -70,7 +70,8 @@ running_pid() {
   file="$(pid_file "$1")"
   [[ -f "$file" ]] || return 1
   pid="$(cat "$file")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" == wasmd* ]] || return 1
+  # Right after the start, the process may still be `nohup` about to exec wasmd.
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" =~ ^(wasmd|nohup) ]] || return 1
   echo "$pid"
 }
 
