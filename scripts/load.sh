@@ -33,8 +33,8 @@
 #   --fault       SIGKILLs validator 3 halfway through the providers' registrations, restarts it S s
 #                 later (default 12), then checks that it caught up with the same app hash and that
 #                 no transaction was lost or applied twice
-#   --pin         after day 2, pins the four codes through an x/gov proposal, settles every lease and
-#                 runs days 3 and 4 pinned: gas unpinned vs pinned
+#   --pin         after day 3, pins the four codes through an x/gov proposal and runs a steady day
+#                 and (after settling every lease) a billing day pinned: gas unpinned vs pinned
 #   defaults      --providers 20 --fleet-size providers/2 (at most 100) --lone 2 % --sweep 1,10,100,200
 #                 --stakers providers/100 (5 to 100)
 # The simulator and the daemon are stopped when the run ends, whatever happens.

@@ -15,8 +15,9 @@
 //     once with escrow `batch` (per fleet, or a lone provider's own), paying
 //     the previous day's matured charges; claims with `claim_rewards
 //     {providers}` on the second day; a sweep fleet does it all in batches
-//     of 1, 10, 100 and 200; with --pin, days 3 and 4 again with the codes
-//     pinned (after a settle round).
+//     of 1, 10, 100 and 200. Day 1 pays nothing (billing alone), day 2 the
+//     first payouts, day 3 is the steady day; with --pin, a steady day and
+//     (after a settle round) a billing day again with the codes pinned.
 // --fault SIGKILLs validator 3 halfway through the providers' registrations
 // and restarts it --fault-down seconds later; the run then waits for it to
 // catch up and compares its app hash with node 0's.
@@ -47,6 +48,7 @@ import { fund, openLeases, registerProviders, stake, voteRound } from "./load/ph
 import { daemonPhases, readProofs } from "./load/proofs";
 import { writeReport } from "./load/report";
 import { verify } from "./load/verification";
+import { latestHeight } from "./load-stats";
 
 async function main(): Promise<void> {
   const ctx = await openRun(parseOptions());
@@ -70,16 +72,22 @@ async function main(): Promise<void> {
   await ctx.oracle.start(ctx);
   await fund(ctx);
   await registerProviders(ctx);
-  await openLeases(ctx);
-  await stake(ctx);
-  await voteRound(ctx, "");
+  // The leases and the DAO's round use accounts of their own: side by side.
+  await Promise.all([
+    openLeases(ctx),
+    (async () => {
+      await stake(ctx);
+      await voteRound(ctx, "");
+    })(),
+  ]);
   await providerDays(ctx);
   await ctx.agents.stop();
   await ctx.oracle.stop();
   ctx.state.runMs = Date.now() - ctx.started;
-  // The block after the last one, for the commit time of the last transactions.
-  const lastHeight = ctx.follower.scanned;
-  while (ctx.follower.scanned <= lastHeight + 1) {
+  // Every block up to now (the daemon's last batches too) and the one after, for the commit time of the last transactions.
+  const lastHeight = await latestHeight(ctx.config.rpc);
+  await ctx.follower.scan();
+  while (ctx.follower.scanned <= lastHeight) {
     await sleep(300);
     await ctx.follower.scan();
   }

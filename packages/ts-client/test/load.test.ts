@@ -14,7 +14,7 @@ import { MsgExecuteContractResponse } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { REPO_ROOT } from "../scripts/devnet";
 import { applyReport, applySettle, expectedLease, feeWithCarry, itemOutcomes, reportItem } from "../scripts/load/billing";
 import { Epochs } from "../scripts/load/days";
-import { account, type LeasePlan, PRICE } from "../scripts/load/model";
+import { account, DAY_MARGIN_S, type LeasePlan, PRICE } from "../scripts/load/model";
 import { expectedRewards, mulDecimalFloor, Schedule, StakeTimeline } from "../scripts/load/rewards";
 import { contractResponse } from "../scripts/load-stats";
 import { loadParams } from "../scripts/params";
@@ -193,7 +193,10 @@ describe("load params", () => {
     it(`${file}: valid, and its dispute window well inside its epoch (a day's reports pay the previous day's charges)`, () => {
       const p = loadParams(resolve(REPO_ROOT, "deploy/params", file), "wasm");
       const { epoch_seconds } = p.suite.registry.rewards;
-      assert.ok(p.suite.escrow.dispute_window + 10 <= epoch_seconds, `${p.suite.escrow.dispute_window} s window, ${epoch_seconds} s epoch`);
+      assert.ok(
+        p.suite.escrow.dispute_window + 2 * DAY_MARGIN_S <= epoch_seconds,
+        `${p.suite.escrow.dispute_window} s window, ${epoch_seconds} s epoch`,
+      );
       assert.deepEqual(
         p.suite.registry.oracles,
         loadParams(resolve(REPO_ROOT, "deploy/params/devnet.json"), "wasm").suite.registry.oracles,

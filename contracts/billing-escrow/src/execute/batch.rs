@@ -1,7 +1,9 @@
 //! `batch`: many leases' billing in one message, for a provider or the
 //! operator of a fleet of providers.
 
-use cosmwasm_std::{to_json_binary, DepsMut, Env, Event, MessageInfo, Response, Uint128};
+use cosmwasm_std::{
+    to_json_binary, Addr, Binary, DepsMut, Env, Event, MessageInfo, Response, Uint128,
+};
 use depin_interface::escrow::{BatchItem, BatchItemResult, BatchResponse};
 use depin_interface::validation::validate_len;
 use depin_interface::{ValidationError, MAX_BATCH_ITEMS};
@@ -13,7 +15,8 @@ use crate::execute::settle::{check_settle, write_settle};
 use crate::leases::{save_lease, Billers};
 use crate::payments::Payouts;
 use crate::settlement::{remove_passed_disputes, settle_lease};
-use crate::state::CONFIG;
+use crate::state::{Config, CONFIG};
+use crate::sums::ChargeTotals;
 
 /// Each item is checked on the lease as stored (by the same checks as the
 /// single message) before anything of it is written, so a refused item
@@ -23,7 +26,7 @@ use crate::state::CONFIG;
 /// those of the single message; the config, the sender's operator rights per
 /// provider and the payments are handled once per batch.
 pub fn batch(
-    deps: DepsMut,
+    mut deps: DepsMut,
     env: Env,
     info: MessageInfo,
     items: Vec<BatchItem>,
@@ -33,95 +36,48 @@ pub fn batch(
     }
     validate_len("items", items.len(), MAX_BATCH_ITEMS)?;
     let config = CONFIG.load(deps.storage)?;
-    let now = env.block.time;
-    let mut billers = Billers::new(deps.querier, config.registry.clone());
-    let mut payouts = Payouts::default();
+    let mut run = Run {
+        billers: Billers::new(deps.querier, config.registry.clone()),
+        config,
+        env,
+        sender: info.sender,
+        payouts: Payouts::default(),
+    };
     let mut results = Vec::with_capacity(items.len());
     let mut events = Vec::with_capacity(items.len());
     for item in items {
-        let lease_id = item.lease_id();
-        let mut result = BatchItemResult {
-            lease_id,
-            charge_id: None,
-            units: Uint128::zero(),
-            paid: Uint128::zero(),
-            error: None,
-        };
         let kind = item.kind();
-        // `check_*` only reads: its error refuses this item alone. An error
-        // while writing a checked item (storage, arithmetic) fails the batch.
-        match item {
+        let lease_id = item.lease_id();
+        let outcome = match item {
             BatchItem::ReportUsage {
                 units,
                 billed_before,
                 ..
-            } => match check_report(
-                deps.storage,
-                &mut billers,
-                (&config, now, &info.sender),
-                lease_id,
-                units,
-                billed_before,
-            ) {
-                Ok(report) => {
-                    write_charge(deps.storage, lease_id, &report)?;
-                    let mut lease = report.lease;
-                    // Settlement at the report: what has matured is paid now.
-                    let settled =
-                        settle_lease(deps.storage, lease_id, &mut lease, now, config.fee_bps)?;
-                    remove_passed_disputes(deps.storage, lease_id, &settled.settlement);
-                    save_lease(deps.storage, lease_id, &lease)?;
-                    payouts.add(&lease, settled.settlement.due)?;
-                    result.charge_id = Some(report.charge_id);
-                    result.units = units;
-                    result.paid = settled.settlement.due.amount;
-                }
-                Err(error) => result.error = Some(error.to_string()),
-            },
+            } => run.report(&mut deps, lease_id, units, billed_before)?,
             BatchItem::RedeemReceipt {
                 cumulative_units,
                 signature,
                 ..
-            } => match check_redeem(
-                deps.as_ref(),
-                &env,
-                &mut billers,
-                (&config, &info.sender),
+            } => run.redeem(&mut deps, lease_id, cumulative_units, &signature)?,
+            BatchItem::Settle { .. } => run.settle(&mut deps, lease_id)?,
+        };
+        let result = match outcome {
+            Ok(done) => done,
+            Err(refusal) => BatchItemResult {
                 lease_id,
-                cumulative_units,
-                &signature,
-            ) {
-                Ok(redemption) => {
-                    save_lease(deps.storage, lease_id, &redemption.lease)?;
-                    payouts.add(&redemption.lease, redemption.due)?;
-                    result.units = redemption.due.units;
-                    result.paid = redemption.due.amount;
-                }
-                Err(error) => result.error = Some(error.to_string()),
+                charge_id: None,
+                units: Uint128::zero(),
+                paid: Uint128::zero(),
+                error: Some(refusal.to_string()),
             },
-            BatchItem::Settle { .. } => {
-                match check_settle(deps.storage, lease_id, now, config.fee_bps) {
-                    Ok((mut lease, settled)) => {
-                        write_settle(
-                            deps.storage,
-                            lease_id,
-                            &mut lease,
-                            &settled,
-                            (now, payouts.refunds()),
-                        )?;
-                        payouts.add(&lease, settled.settlement.due)?;
-                        result.units = settled.settlement.due.units;
-                        result.paid = settled.settlement.due.amount;
-                    }
-                    Err(error) => result.error = Some(error.to_string()),
-                }
-            }
-        }
+        };
         events.push(item_event(kind, &result));
         results.push(result);
     }
     let refused = results.iter().filter(|r| r.error.is_some()).count();
-    let msgs = payouts.into_msgs(&config.treasury, &config.registry)?;
+    let msgs = run
+        .payouts
+        .into_msgs(&run.config.treasury, &run.config.registry)?;
     Ok(Response::new()
         .set_data(to_json_binary(&BatchResponse { items: results })?)
         .add_attribute("action", "batch")
@@ -129,6 +85,104 @@ pub fn batch(
         .add_attribute("refused", refused.to_string())
         .add_events(events)
         .add_submessages(msgs))
+}
+
+/// One batch in progress: what is read once, and the payments so far.
+struct Run<'a> {
+    config: Config,
+    env: Env,
+    sender: Addr,
+    billers: Billers<'a>,
+    payouts: Payouts,
+}
+
+/// An item's result, or why it was refused (nothing of it written). The
+/// outer error (storage, arithmetic while writing) fails the whole batch.
+type Outcome = Result<Result<BatchItemResult, ContractError>, ContractError>;
+
+fn done(lease_id: u64, charge_id: Option<u64>, due: ChargeTotals) -> BatchItemResult {
+    BatchItemResult {
+        lease_id,
+        charge_id,
+        units: due.units,
+        paid: due.amount,
+        error: None,
+    }
+}
+
+impl Run<'_> {
+    /// A usage report, then the settlement of what has matured on its lease
+    /// (the lease written once).
+    fn report(
+        &mut self,
+        deps: &mut DepsMut,
+        lease_id: u64,
+        units: Uint128,
+        billed_before: Option<Uint128>,
+    ) -> Outcome {
+        let now = self.env.block.time;
+        let checked = check_report(
+            deps.storage,
+            &mut self.billers,
+            (&self.config, now, &self.sender),
+            lease_id,
+            units,
+            billed_before,
+        );
+        let report = match checked {
+            Ok(report) => report,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        write_charge(deps.storage, lease_id, &report)?;
+        let mut lease = report.lease;
+        let settled = settle_lease(deps.storage, lease_id, &mut lease, now, self.config.fee_bps)?;
+        remove_passed_disputes(deps.storage, lease_id, &settled.settlement);
+        save_lease(deps.storage, lease_id, &lease)?;
+        let due = settled.settlement.due;
+        self.payouts.add(&lease, due)?;
+        let mut result = done(lease_id, Some(report.charge_id), due);
+        result.units = units;
+        Ok(Ok(result))
+    }
+
+    fn redeem(
+        &mut self,
+        deps: &mut DepsMut,
+        lease_id: u64,
+        cumulative_units: Uint128,
+        signature: &Binary,
+    ) -> Outcome {
+        let checked = check_redeem(
+            deps.as_ref(),
+            &self.env,
+            &mut self.billers,
+            (&self.config, &self.sender),
+            lease_id,
+            cumulative_units,
+            signature,
+        );
+        let redemption = match checked {
+            Ok(redemption) => redemption,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        save_lease(deps.storage, lease_id, &redemption.lease)?;
+        self.payouts.add(&redemption.lease, redemption.due)?;
+        Ok(Ok(done(lease_id, None, redemption.due)))
+    }
+
+    fn settle(&mut self, deps: &mut DepsMut, lease_id: u64) -> Outcome {
+        let now = self.env.block.time;
+        let (mut lease, settled) =
+            match check_settle(deps.storage, lease_id, now, self.config.fee_bps) {
+                Ok(checked) => checked,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+        let refunds = self.payouts.refunds();
+        write_settle(deps.storage, lease_id, &mut lease, &settled, (now, refunds))?;
+        let due = settled.settlement.due;
+        self.payouts.add(&lease, due)?;
+        Ok(Ok(done(lease_id, None, due)))
+    }
 }
 
 /// One `wasm-batch_item` event per item, for indexers.

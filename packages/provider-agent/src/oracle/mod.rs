@@ -14,7 +14,7 @@ mod rounds;
 mod server;
 pub mod store;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub use config::OracleConfig;
 pub use metrics::OracleMetrics;
@@ -46,6 +46,9 @@ pub struct Oracle {
     /// The hot key that signs.
     pub hot: String,
     pub shutdown: Shutdown,
+    /// The active providers as last read, and when (Unix seconds): kept
+    /// between passes and read again once per attempt spacing (rounds.rs).
+    pub targets: Mutex<Option<(u64, Arc<Vec<probe::Target>>)>>,
 }
 
 /// The oracle's signing queue: its hot key acting for `keys.oracle`.
@@ -98,6 +101,7 @@ impl Oracle {
             oracle,
             hot,
             shutdown,
+            targets: Mutex::new(None),
         })
     }
 }

@@ -3,6 +3,10 @@
 //! (while its proofs are still taken) and the current one: challenge every
 //! active provider not answered yet (bounded concurrency, a few attempts
 //! spread over the epoch), record each answer or miss, and submit the answers.
+//! The active providers are paged at most once per attempt spacing and kept
+//! between passes (a read that fails keeps the list in hand): with 10,000
+//! providers a read is 100 queries, and re-reading them every pass delayed a
+//! new epoch's challenges by minutes on a busy node.
 
 use std::sync::Arc;
 
@@ -47,7 +51,7 @@ pub async fn pass(oracle: &Oracle) -> Result<()> {
             "answers never submitted before their epoch closed"
         );
     }
-    let targets = active_providers(oracle).await?;
+    let targets = targets(oracle).await?;
     oracle
         .metrics
         .providers
@@ -57,6 +61,58 @@ pub async fn pass(oracle: &Oracle) -> Result<()> {
         oracle.submitter.submit(epoch).await?;
     }
     Ok(())
+}
+
+/// Seconds a list of the active providers is kept: the spacing of a
+/// provider's attempts (`epoch_seconds / attempts`), so a missed provider's
+/// next attempt is made with a list (its agent key) read since the last one.
+fn list_seconds(oracle: &Oracle) -> u64 {
+    (oracle.clock.epoch_seconds / u64::from(oracle.config.oracle.attempts.max(1))).max(1)
+}
+
+/// Whether a list read at `read_at` (Unix seconds; `None`: never read) is
+/// read again at `now`.
+pub fn read_again(read_at: Option<u64>, now: u64, keep_seconds: u64) -> bool {
+    match read_at {
+        None => true,
+        Some(at) => now >= at.saturating_add(keep_seconds),
+    }
+}
+
+/// The active providers: the list in hand while it is younger than
+/// [`list_seconds`], else read again; if that read fails, the list in hand
+/// (warned), so one RPC timeout under load does not cost the pass.
+async fn targets(oracle: &Oracle) -> Result<Arc<Vec<Target>>> {
+    let now = now_secs();
+    let held = oracle
+        .targets
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    match &held {
+        Some((at, list)) if !read_again(Some(*at), now, list_seconds(oracle)) => {
+            return Ok(list.clone())
+        }
+        _ => {}
+    }
+    match active_providers(oracle).await {
+        Ok(list) => {
+            let list = Arc::new(list);
+            *oracle
+                .targets
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((now, list.clone()));
+            Ok(list)
+        }
+        Err(e) => match held {
+            Some((at, list)) => {
+                tracing::warn!(error = %e, providers = list.len(), read_seconds_ago = now.saturating_sub(at),
+                    "active providers not read again: challenging the list read before");
+                Ok(list)
+            }
+            None => Err(e),
+        },
+    }
 }
 
 /// Every active provider, page by page.
@@ -160,5 +216,18 @@ fn record(
             }
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_again;
+
+    #[test]
+    fn the_provider_list_is_read_first_then_again_only_once_it_is_older_than_the_attempt_spacing() {
+        assert!(read_again(None, 1_000, 100));
+        assert!(!read_again(Some(1_000), 1_000, 100));
+        assert!(!read_again(Some(1_000), 1_099, 100));
+        assert!(read_again(Some(1_000), 1_100, 100));
     }
 }

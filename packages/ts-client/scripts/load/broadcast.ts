@@ -80,10 +80,15 @@ export class ChainFollower {
   }
 }
 
-/** CheckTx's "account sequence mismatch, expected E, got G" with E < G: the node has not seen our earlier transactions yet. */
+/**
+ * CheckTx's answer from a node whose state is behind: "account sequence mismatch, expected E, got
+ * G" with E < G (it has not seen our earlier transactions yet), or a signature that does not verify
+ * against the account number it holds (a restarted validator answering from an old state before
+ * the account existed; the run's signatures are right by construction).
+ */
 function behind(checkLog: string): boolean {
   const m = /account sequence mismatch, expected (\d+), got (\d+)/.exec(checkLog);
-  return m !== null && Number(m[1]) < Number(m[2]);
+  return (m !== null && Number(m[1]) < Number(m[2])) || /signature verification failed; please verify account number/.test(checkLog);
 }
 
 // Broadcasting: node by node in turn; a node that cannot be reached, answers without

@@ -8,10 +8,13 @@
 // providers their own. The sweep fleet does the same in batches of each sweep
 // size, and the run proves it itself (arbiter) in batches of each size.
 //
-// Days 1 and 2 run unpinned (day 1's reports pay nothing yet: billing alone;
-// day 2's pay day 1's charges); with --pin the codes are pinned after day 2, a
-// settle round pays day 2's charges (so day 3's reports again pay nothing),
-// and days 3 and 4 repeat days 1 and 2 pinned.
+// Day 1 pays nothing yet (billing alone); day 2 pays day 1's charges (the
+// first payouts); day 3 is the steady day: it pays day 2's charges, and the
+// providers' usage of day 2 is converted into usage rewards at their first
+// settlement of the day, as on every day of a running network; it claims.
+// With --pin the codes are pinned after day 3, day 4 is a steady day pinned
+// (it claims), a settle round pays day 4's charges, and day 5 reports with
+// nothing matured: billing alone, pinned.
 import { randomBytes } from "node:crypto";
 import { type BillingEscrowTypes, livenessProof, type ProviderRegistryTypes } from "../../src";
 import { blockTimeMs, type RpcEvent } from "../load-stats";
@@ -42,9 +45,13 @@ import { runPhase } from "./runner";
 /** Bytes of the sweep's challenges (the daemon's are 32; the registry takes 8 to 64). */
 const NONCE_BYTES = 32;
 
+/** What a day measures: billing alone (nothing matured), the first payouts, or the steady day. */
+export type DayRole = "billing" | "first payouts" | "steady";
+
 /** One provider-day of the run. */
 export interface DayLog {
   day: number;
+  role: DayRole;
   epoch: number;
   pinned: boolean;
   /** This day's reports pay the previous day's matured charges. */
@@ -312,6 +319,7 @@ function sweepProofs(ctx: RunContext, day: number, epoch: number, pinned: boolea
 /** Claims: each fleet's operator for its providers, each lone provider its own, the sweep fleet by size. */
 async function claims(ctx: RunContext, day: number, pinned: boolean): Promise<void> {
   const registry = ctx.addresses.providerRegistry;
+  const registered = (providers: Account[]) => providers.filter((p) => ctx.state.registered.has(p));
   const claimFor = (sender: Account, providers: Account[] | undefined, who: Account[]): Planned => {
     const msg: ProviderRegistryTypes.ExecuteMsg = { claim_rewards: { providers: providers?.map((p) => p.address) } };
     return {
@@ -327,7 +335,7 @@ async function claims(ctx: RunContext, day: number, pinned: boolean): Promise<vo
       runPhase(
         ctx,
         `registry claim_rewards: ${plural(group[0].providers.length, "provider")} (fleet)${tag}`,
-        group.map((f) => claimFor(f.operator, f.providers, f.providers)),
+        group.map((f) => claimFor(f.operator, registered(f.providers), registered(f.providers))),
         { duty: "claims", sender: "fleet", day, size: group[0].providers.length },
       ),
   ]);
@@ -337,7 +345,7 @@ async function claims(ctx: RunContext, day: number, pinned: boolean): Promise<vo
         runPhase(
           ctx,
           `registry claim_rewards: own (lone provider)${tag}`,
-          ctx.actors.lone.map((p) => claimFor(p, undefined, [p])),
+          registered(ctx.actors.lone).map((p) => claimFor(p, undefined, [p])),
           { duty: "claims", sender: "lone", day, size: 1 },
         ),
     ]);
@@ -349,7 +357,7 @@ async function claims(ctx: RunContext, day: number, pinned: boolean): Promise<vo
           runPhase(
             ctx,
             `registry claim_rewards: ${plural(chunk.length, "provider")} (sweep)${tag}`,
-            [claimFor(sweep.operator, chunk, chunk)],
+            [claimFor(sweep.operator, registered(chunk), registered(chunk))],
             {
               duty: "claims",
               sender: "sweep",
@@ -368,7 +376,8 @@ function landedS(phases: Phase[]): number {
 }
 
 /** One provider-day: its epoch, the sweep's proofs and every lease's report, then the claims on a claim day. */
-async function day(ctx: RunContext, n: number, pinned: boolean, claimDay: boolean, notBeforeS: number): Promise<DayLog> {
+async function day(ctx: RunContext, n: number, role: DayRole, pinned: boolean, notBeforeS: number): Promise<DayLog> {
+  const claimDay = role === "steady";
   const epoch = await dayEpoch(ctx, notBeforeS, n === 1);
   const startS = await chainNowS(ctx);
   const payouts = ctx.state.leases.some((l) => l.charges.some((c) => !c.paid && c.maturesAtS <= startS));
@@ -380,12 +389,12 @@ async function day(ctx: RunContext, n: number, pinned: boolean, claimDay: boolea
   await sideBySide([[() => batches(ctx, spec)], sweepProofs(ctx, n, epoch, pinned)]);
   const reportsLandedS = landedS(ctx.phases.slice(before).filter((p) => p.duty === "billing"));
   if (claimDay) await claims(ctx, n, pinned);
-  const log: DayLog = { day: n, epoch, pinned, payouts, claims: claimDay, startS, reportsLandedS };
+  const log: DayLog = { day: n, role, epoch, pinned, payouts, claims: claimDay, startS, reportsLandedS };
   ctx.state.days.push(log);
   return log;
 }
 
-/** Between the unpinned and the pinned days: every lease's matured charges paid by `settle` items, so the first pinned day pays none. */
+/** Before the last day: every lease's matured charges paid by `settle` items, so that day's reports pay none. */
 async function settleRound(ctx: RunContext, pinned: boolean): Promise<void> {
   const until = lastMaturity(ctx.state.leases);
   ctx.log(`settle round: waiting until the last charge matures (chain time ≥ ${until})`);
@@ -395,19 +404,23 @@ async function settleRound(ctx: RunContext, pinned: boolean): Promise<void> {
 }
 
 /**
- * The provider-days: 1 and 2 unpinned, claims on day 2; with --pin, the codes pinned, a settle
- * round, then days 3 and 4 pinned, claims on day 4. Each day starts once the previous day's charges
- * have matured; then the daemon is given the last day's epoch to prove everyone.
+ * The provider-days: 1 (billing alone), 2 (the first payouts) and 3 (steady, claims) unpinned;
+ * with --pin, the codes pinned, 4 (steady, claims), a settle round, 5 (billing alone) pinned. Each
+ * day starts once the previous day's charges have matured; then the daemon is given the last
+ * day's epoch to prove everyone.
  */
 export async function providerDays(ctx: RunContext): Promise<void> {
-  const window = ctx.chain.escrowConfig.dispute_window;
-  let previous = await day(ctx, 1, false, false, 0);
-  previous = await day(ctx, 2, false, true, previous.reportsLandedS + window + DAY_MARGIN_S);
+  const after = (d: DayLog) => d.reportsLandedS + ctx.chain.escrowConfig.dispute_window + DAY_MARGIN_S;
+  let previous = await day(ctx, 1, "billing", false, 0);
+  previous = await day(ctx, 2, "first payouts", false, after(previous));
+  previous = await day(ctx, 3, "steady", false, after(previous));
   if (ctx.options.pin) {
+    // The steady day's proofs all run unpinned: the codes are pinned once the daemon has proven its epoch.
+    await daemonProves(ctx, previous.epoch);
     await pinCodes(ctx);
+    previous = await day(ctx, 4, "steady", true, after(previous));
     await settleRound(ctx, true);
-    previous = await day(ctx, 3, true, false, 0);
-    previous = await day(ctx, 4, true, true, previous.reportsLandedS + window + DAY_MARGIN_S);
+    previous = await day(ctx, 5, "billing", true, 0);
   }
   await daemonProves(ctx, previous.epoch);
 }

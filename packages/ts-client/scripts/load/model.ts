@@ -4,6 +4,7 @@
 import { toUtf8 } from "@cosmjs/encoding";
 import type { EncodeObject } from "@cosmjs/proto-signing";
 import type { StdFee } from "@cosmjs/stargate";
+import { MAX_BATCH_ITEMS } from "../../src";
 import { arg } from "../cli";
 import type { ChainBlock } from "../load-stats";
 
@@ -34,12 +35,12 @@ export const FAULT_OP = "registry register (native stake, agent key, operator)";
 export const PINNED = " (pinned)";
 /** The registry's oracle in the load params (scripts/devnet-accounts.json): the daemon's granter, and the sweep's sender. */
 export const ORACLE = "arbiter";
-/** depin_interface::MAX_BATCH_ITEMS and MAX_LIVENESS_PROOFS: most items of a batch, a fleet claim, a prove_liveness. */
-export const MAX_BATCH_ITEMS = 200;
+/** depin_interface::MAX_BATCH_ITEMS (= MAX_LIVENESS_PROOFS): most items of a batch, a fleet claim, a prove_liveness. */
+export { MAX_BATCH_ITEMS } from "../../src";
 /** Days of rewards one claim collects: the provider-day counts 1/CLAIM_DAYS of a claim. */
 export const CLAIM_DAYS = 7;
-/** Seconds between one day's reports landing and the next day's being sent, beyond the dispute window. */
-export const DAY_MARGIN_S = 5;
+/** Seconds between one day's last report landing (its block's time) and the next day's epoch start, beyond the dispute window. */
+export const DAY_MARGIN_S = 2;
 
 /** The command line of scripts/load.sh (see scripts/load.ts). */
 export interface LoadOptions {

@@ -158,17 +158,21 @@ export async function registerProviders(ctx: RunContext): Promise<void> {
     };
   };
   const inFleets = allFleets(ctx.actors).flatMap((f) => f.providers.map((p) => ({ p, f })));
-  await runPhase(
-    ctx,
-    FAULT_OP,
-    inFleets.map(({ p, f }, i) => plan(p, i, f)),
-  );
-  if (ctx.actors.lone.length > 0)
-    await runPhase(
+  // Separate accounts: the two operations side by side.
+  await Promise.all([
+    runPhase(
       ctx,
-      "registry register (native stake, agent key; lone provider)",
-      ctx.actors.lone.map((p, i) => plan(p, i)),
-    );
+      FAULT_OP,
+      inFleets.map(({ p, f }, i) => plan(p, i, f)),
+    ),
+    ctx.actors.lone.length > 0
+      ? runPhase(
+          ctx,
+          "registry register (native stake, agent key; lone provider)",
+          ctx.actors.lone.map((p, i) => plan(p, i)),
+        )
+      : undefined,
+  ]);
 }
 
 /** The lease ids a transaction of open_lease messages created, by provider. */

@@ -1,15 +1,16 @@
-// The provider-day in gas, from the run's phases (gas_used from the blocks):
-// liveness is the oracle daemon's prove_liveness batches for the days'
-// epochs, per proof; billing is the escrow batches of the first day of a pair
-// (nothing matured yet: reports alone), per report; payout is what the second
-// day's reports (which also pay the first day's matured charges) cost more per
-// report; claims are the claim day's claim_rewards per provider, counted 1/7
-// (a weekly claim). Fleets and lone providers count together (every
-// transaction the day needs, whoever sends it); the sweep fleet's batches are
-// in the sweep table, not here.
+// The provider-day in gas, from the run's phases (gas_used from the blocks),
+// on the steady day (its reports pay the previous day's matured charges, and
+// the providers' usage of the previous day is converted into rewards, as on
+// every day of a running network): liveness is the oracle daemon's
+// prove_liveness batches for its epoch, per proof; billing is the reports of
+// the day that paid nothing (nothing had matured), per report; payout is what
+// the steady day's reports cost more per report; claims are the steady day's
+// claim_rewards per provider, counted 1/7 (a weekly claim). Fleets and lone
+// providers count together (every transaction the day needs, whoever sends
+// it); the sweep fleet's batches are in the sweep table, not here.
 import type { RunContext } from "./context";
 import type { DayLog } from "./days";
-import { CLAIM_DAYS, type Duty, type Phase, type Sender, type TxRecord } from "./model";
+import { CLAIM_DAYS, type Duty, type Phase, PINNED, type Sender, type TxRecord } from "./model";
 import { WHILE_PINNING } from "./proofs";
 
 /** Gas of a set of transactions: sums, per item, and per item of the first and last tenth (block order). */
@@ -47,11 +48,17 @@ export function recordsOf(phases: readonly Phase[], where: (p: Phase) => boolean
   return phases.filter(where).flatMap((p) => p.records);
 }
 
-/** One provider-day, unpinned (days 1–2) or pinned (days 3–4), by duty. */
+/** `figure` with the first and last tenth taken from the fleets' transactions alone (one shape: state growth, not the mix, shows). */
+function withFleetTenths(all: Figure | undefined, fleets: Figure | undefined): Figure | undefined {
+  return all && fleets ? { ...all, firstTenth: fleets.firstTenth, lastTenth: fleets.lastTenth } : all;
+}
+
+/** One provider-day, unpinned or pinned, by duty. */
 export interface ProviderDay {
   pinned: boolean;
-  /** The report-only day and the payout day (which also claims). */
-  days: [DayLog, DayLog];
+  /** The day whose reports paid nothing, and the steady day (which also claims). */
+  billingDay: DayLog;
+  steadyDay: DayLog;
   liveness?: Figure;
   billing?: Figure;
   billingAndPayout?: Figure;
@@ -66,32 +73,39 @@ export interface ProviderDay {
 
 const WORKLOAD: readonly Sender[] = ["fleet", "lone"];
 
-/** The provider-day of a pair of days (the first reports only, the second pays and claims). */
-function providerDay(ctx: RunContext, first: DayLog, second: DayLog): ProviderDay {
+/** The provider-day of a billing-only day and a steady day. */
+function providerDay(ctx: RunContext, billingDay: DayLog, steadyDay: DayLog): ProviderDay {
   const { phases } = ctx;
   const of = (duty: Duty, day: number, senders: readonly Sender[]) =>
     recordsOf(phases, (p) => p.duty === duty && p.day === day && p.sender !== undefined && senders.includes(p.sender));
+  // The daemon's batches for the steady day's epoch that ran as the day did (pinned or not).
   const liveness = figure(
     recordsOf(
       phases,
       (p) =>
-        p.duty === "liveness" && p.sender === "oracle" && (p.day === first.day || p.day === second.day) && !p.op.endsWith(WHILE_PINNING),
+        p.duty === "liveness" &&
+        p.sender === "oracle" &&
+        p.day === steadyDay.day &&
+        !p.op.endsWith(WHILE_PINNING) &&
+        p.op.endsWith(PINNED) === steadyDay.pinned,
     ),
   );
-  const billing = figure(of("billing", first.day, WORKLOAD));
-  const billingAndPayout = figure(of("billing", second.day, WORKLOAD));
-  const claims = figure(of("claims", second.day, WORKLOAD));
+  const fleetTenths = (duty: Duty, day: number) => withFleetTenths(figure(of(duty, day, WORKLOAD)), figure(of(duty, day, ["fleet"])));
+  const billing = fleetTenths("billing", billingDay.day);
+  const billingAndPayout = fleetTenths("billing", steadyDay.day);
+  const claims = fleetTenths("claims", steadyDay.day);
   const payout = (billingAndPayout?.perItem ?? NaN) - (billing?.perItem ?? NaN);
   const bySender = new Map<Sender, { billing?: Figure; billingAndPayout?: Figure; claims?: Figure }>();
   for (const s of WORKLOAD)
     bySender.set(s, {
-      billing: figure(of("billing", first.day, [s])),
-      billingAndPayout: figure(of("billing", second.day, [s])),
-      claims: figure(of("claims", second.day, [s])),
+      billing: figure(of("billing", billingDay.day, [s])),
+      billingAndPayout: figure(of("billing", steadyDay.day, [s])),
+      claims: figure(of("claims", steadyDay.day, [s])),
     });
   return {
-    pinned: first.pinned,
-    days: [first, second],
+    pinned: steadyDay.pinned,
+    billingDay,
+    steadyDay,
     liveness,
     billing,
     billingAndPayout,
@@ -102,11 +116,14 @@ function providerDay(ctx: RunContext, first: DayLog, second: DayLog): ProviderDa
   };
 }
 
-/** The unpinned provider-day (days 1–2) and, with --pin, the pinned one (days 3–4). */
+/** The unpinned provider-day (days 1 and 3) and, with --pin, the pinned one (days 5 and 4). */
 export function providerDays(ctx: RunContext): ProviderDay[] {
-  const days = ctx.state.days;
   const out: ProviderDay[] = [];
-  for (let i = 0; i + 1 < days.length; i += 2) out.push(providerDay(ctx, days[i], days[i + 1]));
+  for (const pinned of [false, true]) {
+    const billingDay = ctx.state.days.find((d) => d.pinned === pinned && d.role === "billing");
+    const steadyDay = ctx.state.days.find((d) => d.pinned === pinned && d.role === "steady");
+    if (billingDay && steadyDay) out.push(providerDay(ctx, billingDay, steadyDay));
+  }
   return out;
 }
 

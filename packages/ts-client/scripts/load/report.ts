@@ -26,6 +26,7 @@ import {
   type PinLog,
   PRICE,
   PROVIDER_STAKE,
+  plural,
   REBROADCAST_MS,
   STAKE,
   USAGE_BASE,
@@ -41,6 +42,17 @@ const GOAL_GAS = 144_000;
 const GOAL_SHARE = 0.1;
 const PROJECTED_PROVIDERS = [100_000, 1_000_000];
 const DAY_S = 86_400;
+
+/** The checkout's commit (the contracts' and the scripts' code), and whether files differ from it. */
+function commit(): string {
+  try {
+    const head = execFileSync("git", ["-C", REPO_ROOT, "rev-parse", "--short=12", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["-C", REPO_ROOT, "status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim();
+    return dirty ? `${head} (with uncommitted changes)` : head;
+  } catch {
+    return "unknown";
+  }
+}
 
 function machine(): { cpu: string; nproc: number; ramGiB: string; kernel: string; node: string } {
   let nproc = cpus().length;
@@ -79,6 +91,7 @@ function header(ctx: RunContext, v: Verification): string[] {
     "## Machine and parameters",
     "",
     `- machine: ${m.nproc} CPUs (\`nproc\`), ${m.cpu}, ${m.ramGiB} GiB RAM, ${m.kernel}, node ${m.node}; the four validators, the load generator, the agents' simulator, the oracle daemon and the RPC all share it`,
+    `- code: commit \`${commit()}\` (artifacts/ built from it by scripts/deploy.sh)`,
     `- chain: \`${chain.chainId}\` (scripts/localnet.sh: 4 validators, \`timeout_commit\` 1 s), block gas limit ${fmt(chain.maxGas)}, gas price ${ctx.config.gasPrice}`,
     `- suite: params \`${relative(REPO_ROOT, ctx.paramsFile)}\` (epoch ${chain.registryConfig.epoch_seconds} s = one provider-day, dispute window ${chain.escrowConfig.dispute_window} s, fee ${chain.escrowConfig.fee_bps} bps, emission ${chain.registryConfig.emission_per_epoch} per epoch, usage share ${chain.registryConfig.usage_share}), DAO \`${ctx.addresses.dao}\``,
     `- providers: ${fmt(o.providers)} proven by the oracle daemon: ${fmt(actors.fleets.length)} fleets (${fleetSizes} providers each, one operator key per fleet named with \`set_operator\`) and ${fmt(actors.lone.length)} lone providers; ` +
@@ -90,7 +103,7 @@ function header(ctx: RunContext, v: Verification): string[] {
     `- run: ${o.concurrency} broadcasts in flight, seed \`${o.seed}\`; ${fmt(v.allSent.length)} transactions sent by the run and ${fmt(phases.filter((p) => p.external).reduce((n, p) => n + p.records.length, 0))} by the daemon in ${fmt(runMs / 1000, 0)} s ` +
       `(heights ${phases[0]?.startHeight}–${Math.max(0, ...phases.map((p) => p.endHeight))})`,
     `- faults: ${o.fault ? `\`--fault --fault-down ${o.faultDownS}\`: validator ${FAULT_NODE} SIGKILLed halfway through \`${FAULT_OP}\`, restarted ${o.faultDownS} s later (section *Fault* below)` : "none"}; ` +
-      `pinning: ${o.pin ? `\`--pin\`: days 3 and 4 ran with the codes pinned (section *Pinning* below; rows marked${PINNED})` : "none (codes unpinned)"}`,
+      `pinning: ${o.pin ? `\`--pin\`: days 4 and 5 ran with the codes pinned (section *Pinning* below; rows marked${PINNED})` : "none (codes unpinned)"}`,
     "",
   ];
 }
@@ -103,25 +116,26 @@ function providerDaySection(ctx: RunContext, days: ProviderDay[]): string[] {
   const tenth = (f: Figure | undefined) => (f ? `${fmt(f.firstTenth)} → ${fmt(f.lastTenth)}` : "–");
   const u = unpinned;
   const dayNames = (d: ProviderDay | undefined) =>
-    d ? `days ${d.days[0].day}–${d.days[1].day} (epochs ${d.days[0].epoch}, ${d.days[1].epoch})` : "–";
+    d ? `billing day ${d.billingDay.day} (epoch ${d.billingDay.epoch}), steady day ${d.steadyDay.day} (epoch ${d.steadyDay.epoch})` : "–";
   const lines = [
     "## The provider-day",
     "",
     `Goal (issue 26): at most ${fmt(GOAL_GAS)} gas per provider-day, unpinned. A provider-day (one epoch here, 1 day in production) is: the provider proven live once (the oracle daemon's \`prove_liveness\` batches), ` +
       "its lease's usage of the day reported once with escrow `batch` (a fleet's operator sends one message for its fleet, a lone provider its own), which also pays the provider what matured of the previous day, " +
       `and 1/${CLAIM_DAYS} of a weekly \`claim_rewards\` (a fleet's operator claims for its fleet, a lone provider its own). Every transaction counts, whoever sends it; gas is gas_used summed over the transactions over the items they carry. ` +
-      "Days come in pairs: on the first nothing has matured yet, so its reports are **billing** alone; the second's reports also pay the first's matured charges, so **payout** is what they cost more per report. " +
-      `Unpinned: ${dayNames(unpinned)}; pinned: ${dayNames(pinned)}. *First → last 10 %*: the gas per item of the first and the last tenth of the transactions in block order (state growth would show as a rise).`,
+      "The figures are those of the **steady day**, whose reports pay the previous day's matured charges while the providers' usage of the previous day is converted into usage rewards at their first settlement of the day, as on every day of a running network (day 2, the first payouts, has nothing to convert yet). " +
+      "On the **billing** day nothing had matured, so its reports are billing alone; **payout** is what the steady day's reports cost more per report; liveness is the daemon's batches for the steady day's epoch; claims are the steady day's. " +
+      `Unpinned: ${dayNames(unpinned)}; pinned: ${dayNames(pinned)}. *First → last 10 %*: the gas per item of the first and the last tenth of the fleets' (and the daemon's) transactions in block order (state growth would show as a rise).`,
     "",
     "| duty | what | unpinned gas per item | first → last 10 % (unpinned) | pinned gas per item | per provider-day, unpinned | per provider-day, pinned |",
     "|---|---|---:|---:|---:|---:|---:|",
   ];
-  const txsText = (f: Figure | undefined, item: string) => (f ? `${fmt(f.txs)} txs, ${fmt(f.items)} ${item}` : "none");
+  const txsText = (f: Figure | undefined, item: string) => (f ? `${plural(f.txs, "tx")}, ${fmt(f.items)} ${item}` : "none");
   lines.push(
-    `| liveness | depin-oracle \`prove_liveness\` for the days' epochs (${txsText(u?.liveness, "proofs")}) | ${per(u?.liveness)} | ${tenth(u?.liveness)} | ${per(pinned?.liveness)} | ${col(u, (d) => d.liveness?.perItem ?? NaN)} | ${col(pinned, (d) => d.liveness?.perItem ?? NaN)} |`,
-    `| billing | escrow \`batch\` of reports, first day of the pair (${txsText(u?.billing, "reports")}) | ${per(u?.billing)} | ${tenth(u?.billing)} | ${per(pinned?.billing)} | ${col(u, (d) => d.billing?.perItem ?? NaN)} | ${col(pinned, (d) => d.billing?.perItem ?? NaN)} |`,
-    `| payout | the second day's reports (${txsText(u?.billingAndPayout, "reports")}: ${per(u?.billingAndPayout)} unpinned, ${per(pinned?.billingAndPayout)} pinned per report) less the first day's | ${col(u, (d) => d.payout)} | ${tenth(u?.billingAndPayout)} (with billing) | ${col(pinned, (d) => d.payout)} | ${col(u, (d) => d.payout)} | ${col(pinned, (d) => d.payout)} |`,
-    `| claims | \`claim_rewards\` on the second day (${txsText(u?.claims, "providers")}), ÷ ${CLAIM_DAYS} | ${per(u?.claims)} | ${tenth(u?.claims)} | ${per(pinned?.claims)} | ${col(u, (d) => (d.claims?.perItem ?? NaN) / CLAIM_DAYS)} | ${col(pinned, (d) => (d.claims?.perItem ?? NaN) / CLAIM_DAYS)} |`,
+    `| liveness | depin-oracle \`prove_liveness\` for the steady day's epoch (${txsText(u?.liveness, "proofs")}) | ${per(u?.liveness)} | ${tenth(u?.liveness)} | ${per(pinned?.liveness)} | ${col(u, (d) => d.liveness?.perItem ?? NaN)} | ${col(pinned, (d) => d.liveness?.perItem ?? NaN)} |`,
+    `| billing | escrow \`batch\` of reports on the billing day (${txsText(u?.billing, "reports")}) | ${per(u?.billing)} | ${tenth(u?.billing)} | ${per(pinned?.billing)} | ${col(u, (d) => d.billing?.perItem ?? NaN)} | ${col(pinned, (d) => d.billing?.perItem ?? NaN)} |`,
+    `| payout | the steady day's reports (${txsText(u?.billingAndPayout, "reports")}: ${per(u?.billingAndPayout)} unpinned, ${per(pinned?.billingAndPayout)} pinned per report) less the billing day's | ${col(u, (d) => d.payout)} | ${tenth(u?.billingAndPayout)} (with billing) | ${col(pinned, (d) => d.payout)} | ${col(u, (d) => d.payout)} | ${col(pinned, (d) => d.payout)} |`,
+    `| claims | \`claim_rewards\` on the steady day (${txsText(u?.claims, "providers")}), ÷ ${CLAIM_DAYS} | ${per(u?.claims)} | ${tenth(u?.claims)} | ${per(pinned?.claims)} | ${col(u, (d) => (d.claims?.perItem ?? NaN) / CLAIM_DAYS)} | ${col(pinned, (d) => (d.claims?.perItem ?? NaN) / CLAIM_DAYS)} |`,
     `| **provider-day** | liveness + billing + payout + claims ÷ ${CLAIM_DAYS} | | | | **${col(u, (d) => d.total)}** | **${col(pinned, (d) => d.total)}** |`,
   );
   if (u) {
@@ -169,9 +183,12 @@ function sweepSection(ctx: RunContext, days: ProviderDay[]): string[] {
   if (!ctx.actors.sweep) return [];
   const u = days.find((d) => !d.pinned);
   const p = days.find((d) => d.pinned);
-  const first = { unpinned: u ? [u.days[0].day] : [], pinned: p ? [p.days[0].day] : [] };
-  const second = { unpinned: u ? [u.days[1].day] : [], pinned: p ? [p.days[1].day] : [] };
-  const all = { unpinned: u ? [u.days[0].day, u.days[1].day] : [], pinned: p ? [p.days[0].day, p.days[1].day] : [] };
+  const first = { unpinned: u ? [u.billingDay.day] : [], pinned: p ? [p.billingDay.day] : [] };
+  const second = { unpinned: u ? [u.steadyDay.day] : [], pinned: p ? [p.steadyDay.day] : [] };
+  const all = {
+    unpinned: ctx.state.days.filter((d) => !d.pinned).map((d) => d.day),
+    pinned: ctx.state.days.filter((d) => d.pinned).map((d) => d.day),
+  };
   return [
     "## Batch sizes",
     "",
@@ -190,8 +207,8 @@ function sweepSection(ctx: RunContext, days: ProviderDay[]): string[] {
       sweepRows(ctx, "settle", { unpinned: [], pinned: [0] }),
       "settle",
     ),
-    ...sweepTable("`claim_rewards {providers}` for a fleet", sweepRows(ctx, "claims", second), "provider"),
-    ...sweepTable("`prove_liveness`", sweepRows(ctx, "liveness", all), "proof"),
+    ...sweepTable("`claim_rewards {providers}` for a fleet (the steady day)", sweepRows(ctx, "claims", second), "provider"),
+    ...sweepTable("`prove_liveness` (every day)", sweepRows(ctx, "liveness", all), "proof"),
   ];
 }
 
@@ -256,8 +273,13 @@ function since(ctx: RunContext, epoch: number, ms: number | undefined): number {
   return ms === undefined || ms === 0 ? NaN : ms / 1000 - ctx.epochs.startOf(epoch);
 }
 
+/** The providers the daemon is to prove: the fleets' and the lone ones that registered. */
+function daemonProviders(ctx: RunContext): number {
+  return ctx.actors.providers.filter((p) => ctx.state.registered.has(p)).length;
+}
+
 function oracleSection(ctx: RunContext, ledger: ProofLedger, timings: EpochTiming[]): string[] {
-  const n = ctx.actors.providers.length;
+  const n = daemonProviders(ctx);
   const full = timings.filter((t) => t.full);
   const metrics = ctx.oracle.metrics;
   const metric = (name: string) => fmt(metrics?.get(name) ?? NaN);
@@ -313,8 +335,8 @@ function daysSection(ctx: RunContext): string[] {
     "",
     "Every transaction of a day: its reports, claims and sweep (the run's) and the daemon's batches for its epoch. *Blocks* are those holding any of them; gas per block counts every transaction in those blocks.",
     "",
-    "| day | epoch | pinned | reports pay | transactions | gas_used | blocks | txs per block (max) | block gas_used max (% of limit) |",
-    "|---:|---:|---|---|---:|---:|---:|---:|---:|",
+    "| day | role | epoch | pinned | reports pay | transactions | gas_used | blocks | txs per block (max) | block gas_used max (% of limit) |",
+    "|---:|---|---:|---|---|---:|---:|---:|---:|---:|",
   ];
   for (const d of ctx.state.days) {
     const records = ctx.phases.filter((p) => p.day === d.day).flatMap((p) => p.records.filter((r) => r.height !== undefined));
@@ -323,7 +345,7 @@ function daysSection(ctx: RunContext): string[] {
     const counts = heights.map((h) => ctx.follower.blocks.get(h)?.hashes.length ?? 0);
     const maxGas = blockGas.length ? Math.max(...blockGas) : NaN;
     lines.push(
-      `| ${d.day} | ${d.epoch} | ${d.pinned ? "yes" : "no"} | ${d.payouts ? "the previous day's charges" : "nothing matured"}${d.claims ? "; claims" : ""} | ${fmt(records.length)} | ${fmt(records.reduce((s, r) => s + (r.gasUsed ?? 0), 0))} | ${heights.length} | ${fmt(mean(counts), 1)} (${counts.length ? Math.max(...counts) : 0}) | ${fmt(maxGas)} (${pct(maxGas / ctx.chain.maxGas)}) |`,
+      `| ${d.day} | ${d.role} | ${d.epoch} | ${d.pinned ? "yes" : "no"} | ${d.payouts ? "the previous day's charges" : "nothing matured"}${d.claims ? "; claims" : ""} | ${fmt(records.length)} | ${fmt(records.reduce((s, r) => s + (r.gasUsed ?? 0), 0))} | ${heights.length} | ${fmt(mean(counts), 1)} (${counts.length ? Math.max(...counts) : 0}) | ${fmt(maxGas)} (${pct(maxGas / ctx.chain.maxGas)}) |`,
     );
   }
   lines.push("");
@@ -445,35 +467,46 @@ function faultSection(ctx: RunContext, fl: FaultLog, v: Verification): string[] 
   ];
 }
 
-/** Operations of the unpinned days against the same ones of the pinned days (day 1 ↔ 3, day 2 ↔ 4). */
-function pinningSection(ctx: RunContext, pinLog: PinLog): string[] {
+/** Operations of the unpinned days against the same ones of the pinned days (the billing days, the steady days). */
+function pinningSection(ctx: RunContext, pinLog: PinLog, days: ProviderDay[]): string[] {
+  const u = days.find((d) => !d.pinned);
+  const p = days.find((d) => d.pinned);
   const lines = [
     "",
     "## Pinning",
     "",
-    `Codes ${pinLog.ids.join(", ")} were pinned by an x/gov \`MsgPinCodes\` proposal (\`scripts/localnet.sh pin\`: submit, four yes votes, ${fmt(pinLog.seconds, 0)} s in all with the 20 s voting period), in force from height ${pinLog.height}, after day 2. ` +
-      "Then a settle round paid day 2's matured charges, and days 3 and 4 repeated days 1 and 2 (rows marked (pinned) above). Gas per item, measured:",
+    `Codes ${pinLog.ids.join(", ")} were pinned by an x/gov \`MsgPinCodes\` proposal (\`scripts/localnet.sh pin\`: submit, four yes votes, ${fmt(pinLog.seconds, 0)} s in all with the 20 s voting period), in force from height ${pinLog.height}, after day 3. ` +
+      "Day 4 repeated the steady day pinned; a settle round then paid day 4's charges, and day 5 repeated the billing day pinned (rows marked (pinned) above). " +
+      "Pinning takes the VM's instance cost (about 58,000 gas) off every contract call: most of a one-item transaction, little of a 100-item batch. " +
+      "The pinned days also run on the state the unpinned ones left (every lease three or four charges further, the providers' reward records older), which costs a little more per item, so the large batches show the two together. Gas per item, measured:",
     "",
     "| operation | unpinned (day) | pinned (day) | saved | saved % |",
     "|---|---:|---:|---:|---:|",
   ];
-  const perItem = (p: Phase) => {
-    const ok = p.records.filter((r) => r.code === 0);
+  const perItem = (ph: Phase) => {
+    const ok = ph.records.filter((r) => r.code === 0);
     return (
-      ok.reduce((s, r) => s + (r.gasUsed ?? 0), 0) /
+      ok.reduce((sum, r) => sum + (r.gasUsed ?? 0), 0) /
       Math.max(
         1,
-        ok.reduce((s, r) => s + r.items, 0),
+        ok.reduce((n, r) => n + r.items, 0),
       )
     );
   };
-  for (const p of ctx.phases.filter((ph) => ph.day === 1 || ph.day === 2)) {
-    const base = p.op.replace(/ \[day \d\]$/, "");
-    const twin = ctx.phases.find((q) => q.day === (p.day ?? 0) + 2 && q.op === `${base} [day ${(p.day ?? 0) + 2}]${PINNED}`);
-    if (!twin) continue;
-    const a = perItem(p);
-    const b = perItem(twin);
-    lines.push(`| ${base} | ${fmt(a)} (${p.day}) | ${fmt(b)} (${twin.day}) | ${fmt(a - b)} | ${fmt((100 * (a - b)) / a, 1)} % |`);
+  const pairs = [
+    [u?.billingDay.day, p?.billingDay.day],
+    [u?.steadyDay.day, p?.steadyDay.day],
+  ];
+  for (const [from, to] of pairs) {
+    if (from === undefined || to === undefined) continue;
+    for (const ph of ctx.phases.filter((q) => q.day === from)) {
+      const base = ph.op.replace(/ \[day \d+\]$/, "");
+      const twin = ctx.phases.find((q) => q.day === to && q.op === `${base} [day ${to}]${PINNED}`);
+      if (!twin) continue;
+      const a = perItem(ph);
+      const b = perItem(twin);
+      lines.push(`| ${base} | ${fmt(a)} (${from}) | ${fmt(b)} (${to}) | ${fmt(a - b)} | ${fmt((100 * (a - b)) / a, 1)} % |`);
+    }
   }
   return lines;
 }
@@ -509,7 +542,7 @@ function projection(ctx: RunContext, days: ProviderDay[], timings: EpochTiming[]
     );
   }
   // The oracle: challenges at the measured rate, batches one at a time (each waits for its block).
-  const n0 = ctx.actors.providers.length;
+  const n0 = daemonProviders(ctx);
   const full = timings.filter((t) => t.full && t.proven >= n0 && t.answers && t.answers.lastMs > t.answers.firstMs);
   const rate = mean(
     full.map(
@@ -570,7 +603,7 @@ export function writeReport(ctx: RunContext, v: Verification, ledger: ProofLedge
     lines.push(operationRow(phase, ctx.follower.blocks, ctx.chain.maxGas));
   lines.push(...wholeRun(ctx, v), ...rejected(ctx), ...accounting(v));
   if (ctx.fault?.log) lines.push(...faultSection(ctx, ctx.fault.log, v));
-  if (ctx.state.pinLog) lines.push(...pinningSection(ctx, ctx.state.pinLog));
+  if (ctx.state.pinLog) lines.push(...pinningSection(ctx, ctx.state.pinLog, days));
   lines.push(...projection(ctx, days, timings));
   mkdirSync(dirname(ctx.out), { recursive: true });
   writeFileSync(ctx.out, lines.join("\n"));
