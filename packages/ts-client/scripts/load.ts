@@ -69,7 +69,19 @@ async function main(): Promise<void> {
     resolve(ctx.config.dir, "load-agents.pid"),
   );
   ctx.log(`agents: ${ctx.agents.served.length} providers' challenge endpoints served on 127.0.0.1:${ctx.agents.port}`);
-  await ctx.oracle.start(ctx);
+  const arbiter = ctx.actors.oracle;
+  await ctx.oracle.start({
+    bin: ctx.options.oracleBin,
+    rpc: ctx.config.rpc,
+    chainId,
+    deploymentFile: ctx.deploymentFile,
+    oracle: {
+      name: arbiter.name,
+      address: arbiter.address,
+      mnemonic: ctx.keys.mnemonicOf(arbiter.name),
+      granted: () => ctx.keys.readAccount(arbiter),
+    },
+  });
   await fund(ctx);
   await registerProviders(ctx);
   // The leases and the DAO's round use accounts of their own: side by side.

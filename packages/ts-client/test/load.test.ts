@@ -13,7 +13,7 @@ import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { MsgExecuteContractResponse } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { REPO_ROOT } from "../scripts/devnet";
 import { applyReport, applySettle, expectedLease, feeWithCarry, itemOutcomes, reportItem } from "../scripts/load/billing";
-import { Epochs } from "../scripts/load/days";
+import { Epochs } from "../scripts/load/epochs";
 import { account, DAY_MARGIN_S, type LeasePlan, PRICE } from "../scripts/load/model";
 import { expectedRewards, mulDecimalFloor, Schedule, StakeTimeline } from "../scripts/load/rewards";
 import { contractResponse } from "../scripts/load-stats";

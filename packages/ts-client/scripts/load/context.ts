@@ -11,21 +11,23 @@ import { loadParams } from "../params";
 import { type Actors, allProviders, Keys } from "./accounts";
 import { Agents } from "./agents";
 import { Broadcaster, ChainFollower } from "./broadcast";
-import { type DayLog, Epochs, type SettleLog } from "./days";
+import { Epochs } from "./epochs";
 import { Fault } from "./localnet";
 import {
   type Account,
   DAY_MARGIN_S,
+  type DayLog,
   errorText,
   FAULT_NODE,
   type LeasePlan,
   type LoadOptions,
   type Phase,
   type PinLog,
+  type ProofLedger,
   type ProposalPlan,
+  type SettleLog,
 } from "./model";
 import { OracleDaemon } from "./oracle";
-import type { ProofLedger } from "./proofs";
 
 /** The suite deployment the run loads (scripts/deploy.sh's deployment.json). */
 export interface Deployment {

@@ -20,6 +20,7 @@ import { type BillingEscrowTypes, livenessProof, type ProviderRegistryTypes } fr
 import { blockTimeMs, type RpcEvent } from "../load-stats";
 import { applyReport, applySettle, itemOutcomes, lastMaturity, reportItem, settleItem, usageOn } from "./billing";
 import type { RunContext } from "./context";
+import type { DayLog, DayRole } from "./model";
 import {
   type Account,
   type AgentKey,
@@ -44,47 +45,6 @@ import { runPhase } from "./runner";
 
 /** Bytes of the sweep's challenges (the daemon's are 32; the registry takes 8 to 64). */
 const NONCE_BYTES = 32;
-
-/** What a day measures: billing alone (nothing matured), the first payouts, or the steady day. */
-export type DayRole = "billing" | "first payouts" | "steady";
-
-/** One provider-day of the run. */
-export interface DayLog {
-  day: number;
-  role: DayRole;
-  epoch: number;
-  pinned: boolean;
-  /** This day's reports pay the previous day's matured charges. */
-  payouts: boolean;
-  claims: boolean;
-  /** Chain time (s) when its reports went out, and when the last of them landed. */
-  startS: number;
-  reportsLandedS: number;
-}
-
-/** The settle round between the unpinned and the pinned days. */
-export interface SettleLog {
-  pinned: boolean;
-  startS: number;
-}
-
-/** The registry's epochs, from its config: as the contract counts them. */
-export class Epochs {
-  constructor(
-    /** Epoch 0 starts here (Unix seconds). */
-    readonly genesisS: number,
-    readonly seconds: number,
-  ) {}
-  static of(config: Pick<ProviderRegistryTypes.ConfigResponse, "genesis_time" | "epoch_seconds">): Epochs {
-    return new Epochs(Number(BigInt(config.genesis_time) / 1_000_000_000n), config.epoch_seconds);
-  }
-  at(s: number): number {
-    return Math.floor(Math.max(0, s - this.genesisS) / this.seconds);
-  }
-  startOf(epoch: number): number {
-    return this.genesisS + epoch * this.seconds;
-  }
-}
 
 /** The latest block's time (s), the chain's clock. */
 async function chainNowS(ctx: RunContext): Promise<number> {

@@ -277,3 +277,44 @@ export function sleep(ms: number): Promise<void> {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+
+/** What a day measures: billing alone (nothing matured), the first payouts, or the steady day. */
+export type DayRole = "billing" | "first payouts" | "steady";
+
+/** One provider-day of the run. */
+export interface DayLog {
+  day: number;
+  role: DayRole;
+  epoch: number;
+  pinned: boolean;
+  /** This day's reports pay the previous day's matured charges. */
+  payouts: boolean;
+  claims: boolean;
+  /** Chain time (s) when its reports went out, and when the last of them landed. */
+  startS: number;
+  reportsLandedS: number;
+}
+
+/** The settle round between the unpinned and the pinned days. */
+export interface SettleLog {
+  pinned: boolean;
+  startS: number;
+}
+
+/** One prove_liveness transaction of the run, as the chain ran it. */
+export interface ProofTx {
+  record: TxRecord;
+  sender: "oracle" | "sweep";
+  epoch?: number;
+  proven: string[];
+  duplicates: number;
+  rejected: number;
+}
+
+/** Every prove_liveness of the run, and each provider's proven epochs from them. */
+export interface ProofLedger {
+  txs: ProofTx[];
+  provenEpochs: Map<string, Set<number>>;
+  /** The daemon's transactions (proofs or not), by hash. */
+  daemonTxs: number;
+}

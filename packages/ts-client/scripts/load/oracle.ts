@@ -11,7 +11,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { RunContext } from "./context";
 import { errorText, sleep } from "./model";
 
 /** How long the daemon may take to start and find its grants, and to stop after SIGTERM. */
@@ -44,6 +43,21 @@ function run(bin: string, args: string[]): Promise<string> {
   });
 }
 
+/** What the daemon is started with: the chain, the suite's deployment, and the oracle that grants its hot key. */
+export interface OracleLaunch {
+  bin: string;
+  rpc: string;
+  chainId: string;
+  deploymentFile: string;
+  oracle: {
+    name: string;
+    address: string;
+    mnemonic: string;
+    /** Called once the oracle's grant landed: its account's sequence moved. */
+    granted: () => Promise<void>;
+  };
+}
+
 export class OracleDaemon {
   readonly dir: string;
   readonly logFile: string;
@@ -71,23 +85,22 @@ export class OracleDaemon {
    * background until it found its grants. Its pid goes to oracle.pid (scripts/load.sh stops it
    * if the run dies).
    */
-  async start(ctx: RunContext): Promise<void> {
-    const bin = ctx.options.oracleBin;
+  async start(launch: OracleLaunch): Promise<void> {
+    const { bin, oracle } = launch;
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
-    const oracle = ctx.actors.oracle;
     const mnemonicFile = resolve(this.dir, "arbiter.mnemonic");
-    writeFileSync(mnemonicFile, `${ctx.keys.mnemonicOf(oracle.name)}\n`, { mode: 0o600 });
+    writeFileSync(mnemonicFile, `${oracle.mnemonic}\n`, { mode: 0o600 });
     await run(bin, [
       "init",
       "--dir",
       this.dir,
       "--rpc",
-      ctx.config.rpc,
+      launch.rpc,
       "--chain-id",
-      ctx.chain.chainId,
+      launch.chainId,
       "--deployment",
-      ctx.deploymentFile,
+      launch.deploymentFile,
       "--oracle",
       oracle.address,
     ]);
@@ -99,7 +112,7 @@ export class OracleDaemon {
     const granted = JSON.parse(await run(bin, ["grant", "-c", configFile, "--oracle-mnemonic-file", mnemonicFile]));
     this.hot = String(granted.hot);
     // The grant was the arbiter's transaction: its sequence moved.
-    await ctx.keys.readAccount(oracle);
+    await oracle.granted();
     this.say(`oracle: depin-oracle's hot key ${this.hot} granted by ${oracle.name} (tx ${granted.tx}); starting it`);
     const out = openSync(this.logFile, "a");
     const child = spawn(bin, ["run", "-c", configFile], { stdio: ["ignore", out, out] });

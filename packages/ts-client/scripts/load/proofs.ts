@@ -7,8 +7,7 @@
 // closed form (rewards.ts) and the proof checks (verification.ts).
 import { contractResponse, eventAttribute } from "../load-stats";
 import type { RunContext } from "./context";
-import type { DayLog } from "./days";
-import { account, type Phase, PINNED, type PinLog, type TxRecord } from "./model";
+import { account, type DayLog, type Phase, PINNED, type PinLog, type ProofLedger, type ProofTx, type TxRecord } from "./model";
 
 /** Batches that landed while the pin proposal was voted on: neither pinned nor surely unpinned. */
 export const WHILE_PINNING = " (while pinning)";
@@ -19,24 +18,6 @@ interface ProveResponse {
   proven: string[];
   duplicates: string[];
   rejected: { provider: string; reason: string }[];
-}
-
-/** One prove_liveness transaction of the run, as the chain ran it. */
-export interface ProofTx {
-  record: TxRecord;
-  sender: "oracle" | "sweep";
-  epoch?: number;
-  proven: string[];
-  duplicates: number;
-  rejected: number;
-}
-
-/** Every prove_liveness of the run, and each provider's proven epochs from them. */
-export interface ProofLedger {
-  txs: ProofTx[];
-  provenEpochs: Map<string, Set<number>>;
-  /** The daemon's transactions (proofs or not), by hash. */
-  daemonTxs: number;
 }
 
 /** The signer of a transaction in a block: its `tx` event's `acc_seq` (`<address>/<sequence>`). */

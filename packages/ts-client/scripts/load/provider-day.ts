@@ -9,8 +9,7 @@
 // providers count together (every transaction the day needs, whoever sends
 // it); the sweep fleet's batches are in the sweep table, not here.
 import type { RunContext } from "./context";
-import type { DayLog } from "./days";
-import { CLAIM_DAYS, type Duty, type Phase, PINNED, type Sender, type TxRecord } from "./model";
+import { CLAIM_DAYS, type DayLog, type Duty, type Phase, PINNED, type Sender, type TxRecord } from "./model";
 import { WHILE_PINNING } from "./proofs";
 
 /** Gas of a set of transactions: sums, per item, and per item of the first and last tenth (block order). */

@@ -26,13 +26,13 @@ import {
   type PinLog,
   PRICE,
   PROVIDER_STAKE,
+  type ProofLedger,
   plural,
   REBROADCAST_MS,
   STAKE,
   USAGE_BASE,
   USDC,
 } from "./model";
-import type { ProofLedger } from "./proofs";
 import { type Figure, type ProviderDay, providerDays, type SweepRow, sweepRows } from "./provider-day";
 import type { Verification } from "./verification";
 

@@ -9,7 +9,7 @@
 // when it credits and once more for the held part, so what it shows is the
 // closed form or one or two units less.
 import type { ProviderRegistryTypes } from "../../src";
-import type { Epochs } from "./days";
+import type { Epochs } from "./epochs";
 
 /** A non-negative fraction n / d. */
 interface Fraction {

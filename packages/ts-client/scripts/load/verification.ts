@@ -7,8 +7,18 @@ import { appHashAt, fetchBlock, latestHeight, nodeSync, pool, restSmart } from "
 import { allFleets, allProviders } from "./accounts";
 import { expectedLease } from "./billing";
 import type { RunContext } from "./context";
-import { type Account, DAO_STAKE, errorText, FAULT_NODE, type LeasePlan, PROVIDER_STAKE, STAKE, type TxRecord, USDC } from "./model";
-import type { ProofLedger } from "./proofs";
+import {
+  type Account,
+  DAO_STAKE,
+  errorText,
+  FAULT_NODE,
+  type LeasePlan,
+  PROVIDER_STAKE,
+  type ProofLedger,
+  STAKE,
+  type TxRecord,
+  USDC,
+} from "./model";
 import { expectedRewards, Schedule, StakeTimeline } from "./rewards";
 
 /** What the checks found: one line per check for the report, one sentence per mismatch. */
