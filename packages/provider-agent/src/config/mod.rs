@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{AgentError, Result};
 
 mod template;
-pub use template::{deployment_line, template};
+pub use template::{chain_section, deployment_line, template};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -2,25 +2,11 @@
 
 /// The commented config `depin-provider init` writes.
 pub fn template(chain_id: &str, rpc: &str, deployment: Option<&str>, provider: &str) -> String {
-    let deployment_line = deployment_line(deployment);
+    let chain = chain_section(chain_id, rpc, deployment);
     format!(
         r#"# depin-provider config. Relative paths are relative to this file.
 
-[chain]
-# CometBFT RPC of a node you trust (queries, simulation, broadcast).
-rpc = "{rpc}"
-chain_id = "{chain_id}"
-prefix = "wasm"
-# fee = ceil(gas × gas_price) in gas_denom; gas = simulated gas × gas_adjustment.
-gas_price = 0.025
-gas_denom = "ustake"
-gas_adjustment = 1.4
-# Contract addresses: from a deployment JSON (scripts/deploy.sh writes one), or set
-# registry and escrow explicitly.
-{deployment_line}
-registry = ""
-escrow = ""
-
+{chain}
 [keys]
 # The hot key the agent signs with: a file holding a BIP-39 mnemonic (chmod 600).
 # `depin-provider init` created it; its address is printed by `depin-provider status`.
@@ -74,6 +60,29 @@ gas_floor = "1000000"        # stop sending and warn below this fee-payer balanc
 }
 
 /// The `deployment = ...` line of a template (commented out without one).
+/// The `[chain]` section of the agent's and the fleet's configs (both call
+/// the registry and the escrow).
+pub fn chain_section(chain_id: &str, rpc: &str, deployment: Option<&str>) -> String {
+    let deployment_line = deployment_line(deployment);
+    format!(
+        r#"[chain]
+# CometBFT RPC of a node you trust (queries, simulation, broadcast).
+rpc = "{rpc}"
+chain_id = "{chain_id}"
+prefix = "wasm"
+# fee = ceil(gas × gas_price) in gas_denom; gas = simulated gas × gas_adjustment.
+gas_price = 0.025
+gas_denom = "ustake"
+gas_adjustment = 1.4
+# Contract addresses: from a deployment JSON (scripts/deploy.sh writes one), or set
+# registry and escrow explicitly.
+{deployment_line}
+registry = ""
+escrow = ""
+"#
+    )
+}
+
 pub fn deployment_line(deployment: Option<&str>) -> String {
     match deployment {
         Some(path) => format!("deployment = \"{path}\""),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{deployment_line, read_toml, relative, ChainConfig, Policy};
+use crate::config::{chain_section, read_toml, relative, ChainConfig, Policy};
 use crate::error::{AgentError, Result};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -156,26 +156,12 @@ pub fn endpoint(public_url: &str, provider: &str) -> String {
 /// The commented config `depin-provider fleet init` writes (no provider yet:
 /// `fleet add-provider` appends them).
 pub fn template(chain_id: &str, rpc: &str, deployment: Option<&str>, public_url: &str) -> String {
-    let deployment_line = deployment_line(deployment);
+    let chain = chain_section(chain_id, rpc, deployment);
     format!(
         r#"# depin-provider fleet config: one agent, one operator key, many providers.
 # Relative paths are relative to this file.
 
-[chain]
-# CometBFT RPC of a node you trust (queries, simulation, broadcast).
-rpc = "{rpc}"
-chain_id = "{chain_id}"
-prefix = "wasm"
-# fee = ceil(gas × gas_price) in gas_denom; gas = simulated gas × gas_adjustment.
-gas_price = 0.025
-gas_denom = "ustake"
-gas_adjustment = 1.4
-# Contract addresses: from a deployment JSON (scripts/deploy.sh writes one), or set
-# registry and escrow explicitly.
-{deployment_line}
-registry = ""
-escrow = ""
-
+{chain}
 [keys]
 # The operator's hot key (a BIP-39 mnemonic, chmod 600): every provider of the fleet
 # names its address with `set_operator`. It signs for the whole fleet and pays its own

@@ -5,9 +5,10 @@
 //! units to `reported`. So a report in a batch counts once, and a lease with
 //! a batch of unknown fate gets no new report until it is resolved.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::db::{to_i64, to_u128, Store};
+use super::txs::add_reported;
 use crate::error::{AgentError, Result};
 use crate::tx_kind::TxKind;
 
@@ -110,23 +111,7 @@ impl Store {
             .zip(done)
             .filter(|(e, done)| **done && e.kind == TxKind::ReportUsage)
         {
-            let lease = to_i64(entry.lease_id)?;
-            let reported: Option<String> = tx
-                .query_row(
-                    "SELECT reported FROM usage WHERE lease_id = ?1",
-                    [lease],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let reported = to_u128(reported.unwrap_or_else(|| "0".into()))?
-                .checked_add(entry.units)
-                .ok_or(AgentError::Overflow("reported usage"))?;
-            tx.execute(
-                "INSERT INTO usage (lease_id, reported, last_report_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(lease_id) DO UPDATE SET reported = excluded.reported,
-                   last_report_at = excluded.last_report_at",
-                params![lease, reported.to_string(), to_i64(now)?],
-            )?;
+            add_reported(&tx, to_i64(entry.lease_id)?, entry.units, now)?;
         }
         tx.commit()?;
         Ok(true)

@@ -88,22 +88,7 @@ impl Store {
             [&pending.tx_hash],
         )?;
         if removed == 1 && committed && pending.kind == TxKind::ReportUsage {
-            let reported: Option<String> = tx
-                .query_row(
-                    "SELECT reported FROM usage WHERE lease_id = ?1",
-                    [lease],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let reported = to_u128(reported.unwrap_or_else(|| "0".into()))?
-                .checked_add(pending.units)
-                .ok_or(AgentError::Overflow("reported usage"))?;
-            tx.execute(
-                "INSERT INTO usage (lease_id, reported, last_report_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(lease_id) DO UPDATE SET reported = excluded.reported,
-                   last_report_at = excluded.last_report_at",
-                params![lease, reported.to_string(), to_i64(now)?],
-            )?;
+            add_reported(&tx, lease, pending.units, now)?;
         }
         tx.commit()?;
         Ok(())
@@ -192,4 +177,32 @@ impl Store {
             None => false,
         })
     }
+}
+
+/// Adds a committed report's units to its lease's reported total, inside the
+/// database transaction that forgets the report as pending (a single
+/// transaction's or a batch's item alike).
+pub(super) fn add_reported(
+    tx: &rusqlite::Transaction<'_>,
+    lease: i64,
+    units: u128,
+    now: u64,
+) -> Result<()> {
+    let reported: Option<String> = tx
+        .query_row(
+            "SELECT reported FROM usage WHERE lease_id = ?1",
+            [lease],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let reported = to_u128(reported.unwrap_or_else(|| "0".into()))?
+        .checked_add(units)
+        .ok_or(AgentError::Overflow("reported usage"))?;
+    tx.execute(
+        "INSERT INTO usage (lease_id, reported, last_report_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT(lease_id) DO UPDATE SET reported = excluded.reported,
+           last_report_at = excluded.last_report_at",
+        params![lease, reported.to_string(), to_i64(now)?],
+    )?;
+    Ok(())
 }

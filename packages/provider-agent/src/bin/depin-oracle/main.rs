@@ -18,7 +18,7 @@ use depin_agent::queue::{QueueSettings, SigningQueue};
 use depin_agent::shutdown::Shutdown;
 use depin_agent::tx_kind::TxKind;
 
-use output::{print, write_new};
+use output::{print, write_new, InitArgs};
 
 /// Calls the authz grant allows (its `MaxCallsLimit`) and its lifetime.
 const GRANTED_CALLS: u64 = 100_000_000;
@@ -39,14 +39,8 @@ struct Cli {
 enum Command {
     /// Writes a commented oracle.toml and a new hot key (hot.mnemonic) into a folder.
     Init {
-        #[arg(long, default_value = ".")]
-        dir: PathBuf,
-        #[arg(long, default_value = "http://127.0.0.1:26657")]
-        rpc: String,
-        #[arg(long, default_value = "testing")]
-        chain_id: String,
-        #[arg(long)]
-        deployment: Option<String>,
+        #[command(flatten)]
+        init: InitArgs,
         /// The oracle address (in the registry's oracles) the hot key acts for.
         #[arg(long, default_value = "")]
         oracle: String,
@@ -69,22 +63,17 @@ enum Command {
     },
 }
 
-fn init(
-    dir: PathBuf,
-    rpc: String,
-    chain_id: String,
-    deployment: Option<String>,
-    oracle: String,
-) -> Result<()> {
-    std::fs::create_dir_all(&dir)?;
-    let mnemonic = dir.join("hot.mnemonic");
-    if !mnemonic.exists() {
-        write_new(&mnemonic, &Key::generate_mnemonic(), true)?;
-    }
-    let hot = Key::from_file(&mnemonic, "wasm")?;
+fn init(args: &InitArgs, oracle: &str) -> Result<()> {
+    let (hot, _) = args.hot_key()?;
+    let dir = &args.dir;
     write_new(
         &dir.join("oracle.toml"),
-        &template(&chain_id, &rpc, deployment.as_deref(), &oracle),
+        &template(
+            &args.chain_id,
+            &args.rpc,
+            args.deployment.as_deref(),
+            oracle,
+        ),
         false,
     )?;
     println!(
@@ -136,13 +125,7 @@ async fn grant(
 
 async fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Init {
-            dir,
-            rpc,
-            chain_id,
-            deployment,
-            oracle,
-        } => init(dir, rpc, chain_id, deployment, oracle),
+        Command::Init { init: args, oracle } => init(&args, &oracle),
         Command::Grant {
             config,
             oracle_mnemonic_file,

@@ -1,45 +1,30 @@
 //! `depin-provider fleet init`: a commented fleet.toml and the operator's
 //! hot key.
 
-use std::path::PathBuf;
-
 use depin_agent::error::Result;
 use depin_agent::fleet::config::template;
-use depin_agent::keys::Key;
 
-use crate::output::write_new;
+use crate::output::{write_new, InitArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
-    #[arg(long, default_value = ".")]
-    dir: PathBuf,
-    #[arg(long, default_value = "http://127.0.0.1:26657")]
-    rpc: String,
-    #[arg(long, default_value = "testing")]
-    chain_id: String,
-    /// A deployment JSON of scripts/deploy.sh (contract addresses).
-    #[arg(long)]
-    deployment: Option<String>,
+    #[command(flatten)]
+    init: InitArgs,
     /// Where oracles and consumers reach the fleet agent (a reverse proxy in front of its listen address).
     #[arg(long, default_value = "http://127.0.0.1:8740")]
     public_url: String,
 }
 
 pub fn run(args: Args) -> Result<()> {
-    let dir = &args.dir;
-    std::fs::create_dir_all(dir)?;
-    let mnemonic_path = dir.join("hot.mnemonic");
-    if !mnemonic_path.exists() {
-        write_new(&mnemonic_path, &Key::generate_mnemonic(), true)?;
-    }
-    let hot = Key::from_file(&mnemonic_path, "wasm")?;
+    let init = &args.init;
+    let (hot, mnemonic_path) = init.hot_key()?;
     let text = template(
-        &args.chain_id,
-        &args.rpc,
-        args.deployment.as_deref(),
+        &init.chain_id,
+        &init.rpc,
+        init.deployment.as_deref(),
         &args.public_url,
     );
-    let config = dir.join("fleet.toml");
+    let config = init.dir.join("fleet.toml");
     write_new(&config, &text, false)?;
     println!("wrote {} and {}", config.display(), mnemonic_path.display());
     println!("operator: {}", hot.address);
