@@ -831,11 +831,7 @@ fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
             out.push(row);
             paid_row(out, Some(units));
         }
-        "settle" => {
-            if paid > 0 {
-                paid_row(out, Some(units));
-            }
-        }
+        "settle" if paid > 0 => paid_row(out, Some(units)),
         _ => {}
     }
     Ok(())

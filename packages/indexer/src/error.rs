@@ -52,12 +52,18 @@ impl Error {
         match self {
             Error::Rpc { .. } | Error::Io(_) => true,
             Error::Db(e) => {
+                // No SQLSTATE: the connection failed; else the connection,
+                // shutdown and serialization classes.
                 e.is_closed()
-                    || e.code().map_or(true, |code| {
-                        // Connection, shutdown and serialization classes.
-                        let code = code.code();
-                        code.starts_with("08") || code.starts_with("57") || code.starts_with("40")
-                    })
+                    || match e.code() {
+                        None => true,
+                        Some(code) => {
+                            let code = code.code();
+                            code.starts_with("08")
+                                || code.starts_with("57")
+                                || code.starts_with("40")
+                        }
+                    }
             }
             _ => false,
         }
