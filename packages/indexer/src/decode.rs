@@ -123,6 +123,8 @@ pub struct DecodedBlock {
     pub hash: String,
     pub txs: u64,
     pub rows: Vec<Row>,
+    /// What could not be read item by item (logged by the follower).
+    pub warnings: Vec<String>,
 }
 
 /// Decodes one block. Errors only on a malformed response or a suite event
@@ -155,6 +157,7 @@ pub fn decode_block(
         tx_hash: None,
         seq: 0,
         rows: vec![],
+        warnings: vec![],
     };
     for (tx, result) in txs.iter().zip(tx_results) {
         if result.code != 0 {
@@ -195,6 +198,7 @@ pub fn decode_block(
         hash: block.block_id.hash.clone(),
         txs: txs.len() as u64,
         rows: out.rows,
+        warnings: out.warnings,
     })
 }
 
@@ -212,6 +216,7 @@ struct Rows {
     tx_hash: Option<String>,
     seq: u32,
     rows: Vec<Row>,
+    warnings: Vec<String>,
 }
 
 impl Rows {
@@ -586,8 +591,15 @@ fn prove_liveness(out: &mut Rows, tx: &mut TxContext, ev: &Event) -> Result<(), 
     }
     let data = tx
         .take_liveness(ev.msg_index())
-        .filter(|data| data.epoch == epoch && data.proven.len() as u64 == proven)
-        .ok_or_else(|| ev.problem("proven", "has no matching result data in the transaction"))?;
+        .filter(|data| data.epoch == epoch && data.proven.len() as u64 == proven);
+    let Some(data) = data else {
+        // Sent by a contract (a DAO proposal): its data is not in the transaction.
+        out.warnings.push(format!(
+            "prove_liveness of {oracle} for epoch {epoch} in tx {}: {proven} proven, no result data to name them",
+            out.tx_hash.as_deref().unwrap_or("(block event)")
+        ));
+        return Ok(());
+    };
     for provider in data.proven {
         let row = Liveness {
             at: out.at(),

@@ -99,6 +99,9 @@ async fn follow_once(rpc: &Rpc, suite: &Suite, config: &FollowConfig) -> Result<
             .ready_chunks(config.max_group.max(1));
         while let Some(group) = blocks.next().await {
             let group = group.into_iter().collect::<Result<Vec<_>, _>>()?;
+            for warning in group.iter().flat_map(|b| b.warnings.iter()) {
+                tracing::warn!(warning = %warning, "rows not itemised");
+            }
             let rows = db::write_blocks(&mut client, &suite.provider_registry, &group).await?;
             progress.blocks = progress.blocks.saturating_add(group.len() as u64);
             progress.rows = progress.rows.saturating_add(rows);
