@@ -23,8 +23,8 @@ const { toBase64, toUtf8 } = require(`${tsClient}/node_modules/@cosmjs/encoding`
 const [deploymentFile, roundsArg] = process.argv.slice(2);
 const deployment = JSON.parse(readFileSync(deploymentFile, "utf8"));
 const addr = deployment.addresses;
-const ROUNDS = Number(roundsArg ?? 20);
-const LEASES = 10;
+const ROUNDS = Number(roundsArg ?? 30);
+const LEASES = 25;
 
 const key = (text) => new Sha256(toUtf8(text)).digest();
 const log = (line) => console.log(`  · ${line}`);
@@ -113,7 +113,9 @@ async function main() {
     throw new Error("the failing unbond went through");
   } catch (e) {
     if (String(e).includes("went through")) throw e;
-    log("a failing unbond was included in a block with an error code");
+    const height = /height (\d+)/.exec(String(e))?.[1];
+    if (!height) throw e;
+    log(`a failing unbond was included in block ${height} with an error code`);
   }
 
   // Metered leases, a dispute resolved with a slash.

@@ -14,14 +14,14 @@
 # stopped on exit. Ports 28xxx only; state under .tools/indexer-*.
 #
 #   packages/indexer/e2e/indexer.sh
-# Environment: ROUNDS (usage batch rounds of the activity, default 20), KEEP=1 (leave the
+# Environment: ROUNDS (usage batch rounds of the activity, default 30), KEEP=1 (leave the
 # devnet and PostgreSQL running for inspection).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$ROOT"
 source scripts/lib.sh
 
-ROUNDS="${ROUNDS:-20}"
+ROUNDS="${ROUNDS:-30}"
 export PG_DIR="$ROOT/.tools/indexer-postgres" PG_PORT=28432
 export DEVNET_DIR="$ROOT/.tools/indexer-devnet" DEVNET_RPC_PORT=28657 DEVNET_P2P_PORT=28656 \
   DEVNET_GRPC_PORT=28090 DEVNET_API_PORT=28317 DAPP_PORT=28180

@@ -112,7 +112,7 @@ CREATE INDEX lease_events_lease ON lease_events (lease_id, id);
 CREATE TABLE charges (
     id BIGINT PRIMARY KEY, height BIGINT NOT NULL, block_time TIMESTAMPTZ NOT NULL, tx_hash TEXT,
     lease_id BIGINT NOT NULL, charge_id BIGINT NOT NULL, units NUMERIC(40, 0) NOT NULL,
-    amount NUMERIC(40, 0), fee NUMERIC(40, 0), disputable_until_ns BIGINT, batch BOOLEAN NOT NULL
+    amount NUMERIC(40, 0), fee NUMERIC(40, 0), disputable_until_s BIGINT, batch BOOLEAN NOT NULL
 );
 CREATE INDEX charges_lease ON charges (lease_id, id);
 

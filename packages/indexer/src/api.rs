@@ -12,7 +12,7 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{Map, Value as Json_};
+use serde_json::Value as Json_;
 use tokio::sync::Mutex;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Client;
@@ -144,7 +144,7 @@ const LEASE: Endpoint = Endpoint {
 const LEASE_CHARGES: Endpoint = Endpoint {
     sql:
         "SELECT id, height, iso(block_time) AS block_time, tx_hash, charge_id, units::text AS units,
-            amount::text AS amount, fee::text AS fee, disputable_until_ns, batch
+            amount::text AS amount, fee::text AS fee, disputable_until_s, batch
           FROM charges WHERE lease_id = $1::text::int8",
     key: "id",
     key_type: ID,
@@ -436,16 +436,36 @@ fn to_json(row: &tokio_postgres::Row, i: usize, ty: &Type) -> Result<Json_, Erro
     Ok(value.unwrap_or(Json_::Null))
 }
 
+/// A row as a JSON object with its keys in column order.
+struct OrderedRow<'a>(&'a [String], &'a [Json_]);
+
+impl serde::Serialize for OrderedRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0.iter().zip(self.1) {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct PageBody<'a> {
+    rows: Vec<OrderedRow<'a>>,
+    next: Option<&'a str>,
+}
+
 fn json_response(page: Page) -> Response {
-    let rows: Vec<Json_> = page
-        .rows
-        .into_iter()
-        .map(|values| {
-            let map: Map<String, Json_> = page.columns.iter().cloned().zip(values).collect();
-            Json_::Object(map)
-        })
-        .collect();
-    Json(serde_json::json!({ "rows": rows, "next": page.next })).into_response()
+    let body = PageBody {
+        rows: page
+            .rows
+            .iter()
+            .map(|values| OrderedRow(&page.columns, values))
+            .collect(),
+        next: page.next.as_deref(),
+    };
+    Json(body).into_response()
 }
 
 fn csv_field(value: &Json_) -> String {

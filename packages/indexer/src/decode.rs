@@ -686,7 +686,7 @@ fn escrow(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
                 units: ev.u128("units")?,
                 amount: Some(ev.u128("amount")?),
                 fee: ev.opt_u128("fee")?,
-                disputable_until_ns: ev.opt_u64("disputable_until")?,
+                disputable_until_s: ev.opt_u64("disputable_until")?,
                 batch: false,
             };
             out.push(row);
@@ -821,7 +821,7 @@ fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
                 units,
                 amount: None,
                 fee: None,
-                disputable_until_ns: None,
+                disputable_until_s: None,
                 batch: true,
             };
             out.push(row);

@@ -204,7 +204,7 @@ tables! {
     /// A metered charge (`report_usage`, or a batch's report item: its amount is not emitted).
     Charge => "charges" {
         lease_id: u64, charge_id: u64, units: u128, amount: Option<u128>, fee: Option<u128>,
-        disputable_until_ns: Option<u64>, batch: bool,
+        disputable_until_s: Option<u64>, batch: bool,
     }
     /// `dispute` and `resolve_dispute`.
     Dispute => "disputes" {

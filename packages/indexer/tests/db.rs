@@ -184,6 +184,18 @@ async fn blocks_are_written_once_and_served() {
         .unwrap();
     assert_eq!(page["rows"][0]["lease_id"], 3);
     assert_eq!(page["next"], serde_json::Value::Null);
+    let json = http
+        .get(format!("{base}/leases/2/payments"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        json.starts_with(r#"{"rows":[{"id":2000001,"height":2,"block_time":"2026-01-01T00:00:02.123457Z","tx_hash":"TX2","kind":"settle","units":"2","#),
+        "keys in column order: {json}"
+    );
     let csv = http
         .get(format!("{base}/leases/2/payments?format=csv"))
         .send()
