@@ -9,7 +9,7 @@
 //   node packages/indexer/e2e/activity.cjs <deployment.json> [rounds]
 //   node packages/indexer/e2e/activity.cjs <deployment.json> <rounds> --more
 //       only more usage batches on provider2's open metered leases (after a first run)
-// Environment: DEVNET_RPC, DEVNET_CHAIN_ID, DEVNET_GAS_PRICE, DEVNET_ACCOUNTS (scripts/devnet.sh env).
+// Environment: LEASES (metered leases of provider2, default 25), DEVNET_RPC, DEVNET_CHAIN_ID, DEVNET_GAS_PRICE, DEVNET_ACCOUNTS (scripts/devnet.sh env).
 "use strict";
 const { readFileSync } = require("node:fs");
 const { resolve } = require("node:path");
@@ -24,13 +24,14 @@ const [deploymentFile, roundsArg] = process.argv.slice(2);
 const deployment = JSON.parse(readFileSync(deploymentFile, "utf8"));
 const addr = deployment.addresses;
 const ROUNDS = Number(roundsArg ?? 30);
-const LEASES = 25;
+const LEASES = Number(process.env.LEASES ?? 25);
 
 const key = (text) => new Sha256(toUtf8(text)).digest();
 const log = (line) => console.log(`  · ${line}`);
 
 async function exec(actor, contract, msg, funds = []) {
-  return actor.client.execute(actor.address, contract, msg, "auto", undefined, funds);
+  // Simulated gas × 2: a simulation can run before a charge matures and the tx after.
+  return actor.client.execute(actor.address, contract, msg, 2, undefined, funds);
 }
 
 function attr(result, k) {
@@ -65,7 +66,7 @@ async function openLease(consumer, provider, billing, amount) {
 /** `rounds` batches of usage reports on provider2's open metered leases (billed_before read from the chain). */
 async function moreUsage(provider2, rounds) {
   const { leases } = await provider2.client.queryContractSmart(addr.billingEscrow, {
-    leases_by_provider: { provider: provider2.address, limit: 30 },
+    leases_by_provider: { provider: provider2.address, limit: 100 },
   });
   const open = leases.filter((l) => l.state === "open" && JSON.stringify(l.billing).includes("metered"));
   const billed = new Map(open.map((l) => [l.lease_id, BigInt(l.reported_units)]));

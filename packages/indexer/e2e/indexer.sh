@@ -14,7 +14,8 @@
 # stopped on exit. Ports 28xxx only; state under .tools/indexer-*.
 #
 #   packages/indexer/e2e/indexer.sh
-# Environment: ROUNDS (usage batch rounds of the activity, default 30), KEEP=1 (leave the
+# Environment: ROUNDS (usage batch rounds of the activity, default 30), LEASES (leases per batch,
+# default 25; more for a larger catch-up figure), KEEP=1 (leave the
 # devnet and PostgreSQL running for inspection).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"

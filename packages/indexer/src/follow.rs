@@ -69,6 +69,7 @@ async fn follow_once(rpc: &Rpc, suite: &Suite, config: &FollowConfig) -> Result<
                     suite.provider_registry
                 )));
             }
+            same_chain(rpc, &client, height).await?;
             height.saturating_add(1)
         }
         None => config.from_height.max(1),
@@ -115,6 +116,28 @@ async fn follow_once(rpc: &Rpc, suite: &Suite, config: &FollowConfig) -> Result<
             }
         }
     }
+}
+
+/// The block the database ends with is the chain's block at that height
+/// (not a chain reset under the same addresses, nor a fork).
+async fn same_chain(rpc: &Rpc, client: &tokio_postgres::Client, height: u64) -> Result<(), Error> {
+    let Some(row) = client
+        .query_opt(
+            "SELECT hash FROM blocks WHERE height = $1",
+            &[&(height as i64)],
+        )
+        .await?
+    else {
+        return Ok(());
+    };
+    let indexed: String = row.get(0);
+    let chain = rpc.block(height).await?.block_id.hash;
+    if indexed != chain {
+        return Err(Error::Other(format!(
+            "block {height} is {chain} on the chain but {indexed} in the database: another chain (reset or fork); index it into a fresh database"
+        )));
+    }
+    Ok(())
 }
 
 fn log_progress(progress: &Progress, next: u64, done: bool) {
