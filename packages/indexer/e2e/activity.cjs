@@ -34,6 +34,13 @@ async function exec(actor, contract, msg, funds = []) {
   return actor.client.execute(actor.address, contract, msg, 2, undefined, funds);
 }
 
+/** A batch: its simulation may run before charges mature that the transaction then also settles, so a fixed, ample gas limit. */
+async function execBatch(actor, items) {
+  const gas = 2_000_000 + 150_000 * items.length;
+  const fee = { amount: [{ denom: "ustake", amount: String(Math.ceil(gas * 0.025)) }], gas: String(gas) };
+  return actor.client.execute(actor.address, addr.billingEscrow, { batch: { items } }, fee);
+}
+
 function attr(result, k) {
   return devnet.attribute(result, k);
 }
@@ -77,7 +84,7 @@ async function moreUsage(provider2, rounds) {
       billed.set(l.lease_id, billed.get(l.lease_id) + units);
       return item;
     });
-    await exec(provider2, addr.billingEscrow, { batch: { items } });
+    await execBatch(provider2, items);
   }
   log(`${rounds} more batches of ${open.length} usage reports`);
 }
@@ -178,9 +185,12 @@ async function main() {
       billed.set(id, billed.get(id) + units);
       return item;
     });
-    await exec(provider2, addr.billingEscrow, { batch: { items } });
+    await execBatch(provider2, items);
   }
-  const settle = await exec(provider2, addr.billingEscrow, { batch: { items: metered.map((id) => ({ settle: { lease_id: id } })) } });
+  const settle = await execBatch(
+    provider2,
+    metered.map((id) => ({ settle: { lease_id: id } })),
+  );
   log(`${ROUNDS} batches of ${LEASES} usage reports, then a settle batch (refused: ${attr(settle, "refused")})`);
   await exec(consumer2, addr.billingEscrow, { close_lease: { lease_id: metered[LEASES - 1] } });
 
