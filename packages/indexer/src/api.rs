@@ -405,7 +405,7 @@ async fn fetch_page(
         }
         out.push(values);
     }
-    let more = rows.len() as i64 > limit;
+    let more = db::sql_int(rows.len() as u64) > limit;
     let next = match (more, out.last(), key_index) {
         (true, Some(last), Some(k)) => last.get(k).map(|v| match v {
             Json_::String(s) => s.clone(),

@@ -17,6 +17,16 @@ mod embedded {
     refinery::embed_migrations!("migrations");
 }
 
+/// A height or count as PostgreSQL's BIGINT (heights stay far below 2^63).
+pub fn sql_int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+/// A BIGINT read back (never negative here).
+fn from_sql_int(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
 /// Connects; the connection's task runs until the client is dropped or the server goes away.
 pub async fn connect(url: &str) -> Result<Client, Error> {
     let (client, connection) = tokio_postgres::connect(url, NoTls).await?;
@@ -42,7 +52,7 @@ pub async fn cursor(client: &Client) -> Result<Option<(u64, String)>, Error> {
     let row = client
         .query_opt("SELECT height, registry FROM indexer_state", &[])
         .await?;
-    Ok(row.map(|r| (r.get::<_, i64>(0).max(0) as u64, r.get(1))))
+    Ok(row.map(|r| (from_sql_int(r.get(0)), r.get(1))))
 }
 
 /// Rows written by this process, for the crash test hook.
@@ -87,7 +97,7 @@ pub async fn write_blocks(
         .await?;
     match state {
         Some(row) => {
-            let db = row.get::<_, i64>(0).max(0) as u64;
+            let db = from_sql_int(row.get(0));
             if db.checked_add(1) != Some(first.height) {
                 return Err(Error::Cursor {
                     db,
@@ -98,16 +108,19 @@ pub async fn write_blocks(
         None => {
             tx.execute(
                 "INSERT INTO indexer_state (height, registry) VALUES ($1, $2)",
-                &[&(first.height.saturating_sub(1) as i64), &registry],
+                &[&sql_int(first.height.saturating_sub(1)), &registry],
             )
             .await?;
         }
     }
-    let heights: Vec<i64> = blocks.iter().map(|b| b.height as i64).collect();
+    let heights: Vec<i64> = blocks.iter().map(|b| sql_int(b.height)).collect();
     let times: Vec<&str> = blocks.iter().map(|b| b.time.as_str()).collect();
     let hashes: Vec<&str> = blocks.iter().map(|b| b.hash.as_str()).collect();
-    let txs: Vec<i64> = blocks.iter().map(|b| b.txs as i64).collect();
-    let counts: Vec<i64> = blocks.iter().map(|b| b.rows.len() as i64).collect();
+    let txs: Vec<i64> = blocks.iter().map(|b| sql_int(b.txs)).collect();
+    let counts: Vec<i64> = blocks
+        .iter()
+        .map(|b| sql_int(b.rows.len() as u64))
+        .collect();
     tx.execute(
         "INSERT INTO blocks (height, block_time, hash, txs, suite_rows) \
          SELECT h, t::timestamptz, x, n, r FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::int8[], $5::int8[]) AS u(h, t, x, n, r)",
@@ -132,7 +145,7 @@ pub async fn write_blocks(
         for row in &table_rows {
             let at = row.at();
             ids.push(at.id());
-            row_heights.push(at.height as i64);
+            row_heights.push(sql_int(at.height));
             row_times.push(at.block_time.clone());
             hashes.push(at.tx_hash.clone());
             for (i, value) in row.values().into_iter().enumerate() {
@@ -152,7 +165,7 @@ pub async fn write_blocks(
     }
     tx.execute(
         "UPDATE indexer_state SET height = $1",
-        &[&(last.height as i64)],
+        &[&sql_int(last.height)],
     )
     .await?;
     crash_hook(rows);

@@ -30,13 +30,21 @@ pub struct FollowConfig {
     pub stop_at: Option<u64>,
 }
 
-/// Runs until `stop_at` (or forever), retrying transient failures.
+/// Runs until `stop_at` (or forever), retrying transient failures; the
+/// pause doubles up to 5 s while nothing is written and starts again at
+/// 200 ms once blocks are written again.
 pub async fn run(rpc: Rpc, suite: Arc<Suite>, config: FollowConfig) -> Result<(), Error> {
-    let mut backoff = Duration::from_millis(200);
+    const FIRST: Duration = Duration::from_millis(200);
+    let mut backoff = FIRST;
+    let mut written = 0u64;
     loop {
-        match follow_once(&rpc, &suite, &config).await {
+        let before = written;
+        match follow_once(&rpc, &suite, &config, &mut written).await {
             Ok(()) => return Ok(()),
             Err(e) if e.is_transient() => {
+                if written != before {
+                    backoff = FIRST;
+                }
                 tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "retrying");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -46,9 +54,23 @@ pub async fn run(rpc: Rpc, suite: Arc<Suite>, config: FollowConfig) -> Result<()
     }
 }
 
+/// A block and its results, decoded. The node reports a height in `status`
+/// a moment before its results are stored ("could not find results for
+/// height"), so RPC failures are retried here a few times, briefly, before
+/// the pipeline gives up and starts again.
 async fn fetch(rpc: &Rpc, suite: &Suite, height: u64) -> Result<DecodedBlock, Error> {
-    let (block, results) = tokio::try_join!(rpc.block(height), rpc.block_results(height))?;
-    Ok(decode_block(suite, &block, &results)?)
+    let mut attempt = 0u64;
+    loop {
+        match tokio::try_join!(rpc.block(height), rpc.block_results(height)) {
+            Ok((block, results)) => return Ok(decode_block(suite, &block, &results)?),
+            Err(e) if e.is_transient() && attempt < 10 => {
+                attempt = attempt.saturating_add(1);
+                tracing::debug!(height, attempt, error = %e, "fetch retried");
+                tokio::time::sleep(Duration::from_millis(50u64.saturating_mul(attempt))).await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Catch-up and follow progress, logged every few seconds.
@@ -59,7 +81,12 @@ struct Progress {
     last_log: Instant,
 }
 
-async fn follow_once(rpc: &Rpc, suite: &Suite, config: &FollowConfig) -> Result<(), Error> {
+async fn follow_once(
+    rpc: &Rpc,
+    suite: &Suite,
+    config: &FollowConfig,
+    written: &mut u64,
+) -> Result<(), Error> {
     let mut client = db::connect(&config.database_url).await?;
     let mut next = match db::cursor(&client).await? {
         Some((height, registry)) => {
@@ -104,6 +131,7 @@ async fn follow_once(rpc: &Rpc, suite: &Suite, config: &FollowConfig) -> Result<
                 tracing::warn!(warning = %warning, "rows not itemised");
             }
             let rows = db::write_blocks(&mut client, &suite.provider_registry, &group).await?;
+            *written = written.saturating_add(group.len() as u64);
             progress.blocks = progress.blocks.saturating_add(group.len() as u64);
             progress.rows = progress.rows.saturating_add(rows);
             if let Some(last) = group.last() {
@@ -124,7 +152,7 @@ async fn same_chain(rpc: &Rpc, client: &tokio_postgres::Client, height: u64) -> 
     let Some(row) = client
         .query_opt(
             "SELECT hash FROM blocks WHERE height = $1",
-            &[&(height as i64)],
+            &[&db::sql_int(height)],
         )
         .await?
     else {
