@@ -157,6 +157,11 @@ async function main() {
   });
   log(`provider3 redeemed a receipt on lease ${receipts} in a batch (refused items: ${attr(batch, "refused")})`);
 
+  // A streaming lease: proposed by the consumer, accepted by the provider, settled at the end.
+  const streaming = await openLease(consumer2, provider3, { streaming: { rate_per_second: "3" } }, "1000000");
+  await exec(provider3, addr.billingEscrow, { accept_lease: { lease_id: streaming } });
+  log(`provider3 accepted streaming lease ${streaming} at 3 uusdc/s`);
+
   // Liveness of both providers in one message, then claims for listed providers.
   const registry = addr.providerRegistry;
   const { current_epoch: epoch } = await provider2.client.queryContractSmart(registry, { stats: {} });
@@ -193,6 +198,16 @@ async function main() {
   );
   log(`${ROUNDS} batches of ${LEASES} usage reports, then a settle batch (refused: ${attr(settle, "refused")})`);
   await exec(consumer2, addr.billingEscrow, { close_lease: { lease_id: metered[LEASES - 1] } });
+
+  const streamed = await exec(provider3, addr.billingEscrow, { settle: { lease_id: streaming } });
+  log(`streaming lease ${streaming} settled: ${attr(streamed, "amount")} uusdc`);
+  // provider3's unbonding (40 s on the devnet) may have matured by now.
+  try {
+    const claimed = await exec(provider3, addr.providerRegistry, { claim: {} });
+    log(`provider3 claimed ${attr(claimed, "amount")} unbonded ustake`);
+  } catch (e) {
+    log(`provider3's unbonding has not matured yet (${String(e).slice(0, 60)})`);
+  }
 
   // Rewards for listed providers (each its own claimant).
   for (const p of [provider2, provider3]) {
