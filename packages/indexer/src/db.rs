@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 use crate::decode::DecodedBlock;
 use crate::error::Error;
@@ -27,9 +28,43 @@ fn from_sql_int(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
+/// TLS with the Mozilla roots plus the PEM certificates of
+/// `DEPIN_INDEXER_DATABASE_CA` (a managed PostgreSQL's own CA); `sslmode` in
+/// the URL decides whether it is required (`require`), tried (`prefer`, the
+/// default) or not used (`disable`). The server's certificate is always verified.
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(path) = std::env::var_os("DEPIN_INDEXER_DATABASE_CA") {
+        let err = |e: String| {
+            Error::Other(format!(
+                "DEPIN_INDEXER_DATABASE_CA {}: {e}",
+                path.to_string_lossy()
+            ))
+        };
+        for cert in CertificateDer::pem_file_iter(&path).map_err(|e| err(e.to_string()))? {
+            roots
+                .add(cert.map_err(|e| err(e.to_string()))?)
+                .map_err(|e| err(e.to_string()))?;
+        }
+    }
+    tracing::debug!(roots = roots.len(), "tls roots");
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::Other(format!("tls: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 /// Connects; the connection's task runs until the client is dropped or the server goes away.
 pub async fn connect(url: &str) -> Result<Client, Error> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await?;
+    let (client, connection) = tokio_postgres::connect(url, tls()?).await?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::warn!(error = %e, "database connection ended");
