@@ -1,0 +1,225 @@
+//! The writer and the API against a real PostgreSQL, started by
+//! scripts/postgres.sh on a free port in a folder of its own (under
+//! .tools/, removed afterwards): blocks are written once with the height they
+//! reach, a block written twice or out of order is refused and changes
+//! nothing, and the API pages what was written.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+
+use depin_indexer::api::{router, Db};
+use depin_indexer::db;
+use depin_indexer::decode::DecodedBlock;
+use depin_indexer::error::Error;
+use depin_indexer::rows::{At, Lease, Payment, Row};
+
+/// A PostgreSQL of this test, stopped and removed on drop.
+struct Postgres {
+    dir: PathBuf,
+    port: u16,
+}
+
+fn root() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Postgres {
+    fn start() -> Postgres {
+        let port = free_port();
+        let dir = root().join(format!(".tools/indexer-test-pg-{port}"));
+        let status = Command::new(root().join("scripts/postgres.sh"))
+            .arg("start")
+            .env("PG_DIR", &dir)
+            .env("PG_PORT", port.to_string())
+            .status()
+            .expect("scripts/postgres.sh runs");
+        assert!(status.success(), "scripts/postgres.sh start failed");
+        Postgres { dir, port }
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/depin", self.port)
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = Command::new(root().join("scripts/postgres.sh"))
+            .arg("stop")
+            .env("PG_DIR", &self.dir)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn at(height: u64, seq: u32) -> At {
+    At {
+        height,
+        block_time: format!("2026-01-01T00:00:{:02}.123456789Z", height % 60),
+        tx_hash: Some(format!("TX{height}")),
+        seq,
+    }
+}
+
+/// Block `height`: lease `height` opened, and one payment of `height` on it.
+fn block(height: u64) -> DecodedBlock {
+    let rows: Vec<Row> = vec![
+        Lease {
+            at: at(height, 0),
+            lease_id: height,
+            consumer: "consumer".into(),
+            provider: "provider".into(),
+            billing: "metered".into(),
+            denom: "native:uusdc".into(),
+            deposit: 1_000_000,
+            price_per_unit: 10,
+        }
+        .into(),
+        Payment {
+            at: at(height, 1),
+            lease_id: height,
+            kind: "settle".into(),
+            units: Some(height.into()),
+            amount: u128::from(height) * 340_282_366_920_938_463_463u128,
+            fee: None,
+            provider_amount: None,
+            batch: true,
+        }
+        .into(),
+    ];
+    DecodedBlock {
+        height,
+        time: at(height, 0).block_time,
+        hash: format!("HASH{height}"),
+        txs: 1,
+        rows,
+        warnings: vec![],
+    }
+}
+
+async fn count(client: &tokio_postgres::Client, table: &str) -> i64 {
+    client
+        .query_one(format!("SELECT count(*) FROM {table}").as_str(), &[])
+        .await
+        .expect("count")
+        .get(0)
+}
+
+#[tokio::test]
+async fn blocks_are_written_once_and_served() {
+    let pg = Postgres::start();
+    let mut client = db::connect(&pg.url()).await.expect("connect");
+    db::migrate(&mut client).await.expect("migrate");
+    db::migrate(&mut client)
+        .await
+        .expect("migrations are idempotent");
+
+    let rows = db::write_blocks(&mut client, "registry", &[block(1), block(2), block(3)])
+        .await
+        .expect("blocks 1-3");
+    assert_eq!(rows, 6);
+    assert_eq!(
+        db::cursor(&client).await.unwrap(),
+        Some((3, "registry".into()))
+    );
+
+    // The same block again, or a gap: refused, nothing written.
+    for (blocks, expected) in [(vec![block(3)], 3), (vec![block(5)], 5)] {
+        match db::write_blocks(&mut client, "registry", &blocks).await {
+            Err(Error::Cursor { db: 3, block }) => assert_eq!(block, expected),
+            other => panic!("expected a cursor error, got {other:?}"),
+        }
+    }
+    assert_eq!(count(&client, "payments").await, 3);
+    assert_eq!(count(&client, "blocks").await, 3);
+    assert_eq!(db::cursor(&client).await.unwrap().map(|c| c.0), Some(3));
+
+    // Big amounts keep every digit; the block's time is stored, not now.
+    let row = client
+        .query_one(
+            "SELECT amount::text, iso(block_time) FROM payments WHERE lease_id = 3",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        row.get::<_, String>(0),
+        (3u128 * 340_282_366_920_938_463_463u128).to_string()
+    );
+    assert_eq!(row.get::<_, String>(1), "2026-01-01T00:00:03.123457Z");
+
+    // The API pages it, as JSON and CSV.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = router(Arc::new(Db::new(&pg.url())));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let http = reqwest::Client::new();
+    let page: serde_json::Value = http
+        .get(format!("{base}/providers/provider/leases?limit=2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["rows"].as_array().map(Vec::len), Some(2));
+    assert_eq!(page["next"], "2");
+    let page: serde_json::Value = http
+        .get(format!("{base}/providers/provider/leases?limit=2&after=2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["rows"][0]["lease_id"], 3);
+    assert_eq!(page["next"], serde_json::Value::Null);
+    let json = http
+        .get(format!("{base}/leases/2/payments"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        json.starts_with(r#"{"rows":[{"id":2000001,"height":2,"block_time":"2026-01-01T00:00:02.123457Z","tx_hash":"TX2","kind":"settle","units":"2","#),
+        "keys in column order: {json}"
+    );
+    let csv = http
+        .get(format!("{base}/leases/2/payments?format=csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[0].starts_with("id,height,block_time,tx_hash,kind,units,amount"));
+    assert!(lines[1].starts_with("2000001,2,2026-01-01T00:00:02.123457Z,TX2,settle,2,"));
+    let status = http
+        .post(format!("{base}/providers"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 405);
+    let status = http
+        .get(format!("{base}/providers?limit=1001"))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 400);
+}
