@@ -6,6 +6,7 @@
 # `postgres` system user (PostgreSQL refuses root). Production points
 # DATABASE_URL at any PostgreSQL instead.
 #
+#   scripts/postgres.sh install  Debian's postgresql package when missing (scripts/test.sh runs it with its other installs)
 #   scripts/postgres.sh start    initdb on first use (database `depin`, local trust auth), start, wait until it answers
 #   scripts/postgres.sh stop     fast shutdown of the server this folder holds
 #   scripts/postgres.sh status   whether it runs (exit 0) or not (exit 3)
@@ -33,7 +34,7 @@ find_bin() {
     [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null \
       || die "PostgreSQL is not installed: apt-get install -y postgresql (as root), or set PG_BIN"
     step "installing Debian's postgresql package"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null \
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql) >/dev/null \
       || die "apt-get install postgresql failed"
     PG_BIN="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
   fi
@@ -120,9 +121,10 @@ cmd_env() {
 }
 
 case "${1:-}" in
+  install) find_bin ;;
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) die "usage: scripts/postgres.sh start|stop|status|env (PG_DIR, PG_PORT, PG_BIN)" ;;
+  *) die "usage: scripts/postgres.sh install|start|stop|status|env (PG_DIR, PG_PORT, PG_BIN)" ;;
 esac

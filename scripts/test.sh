@@ -5,7 +5,8 @@
 # real chains: the end-to-end tests on fresh wasmd v0.70.3 and v0.60.8 devnets,
 # the provider agent end to end with faults, a short load with a validator
 # fault and code pinning on a four-validator localnet, the dApp's browser
-# tests, and the upgrade from the previous release through the DAO. Every
+# tests, the indexer on PostgreSQL through crashes, and the upgrade from the
+# previous release through the DAO. Every
 # chain is fresh, on ports of its own, and stopped afterwards.
 #
 # Where the time goes: the two wasmd builds (Go, ~10 min each on a fresh
@@ -109,11 +110,12 @@ wasmd_builds &
 WASMD_BUILDS=$!
 
 # Packages (network-bound): the TypeScript client's, the dApp's and wasm-opt's from
-# npm, and Debian's chromium for the browser tests.
+# npm, and Debian's chromium (browser tests) and postgresql (the indexer's tests),
+# one apt-get after the other.
 npm_packages() {
-  scripts/ts-client.sh install && scripts/dapp.sh install && (ensure_wasm_opt)
+  scripts/ts-client.sh install && scripts/dapp.sh install && (ensure_wasm_opt) && scripts/postgres.sh install
 }
-lane_stage packages "npm ci (TypeScript client, dApp, binaryen wasm-opt; from their lockfiles), chromium (apt-get)" npm_packages &
+lane_stage packages "npm ci (TypeScript client, dApp, binaryen wasm-opt; from their lockfiles), chromium and postgresql (apt-get)" npm_packages &
 NPM=$!
 
 # ---------------------------------------------------------------- foreground: Rust, wasm, TypeScript
@@ -127,8 +129,9 @@ ensure_rust_components() {
 stage "rust components (rustfmt, clippy, wasm32 target)" ensure_rust_components
 stage "cargo fmt --check" cargo fmt --all --check
 stage "cargo clippy --all-targets -- -D warnings" cargo clippy --workspace --all-targets --quiet -- -D warnings
-stage "cargo test --workspace" cargo test --workspace --quiet
+# The indexer's database tests start PostgreSQL: the packages stage installs it.
 wait "$NPM" || die "stage failed: packages"
+stage "cargo test --workspace" cargo test --workspace --quiet
 stage "wasm build + static check in cosmwasm-vm 2.3.5 (scripts/build.sh)" scripts/build.sh
 stage "schema freshness" scripts/schema.sh --check
 stage "docs: every relative link and anchor in the Markdown resolves (scripts/check-docs.sh)" scripts/check-docs.sh
@@ -142,7 +145,7 @@ bench() {
 stage "gas benchmark on the built wasm (fails if any cost grows > 10 % with the network, or BENCHMARKS.md is stale)" bench
 stage "TypeScript client: Biome (format + lint), codegen freshness, tsc, unit tests" scripts/ts-client.sh
 stage "web dApp: Biome (format + lint), tsc, unit tests, vite build" scripts/dapp.sh unit-build
-stage "provider agent: debug build for its e2e" cargo build --locked --quiet -p depin-provider-agent --bins
+stage "provider agent and indexer: debug builds for their e2e" cargo build --locked --quiet -p depin-provider-agent -p depin-indexer --bins
 stage "the previous release's contracts (v0.1.0) for the upgrade test" scripts/upgrade.sh build
 
 # ---------------------------------------------------------------- chain stages, two lanes
@@ -165,7 +168,10 @@ lane_v070() {
   # low gas and a jail, each followed by on-chain assertions.
   lane_stage agent-e2e "provider agent: end to end with faults on a fresh devnet (scripts/agent.sh e2e)" scripts/agent.sh e2e || return 1
   # Its own devnet (.tools/devnet-dapp, RPC 23657, dApp on 23180).
-  lane_stage dapp-browser "web dApp: every user journey in headless Chromium on a fresh devnet" scripts/dapp.sh browser
+  lane_stage dapp-browser "web dApp: every user journey in headless Chromium on a fresh devnet" scripts/dapp.sh browser || return 1
+  # Its own devnet and PostgreSQL (.tools/indexer-*, ports 28xxx): the demo and more activity
+  # indexed through an abort mid-block, SIGKILLs and a PostgreSQL restart, then reconcile and the API.
+  lane_stage indexer-e2e "indexer: a devnet followed into PostgreSQL through crashes and a database restart, reconciled with the contracts, its API checked" packages/indexer/e2e/indexer.sh
 }
 
 lane_localnet_v060() {
