@@ -88,6 +88,8 @@ start_node() {
 cmd_stop() {
   # The dApp server scripts/dapp.sh started for this network (its pid file is in the network's directory).
   DEVNET_DIR="$DIR" "$ROOT/scripts/dapp.sh" stop || true
+  # The indexer and its PostgreSQL scripts/indexer.sh started beside it (their files are in the same directory).
+  DEVNET_DIR="$DIR" "$ROOT/scripts/indexer.sh" stop || true
   local i pid entry stopped=()
   for ((i = 0; i < NODES; i++)); do
     if pid="$(running_pid "$i")"; then

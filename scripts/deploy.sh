@@ -14,6 +14,7 @@
 #
 #   scripts/deploy.sh [--network devnet|localnet|<network.json>] [--params <params.json>] [--force]
 #                     [--no-demo] [--out <file>] [--salt <text>]          (all passed to deploy.ts)
+#                     [--no-indexer]
 #
 #   --network devnet      (default) a fresh devnet every time, so its previous deployment is gone and
 #                         is replaced without --force
@@ -30,7 +31,12 @@ cd "$ROOT"
 
 start=$SECONDS
 network=devnet
-args=("$@")
+indexer="${DEPIN_INDEXER:-on}"
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == --no-indexer ]]; then indexer=off; else args+=("$arg"); fi
+done
+set -- "${args[@]}"
 for ((i = 0; i < ${#args[@]}; i++)); do
   if [[ "${args[i]}" == "--network" ]]; then
     network="${args[i + 1]:-}"
@@ -71,6 +77,8 @@ case "$network" in
     eval "$(scripts/localnet.sh env)"
     stop_hint="scripts/localnet.sh stop"
     export DAPP_PORT="${DAPP_PORT:-${LOCALNET_DAPP_PORT:-5190}}"
+    # Beside a devnet's indexer (8750, 55432) on the same machine.
+    export INDEXER_PORT="${INDEXER_PORT:-8760}" INDEXER_PG_PORT="${INDEXER_PG_PORT:-55442}"
     export DEVNET_API_PORT="${DEVNET_REST##*:}"
     ;;
   *)
@@ -83,6 +91,11 @@ if [[ -n "$stop_hint" ]]; then
   export DEVNET_RPC DEVNET_DIR DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
   if ! node packages/ts-client/dist/scripts/deploy.js "$@"; then
     die "the deployment failed; the $network is still running ($stop_hint; logs in ${DEVNET_DIR#"$ROOT"/})"
+  fi
+  if [[ "$indexer" != off ]]; then
+    step "indexer (scripts/indexer.sh)"
+    export DEVNET_RPC
+    scripts/indexer.sh start || die "cannot start the indexer; the $network is still running ($stop_hint)"
   fi
   step "web dApp (scripts/dapp.sh)"
   scripts/dapp.sh build || die "the dApp build failed; the $network is still running ($stop_hint)"

@@ -16,6 +16,8 @@
 #   CHAIN_GAS_OUT=<file>            where the gas table goes (default CHAIN_GAS.md;
 #                                   scripts/test.sh writes under .tools/reports/)
 #   WASMD_VERSION=v0.60.8           on the previous wasmd line (see scripts/wasmd.sh)
+#   the indexer deploy.sh starts (not with --no-indexer) is checked after the tests: it reaches
+#   the chain's tip and `scripts/indexer.sh reconcile` finds its totals equal to the contracts'
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -54,6 +56,14 @@ step "e2e: node --test ${files[*]#packages/ts-client/dist/}"
 node --test --test-concurrency="${#files[@]}" --test-reporter=tap "${files[@]}" || die "end-to-end tests failed on the $network"
 if [[ "$network" == localnet ]]; then
   step "e2e on the localnet passed in $((SECONDS - start)) s (localnet start, deployment and tests)"
+fi
+
+# The indexer deploy.sh started beside the chain (unless --no-indexer) followed the demo and
+# every journey above: it must reach the tip and agree with the contracts' own queries.
+if scripts/indexer.sh status >/dev/null 2>&1; then
+  step "indexer: synced with the chain, then reconciled with the contracts"
+  scripts/indexer.sh synced || die "the indexer did not reach the chain's tip"
+  scripts/indexer.sh reconcile || die "the indexer's totals differ from the contracts' (see above)"
 fi
 
 if [[ -z "${E2E_ONLY:-}" ]]; then

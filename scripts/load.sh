@@ -90,7 +90,7 @@ if ((fresh)); then
   scripts/localnet.sh status >/dev/null 2>&1 && die "a localnet is running: --fresh would wipe it (scripts/localnet.sh stop first, or drop --fresh to load the running one)"
   trap 'stop_children; scripts/localnet.sh stop || true' EXIT
   scripts/localnet.sh start || die "cannot start the localnet"
-  scripts/deploy.sh --network localnet --params "$params" --no-demo || die "the deployment to the localnet failed"
+  scripts/deploy.sh --network localnet --params "$params" --no-demo --no-indexer || die "the deployment to the localnet failed"
 else
   trap stop_children EXIT
   scripts/localnet.sh status >/dev/null 2>&1 \

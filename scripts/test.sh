@@ -160,9 +160,11 @@ stage "the previous release's contracts (v0.1.0) for the upgrade test" scripts/u
 stage "wasmd v0.70.3 ready (waits for the background build)" scripts/wasmd.sh
 
 lane_v070() {
+  # deploy.sh starts the indexer beside it (PostgreSQL 20432, API 20750); e2e.sh reconciles it at the end.
   DEVNET_DIR="$ROOT/.tools/devnet-test" DEVNET_RPC_PORT=20657 DEVNET_P2P_PORT=20656 \
     DEVNET_GRPC_PORT=20090 DEVNET_API_PORT=20317 DAPP_PORT=20180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS.md" \
-    lane_stage e2e-v0.70.3 "end-to-end on a fresh wasmd v0.70.3 devnet (deploy + demo + e2e tests)" scripts/e2e.sh || return 1
+    INDEXER_PORT=20750 INDEXER_PG_PORT=20432 \
+    lane_stage e2e-v0.70.3 "end-to-end on a fresh wasmd v0.70.3 devnet (deploy + demo + e2e tests, the indexer reconciled after them)" scripts/e2e.sh || return 1
   # Its own devnet (.tools/devnet-agent, RPC 22657): authz + fee grant, the three lease kinds,
   # node restart, a second sender on the agent's key, SIGKILL, a close during a pending report,
   # low gas and a jail, each followed by on-chain assertions.
@@ -184,7 +186,8 @@ lane_localnet_v060() {
     --fault --pin --oracle-profile debug --agent-port 26140 --out "$REPORTS/LOAD-short.md" || return 1
   WASMD_VERSION=v0.60.8 DEVNET_DIR="$ROOT/.tools/devnet-test-v060" DEVNET_RPC_PORT=21657 DEVNET_P2P_PORT=21656 \
     DEVNET_GRPC_PORT=21090 DEVNET_API_PORT=21317 DAPP_PORT=21180 CHAIN_GAS_OUT="$REPORTS/CHAIN_GAS-v0.60.8.md" \
-    lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4)" scripts/e2e.sh || return 1
+    INDEXER_PORT=21750 INDEXER_PG_PORT=21432 \
+    lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4), the indexer reconciled after it" scripts/e2e.sh || return 1
   # Its own devnet (.tools/devnet-upgrade, RPC 24657): v0.1.0 deployed with the demo's state,
   # a claim held by a dispute, then registry, escrow and DAO migrated through one proposal.
   lane_stage upgrade "upgrade from the previous release (v0.1.0) through a DAO proposal, every record and claim checked" scripts/upgrade.sh

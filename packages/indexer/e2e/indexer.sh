@@ -81,7 +81,7 @@ psql_() { "$PSQL" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qtA
 psql_ -d postgres -c "CREATE DATABASE depin_bench"
 
 step "devnet with the suite and the demo (scripts/deploy.sh, ${DEVNET_DIR#"$ROOT"/}, RPC $DEVNET_RPC_PORT)"
-CARGO_BUILD_JOBS=1 nice -n 19 scripts/deploy.sh >"$LOGS/deploy.log" 2>&1 || { tail -30 "$LOGS/deploy.log"; die "scripts/deploy.sh failed"; }
+CARGO_BUILD_JOBS=1 nice -n 19 scripts/deploy.sh --no-indexer >"$LOGS/deploy.log" 2>&1 || { tail -30 "$LOGS/deploy.log"; die "scripts/deploy.sh failed"; }
 eval "$(scripts/devnet.sh env)"
 export DEVNET_RPC DEVNET_CHAIN_ID DEVNET_GAS_PRICE DEVNET_ACCOUNTS
 DEPLOYMENT="$DEVNET_DIR/deployment.json"

@@ -1,125 +1,43 @@
-//! The little protobuf the indexer needs, by hand: reading a transaction's
-//! result data (`TxMsgData` → `MsgExecuteContractResponse`, also inside an
-//! authz `MsgExecResponse`) and writing a smart query's request. A dependency
-//! on generated Cosmos types would be far larger than these few fields.
+//! The protobuf the indexer reads and writes, through cosmos-sdk-proto's
+//! generated types: a transaction's result data (`TxMsgData` →
+//! `MsgExecuteContractResponse`, also inside an authz `MsgExecResponse`) and
+//! the smart query's request and response.
+
+use cosmos_sdk_proto::cosmos::authz::v1beta1::MsgExecResponse;
+use cosmos_sdk_proto::cosmos::base::abci::v1beta1::TxMsgData;
+use cosmos_sdk_proto::cosmwasm::wasm::v1::{
+    MsgExecuteContractResponse, QuerySmartContractStateRequest, QuerySmartContractStateResponse,
+};
+use prost::Message;
 
 use crate::error::DecodeError;
 
-/// A field's payload.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wire<'a> {
-    Varint(u64),
-    Bytes(&'a [u8]),
-    Fixed,
-}
-
-/// Reads the fields of one message in order.
-pub struct Reader<'a> {
-    buf: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(buf: &'a [u8]) -> Self {
-        Reader { buf }
-    }
-
-    fn varint(&mut self) -> Result<u64, DecodeError> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&byte, rest) = self
-                .buf
-                .split_first()
-                .ok_or(DecodeError::Protobuf("truncated varint"))?;
-            self.buf = rest;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(DecodeError::Protobuf("varint longer than 10 bytes"))
-    }
-
-    fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
-        if len > self.buf.len() {
-            return Err(DecodeError::Protobuf("field longer than its message"));
-        }
-        let (head, rest) = self.buf.split_at(len);
-        self.buf = rest;
-        Ok(head)
-    }
-
-    /// The next field number and payload, or `None` at the end.
-    pub fn next_field(&mut self) -> Result<Option<(u64, Wire<'a>)>, DecodeError> {
-        if self.buf.is_empty() {
-            return Ok(None);
-        }
-        let key = self.varint()?;
-        let wire = match key & 7 {
-            0 => Wire::Varint(self.varint()?),
-            1 => {
-                self.take(8)?;
-                Wire::Fixed
-            }
-            2 => {
-                let len = usize::try_from(self.varint()?)
-                    .map_err(|_| DecodeError::Protobuf("length does not fit"))?;
-                Wire::Bytes(self.take(len)?)
-            }
-            5 => {
-                self.take(4)?;
-                Wire::Fixed
-            }
-            _ => return Err(DecodeError::Protobuf("unsupported wire type")),
-        };
-        Ok(Some((key >> 3, wire)))
-    }
-
-    /// Every length-delimited payload of field `number`.
-    pub fn bytes_fields(buf: &'a [u8], number: u64) -> Result<Vec<&'a [u8]>, DecodeError> {
-        let mut reader = Reader::new(buf);
-        let mut out = vec![];
-        while let Some((field, wire)) = reader.next_field()? {
-            if let (true, Wire::Bytes(bytes)) = (field == number, wire) {
-                out.push(bytes);
-            }
-        }
-        Ok(out)
-    }
-}
-
 const EXECUTE_RESPONSE: &str = "/cosmwasm.wasm.v1.MsgExecuteContractResponse";
 const AUTHZ_EXEC_RESPONSE: &str = "/cosmos.authz.v1beta1.MsgExecResponse";
+
+fn decode<M: Message + Default>(bytes: &[u8], what: &'static str) -> Result<M, DecodeError> {
+    M::decode(bytes).map_err(|_| DecodeError::Protobuf(what))
+}
 
 /// The contract data returned by each message of a transaction (indexed like
 /// the events' `msg_index`): a `MsgExecuteContract` gives one payload, an
 /// authz `MsgExec` one per wrapped message (payloads of other messages are
 /// skipped).
 pub fn execute_data(tx_data: &[u8]) -> Result<Vec<Vec<Vec<u8>>>, DecodeError> {
-    // TxMsgData { repeated Any msg_responses = 2 }
-    let mut per_msg = vec![];
-    for any in Reader::bytes_fields(tx_data, 2)? {
-        let type_url = Reader::bytes_fields(any, 1)?
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        let value = Reader::bytes_fields(any, 2)?
-            .into_iter()
-            .next()
-            .unwrap_or_default();
+    let msg_data: TxMsgData = decode(tx_data, "TxMsgData")?;
+    let mut per_msg = Vec::with_capacity(msg_data.msg_responses.len());
+    for any in msg_data.msg_responses {
         let mut payloads = vec![];
-        if type_url == EXECUTE_RESPONSE.as_bytes() {
-            payloads.extend(
-                Reader::bytes_fields(value, 1)?
-                    .into_iter()
-                    .map(<[u8]>::to_vec),
-            );
-        } else if type_url == AUTHZ_EXEC_RESPONSE.as_bytes() {
-            for result in Reader::bytes_fields(value, 1)? {
-                payloads.extend(
-                    Reader::bytes_fields(result, 1)?
-                        .into_iter()
-                        .map(<[u8]>::to_vec),
-                );
+        if any.type_url == EXECUTE_RESPONSE {
+            let response: MsgExecuteContractResponse =
+                decode(&any.value, "MsgExecuteContractResponse")?;
+            payloads.push(response.data);
+        } else if any.type_url == AUTHZ_EXEC_RESPONSE {
+            let exec: MsgExecResponse = decode(&any.value, "MsgExecResponse")?;
+            for result in exec.results {
+                let response: MsgExecuteContractResponse =
+                    decode(&result, "MsgExecuteContractResponse in MsgExecResponse")?;
+                payloads.push(response.data);
             }
         }
         per_msg.push(payloads);
@@ -127,59 +45,85 @@ pub fn execute_data(tx_data: &[u8]) -> Result<Vec<Vec<Vec<u8>>>, DecodeError> {
     Ok(per_msg)
 }
 
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8 & 0x7f) | 0x80);
-        value >>= 7;
+/// The `abci_query` data of a smart query.
+pub fn smart_query_request(contract: &str, query: &serde_json::Value) -> Vec<u8> {
+    QuerySmartContractStateRequest {
+        address: contract.to_string(),
+        query_data: query.to_string().into_bytes(),
     }
-    out.push(value as u8);
+    .encode_to_vec()
 }
 
-/// Appends field `number` as length-delimited bytes.
-pub fn put_bytes(out: &mut Vec<u8>, number: u64, bytes: &[u8]) {
-    put_varint(out, (number << 3) | 2);
-    put_varint(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
+/// The contract's JSON answer in a smart query's `abci_query` value.
+pub fn smart_query_data(value: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    let response: QuerySmartContractStateResponse =
+        decode(value, "QuerySmartContractStateResponse")?;
+    Ok(response.data)
 }
 
 #[cfg(test)]
 mod tests {
+    use cosmos_sdk_proto::Any;
+
     use super::*;
 
-    fn any(type_url: &str, value: &[u8]) -> Vec<u8> {
-        let mut out = vec![];
-        put_bytes(&mut out, 1, type_url.as_bytes());
-        put_bytes(&mut out, 2, value);
-        out
+    fn any(type_url: &str, value: Vec<u8>) -> Any {
+        Any {
+            type_url: type_url.to_string(),
+            value,
+        }
+    }
+
+    fn execute_response(data: &[u8]) -> Vec<u8> {
+        MsgExecuteContractResponse {
+            data: data.to_vec(),
+        }
+        .encode_to_vec()
     }
 
     #[test]
     fn execute_data_reads_direct_and_authz_responses() {
-        let mut direct = vec![];
-        put_bytes(&mut direct, 1, b"{\"a\":1}");
-        let mut exec = vec![];
-        put_bytes(&mut exec, 1, &direct);
-        put_bytes(&mut exec, 1, &direct);
-        let mut tx = vec![];
-        put_bytes(&mut tx, 2, &any(EXECUTE_RESPONSE, &direct));
-        put_bytes(
-            &mut tx,
-            2,
-            &any("/cosmos.bank.v1beta1.MsgSendResponse", b""),
-        );
-        put_bytes(&mut tx, 2, &any(AUTHZ_EXEC_RESPONSE, &exec));
-        let data = execute_data(&tx).unwrap();
+        let exec = MsgExecResponse {
+            results: vec![
+                execute_response(b"{\"b\":2}"),
+                execute_response(b"{\"c\":3}"),
+            ],
+        };
+        #[allow(deprecated)]
+        let tx = TxMsgData {
+            data: vec![],
+            msg_responses: vec![
+                any(EXECUTE_RESPONSE, execute_response(b"{\"a\":1}")),
+                any("/cosmos.bank.v1beta1.MsgSendResponse", vec![]),
+                any(AUTHZ_EXEC_RESPONSE, exec.encode_to_vec()),
+            ],
+        };
+        let data = execute_data(&tx.encode_to_vec()).unwrap();
         assert_eq!(data.len(), 3);
         assert_eq!(data[0], vec![b"{\"a\":1}".to_vec()]);
         assert!(data[1].is_empty());
-        assert_eq!(data[2].len(), 2);
+        assert_eq!(data[2], vec![b"{\"b\":2}".to_vec(), b"{\"c\":3}".to_vec()]);
     }
 
     #[test]
-    fn a_truncated_message_is_an_error() {
-        let mut tx = vec![];
-        put_bytes(&mut tx, 2, b"abcdef");
-        tx.truncate(4);
-        assert!(execute_data(&tx).is_err());
+    fn malformed_data_is_an_error_not_a_panic() {
+        assert!(execute_data(&[0x12, 0xff]).is_err());
+        assert!(smart_query_data(&[0x0a, 0x05, 0x01]).is_err());
+    }
+
+    #[test]
+    fn smart_query_round_trips() {
+        let query = serde_json::json!({"config": {}});
+        let request = QuerySmartContractStateRequest::decode(
+            smart_query_request("wasm1contract", &query).as_slice(),
+        )
+        .unwrap();
+        assert_eq!(request.address, "wasm1contract");
+        assert_eq!(request.query_data, br#"{"config":{}}"#.to_vec());
+        let response = QuerySmartContractStateResponse {
+            data: b"{}".to_vec(),
+        }
+        .encode_to_vec();
+        assert_eq!(smart_query_data(&response).unwrap(), b"{}".to_vec());
     }
 }

@@ -125,9 +125,7 @@ impl Rpc {
         query: &serde_json::Value,
         height: u64,
     ) -> Result<T, Error> {
-        let mut request = vec![];
-        proto::put_bytes(&mut request, 1, contract.as_bytes());
-        proto::put_bytes(&mut request, 2, query.to_string().as_bytes());
+        let request = proto::smart_query_request(contract, query);
         let abci: AbciQuery = self
             .call(
                 "abci_query",
@@ -150,11 +148,8 @@ impl Rpc {
         let value = BASE64
             .decode(abci.response.value.unwrap_or_default())
             .map_err(|e| self.err(format!("abci_query value: {e}")))?;
-        let data = proto::Reader::bytes_fields(&value, 1)?
-            .into_iter()
-            .next()
-            .unwrap_or_default();
-        serde_json::from_slice(data)
+        let data = proto::smart_query_data(&value)?;
+        serde_json::from_slice(&data)
             .map_err(|e| self.err(format!("smart query {query} on {contract}: {e}")))
     }
 }
