@@ -5,7 +5,9 @@
 // from an amino sign doc whose account_number is the chain's uint64 as a decimal string. Text the
 // chain encodes differently in amino JSON is refused in words before anything is signed. The
 // provider's grants to an agent's hot key (authz MsgGrant of a wasm ContractExecutionAuthorization,
-// feegrant MsgGrantAllowance) are signed the same way through the dApp's signing client, in node.
+// feegrant MsgGrantAllowance), every other limit, filter, authorization and allowance the dApp has
+// an amino form for, and both revokes are signed the same way through the dApp's signing client,
+// in node: each lands on chain, so the chain's amino JSON matched; AcceptedMessagesFilter is refused.
 
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -13,13 +15,25 @@ import type { OfflineAminoSigner } from "@cosmjs/amino";
 import { Secp256k1HdWallet } from "@cosmjs/amino";
 import { toBase64, toUtf8 } from "@cosmjs/encoding";
 import { GasPrice } from "@cosmjs/stargate";
-import { AllowedMsgAllowance, BasicAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/feegrant";
-import { AcceptedMessageKeysFilter, ContractExecutionAuthorization, MaxCallsLimit } from "cosmjs-types/cosmwasm/wasm/v1/authz";
+import { GenericAuthorization } from "cosmjs-types/cosmos/authz/v1beta1/authz";
+import { AllowedMsgAllowance, BasicAllowance, PeriodicAllowance } from "cosmjs-types/cosmos/feegrant/v1beta1/feegrant";
+import {
+  AcceptedMessageKeysFilter,
+  AcceptedMessagesFilter,
+  AllowAllMessagesFilter,
+  CombinedLimit,
+  ContractExecutionAuthorization,
+  ContractMigrationAuthorization,
+  MaxCallsLimit,
+  MaxFundsLimit,
+} from "cosmjs-types/cosmwasm/wasm/v1/authz";
+import type { Any } from "cosmjs-types/google/protobuf/any";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { anyOf } from "../src/chain/grants";
 import { connectSigningClient } from "../src/chain/signing";
 import {
+  assertAccessible,
   assertNoRawErrors,
   deployment,
   env,
@@ -115,6 +129,7 @@ async function expectSignDocs(u: UserPage, from: number) {
 describe("a Ledger (amino JSON only) signs every kind of transaction", () => {
   test("the wallet is connected as a Ledger, and the account numbers are 64-bit", async () => {
     for (const u of users) await see(u.page.getByTestId("sign-mode"), "Ledger · amino");
+    await assertAccessible(P.page);
     for (const u of users) expect(BigInt(await accountNumber(u.wallet.address))).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
   });
 
@@ -244,24 +259,32 @@ describe("a Ledger (amino JSON only) signs every kind of transaction", () => {
   }, 420_000);
 });
 
+/** The dApp's signing client (src/chain/signing.ts) over an amino-only signer of `phrase`, as the page's Ledger: no signDirect. */
+async function ledgerClient(phrase: string) {
+  const ledger = await Secp256k1HdWallet.fromMnemonic(phrase, { prefix: "wasm" });
+  const asked: string[] = [];
+  const aminoOnly: OfflineAminoSigner = {
+    getAccounts: () => ledger.getAccounts(),
+    signAmino: (address, doc) => {
+      asked.push(doc.account_number);
+      return ledger.signAmino(address, doc);
+    },
+  };
+  const client = await connectSigningClient(env.rpc, aminoOnly, {
+    gasPrice: GasPrice.fromString("0.025ustake"),
+    broadcastPollIntervalMs: 200,
+  });
+  return { client, asked };
+}
+
+const newAddress = async (): Promise<string> =>
+  (await (await Secp256k1HdWallet.fromMnemonic(await newMnemonic(), { prefix: "wasm" })).getAccounts())[0].address;
+
 describe("the provider's grants to its agent's hot key, signed in amino JSON", () => {
   test("MsgGrant (wasm ContractExecutionAuthorization) and MsgGrantAllowance (AllowedMsgAllowance) land on chain", async () => {
-    const ledger = await Secp256k1HdWallet.fromMnemonic(phrases.provider, { prefix: "wasm" });
-    const asked: string[] = [];
-    // An amino-only signer, as the page's Ledger: no signDirect.
-    const aminoOnly: OfflineAminoSigner = {
-      getAccounts: () => ledger.getAccounts(),
-      signAmino: (address, doc) => {
-        asked.push(doc.account_number);
-        return ledger.signAmino(address, doc);
-      },
-    };
-    const client = await connectSigningClient(env.rpc, aminoOnly, {
-      gasPrice: GasPrice.fromString("0.025ustake"),
-      broadcastPollIntervalMs: 200,
-    });
+    const { client, asked } = await ledgerClient(phrases.provider);
     const provider = P.wallet.address;
-    const hot = (await (await Secp256k1HdWallet.fromMnemonic(await newMnemonic(), { prefix: "wasm" })).getAccounts())[0].address;
+    const hot = await newAddress();
     const expiration = { seconds: BigInt(Math.floor(Date.now() / 1000) + 365 * 86400), nanos: 0 };
     const result = await client.signAndBroadcast(
       provider,
@@ -317,5 +340,107 @@ describe("the provider's grants to its agent's hot key, signed in amino JSON", (
     const { allowance } = await restJson(`cosmos/feegrant/v1beta1/allowance/${provider}/${hot}`);
     expect(allowance.allowance["@type"]).toBe("/cosmos.feegrant.v1beta1.AllowedMsgAllowance");
     expect(allowance.allowance.allowance.spend_limit).toEqual([{ denom: "ustake", amount: "500000" }]);
+  });
+
+  test("the other limits, filters, authorizations and allowances, and both revokes, land on chain", async () => {
+    const { client, asked } = await ledgerClient(phrases.provider);
+    const provider = P.wallet.address;
+    const hot = await newAddress();
+    const inADay = BigInt(Math.floor(Date.now() / 1000) + 86400);
+    const grant = (authorization: Any, expiration?: { seconds: bigint; nanos: number }) => ({
+      typeUrl: "/cosmos.authz.v1beta1.MsgGrant",
+      value: { granter: provider, grantee: hot, grant: { authorization, expiration } },
+    });
+    const granted = await client.signAndBroadcast(
+      provider,
+      [
+        grant(
+          anyOf(ContractExecutionAuthorization, {
+            grants: [
+              {
+                contract: d.addresses.providerRegistry,
+                limit: anyOf(CombinedLimit, { callsRemaining: 5n, amounts: [{ denom: "ustake", amount: "1" }] }),
+                filter: anyOf(AllowAllMessagesFilter, {}),
+              },
+              {
+                contract: d.addresses.billingEscrow,
+                limit: anyOf(MaxFundsLimit, { amounts: [{ denom: "uusdc", amount: "5" }] }),
+                filter: anyOf(AcceptedMessageKeysFilter, { keys: ["settle"] }),
+              },
+            ],
+          }),
+        ),
+        grant(
+          anyOf(ContractMigrationAuthorization, {
+            grants: [
+              { contract: d.addresses.dao, limit: anyOf(MaxCallsLimit, { remaining: 1n }), filter: anyOf(AllowAllMessagesFilter, {}) },
+            ],
+          }),
+          { seconds: inADay, nanos: 0 },
+        ),
+        grant(anyOf(GenericAuthorization, { msg: "/cosmos.bank.v1beta1.MsgSend" }), { seconds: inADay, nanos: 120_000_000 }),
+        {
+          typeUrl: "/cosmos.feegrant.v1beta1.MsgGrantAllowance",
+          value: {
+            granter: provider,
+            grantee: hot,
+            allowance: anyOf(PeriodicAllowance, {
+              basic: { spendLimit: [], expiration: { seconds: inADay, nanos: 0 } },
+              period: { seconds: 3600n, nanos: 0 },
+              periodSpendLimit: [{ denom: "ustake", amount: "1000" }],
+              periodCanSpend: [],
+              periodReset: { seconds: 0n, nanos: 0 },
+            }),
+          },
+        },
+      ],
+      1.6,
+    );
+    expect(granted.code).toBe(0);
+    const { grants } = await restJson(`cosmos/authz/v1beta1/grants?granter=${provider}&grantee=${hot}`);
+    const types = (list: { authorization: { "@type": string } }[]) => list.map((g) => g.authorization["@type"]).sort();
+    expect(types(grants)).toEqual([
+      "/cosmos.authz.v1beta1.GenericAuthorization",
+      "/cosmwasm.wasm.v1.ContractExecutionAuthorization",
+      "/cosmwasm.wasm.v1.ContractMigrationAuthorization",
+    ]);
+    const generic = grants.find((g: { authorization: { "@type": string } }) => g.authorization["@type"].endsWith("GenericAuthorization"));
+    expect(generic.expiration).toMatch(/\.120*Z$/);
+    const { allowance } = await restJson(`cosmos/feegrant/v1beta1/allowance/${provider}/${hot}`);
+    expect(allowance.allowance["@type"]).toBe("/cosmos.feegrant.v1beta1.PeriodicAllowance");
+    expect(allowance.allowance.period).toBe("3600s");
+
+    // A grant wasmd cannot read in amino JSON is refused before the wallet is asked.
+    const before = asked.length;
+    const exact = grant(
+      anyOf(ContractExecutionAuthorization, {
+        grants: [
+          {
+            contract: d.addresses.billingEscrow,
+            limit: anyOf(MaxCallsLimit, { remaining: 1n }),
+            filter: anyOf(AcceptedMessagesFilter, { messages: [toUtf8('{"settle":{}}')] }),
+          },
+        ],
+      }),
+    );
+    await expect(client.signAndBroadcast(provider, [exact], 1.6)).rejects.toThrow(/AcceptedMessagesFilter.*nothing was sent/);
+    expect(asked.length).toBe(before);
+
+    const revoked = await client.signAndBroadcast(
+      provider,
+      [
+        {
+          typeUrl: "/cosmos.authz.v1beta1.MsgRevoke",
+          value: { granter: provider, grantee: hot, msgTypeUrl: "/cosmos.bank.v1beta1.MsgSend" },
+        },
+        { typeUrl: "/cosmos.feegrant.v1beta1.MsgRevokeAllowance", value: { granter: provider, grantee: hot } },
+      ],
+      1.6,
+    );
+    client.disconnect();
+    expect(revoked.code).toBe(0);
+    expect(types((await restJson(`cosmos/authz/v1beta1/grants?granter=${provider}&grantee=${hot}`)).grants)).toHaveLength(2);
+    const number = await accountNumber(provider);
+    expect(asked.slice(-2)).toEqual([number, number]);
   });
 });

@@ -4,12 +4,14 @@ import { Secp256k1, Secp256k1Signature, sha256 } from "@cosmjs/crypto";
 import { fromBase64, fromUtf8, toUtf8 } from "@cosmjs/encoding";
 import { decodePubkey, Registry } from "@cosmjs/proto-signing";
 import { AminoTypes } from "@cosmjs/stargate";
+import { MsgGrant } from "cosmjs-types/cosmos/authz/v1beta1/tx";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { AuthInfo, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
+import { AcceptedMessagesFilter, ContractExecutionAuthorization } from "cosmjs-types/cosmwasm/wasm/v1/authz";
 import { MsgExecuteContract } from "cosmjs-types/cosmwasm/wasm/v1/tx";
 import { describe, expect, test } from "vitest";
 import { AminoRefusal, type AminoSigning, makeAminoSignDoc, signAmino, uint64 } from "./amino";
-import { createGrantAminoConverters, grantTypes } from "./grants";
+import { anyOf, createGrantAminoConverters, grantTypes } from "./grants";
 
 // wasmd v0.70 (cosmos-sdk 0.54 x/auth GenerateID): the top bit is always set for an account made after genesis.
 const BIG = (1n << 63n) + 123_456_789n; // 9223372036978232597
@@ -164,6 +166,19 @@ describe("signing in amino JSON", () => {
     );
     await expect(send([execute(wallet.address, { propose: { title: "a\u2029b", description: "", msgs: [] } })])).rejects.toThrow(
       /line or paragraph separator character \(U\+2028 or U\+2029\).*nothing was sent/,
+    );
+    // A grant with a nested type wasmd cannot read in amino JSON: the converter's own words.
+    const exact = MsgGrant.fromPartial({
+      granter: wallet.address,
+      grantee: "wasm1hot",
+      grant: {
+        authorization: anyOf(ContractExecutionAuthorization, {
+          grants: [{ contract: "wasm1c", filter: anyOf(AcceptedMessagesFilter, { messages: [toUtf8('{"settle":{}}')] }) }],
+        }),
+      },
+    });
+    await expect(send([{ typeUrl: "/cosmos.authz.v1beta1.MsgGrant", value: exact }])).rejects.toThrow(
+      /AcceptedMessagesFilter.*nothing was sent\. Limit the grant by message names instead\./,
     );
     expect(wallet.asked).toHaveLength(0);
   });

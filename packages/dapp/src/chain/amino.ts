@@ -105,7 +105,9 @@ export function toAminoOrRefuse(messages: readonly EncodeObject[], aminoTypes: A
     let amino: AminoMsg;
     try {
       amino = aminoTypes.toAmino(message);
-    } catch {
+    } catch (err) {
+      // A converter's own refusal says more (a nested type the chain cannot read in amino JSON).
+      if (err instanceof AminoRefusal) throw err;
       throw new AminoRefusal(
         `This transaction contains a ${message.typeUrl} message, which a Ledger (amino JSON signing) cannot sign from this app: nothing was sent. Use a wallet with a software key for it.`,
       );
