@@ -1,7 +1,7 @@
 // Chain-side helpers of the browser tests (no test runner imports: the global setup uses them too):
 // the environment scripts/dapp.sh sets, the deployment, the devnet accounts, direct CosmJS signers
 // for setup steps that are not under test, and chain-time waits.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { SigningCosmWasmClient } from "@cosmjs/cosmwasm";
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
@@ -103,4 +103,33 @@ export async function waitForTimestamp(client: SigningCosmWasmClient, nanos: str
     if (Date.now() > deadline) throw new Error(`the chain did not reach ${target} in time`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+const DAO_TURN = () => resolve(env.dir, "e2e-dao-turn");
+
+/**
+ * The DAO's staked total is shared by the files that run side by side: dao.e2e.ts checks shares of
+ * it, ledger.e2e.ts stakes for a moment. Each takes its turn (a directory made atomically under the
+ * devnet's; the global setup clears a stale one) and calls the returned function to end it (once).
+ */
+export async function takeDaoTurn(who: string, timeoutMs = 300_000): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(DAO_TURN());
+      let ended = false;
+      return () => {
+        if (!ended) rmSync(DAO_TURN(), { recursive: true, force: true });
+        ended = true;
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      if (Date.now() > deadline) throw new Error(`${who}: another file held the DAO's turn for ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+export function clearDaoTurn(): void {
+  rmSync(DAO_TURN(), { recursive: true, force: true });
 }

@@ -3,9 +3,10 @@
 // storage/eu-west attested by the oracle, provider3 gpu/us-east, provider4
 // compute/eu-west, which the DAO test jails), and USDC in the DAO treasury
 // for the treasury-payment proposal.
-import { deployment, signer } from "./chain";
+import { clearDaoTurn, deployment, signer } from "./chain";
 
 export default async function setup(): Promise<void> {
+  clearDaoTurn();
   const { addresses } = deployment();
   const registry = addresses.providerRegistry;
   const providers: [string, string, string, string, string][] = [

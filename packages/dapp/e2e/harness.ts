@@ -34,13 +34,20 @@ export interface UserPage {
 
 /**
  * A fresh browser context with `name`'s wallet injected (the devnet account's, or the key of
- * `phrase`, an account the test made), on `path` of the dApp, connected.
+ * `phrase`, an account the test made; a Ledger, signing amino JSON only, when `ledger`), on
+ * `path` of the dApp, connected.
  */
-export async function openAs(browser: Browser, name: string, path = "#/network", phrase = mnemonic(name)): Promise<UserPage> {
+export async function openAs(
+  browser: Browser,
+  name: string,
+  path = "#/network",
+  phrase = mnemonic(name),
+  ledger = false,
+): Promise<UserPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(env.url).origin });
   const page = await context.newPage();
-  const wallet = await injectWallet(page, phrase, name);
+  const wallet = await injectWallet(page, phrase, name, "wasm", ledger);
   const problems: string[] = [];
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
   page.on("response", (response) => {

@@ -4,6 +4,9 @@
 // standard interface (experimentalSuggestChain, enable, getKey,
 // getOfflineSigner[Auto], signDirect, signAmino): the dApp cannot tell it from
 // a wallet extension. Bytes cross the page boundary as base64, bigints as strings.
+// As a Ledger (`ledger: true`) it behaves as Keplr does with a Ledger key: getKey
+// says isNanoLedger, getOfflineSignerAuto and getOfflineSignerOnlyAmino give a
+// signer without signDirect, and every signDirect request is refused (and counted).
 
 import { Secp256k1HdWallet, type StdSignDoc } from "@cosmjs/amino";
 import { fromBase64, toBase64 } from "@cosmjs/encoding";
@@ -18,15 +21,29 @@ export interface TestWallet {
   signed: number;
   /** While true, the wallet refuses to sign, as when a person rejects the request. */
   reject: boolean;
+  /** A Ledger: amino JSON only. */
+  ledger: boolean;
+  /** The amino sign docs the page asked the wallet to sign, as received (JSON). */
+  aminoDocs: StdSignDoc[];
+  /** signDirect requests (a Ledger refuses each). */
+  directRequests: number;
 }
 
-export async function injectWallet(page: Page, mnemonic: string, name: string, prefix = "wasm"): Promise<TestWallet> {
+export async function injectWallet(page: Page, mnemonic: string, name: string, prefix = "wasm", ledger = false): Promise<TestWallet> {
   const direct = await DirectSecp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
   const amino = await Secp256k1HdWallet.fromMnemonic(mnemonic, { prefix });
   const [account] = await direct.getAccounts();
-  const wallet: TestWallet = { address: account.address, suggested: [], signed: 0, reject: false };
+  const wallet: TestWallet = {
+    address: account.address,
+    suggested: [],
+    signed: 0,
+    reject: false,
+    ledger,
+    aminoDocs: [],
+    directRequests: 0,
+  };
   await page.exposeFunction("__depinTestWallet", walletBackend(wallet, { name, direct, amino, account }));
-  await page.addInitScript(installPageWallet);
+  await page.addInitScript(installPageWallet, ledger);
   return wallet;
 }
 
@@ -59,11 +76,15 @@ function walletBackend(wallet: TestWallet, { name, direct, amino, account }: Key
           algo: "secp256k1",
           pubKey: toBase64(account.pubkey),
           bech32Address: account.address,
-          isNanoLedger: false,
+          isNanoLedger: wallet.ledger,
         });
       case "getAccounts":
         return JSON.stringify([{ address: account.address, algo: account.algo, pubkey: toBase64(account.pubkey) }]);
       case "signDirect": {
+        if (wallet.ledger) {
+          wallet.directRequests++;
+          throw new Error("Ledger does not support SIGN_MODE_DIRECT: sign in amino JSON");
+        }
         if (wallet.reject) throw new Error("Request rejected");
         const [signer, doc] = args;
         const res = await direct.signDirect(signer, {
@@ -86,6 +107,7 @@ function walletBackend(wallet: TestWallet, { name, direct, amino, account }: Key
       case "signAmino": {
         if (wallet.reject) throw new Error("Request rejected");
         const [signer, doc] = args as [string, StdSignDoc];
+        wallet.aminoDocs.push(doc);
         const res = await amino.signAmino(signer, doc);
         wallet.signed++;
         return JSON.stringify(res);
@@ -97,7 +119,7 @@ function walletBackend(wallet: TestWallet, { name, direct, amino, account }: Key
 }
 
 /** The page side (runs in the browser, self-contained): window.keplr forwarding every call to the test process. */
-function installPageWallet() {
+function installPageWallet(ledger: boolean) {
   type Bridge = (method: string, argsJson: string) => Promise<string>;
   const call = async (method: string, ...args: unknown[]) =>
     JSON.parse(await (window as unknown as { __depinTestWallet: Bridge }).__depinTestWallet(method, JSON.stringify(args)));
@@ -132,6 +154,10 @@ function installPageWallet() {
     },
     signAmino: async (address: string, doc: unknown) => call("signAmino", address, doc),
   });
+  const aminoOnly = (chainId: string) => {
+    const s = signer(chainId);
+    return { getAccounts: s.getAccounts, signAmino: s.signAmino };
+  };
   const keplr = {
     version: "0.12.0-test",
     mode: "extension",
@@ -142,11 +168,8 @@ function installPageWallet() {
       return { ...k, pubKey: bytes(k.pubKey), address: new Uint8Array(20) };
     },
     getOfflineSigner: (chainId: string) => signer(chainId),
-    getOfflineSignerOnlyAmino: (chainId: string) => {
-      const s = signer(chainId);
-      return { getAccounts: s.getAccounts, signAmino: s.signAmino };
-    },
-    getOfflineSignerAuto: async (chainId: string) => signer(chainId),
+    getOfflineSignerOnlyAmino: (chainId: string) => aminoOnly(chainId),
+    getOfflineSignerAuto: async (chainId: string) => (ledger ? aminoOnly(chainId) : signer(chainId)),
     signDirect: (chainId: string, address: string, doc: never) => signer(chainId).signDirect(address, doc),
     signAmino: (chainId: string, address: string, doc: unknown) => signer(chainId).signAmino(address, doc),
   };

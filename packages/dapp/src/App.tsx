@@ -29,6 +29,15 @@ function WalletButton() {
           {account.name ? `${account.name} · ` : ""}
           {shortAddress(account.address)}
         </span>{" "}
+        {account.signMode === "amino" && (
+          <span
+            className="sign-mode"
+            data-testid="sign-mode"
+            title="Every transaction is signed in amino JSON (SIGN_MODE_LEGACY_AMINO_JSON)"
+          >
+            {account.ledger ? "Ledger · amino" : "amino"}
+          </span>
+        )}{" "}
         <button type="button" className="link" onClick={disconnect}>
           disconnect
         </button>

@@ -11,13 +11,16 @@ import { errorToSentence } from "../lib/errors";
 import type { CoinBook } from "../lib/format";
 import { queryKeys } from "../queries/keys";
 import type { Reader } from "../queries/reader";
-import { connectWallet } from "./wallet";
+import { connectWallet, type SignMode } from "./wallet";
 
 export interface Account {
   address: string;
   name: string;
   clients: ReturnType<typeof suiteClients>;
   signing: SigningCosmWasmClient;
+  /** "amino" for a Ledger (or any wallet without signDirect): every transaction is signed in amino JSON. */
+  signMode: SignMode;
+  ledger: boolean;
 }
 
 export interface Chain {
@@ -71,15 +74,20 @@ export function ChainProvider({
     try {
       const wallet = await connectWallet(config);
       const signingModule = await import("./signing");
-      const signing = await signingModule.SigningCosmWasmClient.connectWithSigner(config.rpc, wallet.signer, {
+      const signing = await signingModule.connectSigningClient(config.rpc, wallet.signer, {
         gasPrice: GasPrice.fromString(`${config.gasPrice}${config.feeDenom}`),
-        // wasmd v0.70 gives new accounts 64-bit account numbers, which CosmJS's default parser refuses.
-        accountParser,
         broadcastPollIntervalMs: config.broadcastPollIntervalMs,
       });
       setAccount((old) => {
         old?.signing.disconnect();
-        return { address: wallet.address, name: wallet.name, signing, clients: suiteClients(signing, wallet.address, config.addresses) };
+        return {
+          address: wallet.address,
+          name: wallet.name,
+          signing,
+          clients: suiteClients(signing, wallet.address, config.addresses),
+          signMode: wallet.signMode,
+          ledger: wallet.ledger,
+        };
       });
       // No cache to clear: every read of an account is keyed by its address.
       localStorage.setItem(REMEMBER, "1");

@@ -18,10 +18,18 @@ describe("errorToSentence", () => {
       "The contract refused: message 0 of the proposal is refused: an allowance on the suite token: a standing allowance could later be spent from members' stake.",
     );
   });
-  test("explains an account number amino signing cannot encode (wasmd v0.70's 64-bit numbers)", () => {
+  test("explains an account number a signing library cannot encode (wasmd v0.70's 64-bit numbers)", () => {
+    // The dApp's own signing (direct, and amino through src/chain/amino.ts) takes any uint64; a wallet's library may not.
     expect(errorToSentence(new Error("Input number is not a safe integer: number can only safely store up to 53 bits"))).toMatch(
-      /above 2\^53.*direct mode/,
+      /above 2\^53.*nothing was sent/,
     );
+    // CosmJS's makeSignDoc (amino) on such a number.
+    expect(errorToSentence(new Error("Input not in int53 range: 9223372036978233000"))).toMatch(/above 2\^53/);
+  });
+  test("passes an amino refusal on in its own words", () => {
+    const refusal =
+      "The text contains a line or paragraph separator character (U+2028 or U+2029), which a Ledger (amino JSON signing) cannot sign for this chain: nothing was sent. Remove it and send again.";
+    expect(errorToSentence(Object.assign(new Error(refusal), { name: "AminoRefusal" }))).toBe(refusal);
   });
   test("explains fees, funds, rejections and the network", () => {
     expect(

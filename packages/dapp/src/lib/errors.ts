@@ -75,9 +75,9 @@ const RULES: [RegExp, (m: RegExpExecArray) => string][] = [
     () => "Cannot reach the chain's RPC endpoint: is the node running?",
   ],
   [
-    /safely store up to 53 bits/i,
+    /safely store up to 53 bits|not in int53 range/i,
     () =>
-      "This account's number is above 2^53, which amino (Ledger) signing cannot encode: sign in direct mode with a software key, or use an older account.",
+      "A number in this transaction (the account number: wasmd v0.70 gives new accounts numbers above 2^53) is too large for the signing library: nothing was sent. Update the wallet, or sign with another account.",
   ],
   [/account sequence mismatch/i, () => "The wallet's transaction count was out of date; try again."],
   [/There is no chain info for|no modular chain info for/i, () => "The wallet does not know this chain yet; connect again to add it."],
