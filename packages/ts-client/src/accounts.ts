@@ -3,8 +3,9 @@
 // 0.38's default parser refuses them ("number can only safely store up to 53
 // bits"), so signing and gas simulation fail for every new wallet. This
 // parser keeps such a number as a bigint: CosmJS's direct signing only
-// passes the account number to BigInt(), so the signature is right. Amino
-// signing (Ledger) still refuses it inside CosmJS (the dApp says so in words).
+// passes the account number to BigInt(), so the signature is right. CosmJS's
+// amino signing (Ledger) still refuses it, so the dApp builds the amino sign
+// doc itself with the number as a decimal string (packages/dapp/src/chain/amino.ts).
 
 import { decodeOptionalPubkey } from "@cosmjs/proto-signing";
 import type { Account } from "@cosmjs/stargate";
