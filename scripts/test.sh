@@ -170,10 +170,7 @@ lane_v070() {
   # low gas and a jail, each followed by on-chain assertions.
   lane_stage agent-e2e "provider agent: end to end with faults on a fresh devnet (scripts/agent.sh e2e)" scripts/agent.sh e2e || return 1
   # Its own devnet (.tools/devnet-dapp, RPC 23657, dApp on 23180).
-  lane_stage dapp-browser "web dApp: every user journey in headless Chromium on a fresh devnet" scripts/dapp.sh browser || return 1
-  # Its own devnet and PostgreSQL (.tools/indexer-*, ports 28xxx): the demo and more activity
-  # indexed through an abort mid-block, SIGKILLs and a PostgreSQL restart, then reconcile and the API.
-  lane_stage indexer-e2e "indexer: a devnet followed into PostgreSQL through crashes and a database restart, reconciled with the contracts, its API checked" packages/indexer/e2e/indexer.sh
+  lane_stage dapp-browser "web dApp: every user journey in headless Chromium on a fresh devnet" scripts/dapp.sh browser
 }
 
 lane_localnet_v060() {
@@ -190,7 +187,10 @@ lane_localnet_v060() {
     lane_stage e2e-v0.60.8 "end-to-end on the previous line, wasmd v0.60.8 (wasmvm 2.3.4), the indexer reconciled after it" scripts/e2e.sh || return 1
   # Its own devnet (.tools/devnet-upgrade, RPC 24657): v0.1.0 deployed with the demo's state,
   # a claim held by a dispute, then registry, escrow and DAO migrated through one proposal.
-  lane_stage upgrade "upgrade from the previous release (v0.1.0) through a DAO proposal, every record and claim checked" scripts/upgrade.sh
+  lane_stage upgrade "upgrade from the previous release (v0.1.0) through a DAO proposal, every record and claim checked" scripts/upgrade.sh || return 1
+  # Its own devnet and PostgreSQL (.tools/indexer-*, ports 28xxx): the demo and more activity
+  # indexed through an abort mid-block, SIGKILLs and a PostgreSQL restart, then reconcile and the API.
+  lane_stage indexer-e2e "indexer: a devnet followed into PostgreSQL through crashes and a database restart, reconciled with the contracts, its API checked" packages/indexer/e2e/indexer.sh
 }
 
 lane_v070 &
