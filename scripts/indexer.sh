@@ -27,6 +27,9 @@ INDEXER_PROFILE="${INDEXER_PROFILE:-debug}"
 BIN="$ROOT/target/$INDEXER_PROFILE/depin-indexer"
 PID_FILE="$DEVNET_DIR/indexer.pid"
 LOG_FILE="$DEVNET_DIR/indexer.log"
+PORT_FILE="$DEVNET_DIR/indexer.port"
+# A running indexer's API port is the one it was started with (the localnet's default differs).
+[[ "${1:-}" != start && -f "$PORT_FILE" ]] && INDEXER_PORT="$(cat "$PORT_FILE")"
 API="http://127.0.0.1:$INDEXER_PORT"
 export PG_DIR="$DEVNET_DIR/postgres" PG_PORT="$INDEXER_PG_PORT"
 export DEPIN_INDEXER_RPC="$DEVNET_RPC" DEPIN_INDEXER_DEPLOYMENT="$DEVNET_DIR/deployment.json"
@@ -65,6 +68,7 @@ cmd_start() {
   "$ROOT/scripts/postgres.sh" start >/dev/null || die "cannot start PostgreSQL in $PG_DIR"
   DATABASE_URL="$(database_url)" nohup "$BIN" run --listen "127.0.0.1:$INDEXER_PORT" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
+  echo "$INDEXER_PORT" >"$PORT_FILE"
   for _ in $(seq 1 100); do
     curl -fsS --max-time 1 "$API/status" >/dev/null 2>&1 && break
     running_pid >/dev/null || die "depin-indexer exited (see $LOG_FILE)"
