@@ -29,16 +29,26 @@ const LEASES = Number(process.env.LEASES ?? 25);
 const key = (text) => new Sha256(toUtf8(text)).digest();
 const log = (line) => console.log(`  · ${line}`);
 
+/** A fee of `gas` at the devnet's price. */
+function feeOf(gas) {
+  return { amount: [{ denom: "ustake", amount: String(Math.ceil(gas * 0.025)) }], gas: String(gas) };
+}
+
 async function exec(actor, contract, msg, funds = []) {
-  // Simulated gas × 2: a simulation can run before a charge matures and the tx after.
-  return actor.client.execute(actor.address, contract, msg, 2, undefined, funds);
+  // Simulated gas × 2, and never under 2,000,000: a simulation can run before charges mature
+  // that the transaction then also pays (a close_lease pays every matured charge), so the
+  // transaction may use more than twice what was simulated.
+  const message = {
+    typeUrl: "/cosmwasm.wasm.v1.MsgExecuteContract",
+    value: { sender: actor.address, contract, msg: toUtf8(JSON.stringify(msg)), funds: [...funds] },
+  };
+  const simulated = await actor.client.simulate(actor.address, [message], undefined);
+  return actor.client.execute(actor.address, contract, msg, feeOf(Math.max(simulated * 2, 2_000_000)), undefined, funds);
 }
 
 /** A batch: its simulation may run before charges mature that the transaction then also settles, so a fixed, ample gas limit. */
 async function execBatch(actor, items) {
-  const gas = 2_000_000 + 150_000 * items.length;
-  const fee = { amount: [{ denom: "ustake", amount: String(Math.ceil(gas * 0.025)) }], gas: String(gas) };
-  return actor.client.execute(actor.address, addr.billingEscrow, { batch: { items } }, fee);
+  return actor.client.execute(actor.address, addr.billingEscrow, { batch: { items } }, feeOf(2_000_000 + 150_000 * items.length));
 }
 
 function attr(result, k) {
