@@ -90,9 +90,15 @@ cmd_serve() {
   [[ -f "$PKG/dist/index.html" ]] || cmd_build
   cmd_stop >/dev/null
   (exec 3<>"/dev/tcp/127.0.0.1/$DAPP_PORT") 2>/dev/null && die "port 127.0.0.1:$DAPP_PORT is in use (set DAPP_PORT)"
-  local config="$DEVNET_DIR/dapp/config.json"
+  local config="$DEVNET_DIR/dapp/config.json" indexer=()
+  # The history charts read the indexer beside the network when it runs (scripts/indexer.sh), or DAPP_INDEXER_URL.
+  if [[ -n "${DAPP_INDEXER_URL:-}" ]]; then
+    indexer=(--indexer "$DAPP_INDEXER_URL")
+  elif DEVNET_DIR="$DEVNET_DIR" "$ROOT/scripts/indexer.sh" status >/dev/null 2>&1; then
+    indexer=(--indexer "http://127.0.0.1:$(cat "$DEVNET_DIR/indexer.port")")
+  fi
   node "$PKG/scripts/write-config.mjs" --deployment "$DEVNET_DIR/deployment.json" \
-    --rest "http://127.0.0.1:${DEVNET_API_PORT:-1317}" --gas-price "${DEVNET_GAS_PRICE:-0.025ustake}" --out "$config" >/dev/null \
+    --rest "http://127.0.0.1:${DEVNET_API_PORT:-1317}" --gas-price "${DEVNET_GAS_PRICE:-0.025ustake}" "${indexer[@]}" --out "$config" >/dev/null \
     || die "cannot write the dApp config from $DEVNET_DIR/deployment.json"
   nohup node "$PKG/scripts/serve.mjs" --dist "$PKG/dist" --config "$config" --port "$DAPP_PORT" >"$LOG_FILE" 2>&1 </dev/null &
   echo $! >"$PID_FILE"
@@ -180,6 +186,9 @@ start_test_stack() {
   # shellcheck disable=SC2086 # a list of flags
   node packages/ts-client/dist/scripts/deploy.js $deploy_args >"$DEVNET_DIR/deploy.log" 2>&1 \
     || { tail -20 "$DEVNET_DIR/deploy.log" >&2; die "the deployment failed"; }
+  # The indexer the history charts read (the browser tests check them against the chain); scripts/devnet.sh stop stops it.
+  INDEXER_PORT=${DAPP_TEST_INDEXER_PORT:-23750} INDEXER_PG_PORT=${DAPP_TEST_INDEXER_PG_PORT:-23432} scripts/indexer.sh start \
+    || die "cannot start the indexer beside the browser tests' devnet"
   cmd_serve
 }
 

@@ -7,8 +7,12 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
-/** Budgets in bytes of brotli-compressed JavaScript (what scripts/serve.mjs sends to browsers). */
-export const BUDGET = { firstPage: 215 * 1024, total: 250 * 1024 };
+/**
+ * Budgets in bytes of brotli-compressed JavaScript (what scripts/serve.mjs sends to browsers). The
+ * total was 250 KB until the history charts: uPlot (20.5 KB) is its own chunk, loaded with the
+ * first chart drawn, never on the first page.
+ */
+export const BUDGET = { firstPage: 215 * 1024, total: 280 * 1024 };
 /** The route a visitor lands on: its lazy chunk counts as part of the first page. */
 const FIRST_PAGE_MODULE = "src/pages/network/NetworkPage.tsx";
 

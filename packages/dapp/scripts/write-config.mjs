@@ -2,7 +2,9 @@
 // 127.0.0.1, the suite's addresses from the deployment JSON of
 // packages/ts-client/scripts/deploy.ts, fee denom and gas price, display coins.
 //
-//   node scripts/write-config.mjs --deployment <deployment.json> --rest <url> --gas-price 0.025ustake --out <config.json>
+//   node scripts/write-config.mjs --deployment <deployment.json> --rest <url> --gas-price 0.025ustake [--indexer <url>] --out <config.json>
+//
+// --indexer names the depin-indexer API the history charts read (left out: the charts say there is none).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -25,6 +27,7 @@ const config = {
   chainName: arg("--chain-name", "DePIN devnet"),
   rpc: deployment.rpc,
   rest: arg("--rest"),
+  ...(arg("--indexer", "") ? { indexer: arg("--indexer") } : {}),
   bech32Prefix: arg("--prefix", "wasm"),
   feeDenom: gas[2],
   gasPrice: gas[1],

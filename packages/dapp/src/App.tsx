@@ -1,6 +1,7 @@
 // The application shell: header with the network and the wallet, and the page of the current route.
 import { lazy, Suspense } from "react";
 import { useChain } from "./chain/ChainProvider";
+import { WalletAlerts } from "./components/Alerts";
 import { shortAddress } from "./lib/format";
 import { href, type Route, useRoute } from "./router";
 
@@ -95,6 +96,7 @@ export function App() {
         <WalletButton />
       </header>
       <main>
+        <WalletAlerts />
         <Suspense fallback={<p>Loading…</p>}>
           <CurrentPage route={route} />
         </Suspense>

@@ -74,17 +74,23 @@ const PROVIDERS: Endpoint = Endpoint {
     key_type: ID,
 };
 
+// Money is summed per day and denom: leases pay in any denom the provider
+// prices, and sums across denoms mean nothing. The key is "<day> <denom>".
 const PROVIDER_EARNINGS: Endpoint = Endpoint {
-    sql: "SELECT day, sum(payments)::int8 AS payments, sum(gross)::text AS gross,
-            sum(fee)::text AS fee, sum(without_fee)::int8 AS payments_without_fee,
-            sum(rewards)::text AS rewards
-          FROM (
-            SELECT utc_day(p.block_time) AS day, 1 AS payments, p.amount AS gross,
-                   coalesce(p.fee, 0) AS fee, (p.fee IS NULL)::int AS without_fee, 0::numeric AS rewards
-              FROM payments p JOIN leases l ON l.lease_id = p.lease_id WHERE l.provider = $1
-            UNION ALL
-            SELECT utc_day(block_time), 0, 0, 0, 0, amount FROM reward_claims WHERE provider = $1
-          ) e GROUP BY day",
+    sql: "SELECT utc_day(p.block_time) || ' ' || l.denom AS day_denom, utc_day(p.block_time) AS day, l.denom,
+            count(*)::int8 AS payments, sum(p.amount)::text AS gross,
+            coalesce(sum(p.fee), 0)::text AS fee, (sum(p.amount) - coalesce(sum(p.fee), 0))::text AS net,
+            count(*) FILTER (WHERE p.fee IS NULL)::int8 AS payments_without_fee
+          FROM payments p JOIN leases l ON l.lease_id = p.lease_id WHERE l.provider = $1
+          GROUP BY 1, 2, 3",
+    key: "day_denom",
+    key_type: TEXT,
+};
+
+const PROVIDER_REWARDS: Endpoint = Endpoint {
+    sql: "SELECT utc_day(block_time) AS day, count(*)::int8 AS claims, sum(amount)::text AS rewards,
+            coalesce(sum(forfeited), 0)::text AS forfeited
+          FROM reward_claims WHERE provider = $1 GROUP BY 1",
     key: "day",
     key_type: TEXT,
 };
@@ -195,11 +201,11 @@ const NETWORK_STAKE: Endpoint = Endpoint {
 };
 
 const NETWORK_USAGE: Endpoint = Endpoint {
-    sql: "SELECT utc_day(block_time) AS day, count(*)::int8 AS payments,
-            coalesce(sum(units), 0)::text AS units, sum(amount)::text AS gross,
-            coalesce(sum(fee), 0)::text AS fee, count(*) FILTER (WHERE fee IS NULL)::int8 AS payments_without_fee
-          FROM payments GROUP BY 1",
-    key: "day",
+    sql: "SELECT utc_day(p.block_time) || ' ' || l.denom AS day_denom, utc_day(p.block_time) AS day, l.denom,
+            count(*)::int8 AS payments, coalesce(sum(p.units), 0)::text AS units, sum(p.amount)::text AS gross,
+            coalesce(sum(p.fee), 0)::text AS fee, count(*) FILTER (WHERE p.fee IS NULL)::int8 AS payments_without_fee
+          FROM payments p JOIN leases l ON l.lease_id = p.lease_id GROUP BY 1, 2, 3",
+    key: "day_denom",
     key_type: TEXT,
 };
 
@@ -269,6 +275,7 @@ fn endpoints() -> Vec<(&'static str, &'static Endpoint)> {
         ("/status", &STATUS),
         ("/providers", &PROVIDERS),
         ("/providers/{address}/earnings", &PROVIDER_EARNINGS),
+        ("/providers/{address}/rewards", &PROVIDER_REWARDS),
         ("/providers/{address}/usage", &PROVIDER_USAGE),
         ("/providers/{address}/liveness", &PROVIDER_LIVENESS),
         ("/providers/{address}/events", &PROVIDER_EVENTS),

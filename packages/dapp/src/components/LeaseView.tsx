@@ -11,6 +11,8 @@ import type { ChargeResponse, LeaseResponse, LeasesResponse } from "../lib/types
 import { escrowQueries } from "../queries/escrow";
 import { changedBy } from "../queries/keys";
 import { href } from "../router";
+import { LeaseAlerts } from "./Alerts";
+import { LeaseHistory, ShowHistory } from "./History";
 import { Pager, type PagerState } from "./Pager";
 import { Address, Fact, Facts, QueryError, Section, useNow } from "./ui";
 
@@ -48,8 +50,12 @@ export function LeaseCard({ lease, party, children }: { lease: LeaseResponse; pa
         Lease {lease.lease_id} · {leaseMode(lease.billing)} · <span data-testid="lease-state">{lease.state}</span>
       </h3>
       <LeaseFacts lease={lease} />
+      <LeaseAlerts lease={lease} party={party} />
       <SettleablePreview lease={lease} />
       {children}
+      <ShowHistory label="spending chart">
+        <LeaseHistory lease={lease} />
+      </ShowHistory>
     </article>
   );
 }

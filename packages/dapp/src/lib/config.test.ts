@@ -46,6 +46,13 @@ describe("config.json", () => {
     ]);
     expect(validateConfig(null).problems).toEqual(["config.json is not a JSON object."]);
   });
+  test("the indexer is optional, and an http(s) URL when named", () => {
+    expect(goodConfig().indexer).toBeUndefined();
+    expect(validateConfig({ ...good, indexer: "http://127.0.0.1:8750/" }).config?.indexer).toBe("http://127.0.0.1:8750");
+    expect(validateConfig({ ...good, indexer: "127.0.0.1:8750" }).problems).toEqual([
+      "indexer must be an http(s) URL (the depin-indexer API), or left out.",
+    ]);
+  });
   test("describes the chain to the wallet", () => {
     const info = keplrChainInfo(goodConfig());
     expect(info).toMatchObject({

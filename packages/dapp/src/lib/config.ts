@@ -9,6 +9,8 @@ export interface NetworkConfig {
   chainName: string;
   rpc: string;
   rest: string;
+  /** The history API of depin-indexer (packages/indexer); without it the charts say so and the rest works. */
+  indexer?: string;
   bech32Prefix: string;
   /** The denom fees are paid in, and its price per gas unit ("0.025"). */
   feeDenom: string;
@@ -46,6 +48,8 @@ export function validateConfig(raw: unknown): { config?: NetworkConfig; problems
   const prefix = str("bech32Prefix");
   if (!isUrl(c.rpc)) problems.push("rpc must be an http(s) URL.");
   if (!isUrl(c.rest)) problems.push("rest must be an http(s) URL.");
+  if (c.indexer !== undefined && c.indexer !== null && !isUrl(c.indexer))
+    problems.push("indexer must be an http(s) URL (the depin-indexer API), or left out.");
   const feeDenom = str("feeDenom");
   const gasPrice = str("gasPrice");
   if (gasPrice && !/^\d+(\.\d+)?$/.test(gasPrice)) problems.push("gasPrice must be a decimal number such as 0.025.");
@@ -82,6 +86,7 @@ export function validateConfig(raw: unknown): { config?: NetworkConfig; problems
       chainName: typeof c.chainName === "string" && c.chainName ? c.chainName : chainId,
       rpc: (c.rpc as string).replace(/\/$/, ""),
       rest: (c.rest as string).replace(/\/$/, ""),
+      ...(isUrl(c.indexer) ? { indexer: c.indexer.replace(/\/$/, "") } : {}),
       bech32Prefix: prefix,
       feeDenom,
       gasPrice,

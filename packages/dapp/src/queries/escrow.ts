@@ -1,6 +1,7 @@
 // Query factories of the billing escrow: one per contract query.
 import { type QueryClient, queryOptions } from "@tanstack/react-query";
 import { countLeases, type LeaseCount } from "../lib/leaseCount";
+import type { LeaseResponse } from "../lib/types";
 import type { PageRequest } from "./keys";
 import type { Reader } from "./reader";
 
@@ -49,6 +50,29 @@ export const escrowQueries = {
       enabled: !!provider,
       // A fleet page counts the leases of up to 100 providers: not every 6 s (lease transactions sent here refresh it at once).
       refetchInterval: 30_000,
+    }),
+  /** A party's leases for its alerts: pages of 100 (shared with the lease lists' cache), up to LEASE_COUNT_CAP. */
+  attention: (reader: Reader, client: QueryClient, party: "consumer" | "provider", address: string) =>
+    queryOptions({
+      queryKey: [...reader.keys.escrow.lists(), party, address, "attention"],
+      queryFn: async (): Promise<LeaseResponse[]> => {
+        const leases: LeaseResponse[] = [];
+        let startAfter: number | undefined;
+        for (let read = 0; read < LEASE_COUNT_CAP; read += LEASE_COUNT_PAGE) {
+          const request = { startAfter, limit: LEASE_COUNT_PAGE };
+          const page =
+            party === "consumer"
+              ? await client.fetchQuery(escrowQueries.leasesByConsumer(reader, address, request))
+              : await client.fetchQuery(escrowQueries.leasesByProvider(reader, address, request));
+          leases.push(...page.leases);
+          const last = page.leases.at(-1);
+          if (page.leases.length < LEASE_COUNT_PAGE || !last) break;
+          startAfter = last.lease_id;
+        }
+        return leases;
+      },
+      enabled: !!address,
+      refetchInterval: 15_000,
     }),
   charges: (reader: Reader, leaseId: number, page: PageRequest<number> = { limit: 100 }) =>
     queryOptions({

@@ -2,6 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
 import { GAS, type Tx, useTx } from "../../chain/tx";
+import { ProposalVoteAlert } from "../../components/Alerts";
+import { ProposalTurnout, ShowHistory } from "../../components/History";
 import { Pager, usePager } from "../../components/Pager";
 import { Address, QueryError, Section, TxStatus, useNow } from "../../components/ui";
 import { formatCoin, formatTimestamp, isPast, proposalStatusLabel, share, timeLeft } from "../../lib/format";
@@ -61,7 +63,11 @@ function ProposalCard({ proposal }: { proposal: ProposalResponse }) {
           <li key={i}>{describeMsg(msg, config.addresses, book)}</li>
         ))}
       </ol>
+      <ProposalVoteAlert proposal={proposal} />
       <TallyTable proposal={proposal} />
+      <ShowHistory label="turnout chart">
+        <ProposalTurnout proposal={proposal} />
+      </ShowHistory>
       <ProposalTimes proposal={proposal} />
       <ProposalActions proposal={proposal} tx={tx} />
       <TxStatus state={tx.state} />

@@ -1,6 +1,7 @@
 // One provider's page: listing, agent key, operator, prices, capacity, stake, rewards, reputation, proofs of service and attestations.
 import { useQuery } from "@tanstack/react-query";
 import { useChain } from "../../chain/ChainProvider";
+import { ProviderHistory } from "../../components/History";
 import { LivenessFacts } from "../../components/LivenessFacts";
 import { Address, Fact, Facts, Pending, Section, useNow } from "../../components/ui";
 import { coinMeta, formatCoin, formatProviderStatus, formatTimestamp, serviceLabel, timeAgo } from "../../lib/format";
@@ -26,6 +27,7 @@ export function ProviderDetail({ address }: { address: string }) {
       <ProviderFacts provider={provider.data} stakeDenom={config.data.stake_denom} />
       <ProviderPrices provider={provider.data} />
       <ProviderReputation provider={provider.data} />
+      <ProviderHistory provider={provider.data} registry={config.data} />
     </>
   );
 }

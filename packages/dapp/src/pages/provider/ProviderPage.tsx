@@ -2,6 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useChain } from "../../chain/ChainProvider";
+import { ProviderAlerts } from "../../components/Alerts";
+import { ProviderHistory } from "../../components/History";
 import { ConnectPrompt, Pending } from "../../components/ui";
 import { statusKind } from "../../lib/format";
 import { registryQueries } from "../../queries/registry";
@@ -29,6 +31,7 @@ export function ProviderPage() {
           {registered}
         </p>
       )}
+      <ProviderAlerts provider={record} registry={registry} />
       <Overview provider={record} registry={registry} />
       {exiting && <RegisterForm key="again" account={account} bonded={BigInt(record.stake)} onRegistered={setRegistered} />}
       {!exiting && <ListingUpdate key={record.address} provider={record} />}
@@ -36,6 +39,7 @@ export function ProviderPage() {
       <OperatorPanel provider={record} />
       <StakePanel account={account} provider={record} registry={registry} />
       <LivenessPanel provider={record} registry={registry} />
+      <ProviderHistory provider={record} registry={registry} />
       <ProviderLeases account={account} />
     </>
   );
