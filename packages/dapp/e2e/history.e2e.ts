@@ -7,6 +7,7 @@
 // config.json, every history panel says so.
 
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -218,9 +219,11 @@ describe("history from the indexer", () => {
       const { indexer: _, ...config } = await response.json();
       await route.fulfill({ response, json: config });
     });
+    const indexer = JSON.parse(readFileSync(resolve(env.dir, "dapp/config.json"), "utf8")).indexer;
+    expect(indexer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const indexerCalls: string[] = [];
     page.on("request", (request) => {
-      if (request.url().includes(":23750") || request.url().includes("/earnings")) indexerCalls.push(request.url());
+      if (request.url().startsWith(indexer)) indexerCalls.push(request.url());
     });
     await page.goto(new URL(`#/providers/${provider.address}`, env.url).toString());
     await see(page.getByTestId("provider-stake"), "2 STAKE");

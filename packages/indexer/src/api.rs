@@ -88,7 +88,8 @@ const PROVIDER_EARNINGS: Endpoint = Endpoint {
 };
 
 const PROVIDER_REWARDS: Endpoint = Endpoint {
-    sql: "SELECT utc_day(block_time) AS day, count(*)::int8 AS claims, sum(amount)::text AS rewards,
+    sql:
+        "SELECT utc_day(block_time) AS day, count(*)::int8 AS claims, sum(amount)::text AS rewards,
             coalesce(sum(forfeited), 0)::text AS forfeited
           FROM reward_claims WHERE provider = $1 GROUP BY 1",
     key: "day",

@@ -13,7 +13,7 @@ use depin_indexer::api::{router, Db};
 use depin_indexer::db;
 use depin_indexer::decode::DecodedBlock;
 use depin_indexer::error::Error;
-use depin_indexer::rows::{At, Lease, Payment, Row};
+use depin_indexer::rows::{At, Lease, Payment, RewardClaim, Row};
 
 /// A PostgreSQL of this test, stopped and removed on drop.
 struct Postgres {
@@ -222,4 +222,116 @@ async fn blocks_are_written_once_and_served() {
         .unwrap()
         .status();
     assert_eq!(status, 400);
+}
+
+/// A provider paid in two denoms on one day, once with an unknown fee (an old batch item), and
+/// rewarded: earnings are per day and denom (never summed across denoms), rewards on their own.
+#[tokio::test]
+async fn earnings_are_per_day_and_denom() {
+    let pg = Postgres::start();
+    let mut client = db::connect(&pg.url()).await.expect("connect");
+    db::migrate(&mut client).await.expect("migrate");
+    let lease = |seq, lease_id, denom: &str| -> Row {
+        Lease {
+            at: at(1, seq),
+            lease_id,
+            consumer: "consumer".into(),
+            provider: "provider".into(),
+            billing: "metered".into(),
+            denom: denom.into(),
+            deposit: 1_000_000,
+            price_per_unit: 10,
+        }
+        .into()
+    };
+    let payment = |seq, lease_id, amount, fee: Option<u128>| -> Row {
+        Payment {
+            at: at(1, seq),
+            lease_id,
+            kind: "settle".into(),
+            units: Some(1),
+            amount,
+            fee,
+            provider_amount: fee.map(|fee| amount - fee),
+            batch: fee.is_none(),
+        }
+        .into()
+    };
+    let rows = vec![
+        lease(0, 1, "native:uusdc"),
+        lease(1, 2, "native:ustake"),
+        payment(2, 1, 1_000, Some(10)),
+        payment(3, 1, 500, None),
+        payment(4, 2, 7, Some(0)),
+        RewardClaim {
+            at: at(1, 5),
+            provider: "provider".into(),
+            amount: 42,
+            forfeited: 3,
+        }
+        .into(),
+    ];
+    let block = DecodedBlock {
+        height: 1,
+        time: at(1, 0).block_time,
+        hash: "HASH1".into(),
+        txs: 1,
+        rows,
+        warnings: vec![],
+    };
+    db::write_blocks(&mut client, "registry", &[block])
+        .await
+        .expect("block 1");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router(Arc::new(Db::new(&pg.url())))).await });
+    let http = reqwest::Client::new();
+    let get = |path: &str| http.get(format!("{base}{path}")).send();
+    let earnings: serde_json::Value = get("/providers/provider/earnings")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        earnings["rows"],
+        serde_json::json!([
+            {"day_denom": "2026-01-01 native:ustake", "day": "2026-01-01", "denom": "native:ustake",
+             "payments": 1, "gross": "7", "fee": "0", "net": "7", "payments_without_fee": 0},
+            {"day_denom": "2026-01-01 native:uusdc", "day": "2026-01-01", "denom": "native:uusdc",
+             "payments": 2, "gross": "1500", "fee": "10", "net": "1490", "payments_without_fee": 1},
+        ])
+    );
+    // The cursor pages within a day, denom by denom.
+    let page: serde_json::Value = get("/providers/provider/earnings?limit=1")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["next"], "2026-01-01 native:ustake");
+    let page: serde_json::Value =
+        get("/providers/provider/earnings?limit=1&after=2026-01-01%20native:ustake")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(page["rows"][0]["denom"], "native:uusdc");
+    assert_eq!(page["next"], serde_json::Value::Null);
+    let rewards: serde_json::Value = get("/providers/provider/rewards")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        rewards["rows"],
+        serde_json::json!([{"day": "2026-01-01", "claims": 1, "rewards": "42", "forfeited": "3"}])
+    );
+    let usage: serde_json::Value = get("/network/usage").await.unwrap().json().await.unwrap();
+    assert_eq!(usage["rows"].as_array().map(Vec::len), Some(2));
+    assert_eq!(usage["rows"][1]["gross"], "1500");
+    assert_eq!(usage["rows"][1]["payments_without_fee"], 1);
 }
