@@ -493,3 +493,155 @@ fn a_batch_settle_completes_a_close_and_refunds_the_consumer() {
         before + DEPOSIT - 100 * PRICE
     );
 }
+
+/// The attributes of each `wasm-batch_item` event of `res`, in order (the
+/// contract address left out).
+fn item_events(res: &cw_multi_test::AppResponse) -> Vec<Vec<(String, String)>> {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm-batch_item")
+        .map(|e| {
+            e.attributes
+                .iter()
+                .filter(|a| a.key != "_contract_address")
+                .map(|a| (a.key.clone(), a.value.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+fn item_attribute(item: &[(String, String)], key: &str) -> Option<u128> {
+    item.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.parse().expect("a number"))
+}
+
+#[test]
+fn batch_items_tell_their_fee_and_their_fees_add_up_to_the_fee_transfer() {
+    let mut fleet = fleet();
+    fleet.name_operator();
+    let operator = fleet.operator.clone();
+    let (m0, m1, m2) = (fleet.leases[0].0, fleet.leases[1].0, fleet.leases[2].0);
+    let r2 = fleet.leases[2].1;
+    // Day 1: three reports (fee 250 bps through each lease's carry, in
+    // ten-thousandths): m0 1,001 × 7 = 7,007, exact fee 175.175 → 176 (carry
+    // 0.825); m1 333 × 7 = 2,331, 58.275 → 59; m0 13 × 7 = 91, 2.275 − 0.825
+    // → 2. Nothing has matured: each item pays 0, fee 0, and tells its charge.
+    let res = fleet
+        .suite
+        .batch(
+            &operator,
+            vec![
+                report_item(m0, 1_001, Some(0)),
+                report_item(m1, 333, Some(0)),
+                report_item(m0, 13, Some(1_001)),
+            ],
+        )
+        .unwrap();
+    let attrs = |lease_id: u64, charge_id: u64, units: u128, charged: u128| {
+        [
+            ("kind", "report_usage".to_string()),
+            ("lease_id", lease_id.to_string()),
+            ("charge_id", charge_id.to_string()),
+            ("units", units.to_string()),
+            ("paid", "0".to_string()),
+            ("fee", "0".to_string()),
+            ("charged", charged.to_string()),
+        ]
+        .map(|(k, v)| (k.to_string(), v))
+        .to_vec()
+    };
+    assert_eq!(
+        item_events(&res),
+        vec![
+            attrs(m0, 1, 1_001, 1_001 * PRICE),
+            attrs(m1, 1, 333, 333 * PRICE),
+            attrs(m0, 2, 13, 13 * PRICE),
+        ]
+    );
+    assert_eq!(
+        fleet
+            .suite
+            .charges(m0, None, None)
+            .iter()
+            .map(|c| c.amount.u128())
+            .collect::<Vec<_>>(),
+        vec![1_001 * PRICE, 13 * PRICE]
+    );
+
+    // Day 2: the next reports pay day 1's charges at the fees fixed on them
+    // (m0: 176 + 2 = 178 on 7,098; m1: 59 on 2,331); two receipts on r2 pay at
+    // once: 1 × 7, 0.175 → 1 (carry 0.825), then 3 × 7 = 21, 0.525 − 0.825 →
+    // 0. A settle with nothing due and a stale report are refused.
+    fleet.suite.advance(WINDOW);
+    let provider = |i| fleet.suite.provider(i);
+    let (p0, p1, p2) = (provider(0), provider(1), provider(2));
+    let dao = fleet.suite.dao.clone();
+    let balances = |s: &Suite| [&p0, &p1, &p2, &dao].map(|a| s.native_balance(a, PAY_DENOM));
+    let before = balances(&fleet.suite);
+    let receipt = |cumulative: u128| BatchItem::RedeemReceipt {
+        lease_id: r2,
+        cumulative_units: Uint128::new(cumulative),
+        signature: fleet.suite.sign_receipt(&fleet.key, r2, cumulative),
+    };
+    let items = vec![
+        report_item(m0, 10, Some(1_014)),
+        receipt(1),
+        BatchItem::Settle { lease_id: m2 },
+        report_item(m1, 10, Some(333)),
+        report_item(m1, 10, Some(0)),
+        receipt(4),
+    ];
+    let res = fleet.suite.batch(&operator, items).unwrap();
+    let events = item_events(&res);
+    let fees: Vec<Option<u128>> = events.iter().map(|e| item_attribute(e, "fee")).collect();
+    assert_eq!(
+        fees,
+        vec![Some(178), Some(1), None, Some(59), None, Some(0)]
+    );
+    let paid: Vec<Option<u128>> = events.iter().map(|e| item_attribute(e, "paid")).collect();
+    assert_eq!(
+        paid,
+        vec![
+            Some(1_014 * PRICE),
+            Some(PRICE),
+            None,
+            Some(333 * PRICE),
+            None,
+            Some(3 * PRICE)
+        ]
+    );
+    let charged: Vec<Option<u128>> = events
+        .iter()
+        .map(|e| item_attribute(e, "charged"))
+        .collect();
+    assert_eq!(
+        charged,
+        vec![Some(10 * PRICE), None, None, Some(10 * PRICE), None, None]
+    );
+    // A refused item tells its error and nothing of a payment.
+    for refused in [&events[2], &events[4]] {
+        let keys: Vec<&str> = refused.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["kind", "lease_id", "error"]);
+    }
+
+    // The items' fees are exactly what the treasury received, and each
+    // provider got its items' paid − fee. (The fee of the batch's sum,
+    // ceil(9,457 × 0.025) = 237, is not it: fees are taken per lease.)
+    let after = balances(&fleet.suite);
+    let gained = |i: usize| after[i] - before[i];
+    let fee_sum: u128 = fees.iter().flatten().sum();
+    assert_eq!(fee_sum, 238);
+    assert_eq!(gained(3), fee_sum);
+    let net = |items: &[usize]| -> u128 {
+        items
+            .iter()
+            .map(|&i| paid[i].unwrap_or(0) - fees[i].unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(
+        [gained(0), gained(1), gained(2)],
+        [net(&[0]), net(&[3]), net(&[1, 5])]
+    );
+    assert_eq!(protocol_fee((1_014 + 333 + 4) * PRICE, 250), 237);
+}

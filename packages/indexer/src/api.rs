@@ -114,6 +114,14 @@ const PROVIDER_USAGE: Endpoint = Endpoint {
     key_type: TEXT,
 };
 
+const PROVIDER_STAKE: Endpoint = Endpoint {
+    sql: "SELECT day, count(*)::int8 AS changes, ((array_agg(stake ORDER BY id DESC))[1])::text AS stake
+          FROM (SELECT utc_day(block_time) AS day, id, stake FROM stake_changes WHERE provider = $1) s
+          GROUP BY day",
+    key: "day",
+    key_type: TEXT,
+};
+
 const PROVIDER_LIVENESS: Endpoint = Endpoint {
     sql: "SELECT epoch, min(source) AS source, min(oracle) AS oracle, min(height) AS height,
             iso(min(block_time)) AS proven_at
@@ -278,6 +286,7 @@ fn endpoints() -> Vec<(&'static str, &'static Endpoint)> {
         ("/providers/{address}/earnings", &PROVIDER_EARNINGS),
         ("/providers/{address}/rewards", &PROVIDER_REWARDS),
         ("/providers/{address}/usage", &PROVIDER_USAGE),
+        ("/providers/{address}/stake", &PROVIDER_STAKE),
         ("/providers/{address}/liveness", &PROVIDER_LIVENESS),
         ("/providers/{address}/events", &PROVIDER_EVENTS),
         ("/providers/{address}/leases", &PROVIDER_LEASES),

@@ -762,14 +762,7 @@ fn payment(
     kind: &str,
     (units, amount, fee): (Option<u128>, u128, Option<u128>),
 ) -> Result<(), DecodeError> {
-    let provider_amount = match fee {
-        Some(fee) => Some(
-            amount
-                .checked_sub(fee)
-                .ok_or_else(|| ev.problem("fee", "is larger than the amount"))?,
-        ),
-        None => None,
-    };
+    let provider_amount = provider_amount(ev, amount, fee)?;
     let row = Payment {
         at: out.at(),
         lease_id,
@@ -784,7 +777,25 @@ fn payment(
     Ok(())
 }
 
+/// What the provider got of a payment of `amount` of which `fee` went to
+/// the treasury (none when the fee is not known).
+fn provider_amount(
+    ev: &Event,
+    amount: u128,
+    fee: Option<u128>,
+) -> Result<Option<u128>, DecodeError> {
+    fee.map(|fee| {
+        amount
+            .checked_sub(fee)
+            .ok_or_else(|| ev.problem("fee", "is larger than the amount"))
+    })
+    .transpose()
+}
+
 /// One `wasm-batch_item` event of an escrow `batch`: the item's rows.
+/// `fee` (the part of `paid` that went to the treasury) and `charged` (a
+/// report's new charge) are read when present; batches of escrows before
+/// them leave those columns null.
 fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
     let kind = ev.text("kind")?;
     let lease_id = ev.u64("lease_id")?;
@@ -798,7 +809,8 @@ fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
         out.push(row);
         return Ok(());
     }
-    let (units, paid) = (ev.u128("units")?, ev.u128("paid")?);
+    let (units, paid, fee) = (ev.u128("units")?, ev.u128("paid")?, ev.opt_u128("fee")?);
+    let provider_amount = provider_amount(ev, paid, fee)?;
     let paid_row = |out: &mut Rows, units: Option<u128>| {
         let row = Payment {
             at: out.at(),
@@ -806,8 +818,8 @@ fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
             kind: kind.clone(),
             units,
             amount: paid,
-            fee: None,
-            provider_amount: None,
+            fee,
+            provider_amount,
             batch: true,
         };
         out.push(row);
@@ -819,7 +831,7 @@ fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
                 lease_id,
                 charge_id: ev.u64("charge_id")?,
                 units,
-                amount: None,
+                amount: ev.opt_u128("charged")?,
                 fee: None,
                 disputable_until_s: None,
                 batch: true,
@@ -837,7 +849,7 @@ fn batch_item(out: &mut Rows, ev: &Event) -> Result<(), DecodeError> {
                 cumulative_units: None,
                 units,
                 amount: paid,
-                fee: None,
+                fee,
                 batch: true,
             };
             out.push(row);

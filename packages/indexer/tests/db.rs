@@ -13,7 +13,7 @@ use depin_indexer::api::{router, Db};
 use depin_indexer::db;
 use depin_indexer::decode::DecodedBlock;
 use depin_indexer::error::Error;
-use depin_indexer::rows::{At, Lease, Payment, RewardClaim, Row};
+use depin_indexer::rows::{At, Lease, Payment, RewardClaim, Row, StakeChange};
 
 /// A PostgreSQL of this test, stopped and removed on drop.
 struct Postgres {
@@ -26,7 +26,19 @@ fn root() -> PathBuf {
     root.canonicalize().unwrap_or(root)
 }
 
+/// A free port on 127.0.0.1: one the system picks, or with
+/// `DEPIN_INDEXER_TEST_PORTS=FIRST-LAST` (a machine that gives its tests a
+/// range) the first free one of that range.
 fn free_port() -> u16 {
+    if let Ok(range) = std::env::var("DEPIN_INDEXER_TEST_PORTS") {
+        let (first, last) = range
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.parse::<u16>().ok()?, b.parse::<u16>().ok()?)))
+            .expect("DEPIN_INDEXER_TEST_PORTS is FIRST-LAST");
+        return (first..=last)
+            .find(|port| TcpListener::bind(("127.0.0.1", *port)).is_ok())
+            .expect("a free port in DEPIN_INDEXER_TEST_PORTS");
+    }
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -107,6 +119,38 @@ fn block(height: u64) -> DecodedBlock {
     }
 }
 
+/// Block `height` at `time` with these stake changes `(provider, action, stake after)`.
+fn stake_block(height: u64, time: &str, changes: &[(&str, &str, u128)]) -> DecodedBlock {
+    let rows = changes
+        .iter()
+        .zip(0u32..)
+        .map(|(&(provider, action, stake), seq)| {
+            StakeChange {
+                at: At {
+                    height,
+                    block_time: time.into(),
+                    tx_hash: Some(format!("TX{height}")),
+                    seq,
+                },
+                provider: provider.into(),
+                action: action.into(),
+                amount: 1,
+                stake,
+                release_at_ns: None,
+            }
+            .into()
+        })
+        .collect();
+    DecodedBlock {
+        height,
+        time: time.into(),
+        hash: format!("HASH{height}"),
+        txs: 1,
+        rows,
+        warnings: vec![],
+    }
+}
+
 async fn count(client: &tokio_postgres::Client, table: &str) -> i64 {
     client
         .query_one(format!("SELECT count(*) FROM {table}").as_str(), &[])
@@ -159,7 +203,9 @@ async fn blocks_are_written_once_and_served() {
     assert_eq!(row.get::<_, String>(1), "2026-01-01T00:00:03.123457Z");
 
     // The API pages it, as JSON and CSV.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", free_port()))
+        .await
+        .unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = router(Arc::new(Db::new(&pg.url())));
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -222,6 +268,73 @@ async fn blocks_are_written_once_and_served() {
         .unwrap()
         .status();
     assert_eq!(status, 400);
+
+    // A provider's stake per UTC day: the day's changes and its stake after
+    // the day's last one (by position, not the largest or smallest); another
+    // provider's changes are not its.
+    let blocks = [
+        stake_block(
+            4,
+            "2026-01-01T23:59:59.9Z",
+            &[
+                ("provider", "register", 100),
+                ("other", "register", 999),
+                ("provider", "bond", 150),
+                ("provider", "unbond", 130),
+            ],
+        ),
+        stake_block(5, "2026-01-02T00:00:00Z", &[("provider", "slash", 117)]),
+        stake_block(
+            6,
+            "2026-01-04T12:00:00Z",
+            &[("provider", "bond", 200), ("provider", "deregister", 0)],
+        ),
+    ];
+    db::write_blocks(&mut client, "registry", &blocks)
+        .await
+        .expect("blocks 4-6");
+    let page: serde_json::Value = http
+        .get(format!("{base}/providers/provider/stake?limit=2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page,
+        serde_json::json!({
+            "rows": [
+                {"day": "2026-01-01", "changes": 3, "stake": "130"},
+                {"day": "2026-01-02", "changes": 1, "stake": "117"}
+            ],
+            "next": "2026-01-02"
+        })
+    );
+    let response = http
+        .get(format!(
+            "{base}/providers/provider/stake?after=2026-01-02&format=csv"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers().get("x-next-cursor"), None);
+    assert_eq!(
+        response.text().await.unwrap(),
+        "day,changes,stake\n2026-01-04,2,0\n"
+    );
+    let page: serde_json::Value = http
+        .get(format!("{base}/providers/other/stake"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        page["rows"],
+        serde_json::json!([{"day": "2026-01-01", "changes": 1, "stake": "999"}])
+    );
 }
 
 /// A provider paid in two denoms on one day, once with an unknown fee (an old batch item), and

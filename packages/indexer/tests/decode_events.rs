@@ -27,6 +27,11 @@ type TestEvent<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 /// One block at height 7 with one successful transaction carrying `events`
 /// (`wasm` events of `contract` with these attributes).
 fn decode(events: &[TestEvent]) -> Vec<Row> {
+    try_decode(events).unwrap()
+}
+
+/// [`decode`], or the decoder's error as text.
+fn try_decode(events: &[TestEvent]) -> Result<Vec<Row>, String> {
     let events: Vec<serde_json::Value> = events
         .iter()
         .map(|(kind, contract, attributes)| {
@@ -51,7 +56,9 @@ fn decode(events: &[TestEvent]) -> Vec<Row> {
         "finalize_block_events": []
     }))
     .unwrap();
-    decode_block(&suite(), &block, &results).unwrap().rows
+    decode_block(&suite(), &block, &results)
+        .map(|decoded| decoded.rows)
+        .map_err(|e| e.to_string())
 }
 
 macro_rules! only {
@@ -325,6 +332,174 @@ fn a_failed_usage_record_and_a_batch_settle_item() {
             failed.error.as_deref()
         ),
         (Some(8), "record_usage_failed", Some("provider not found"))
+    );
+}
+
+/// A batch's `wasm-batch_item` events as the escrow emits them now: `fee`
+/// whenever `paid` is there, `charged` on reports.
+#[test]
+fn batch_items_with_their_fee_and_charge_fill_the_fee_and_amount_columns() {
+    let rows = decode(&[
+        (
+            "wasm",
+            ESCROW,
+            &[("action", "batch"), ("items", "4"), ("refused", "1")],
+        ),
+        (
+            "wasm-batch_item",
+            ESCROW,
+            &[
+                ("kind", "report_usage"),
+                ("lease_id", "3"),
+                ("charge_id", "2"),
+                ("units", "10"),
+                ("paid", "7098"),
+                ("fee", "178"),
+                ("charged", "70"),
+            ],
+        ),
+        (
+            "wasm-batch_item",
+            ESCROW,
+            &[
+                ("kind", "redeem_receipt"),
+                ("lease_id", "4"),
+                ("units", "3"),
+                ("paid", "21"),
+                ("fee", "0"),
+            ],
+        ),
+        (
+            "wasm-batch_item",
+            ESCROW,
+            &[
+                ("kind", "report_usage"),
+                ("lease_id", "5"),
+                ("charge_id", "1"),
+                ("units", "4"),
+                ("paid", "0"),
+                ("fee", "0"),
+                ("charged", "28"),
+            ],
+        ),
+        (
+            "wasm-batch_item",
+            ESCROW,
+            &[
+                ("kind", "settle"),
+                ("lease_id", "6"),
+                ("error", "nothing to settle on lease 6"),
+            ],
+        ),
+    ]);
+    let charges: Vec<_> = only!(rows, Charge)
+        .iter()
+        .map(|c| (c.lease_id, c.charge_id, c.units, c.amount, c.fee, c.batch))
+        .collect();
+    assert_eq!(
+        charges,
+        [
+            (3, 2, 10, Some(70), None, true),
+            (5, 1, 4, Some(28), None, true)
+        ]
+    );
+    let payments: Vec<_> = only!(rows, Payment)
+        .iter()
+        .map(|p| {
+            (
+                p.lease_id,
+                p.kind.clone(),
+                p.units,
+                p.amount,
+                p.fee,
+                p.provider_amount,
+            )
+        })
+        .collect();
+    assert_eq!(
+        payments,
+        [
+            (
+                3,
+                "report_usage".into(),
+                None,
+                7_098,
+                Some(178),
+                Some(6_920)
+            ),
+            (4, "redeem_receipt".into(), Some(3), 21, Some(0), Some(21)),
+        ],
+        "nothing paid on lease 5, no payment row"
+    );
+    let receipt = &only!(rows, ReceiptRedeemed)[0];
+    assert_eq!(
+        (receipt.lease_id, receipt.amount, receipt.fee, receipt.batch),
+        (4, 21, Some(0), true)
+    );
+    assert_eq!(only!(rows, BatchRefusal)[0].lease_id, 6);
+}
+
+/// Batches of escrows before `fee` and `charged` were emitted: the same rows,
+/// those columns null.
+#[test]
+fn batch_items_of_older_escrows_leave_fee_and_charge_null() {
+    let rows = decode(&[
+        (
+            "wasm-batch_item",
+            ESCROW,
+            &[
+                ("kind", "report_usage"),
+                ("lease_id", "3"),
+                ("charge_id", "2"),
+                ("units", "10"),
+                ("paid", "7098"),
+            ],
+        ),
+        (
+            "wasm-batch_item",
+            ESCROW,
+            &[
+                ("kind", "redeem_receipt"),
+                ("lease_id", "4"),
+                ("units", "3"),
+                ("paid", "21"),
+            ],
+        ),
+    ]);
+    let charge = &only!(rows, Charge)[0];
+    assert_eq!(
+        (charge.lease_id, charge.units, charge.amount, charge.fee),
+        (3, 10, None, None)
+    );
+    let payments: Vec<_> = only!(rows, Payment)
+        .iter()
+        .map(|p| (p.lease_id, p.amount, p.fee, p.provider_amount, p.batch))
+        .collect();
+    assert_eq!(
+        payments,
+        [(3, 7_098, None, None, true), (4, 21, None, None, true)]
+    );
+    let receipt = &only!(rows, ReceiptRedeemed)[0];
+    assert_eq!((receipt.amount, receipt.fee), (21, None));
+}
+
+#[test]
+fn a_batch_item_fee_above_its_payment_is_an_error() {
+    let error = try_decode(&[(
+        "wasm-batch_item",
+        ESCROW,
+        &[
+            ("kind", "settle"),
+            ("lease_id", "8"),
+            ("units", "40"),
+            ("paid", "400"),
+            ("fee", "401"),
+        ],
+    )])
+    .unwrap_err();
+    assert!(
+        error.contains("attribute `fee`") && error.contains("larger than the amount"),
+        "{error}"
     );
 }
 

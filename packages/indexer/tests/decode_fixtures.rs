@@ -355,7 +355,7 @@ fn a_dispute_voided_with_a_slash_gives_dispute_slash_stake_and_status_rows() {
 
 #[test]
 fn a_batch_gives_one_row_per_item() {
-    // Batch of report_usage on ten leases: ten charges (their amounts are not emitted).
+    // Batch of report_usage on ten leases: ten charges (the recorded escrow predates `charged`: no amount).
     let charges = only!(rows_at(147), Charge);
     assert_eq!(charges.len(), 10);
     assert!(charges

@@ -377,6 +377,8 @@ describe("a fleet on chain: one operator bills and claims for its providers", ()
         charge_id: String(charges[i].charges[0].charge_id),
         units: firstUnits[i].toString(),
         paid: "0",
+        fee: "0",
+        charged: (firstUnits[i] * l.provider.price).toString(),
       })),
     );
     // Nothing matured yet: the escrow paid nobody.
@@ -536,8 +538,8 @@ describe("a fleet on chain: one operator bills and claims for its providers", ()
       journey.map((l, i) => ok(l.id, secondUnits, amounts[i], charges[i].charges[1].charge_id)),
     );
     assert.deepEqual(
-      itemEvents(result).map((e) => [e.lease_id, e.paid]),
-      journey.map((l, i) => [String(l.id), amounts[i].toString()]),
+      itemEvents(result).map((e) => [e.lease_id, e.paid, e.fee, e.charged]),
+      journey.map((l, i) => [String(l.id), amounts[i].toString(), fees[i].toString(), (secondUnits * l.provider.price).toString()]),
     );
     for (const [k, p] of providers.entries()) {
       const mine = journey.flatMap((l, i) => (l.provider === p ? [i] : []));
@@ -554,6 +556,11 @@ describe("a fleet on chain: one operator bills and claims for its providers", ()
     assert.equal(
       transferredTo(result, t.addresses.billingEscrow, treasury, USDC),
       fees.reduce((sum, fee) => sum + fee, 0n),
+    );
+    // The items' `fee` attributes add up to that transfer.
+    assert.equal(
+      itemEvents(result).reduce((sum, e) => sum + BigInt(e.fee), 0n),
+      transferredTo(result, t.addresses.billingEscrow, treasury, USDC),
     );
     // One record_usage_batch to the registry for the three providers.
     const recorded = wasmEvents(result, t.addresses.providerRegistry, "record_usage_batch");

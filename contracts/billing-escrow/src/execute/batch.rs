@@ -61,18 +61,12 @@ pub fn batch(
             } => run.redeem(&mut deps, lease_id, cumulative_units, &signature)?,
             BatchItem::Settle { .. } => run.settle(&mut deps, lease_id)?,
         };
-        let result = match outcome {
+        let done = match outcome {
             Ok(done) => done,
-            Err(refusal) => BatchItemResult {
-                lease_id,
-                charge_id: None,
-                units: Uint128::zero(),
-                paid: Uint128::zero(),
-                error: Some(refusal.to_string()),
-            },
+            Err(refusal) => Done::refused(lease_id, &refusal),
         };
-        events.push(item_event(kind, &result));
-        results.push(result);
+        events.push(done.event(kind));
+        results.push(done.result);
     }
     let refused = results.iter().filter(|r| r.error.is_some()).count();
     let msgs = run
@@ -96,17 +90,73 @@ struct Run<'a> {
     payouts: Payouts,
 }
 
-/// An item's result, or why it was refused (nothing of it written). The
-/// outer error (storage, arithmetic while writing) fails the whole batch.
-type Outcome = Result<Result<BatchItemResult, ContractError>, ContractError>;
+/// An item done, or why it was refused (nothing of it written). The outer
+/// error (storage, arithmetic while writing) fails the whole batch.
+type Outcome = Result<Result<Done, ContractError>, ContractError>;
 
-fn done(lease_id: u64, charge_id: Option<u64>, due: ChargeTotals) -> BatchItemResult {
-    BatchItemResult {
-        lease_id,
-        charge_id,
-        units: due.units,
-        paid: due.amount,
-        error: None,
+/// One item's result, and what its event tells besides: the protocol fee
+/// taken out of `paid` and, for a usage report, the new charge's amount.
+struct Done {
+    result: BatchItemResult,
+    /// The fee of this very payment (`due.fee`, through the lease's carry):
+    /// [`Payouts`] sums exactly these, so the items' fees add up to the
+    /// batch's fee transfers.
+    fee: Uint128,
+    charged: Option<Uint128>,
+}
+
+impl Done {
+    fn paid(lease_id: u64, charge_id: Option<u64>, due: ChargeTotals) -> Done {
+        Done {
+            result: BatchItemResult {
+                lease_id,
+                charge_id,
+                units: due.units,
+                paid: due.amount,
+                error: None,
+            },
+            fee: due.fee,
+            charged: None,
+        }
+    }
+
+    fn refused(lease_id: u64, refusal: &ContractError) -> Done {
+        Done {
+            result: BatchItemResult {
+                lease_id,
+                charge_id: None,
+                units: Uint128::zero(),
+                paid: Uint128::zero(),
+                error: Some(refusal.to_string()),
+            },
+            fee: Uint128::zero(),
+            charged: None,
+        }
+    }
+
+    /// The item's `wasm-batch_item` event, for indexers: `kind`, `lease_id`,
+    /// `charge_id` (reports), then `units`, `paid` (gross), `fee` (the part
+    /// of `paid` that went to the treasury; the provider got `paid − fee`)
+    /// and `charged` (reports: the new charge's amount), or `error`.
+    fn event(&self, kind: &'static str) -> Event {
+        let result = &self.result;
+        let mut event = Event::new("batch_item")
+            .add_attribute("kind", kind)
+            .add_attribute("lease_id", result.lease_id.to_string());
+        if let Some(charge_id) = result.charge_id {
+            event = event.add_attribute("charge_id", charge_id.to_string());
+        }
+        if let Some(error) = &result.error {
+            return event.add_attribute("error", error);
+        }
+        event = event
+            .add_attribute("units", result.units)
+            .add_attribute("paid", result.paid)
+            .add_attribute("fee", self.fee);
+        match self.charged {
+            Some(charged) => event.add_attribute("charged", charged),
+            None => event,
+        }
     }
 }
 
@@ -140,9 +190,10 @@ impl Run<'_> {
         save_lease(deps.storage, lease_id, &lease)?;
         let due = settled.settlement.due;
         self.payouts.add(&lease, due)?;
-        let mut result = done(lease_id, Some(report.charge_id), due);
-        result.units = units;
-        Ok(Ok(result))
+        let mut done = Done::paid(lease_id, Some(report.charge_id), due);
+        done.result.units = units;
+        done.charged = Some(report.charge.amount);
+        Ok(Ok(done))
     }
 
     fn redeem(
@@ -167,7 +218,7 @@ impl Run<'_> {
         };
         save_lease(deps.storage, lease_id, &redemption.lease)?;
         self.payouts.add(&redemption.lease, redemption.due)?;
-        Ok(Ok(done(lease_id, None, redemption.due)))
+        Ok(Ok(Done::paid(lease_id, None, redemption.due)))
     }
 
     fn settle(&mut self, deps: &mut DepsMut, lease_id: u64) -> Outcome {
@@ -181,22 +232,64 @@ impl Run<'_> {
         write_settle(deps.storage, lease_id, &mut lease, &settled, (now, refunds))?;
         let due = settled.settlement.due;
         self.payouts.add(&lease, due)?;
-        Ok(Ok(done(lease_id, None, due)))
+        Ok(Ok(Done::paid(lease_id, None, due)))
     }
 }
 
-/// One `wasm-batch_item` event per item, for indexers.
-fn item_event(kind: &'static str, result: &BatchItemResult) -> Event {
-    let mut event = Event::new("batch_item")
-        .add_attribute("kind", kind)
-        .add_attribute("lease_id", result.lease_id.to_string());
-    if let Some(charge_id) = result.charge_id {
-        event = event.add_attribute("charge_id", charge_id.to_string());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attributes(event: &Event) -> Vec<(&str, &str)> {
+        event
+            .attributes
+            .iter()
+            .map(|a| (a.key.as_str(), a.value.as_str()))
+            .collect()
     }
-    match &result.error {
-        Some(error) => event.add_attribute("error", error),
-        None => event
-            .add_attribute("units", result.units)
-            .add_attribute("paid", result.paid),
+
+    #[test]
+    fn a_paid_item_tells_its_fee_and_a_report_its_charge() {
+        let due = ChargeTotals::new(Uint128::new(7_007), Uint128::new(176), Uint128::new(1_001));
+        let mut report = Done::paid(4, Some(9), due);
+        report.result.units = Uint128::new(30);
+        report.charged = Some(Uint128::new(210));
+        assert_eq!(
+            attributes(&report.event("report_usage")),
+            [
+                ("kind", "report_usage"),
+                ("lease_id", "4"),
+                ("charge_id", "9"),
+                ("units", "30"),
+                ("paid", "7007"),
+                ("fee", "176"),
+                ("charged", "210"),
+            ]
+        );
+        let settle = Done::paid(5, None, ChargeTotals::default());
+        assert_eq!(
+            attributes(&settle.event("settle")),
+            [
+                ("kind", "settle"),
+                ("lease_id", "5"),
+                ("units", "0"),
+                ("paid", "0"),
+                ("fee", "0"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_refused_item_tells_only_its_error() {
+        let refusal = ContractError::NothingToSettle { lease_id: 5 };
+        let done = Done::refused(5, &refusal);
+        assert_eq!(
+            attributes(&done.event("settle")),
+            [
+                ("kind", "settle"),
+                ("lease_id", "5"),
+                ("error", refusal.to_string().as_str()),
+            ]
+        );
     }
 }
