@@ -70,7 +70,8 @@ server_pid() {
   [[ -f "$PID_FILE" ]] || return 1
   local pid
   pid="$(cat "$PID_FILE")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" == node* ]] || return 1
+  # Named nohup until nohup has exec'd node (a busy machine shows it), as in scripts/chain.sh.
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" =~ ^(node|nohup) ]] || return 1
   echo "$pid"
 }
 

@@ -37,7 +37,8 @@ export DEPIN_INDEXER_RPC="$DEVNET_RPC" DEPIN_INDEXER_DEPLOYMENT="$DEVNET_DIR/dep
 running_pid() {
   local pid
   pid="$(cat "$PID_FILE" 2>/dev/null)" || return 1
-  kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" == depin-indexer* ]] && echo "$pid"
+  # Named nohup until nohup has exec'd the binary (a busy machine shows it: the start once died on it).
+  kill -0 "$pid" 2>/dev/null && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" =~ ^(depin-indexer|nohup) ]] && echo "$pid"
 }
 
 database_url() {
