@@ -6,11 +6,14 @@
 // paid it, the lease's spending chart its payments. Without an indexer in
 // config.json, every history panel says so.
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
+  assertAccessible,
+  assertFitsPhone,
+  assertKeyboardReachable,
   assertNoRawErrors,
   deployment,
   env,
@@ -173,6 +176,12 @@ describe("history from the indexer", () => {
     expect(await column()).toBe(received);
     await expect.poll(() => earnings.locator("canvas").count()).toBeGreaterThan(0);
     await screenshot(P.page, "history");
+    mkdirSync(env.screenshots, { recursive: true });
+    await earnings.screenshot({ path: resolve(env.screenshots, "earnings-chart.png") });
+    // The charts fit a phone, and pass axe and the keyboard like every page.
+    await assertFitsPhone(P.page, "history");
+    await assertAccessible(P.page);
+    await assertKeyboardReachable(P.page);
   });
 
   test("the stake, usage and proof-of-service charts draw the provider's history", async () => {

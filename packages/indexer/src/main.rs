@@ -32,7 +32,7 @@ enum Command {
     /// Applies the migrations and exits.
     Migrate(DbArgs),
     /// Compares the indexed totals with the contracts' smart queries; exits 1 on any difference.
-    Reconcile(ReconcileArgs),
+    Reconcile(SuiteArgs),
     /// Serves the API only (read-only; another process indexes).
     Serve(ServeArgs),
     /// Saves `block` and `block_results` of some heights as JSON files (test fixtures).
@@ -45,8 +45,9 @@ struct DbArgs {
     database_url: String,
 }
 
+/// The chain, the database and the suite: what `run` and `reconcile` both need.
 #[derive(Args)]
-struct RunArgs {
+struct SuiteArgs {
     #[arg(long, env = "DEPIN_INDEXER_RPC")]
     rpc: String,
     #[arg(long, env = "DATABASE_URL")]
@@ -54,6 +55,12 @@ struct RunArgs {
     /// The deployment JSON of scripts/deploy.sh (its `addresses`).
     #[arg(long, env = "DEPIN_INDEXER_DEPLOYMENT")]
     deployment: PathBuf,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    suite: SuiteArgs,
     /// First height to index when the database is empty (later runs resume where they stopped).
     #[arg(long, env = "DEPIN_INDEXER_FROM_HEIGHT", default_value_t = 1)]
     from_height: u64,
@@ -72,16 +79,6 @@ struct RunArgs {
     /// Exit once this height is written (tests, benchmarks).
     #[arg(long, env = "DEPIN_INDEXER_STOP_AT")]
     stop_at: Option<u64>,
-}
-
-#[derive(Args)]
-struct ReconcileArgs {
-    #[arg(long, env = "DEPIN_INDEXER_RPC")]
-    rpc: String,
-    #[arg(long, env = "DATABASE_URL")]
-    database_url: String,
-    #[arg(long, env = "DEPIN_INDEXER_DEPLOYMENT")]
-    deployment: PathBuf,
 }
 
 #[derive(Args)]
@@ -178,11 +175,16 @@ async fn dispatch(command: Command) -> Result<(), Error> {
     match command {
         Command::Migrate(args) => migrate(&args.database_url).await,
         Command::Run(args) => {
-            let suite = Arc::new(deployment::load(&args.deployment)?);
-            migrate(&args.database_url).await?;
-            let rpc = Rpc::new(&args.rpc)?;
+            let SuiteArgs {
+                rpc,
+                database_url,
+                deployment,
+            } = &args.suite;
+            let suite = Arc::new(deployment::load(deployment)?);
+            migrate(database_url).await?;
+            let rpc = Rpc::new(rpc)?;
             let config = FollowConfig {
-                database_url: args.database_url.clone(),
+                database_url: database_url.clone(),
                 from_height: args.from_height,
                 window: args.window,
                 max_group: args.max_group,
@@ -200,7 +202,7 @@ async fn dispatch(command: Command) -> Result<(), Error> {
                 .listen
                 .parse()
                 .map_err(|e| Error::Other(format!("--listen {}: {e}", args.listen)))?;
-            let db = Arc::new(Db::new(&args.database_url));
+            let db = Arc::new(Db::new(database_url));
             tokio::select! {
                 result = follower => result,
                 result = serve(db, listen) => result,
