@@ -120,7 +120,7 @@ cmd_lint() {
 
 cmd_screenshots() {
   # Desktop (1280 × 800) and phone (390 × 844, *-phone.png) screenshots of every page.
-  local shots=(network provider-page provider consumer fleet dao network-phone provider-page-phone provider-phone consumer-phone fleet-phone dao-phone)
+  local shots=(network provider-page provider consumer fleet dao alerts earnings-chart network-phone provider-page-phone provider-phone consumer-phone fleet-phone dao-phone history-phone)
   local dest="$ROOT/docs/screenshots" name size
   mkdir -p "$dest"
   for name in "${shots[@]}"; do

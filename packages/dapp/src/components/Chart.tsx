@@ -7,6 +7,9 @@ import { type ChartData, chartCsv, xNumber } from "../lib/history";
 const HEIGHT = 220;
 /** Series colours: distinguishable, and readable on the card's white. */
 const COLORS = ["#1f6feb", "#d9480f", "#2b8a3e", "#862e9c", "#c92a2a", "#495057"];
+/** Axis labels to four significant digits: amounts of 0.000118 USDC must not all read "0". */
+const tick = new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 });
+const ticks = (_: unknown, splits: number[]) => splits.map((v) => (v == null ? "" : tick.format(v)));
 
 export function Chart({ data, name, title }: { data: ChartData; name: string; title: string }) {
   const box = useRef<HTMLDivElement>(null);
@@ -27,6 +30,7 @@ export function Chart({ data, name, title }: { data: ChartData; name: string; ti
         const units = [...new Set(data.series.map((s) => s.unit))];
         const stepped = data.step ? UPlot.paths.stepped?.({ align: 1 }) : undefined;
         const xs = data.rows.map((row) => xNumber(data.x.kind, row.x));
+        const pad = data.x.kind === "epoch" ? 1 : 86_400;
         const columns = data.series.map((_, i) => data.rows.map((row) => Number(row.values[i])));
         plot = new UPlot(
           {
@@ -34,7 +38,13 @@ export function Chart({ data, name, title }: { data: ChartData; name: string; ti
             height: HEIGHT,
             // Days are UTC days, as the indexer counts them.
             tzDate: (seconds: number) => UPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
-            scales: { x: { time: data.x.kind !== "epoch" } },
+            scales: {
+              x: {
+                time: data.x.kind !== "epoch",
+                // One x alone would stretch the axis over years: a day (or an epoch) either side.
+                ...(xs[0] === xs[xs.length - 1] ? { auto: false, range: [xs[0] - pad, xs[0] + pad] as [number, number] } : {}),
+              },
+            },
             series: [
               { label: data.x.label },
               ...data.series.map((s, i) => ({
@@ -46,7 +56,11 @@ export function Chart({ data, name, title }: { data: ChartData; name: string; ti
                 points: { show: data.rows.length <= 40 },
               })),
             ],
-            axes: [{}, { scale: units[0], size: 60 }, ...(units[1] ? [{ scale: units[1], side: 1, size: 60, grid: { show: false } }] : [])],
+            axes: [
+              {},
+              { scale: units[0], size: 72, values: ticks },
+              ...(units[1] ? [{ scale: units[1], side: 1, size: 72, grid: { show: false }, values: ticks }] : []),
+            ],
           },
           [xs, ...columns],
           element,
