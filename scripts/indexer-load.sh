@@ -215,7 +215,7 @@ providers_n="$(sql "SELECT count(*) FROM registrations")"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-commit="$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- packages/indexer scripts/indexer-load.sh || echo "+changes")"
+commit="$(git rev-parse --short=12 HEAD)$(git diff --quiet HEAD -- packages/indexer/src packages/indexer/migrations packages/indexer/Cargo.toml packages/indexer/bench scripts/indexer-load.sh || echo "+changes")"
 own_line=""
 if [[ -n "$own" ]]; then
   own_line="$(jq -r '"The indexer'"'"'s own figure (its last `progress` log line of the catch-up, logged every 5 s, from its start of following to the commit of height \(.height)): \(.blocks) blocks, \(.rows) rows in \(.seconds) s: \(.blocks_per_s) blocks/s, \(.rows_per_s) rows/s."' <<<"$own")"
