@@ -408,11 +408,15 @@ async fn fetch_page(
     args.push(&after);
     args.push(&fetch);
     let client = db.client().await?;
-    let rows = client.query(sql.as_str(), &args).await?;
-    let columns: Vec<String> = rows
-        .first()
-        .map(|r| r.columns().iter().map(|c| c.name().to_string()).collect())
-        .unwrap_or_default();
+    // Prepared first (what `query` with a string does anyway): the columns are
+    // known even when no row matches, so an empty CSV still has its header.
+    let statement = client.prepare(sql.as_str()).await?;
+    let columns: Vec<String> = statement
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    let rows = client.query(&statement, &args).await?;
     let key_index = columns.iter().position(|c| c == endpoint.key);
     let mut out = vec![];
     for row in rows.iter().take(usize::try_from(limit).unwrap_or(0)) {

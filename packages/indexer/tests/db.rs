@@ -443,6 +443,17 @@ async fn earnings_are_per_day_and_denom() {
         rewards["rows"],
         serde_json::json!([{"day": "2026-01-01", "claims": 1, "rewards": "42", "forfeited": "3"}])
     );
+    // No row: the CSV is still its header line, the JSON an empty list.
+    let empty = get("/providers/nobody/earnings?format=csv")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        empty,
+        "day_denom,day,denom,payments,gross,fee,net,payments_without_fee\n"
+    );
     let usage: serde_json::Value = get("/network/usage").await.unwrap().json().await.unwrap();
     assert_eq!(usage["rows"].as_array().map(Vec::len), Some(2));
     assert_eq!(usage["rows"][1]["gross"], "1500");
